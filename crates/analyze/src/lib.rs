@@ -1,1 +1,4 @@
-//! storyline-analyze
+//! Analysis stage of storyline: from an extracted article to its place in the news.
+//! Nothing here does I/O; every function is deterministic for a given input and configuration.
+
+pub mod judge;

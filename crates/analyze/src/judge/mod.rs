@@ -1,0 +1,1 @@
+//! Judging articles and stories: topics, quality, heat.
