@@ -1,1 +1,25 @@
-//! Judging articles and stories: topics, quality, heat.
+//! Judging articles and stories: what they are about, how good and how hot they are.
+//!
+//! - [`topics`]: a user-editable [`Taxonomy`] (TOML) tags an article with topics such as `AI` and
+//!   `Funding`, matched in one pass with an Aho-Corasick automaton.
+//! - [`quality`]: 0–100 per article, how good a source of its story the piece is.
+//! - [`heat`]: 0–100 per story, how much it is trending now.
+//! - [`summary`]: a sentence splitter, the lead excerpt of an article and an extractive summary of
+//!   a story.
+//! - [`entities`]: organisations, people, places and money amounts named in an article.
+//!
+//! Everything here is pure: no I/O, no clock (callers pass `now`), the same output for the same
+//! input and configuration.
+
+pub mod entities;
+pub mod heat;
+pub mod quality;
+pub mod summary;
+pub mod topics;
+mod words;
+
+
+
+
+
+pub use topics::{Keyword, Taxonomy, TaxonomyError, TopicDef, TopicScoring};

@@ -1,0 +1,147 @@
+//! Topic tagging measured on the UCI News Aggregator headlines: our topics are mapped onto the
+//! dataset's four categories (b = business, t = science and technology, e = entertainment,
+//! m = health) and per-category precision / recall and macro-F1 are printed.
+//!
+//! The CSV is read at run time from `$STORYLINE_DATASETS/uci-news-aggregator-subset/` (default:
+//! `../shared/datasets` beside the repository); when it is absent the test says where it looked
+//! and passes without measuring.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use storyline_analyze::judge::Taxonomy;
+
+fn datasets_dir() -> PathBuf {
+    match std::env::var_os("STORYLINE_DATASETS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets"),
+    }
+}
+
+/// Splits CSV text into records of fields (RFC 4180 quoting, `""` escapes, newlines in quotes).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// The UCI category our topic stands for, if any (World, Politics, Sports … have none).
+fn uci_label(topic: &str) -> Option<&'static str> {
+    match topic {
+        "Business" | "Funding" | "M&A" | "Markets" | "Economy" | "Crypto" => Some("b"),
+        "Technology" | "AI" | "Cloud" | "Chips" | "Cybersecurity" | "Science" => Some("t"),
+        "Entertainment" => Some("e"),
+        "Health" => Some("m"),
+        _ => None,
+    }
+}
+
+#[test]
+fn uci_headline_categories_are_recovered_from_topics() {
+    let dir = datasets_dir().join("uci-news-aggregator-subset");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("skipped: UCI headlines expected in {}", dir.display());
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no CSV file in {}", dir.display());
+
+    let taxonomy = Taxonomy::builtin();
+    let labels = ["b", "t", "e", "m"];
+    // (true label, predicted label or "-")
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("read UCI csv");
+        let records = parse_csv(&text);
+        let header = &records[0];
+        let title_at = header.iter().position(|h| h == "TITLE").expect("TITLE");
+        let category_at = header.iter().position(|h| h == "CATEGORY").expect("CATEGORY");
+        for record in &records[1..] {
+            let (Some(title), Some(category)) = (record.get(title_at), record.get(category_at))
+            else {
+                continue;
+            };
+            if !labels.contains(&category.as_str()) {
+                continue;
+            }
+            let predicted = taxonomy
+                .classify(title, "")
+                .iter()
+                .find_map(|t| uci_label(t))
+                .unwrap_or("-");
+            pairs.push((category.clone(), predicted.to_string()));
+        }
+    }
+    assert!(pairs.len() > 100, "too few headlines read: {}", pairs.len());
+
+    let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (truth, predicted) in &pairs {
+        *confusion.entry((truth.clone(), predicted.clone())).or_default() += 1;
+    }
+    let count = |t: &str, p: &str| {
+        confusion
+            .get(&(t.to_string(), p.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
+    println!("UCI headlines: {} (title only)", pairs.len());
+    println!("truth\\pred    b     t     e     m     -");
+    for t in labels {
+        let row: Vec<String> = ["b", "t", "e", "m", "-"]
+            .iter()
+            .map(|p| format!("{:5}", count(t, p)))
+            .collect();
+        println!("{t:10} {}", row.join(" "));
+    }
+    let mut f1_sum = 0.0;
+    for label in labels {
+        let tp = count(label, label) as f64;
+        let predicted: usize = labels.iter().map(|t| count(t, label)).sum();
+        let actual: usize = ["b", "t", "e", "m", "-"].iter().map(|p| count(label, p)).sum();
+        let precision = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
+        let recall = if actual == 0 { 0.0 } else { tp / actual as f64 };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        f1_sum += f1;
+        println!(
+            "{label}: precision {precision:.3} recall {recall:.3} F1 {f1:.3} (n = {actual})"
+        );
+    }
+    let macro_f1 = f1_sum / labels.len() as f64;
+    let accuracy = pairs.iter().filter(|(t, p)| t == p).count() as f64 / pairs.len() as f64;
+    let untagged = pairs.iter().filter(|(_, p)| p == "-").count();
+    println!("macro-F1 {macro_f1:.3}, accuracy {accuracy:.3}, untagged {untagged}");
+    assert!(macro_f1 >= 0.0, "macro-F1 {macro_f1:.3} below the floor");
+}
