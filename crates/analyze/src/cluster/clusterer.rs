@@ -1,0 +1,685 @@
+//! The online story clusterer: places each article, in arrival order, into an
+//! open story or a new one, and keeps the window of open stories (merging,
+//! splitting and closing them) in bounded memory.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::config::ClusterConfig;
+use super::features::{FeatureBuilder, TermStats};
+use super::index::{StoryIndex, StoryKey};
+use super::vector::TermVector;
+use super::{ClusterDoc, Placement, RelatedStory, StoryEvent};
+use crate::syndication::SyndicationIndex;
+
+/// Members whose vectors are kept for drift checks (older ones keep their id only).
+const MEMBER_VECTORS: usize = 64;
+/// Centroid terms put in the candidate index.
+const INDEXED_TERMS: usize = 24;
+/// Publication dates further ahead of the stream clock than this do not move it.
+const MAX_CLOCK_JUMP_HOURS: i64 = 48;
+
+#[derive(Debug)]
+struct Member {
+    article: String,
+    seq: u64,
+    /// Empty once the member is older than the last `MEMBER_VECTORS`.
+    vector: TermVector,
+}
+
+#[derive(Debug)]
+struct Story {
+    id: String,
+    /// Sum of the members' unit vectors, truncated to `story_terms`.
+    sum: TermVector,
+    members: Vec<Member>,
+    first_seq: u64,
+    last_seq: u64,
+    first_time: Option<DateTime<Utc>>,
+    last_time: Option<DateTime<Utc>>,
+    indexed: HashSet<u64>,
+    /// Ids merged into this story (their redirects live while it is open).
+    merged_from: Vec<String>,
+}
+
+impl Story {
+    fn centroid_similarity(&self, vector: &TermVector) -> f32 {
+        let n = self.sum.norm();
+        if n > 0.0 {
+            self.sum.dot(vector) / n
+        } else {
+            0.0
+        }
+    }
+
+    fn note_time(&mut self, t: Option<DateTime<Utc>>) {
+        if let Some(t) = t {
+            self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
+            self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    /// Distance in time from `t` to the story's span (0 inside it).
+    fn gap(&self, t: Option<DateTime<Utc>>) -> Option<TimeDelta> {
+        let (t, first, last) = (t?, self.first_time?, self.last_time?);
+        Some(if t > last {
+            t - last
+        } else if t < first {
+            first - t
+        } else {
+            TimeDelta::zero()
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    generation: u32,
+    story: Option<Story>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Activity {
+    seq: u64,
+    at: Option<DateTime<Utc>>,
+    key: StoryKey,
+}
+
+/// Online story clustering over a sliding window of open stories.
+///
+/// [`StoryClusterer::add`] is a pure function of the sequence of articles given
+/// so far and the configuration: no clock, randomness or hash-order dependence.
+#[derive(Debug)]
+pub struct StoryClusterer {
+    config: ClusterConfig,
+    features: FeatureBuilder,
+    stats: TermStats,
+    /// Arrival number of the next article.
+    seq: u64,
+    /// Stream clock: the latest publication time seen (jumps capped).
+    clock: Option<DateTime<Utc>>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    open: usize,
+    by_id: HashMap<String, StoryKey>,
+    redirects: HashMap<String, String>,
+    index: StoryIndex,
+    activity: VecDeque<Activity>,
+    syndication: SyndicationIndex,
+}
+
+impl StoryClusterer {
+    /// A clusterer with no open stories.
+    pub fn new(config: ClusterConfig) -> Self {
+        let syndication = SyndicationIndex::new(config.syndication.clone());
+        Self {
+            config,
+            features: FeatureBuilder::default(),
+            stats: TermStats::default(),
+            seq: 0,
+            clock: None,
+            slots: Vec::new(),
+            free: Vec::new(),
+            open: 0,
+            by_id: HashMap::new(),
+            redirects: HashMap::new(),
+            index: StoryIndex::default(),
+            activity: VecDeque::new(),
+            syndication,
+        }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Number of open stories in the window.
+    pub fn open_stories(&self) -> usize {
+        self.open
+    }
+
+    /// Place one article, in arrival order. Deterministic.
+    pub fn add(&mut self, doc: &ClusterDoc) -> Placement {
+        let seq = self.seq;
+        self.seq += 1;
+        let mut events = Vec::new();
+        self.advance_clock(doc.published);
+        self.close_quiet_stories(seq, &mut events);
+
+        let features = self.features.build(doc, &self.config, &mut self.stats);
+        let vector = features.vector;
+
+        // 1. a copy of a recent article joins the original's story
+        let copy = features
+            .fingerprint
+            .as_ref()
+            .and_then(|fp| self.syndication.find(fp));
+        let mut duplicate_of = None;
+        let mut target = None;
+        if let Some(copy) = copy {
+            duplicate_of = Some(copy.original.clone());
+            target = self.by_id.get(&self.resolve(&copy.story)).copied();
+        }
+
+        // 2. otherwise the most similar open story, if similar enough
+        let scored = self.score_candidates(&vector, doc.published);
+        if target.is_none()
+            && let Some((key, sim)) = scored.first()
+            && *sim >= self.config.join_threshold
+        {
+            target = Some(*key);
+        }
+
+        let (key, new_story) = match target {
+            Some(key) => {
+                self.join(key, &doc.id, seq, doc.published, vector);
+                (key, false)
+            }
+            None => (self.open_story(&doc.id, seq, doc.published, vector), true),
+        };
+
+        // 3. later coverage may show that two open stories are one
+        let mut key = key;
+        if !new_story {
+            key = self.merge_look_alikes(key, &scored, &mut events);
+            key = self.split_if_drifted(key, &mut events);
+        }
+        let story_id = self
+            .story(key)
+            .map(|s| s.id.clone())
+            .unwrap_or_else(|| doc.id.clone());
+        let story_id = self.resolve(&story_id);
+
+        if let Some(fp) = features.fingerprint {
+            let original = duplicate_of.as_deref().unwrap_or(&doc.id);
+            self.syndication.insert(fp, original, &story_id, seq);
+        }
+        Placement {
+            story_id,
+            new_story,
+            duplicate_of,
+            events,
+        }
+    }
+
+    /// Related stories of an open story, best first.
+    pub fn related(&self, story_id: &str) -> Vec<RelatedStory> {
+        let id = self.resolve(story_id);
+        let Some(key) = self.by_id.get(&id).copied() else {
+            return Vec::new();
+        };
+        let Some(story) = self.story(key) else {
+            return Vec::new();
+        };
+        let query = story.sum.top_terms(self.config.query_terms * 2);
+        let (keys, _) = self.index.candidates(
+            &query,
+            self.config.max_postings,
+            self.config.candidates * 2,
+            |k| self.is_live(k),
+        );
+        let mut related: Vec<RelatedStory> = keys
+            .into_iter()
+            .filter(|k| *k != key)
+            .filter_map(|k| {
+                let other = self.story(k)?;
+                let mut score = story.sum.cosine(&other.sum);
+                if let Some(gap) = other.gap(story.first_time).zip(other.gap(story.last_time)) {
+                    score *= self.time_factor(Some(gap.0.min(gap.1)));
+                }
+                (score >= self.config.related_threshold).then(|| RelatedStory {
+                    story_id: other.id.clone(),
+                    score,
+                })
+            })
+            .collect();
+        related.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.story_id.cmp(&b.story_id))
+        });
+        related
+    }
+
+    /// Resolve a story id that may have been merged away.
+    ///
+    /// Redirects are kept while the surviving story is open; the store keeps
+    /// the merge events for closed stories.
+    pub fn resolve(&self, story_id: &str) -> String {
+        let mut id = story_id;
+        for _ in 0..64 {
+            match self.redirects.get(id) {
+                Some(next) if next != id => id = next,
+                _ => break,
+            }
+        }
+        id.to_string()
+    }
+
+    /// How far back a replay must start to rebuild the open window after a
+    /// restart: the earliest publication time of any open story's coverage.
+    ///
+    /// `None` when no open story carries a date; a replay then starts
+    /// `quiet_articles` arrivals back (undated articles leave the window by count).
+    pub fn replay_horizon(&self) -> Option<DateTime<Utc>> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.story.as_ref()?.first_time)
+            .min()
+    }
+
+    /// Article ids of an open story, in arrival order.
+    pub fn members(&self, story_id: &str) -> Option<Vec<String>> {
+        let key = self.by_id.get(&self.resolve(story_id))?;
+        let story = self.story(*key)?;
+        Some(story.members.iter().map(|m| m.article.clone()).collect())
+    }
+
+    // ---- window ------------------------------------------------------------
+
+    fn advance_clock(&mut self, published: Option<DateTime<Utc>>) {
+        let Some(p) = published else { return };
+        self.clock = Some(match self.clock {
+            None => p,
+            Some(c) => c.max(p.min(c + TimeDelta::hours(MAX_CLOCK_JUMP_HOURS))),
+        });
+    }
+
+    fn close_quiet_stories(&mut self, now: u64, events: &mut Vec<StoryEvent>) {
+        while let Some(a) = self.activity.front().copied() {
+            let current = self.story(a.key).is_some_and(|s| s.last_seq == a.seq);
+            if !current {
+                self.activity.pop_front();
+                continue;
+            }
+            let by_count = now.saturating_sub(a.seq) > self.config.quiet_articles;
+            let by_time = matches!((self.clock, a.at), (Some(c), Some(at)) if c - at > self.config.quiet_period);
+            let by_cap = self.open > self.config.max_open_stories;
+            if !(by_count || by_time || by_cap) {
+                break;
+            }
+            self.activity.pop_front();
+            if let Some(id) = self.close(a.key) {
+                events.push(StoryEvent::Closed { story_id: id });
+            }
+        }
+        let oldest = self.activity.front().map_or(now, |a| a.seq);
+        self.syndication.evict_before(oldest);
+    }
+
+    fn close(&mut self, key: StoryKey) -> Option<String> {
+        let slot = self.slots.get_mut(key.slot as usize)?;
+        if slot.generation != key.generation {
+            return None;
+        }
+        let story = slot.story.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(key.slot);
+        self.open -= 1;
+        self.by_id.remove(&story.id);
+        for from in &story.merged_from {
+            self.redirects.remove(from);
+        }
+        Some(story.id)
+    }
+
+    fn touch(&mut self, key: StoryKey, seq: u64) {
+        if let Some(story) = self.story_mut(key) {
+            story.last_seq = seq;
+        }
+        self.activity.push_back(Activity {
+            seq,
+            at: self.clock,
+            key,
+        });
+    }
+
+    // ---- stories -----------------------------------------------------------
+
+    fn story(&self, key: StoryKey) -> Option<&Story> {
+        let slot = self.slots.get(key.slot as usize)?;
+        (slot.generation == key.generation)
+            .then_some(slot.story.as_ref())
+            .flatten()
+    }
+
+    fn story_mut(&mut self, key: StoryKey) -> Option<&mut Story> {
+        let slot = self.slots.get_mut(key.slot as usize)?;
+        if slot.generation != key.generation {
+            return None;
+        }
+        slot.story.as_mut()
+    }
+
+    fn is_live(&self, key: StoryKey) -> bool {
+        self.story(key).is_some()
+    }
+
+    fn time_factor(&self, gap: Option<TimeDelta>) -> f32 {
+        let scale = self.config.time_scale.num_seconds().max(1) as f32;
+        gap.map_or(1.0, |g| (-(g.num_seconds() as f32) / scale).exp())
+    }
+
+    /// Open stories near `vector`, scored, best first.
+    fn score_candidates(
+        &mut self,
+        vector: &TermVector,
+        published: Option<DateTime<Utc>>,
+    ) -> Vec<(StoryKey, f32)> {
+        let query = vector.top_terms(self.config.query_terms);
+        let (keys, stale) = self.index.candidates(
+            &query,
+            self.config.max_postings,
+            self.config.candidates,
+            |k| self.is_live(k),
+        );
+        if !stale.is_empty() {
+            let slots = &self.slots;
+            self.index.compact(&stale, |k| {
+                slots
+                    .get(k.slot as usize)
+                    .is_some_and(|s| s.generation == k.generation && s.story.is_some())
+            });
+        }
+        let mut scored: Vec<(StoryKey, f32, u64)> = keys
+            .into_iter()
+            .filter_map(|k| {
+                let s = self.story(k)?;
+                let sim = s.centroid_similarity(vector) * self.time_factor(s.gap(published));
+                Some((k, sim, s.first_seq))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|(k, s, _)| (k, s)).collect()
+    }
+
+    fn index_story(&mut self, key: StoryKey) {
+        let Some(story) = self.story_mut(key) else {
+            return;
+        };
+        let fresh: Vec<u64> = story
+            .sum
+            .top_terms(INDEXED_TERMS)
+            .into_iter()
+            .map(|(t, _)| t)
+            .filter(|t| story.indexed.insert(*t))
+            .collect();
+        for t in fresh {
+            self.index.add(t, key);
+        }
+    }
+
+    fn open_story(
+        &mut self,
+        id: &str,
+        seq: u64,
+        published: Option<DateTime<Utc>>,
+        vector: TermVector,
+    ) -> StoryKey {
+        let mut story = Story {
+            id: id.to_string(),
+            sum: vector.clone(),
+            members: vec![Member {
+                article: id.to_string(),
+                seq,
+                vector,
+            }],
+            first_seq: seq,
+            last_seq: seq,
+            first_time: None,
+            last_time: None,
+            indexed: HashSet::new(),
+            merged_from: Vec::new(),
+        };
+        story.note_time(published);
+        self.insert_story(story, seq)
+    }
+
+    fn insert_story(&mut self, story: Story, seq: u64) -> StoryKey {
+        // a new story under a formerly merged id stops redirecting
+        self.redirects.remove(&story.id);
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(Slot::default());
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let generation = self.slots[slot as usize].generation;
+        let key = StoryKey { slot, generation };
+        self.by_id.insert(story.id.clone(), key);
+        self.slots[slot as usize].story = Some(story);
+        self.open += 1;
+        self.index_story(key);
+        self.touch(key, seq);
+        key
+    }
+
+    fn join(
+        &mut self,
+        key: StoryKey,
+        id: &str,
+        seq: u64,
+        published: Option<DateTime<Utc>>,
+        vector: TermVector,
+    ) {
+        let keep = self.config.story_terms;
+        if let Some(story) = self.story_mut(key) {
+            story.sum = story.sum.add_scaled(&vector, 1.0, keep);
+            story.note_time(published);
+            story.members.push(Member {
+                article: id.to_string(),
+                seq,
+                vector,
+            });
+            let n = story.members.len();
+            if n > MEMBER_VECTORS {
+                story.members[n - MEMBER_VECTORS - 1].vector = TermVector::default();
+            }
+        }
+        self.index_story(key);
+        self.touch(key, seq);
+    }
+
+    /// Merges into `key` (or `key` into) candidate stories whose centroids say
+    /// they are the same story. Returns the surviving key.
+    fn merge_look_alikes(
+        &mut self,
+        mut key: StoryKey,
+        scored: &[(StoryKey, f32)],
+        events: &mut Vec<StoryEvent>,
+    ) -> StoryKey {
+        let probe = self.config.join_threshold * 0.5;
+        for (other, sim) in scored {
+            if *other == key || *sim < probe {
+                continue;
+            }
+            let (Some(a), Some(b)) = (self.story(key), self.story(*other)) else {
+                continue;
+            };
+            let gap = b
+                .gap(a.first_time)
+                .zip(b.gap(a.last_time))
+                .map(|(x, y)| x.min(y));
+            let same = a.sum.cosine(&b.sum) * self.time_factor(gap);
+            if same < self.config.merge_threshold {
+                continue;
+            }
+            let (into, from) = if a.first_seq <= b.first_seq {
+                (key, *other)
+            } else {
+                (*other, key)
+            };
+            if let Some(event) = self.merge(into, from) {
+                events.push(event);
+                key = into;
+            }
+        }
+        key
+    }
+
+    fn merge(&mut self, into: StoryKey, from: StoryKey) -> Option<StoryEvent> {
+        let keep = self.config.story_terms;
+        let from_id = self.story(from)?.id.clone();
+        self.by_id.remove(&from_id);
+        let gone = {
+            let slot = self.slots.get_mut(from.slot as usize)?;
+            let story = slot.story.take()?;
+            slot.generation = slot.generation.wrapping_add(1);
+            story
+        };
+        self.free.push(from.slot);
+        self.open -= 1;
+        let seq = self.seq.saturating_sub(1);
+        let into_id = {
+            let story = self.story_mut(into)?;
+            story.sum = story.sum.add_scaled(&gone.sum, 1.0, keep);
+            story.members.extend(gone.members);
+            story.members.sort_by_key(|m| m.seq);
+            story.first_time = match (story.first_time, gone.first_time) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            story.last_time = story.last_time.max(gone.last_time);
+            story.first_seq = story.first_seq.min(gone.first_seq);
+            story.merged_from.extend(gone.merged_from.iter().cloned());
+            story.merged_from.push(gone.id.clone());
+            story.id.clone()
+        };
+        for old in gone.merged_from.iter().chain(std::iter::once(&gone.id)) {
+            self.redirects.insert(old.clone(), into_id.clone());
+        }
+        self.index_story(into);
+        self.touch(into, seq);
+        Some(StoryEvent::Merged {
+            from: from_id,
+            into: into_id,
+        })
+    }
+
+    /// Splits off the recent members of a story that has drifted away from
+    /// its start (2-means over the members' vectors).
+    fn split_if_drifted(&mut self, key: StoryKey, events: &mut Vec<StoryEvent>) -> StoryKey {
+        let cfg = &self.config;
+        if cfg.split_threshold <= 0.0 {
+            return key;
+        }
+        let Some(story) = self.story(key) else {
+            return key;
+        };
+        let n = story.members.len();
+        if n < cfg.split_min_members
+            || !(n - cfg.split_min_members).is_multiple_of(cfg.split_every.max(1))
+        {
+            return key;
+        }
+        let with_vectors: Vec<usize> = (0..n)
+            .filter(|i| !story.members[*i].vector.is_empty())
+            .collect();
+        if with_vectors.len() < 6 {
+            return key;
+        }
+        let keep = cfg.story_terms;
+        // seeds: the oldest tracked member, and the one least like the story
+        let first = with_vectors[0];
+        let far = with_vectors
+            .iter()
+            .copied()
+            .min_by(|a, b| {
+                let sa = story.centroid_similarity(&story.members[*a].vector);
+                let sb = story.centroid_similarity(&story.members[*b].vector);
+                sa.total_cmp(&sb).then(a.cmp(b))
+            })
+            .unwrap_or(first);
+        if far == first {
+            return key;
+        }
+        let mut c_old = story.members[first].vector.clone();
+        let mut c_new = story.members[far].vector.clone();
+        let mut moved: Vec<usize> = Vec::new();
+        for _ in 0..3 {
+            moved = with_vectors
+                .iter()
+                .copied()
+                .filter(|i| *i != first)
+                .filter(|i| {
+                    let v = &story.members[*i].vector;
+                    c_new.cosine(v) > c_old.cosine(v)
+                })
+                .collect();
+            let mut old = TermVector::default();
+            let mut new = TermVector::default();
+            for i in &with_vectors {
+                if moved.contains(i) {
+                    new = new.add_scaled(&story.members[*i].vector, 1.0, keep);
+                } else {
+                    old = old.add_scaled(&story.members[*i].vector, 1.0, keep);
+                }
+            }
+            c_old = old;
+            c_new = new;
+        }
+        let min_part = 3;
+        if moved.len() < min_part
+            || with_vectors.len() - moved.len() < min_part
+            || c_old.cosine(&c_new) >= cfg.split_threshold
+        {
+            return key;
+        }
+        // the new story is named after its earliest article not already a story id
+        let Some(new_id) = moved
+            .iter()
+            .map(|i| story.members[*i].article.clone())
+            .find(|a| !self.redirects.contains_key(a) && !self.by_id.contains_key(a))
+        else {
+            return key;
+        };
+        let from_id = story.id.clone();
+        let seq = self.seq.saturating_sub(1);
+        let Some(story) = self.story_mut(key) else {
+            return key;
+        };
+        let mut taken = Vec::new();
+        let mut kept = Vec::new();
+        for (i, m) in std::mem::take(&mut story.members).into_iter().enumerate() {
+            if moved.contains(&i) {
+                taken.push(m);
+            } else {
+                kept.push(m);
+            }
+        }
+        story.members = kept;
+        story.sum = story.sum.add_scaled(&c_new, -1.0, keep);
+        let article_ids: Vec<String> = taken.iter().map(|m| m.article.clone()).collect();
+        let first_seq = taken.first().map_or(seq, |m| m.seq);
+        let new_story = Story {
+            id: new_id.clone(),
+            sum: c_new,
+            members: taken,
+            first_seq,
+            last_seq: seq,
+            first_time: story.first_time,
+            last_time: story.last_time,
+            indexed: HashSet::new(),
+            merged_from: Vec::new(),
+        };
+        let new_key = self.insert_story(new_story, seq);
+        events.push(StoryEvent::Split {
+            from: from_id,
+            new_story: new_id,
+            article_ids: article_ids.clone(),
+        });
+        let last = self.seq.saturating_sub(1);
+        // report where the article just placed ended up
+        if self
+            .story(new_key)
+            .is_some_and(|s| s.members.iter().any(|m| m.seq == last))
+        {
+            new_key
+        } else {
+            key
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The one clustering configuration: thresholds, weights and window sizes.
+//! `ClusterConfig::default()` is what ingest, `storyline cluster` and
+//! `storyline eval cluster` all use; see the `cluster` module docs for how the
+//! thresholds were calibrated.
+
+use chrono::TimeDelta;
+
+use crate::syndication::SyndicationConfig;
+
+/// Everything that decides how articles become stories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterConfig {
+    /// Minimum similarity (cosine to the story centroid, times the time factor)
+    /// for an article to join an open story; below it the article opens a story.
+    pub join_threshold: f32,
+    /// Minimum centroid cosine for two open stories to be merged.
+    pub merge_threshold: f32,
+    /// Minimum centroid cosine for two stories to be listed as related.
+    pub related_threshold: f32,
+    /// Members of a story whose two halves (2-means) have a centroid cosine below
+    /// this are split apart; 0 disables splitting.
+    pub split_threshold: f32,
+    /// Stories are checked for drift when they reach this size, then every
+    /// `split_every` articles.
+    pub split_min_members: usize,
+    /// See `split_min_members`.
+    pub split_every: usize,
+    /// A story with no new coverage for this long (by publication time) closes.
+    pub quiet_period: TimeDelta,
+    /// A story with no new coverage during this many arrivals closes (this bounds
+    /// memory when articles carry no dates).
+    pub quiet_articles: u64,
+    /// Hard cap on open stories; the quietest close first.
+    pub max_open_stories: usize,
+    /// Time gap between an article and a story at which the similarity is
+    /// divided by e.
+    pub time_scale: TimeDelta,
+    /// Weight of a headline word against a body word.
+    pub title_weight: f32,
+    /// Extra weight of body words in the lead (the first `lead_words` words).
+    pub lead_weight: f32,
+    /// Length of the lead, in words.
+    pub lead_words: usize,
+    /// Body words read beyond the lead; the rest of a long text is ignored.
+    pub max_body_words: usize,
+    /// Multiplier for names and acronyms (who-did-what evidence).
+    pub name_weight: f32,
+    /// Terms kept per article vector.
+    pub article_terms: usize,
+    /// Terms kept per story centroid.
+    pub story_terms: usize,
+    /// Terms of an article used to look up candidate stories.
+    pub query_terms: usize,
+    /// Most recent stories read per posting list during a lookup.
+    pub max_postings: usize,
+    /// Candidate stories scored exactly.
+    pub candidates: usize,
+    /// Document frequencies are halved after this many articles (a sliding IDF
+    /// with bounded memory).
+    pub idf_half_life: u64,
+    /// Near-duplicate detection.
+    pub syndication: SyndicationConfig,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            join_threshold: 0.30,
+            merge_threshold: 0.60,
+            related_threshold: 0.12,
+            split_threshold: 0.05,
+            split_min_members: 12,
+            split_every: 6,
+            quiet_period: TimeDelta::days(3),
+            quiet_articles: 3_000,
+            max_open_stories: 20_000,
+            time_scale: TimeDelta::days(2),
+            title_weight: 3.0,
+            lead_weight: 2.0,
+            lead_words: 60,
+            max_body_words: 500,
+            name_weight: 1.5,
+            article_terms: 40,
+            story_terms: 80,
+            query_terms: 8,
+            max_postings: 512,
+            candidates: 16,
+            idf_half_life: 200_000,
+            syndication: SyndicationConfig::default(),
+        }
+    }
+}

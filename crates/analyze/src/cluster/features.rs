@@ -1,0 +1,132 @@
+//! What clustering sees of an article: a weighted TF-IDF vector over headline
+//! and body terms, with names weighted up, plus its syndication fingerprint.
+//!
+//! Weights: each headline occurrence counts `title_weight`, each body word 1
+//! (`lead_weight` in the lead), names and acronyms are multiplied by
+//! `name_weight`; the sum per term is damped (`ln(1 + w)`) and multiplied by the
+//! term's IDF, learned online from the articles seen so far ([`TermStats`]).
+
+use std::collections::HashMap;
+
+use whatlang::Lang;
+
+use super::ClusterDoc;
+use super::config::ClusterConfig;
+use super::vector::TermVector;
+use crate::syndication::Fingerprint;
+use crate::text::{self, TermExtractor};
+
+/// Online document frequencies, halved every `idf_half_life` articles so that
+/// memory stays bounded and the IDF follows the news of the moment.
+#[derive(Debug, Default)]
+pub(crate) struct TermStats {
+    df: HashMap<u64, f32>,
+    docs: f32,
+    since_halving: u64,
+}
+
+impl TermStats {
+    /// Counts one article's distinct terms.
+    pub(crate) fn observe(&mut self, terms: impl Iterator<Item = u64>, half_life: u64) {
+        for t in terms {
+            *self.df.entry(t).or_insert(0.0) += 1.0;
+        }
+        self.docs += 1.0;
+        self.since_halving += 1;
+        if half_life > 0 && self.since_halving >= half_life {
+            self.since_halving = 0;
+            self.docs /= 2.0;
+            self.df.retain(|_, v| {
+                *v /= 2.0;
+                *v >= 0.5
+            });
+        }
+    }
+
+    /// Smoothed inverse document frequency.
+    pub(crate) fn idf(&self, term: u64) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0.0);
+        ((self.docs + 1.0) / (df + 0.5)).ln().max(0.05)
+    }
+}
+
+/// An article as clustering sees it.
+#[derive(Debug)]
+pub(crate) struct ArticleFeatures {
+    /// Unit-length TF-IDF vector.
+    pub vector: TermVector,
+    /// Near-duplicate fingerprint of the body, when it is long enough.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// Builds article features; keeps one stemmer per language.
+#[derive(Debug, Default)]
+pub(crate) struct FeatureBuilder {
+    extractors: Vec<(Lang, TermExtractor)>,
+}
+
+impl FeatureBuilder {
+    fn extractor(&mut self, lang: Lang) -> &TermExtractor {
+        let idx = match self.extractors.iter().position(|(l, _)| *l == lang) {
+            Some(i) => i,
+            None => {
+                self.extractors.push((lang, TermExtractor::new(lang)));
+                self.extractors.len() - 1
+            }
+        };
+        &self.extractors[idx].1
+    }
+
+    pub(crate) fn build(
+        &mut self,
+        doc: &ClusterDoc,
+        config: &ClusterConfig,
+        stats: &mut TermStats,
+    ) -> ArticleFeatures {
+        let lang = doc
+            .lang
+            .as_deref()
+            .and_then(text::lang_from_code)
+            .unwrap_or_else(|| text::detect_lang(&doc.title, &doc.text, Lang::Eng));
+        let extractor = self.extractor(lang);
+        let mut raw: HashMap<u64, f32> = HashMap::new();
+        let title_names = !text::is_title_case(&doc.title);
+        for t in extractor.terms(&doc.title, title_names) {
+            let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
+            *raw.entry(t.hash).or_insert(0.0) += w;
+        }
+        // read only the start of long bodies: the lead says who did what
+        let body_end = text::floor_char_boundary(&doc.text, config.max_body_words * 12);
+        let body = &doc.text[..body_end];
+        for (i, t) in extractor
+            .terms(body, true)
+            .into_iter()
+            .take(config.max_body_words)
+            .enumerate()
+        {
+            let mut w = if i < config.lead_words {
+                config.lead_weight
+            } else {
+                1.0
+            };
+            if t.named {
+                w *= config.name_weight;
+            }
+            *raw.entry(t.hash).or_insert(0.0) += w;
+        }
+        let mut terms: Vec<u64> = raw.keys().copied().collect();
+        terms.sort_unstable();
+        stats.observe(terms.iter().copied(), config.idf_half_life);
+        let weights: Vec<(u64, f32)> = terms
+            .iter()
+            .map(|t| {
+                let w = raw.get(t).copied().unwrap_or(0.0);
+                (*t, (1.0 + w).ln() * stats.idf(*t))
+            })
+            .collect();
+        ArticleFeatures {
+            vector: TermVector::from_weights(weights, config.article_terms).normalized(),
+            fingerprint: Fingerprint::of(&doc.text, &config.syndication),
+        }
+    }
+}

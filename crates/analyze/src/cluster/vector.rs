@@ -1,0 +1,131 @@
+//! Sparse term vectors: an article's or a story's weighted terms, kept sorted
+//! by term hash so that dot products and sums are linear merges.
+
+/// A sparse vector of (term hash, weight), sorted by term hash, no duplicates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermVector(Vec<(u64, f32)>);
+
+impl TermVector {
+    /// Builds a vector from unsorted (term, weight) pairs; keeps the `keep`
+    /// heaviest terms (ties broken by term hash, so the result is deterministic).
+    pub fn from_weights(mut pairs: Vec<(u64, f32)>, keep: usize) -> Self {
+        if pairs.len() > keep {
+            pairs.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            pairs.truncate(keep);
+        }
+        pairs.sort_unstable_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        Self(pairs)
+    }
+
+    /// The (term, weight) pairs, sorted by term.
+    pub fn terms(&self) -> &[(u64, f32)] {
+        &self.0
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the vector has no terms.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Euclidean norm.
+    pub fn norm(&self) -> f32 {
+        self.0.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
+    }
+
+    /// Scales to unit length (an empty or zero vector stays as it is).
+    pub fn normalized(mut self) -> Self {
+        let n = self.norm();
+        if n > 0.0 {
+            for p in &mut self.0 {
+                p.1 /= n;
+            }
+        }
+        self
+    }
+
+    /// Dot product.
+    pub fn dot(&self, other: &Self) -> f32 {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// Cosine similarity (0 when either vector is empty).
+    pub fn cosine(&self, other: &Self) -> f32 {
+        let n = self.norm() * other.norm();
+        if n > 0.0 { self.dot(other) / n } else { 0.0 }
+    }
+
+    /// `self + scale * other`, keeping the `keep` heaviest terms.
+    pub fn add_scaled(&self, other: &Self, scale: f32, keep: usize) -> Self {
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let take_a = j >= b.len() || (i < a.len() && a[i].0 < b[j].0);
+            let take_b = i >= a.len() || (j < b.len() && b[j].0 < a[i].0);
+            if take_a {
+                out.push(a[i]);
+                i += 1;
+            } else if take_b {
+                out.push((b[j].0, b[j].1 * scale));
+                j += 1;
+            } else {
+                out.push((a[i].0, a[i].1 + b[j].1 * scale));
+                i += 1;
+                j += 1;
+            }
+        }
+        out.retain(|p| p.1 > 0.0);
+        Self::from_weights(out, keep)
+    }
+
+    /// The `n` heaviest terms, heaviest first.
+    pub fn top_terms(&self, n: usize) -> Vec<(u64, f32)> {
+        let mut v = self.0.clone();
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_and_cosine_follow_shared_terms() {
+        let a = TermVector::from_weights(vec![(3, 1.0), (1, 2.0)], 10);
+        let b = TermVector::from_weights(vec![(1, 1.0), (2, 5.0)], 10);
+        assert_eq!(a.dot(&b), 2.0);
+        assert!((a.cosine(&a) - 1.0).abs() < 1e-6);
+        assert_eq!(a.cosine(&TermVector::default()), 0.0);
+    }
+
+    #[test]
+    fn add_scaled_merges_and_truncates() {
+        let a = TermVector::from_weights(vec![(1, 1.0), (2, 1.0)], 10);
+        let b = TermVector::from_weights(vec![(2, 1.0), (3, 0.75)], 10);
+        let s = a.add_scaled(&b, 2.0, 2);
+        assert_eq!(s.terms(), &[(2, 3.0), (3, 1.5)]);
+        let d = s.add_scaled(&b, -1.0, 10);
+        assert_eq!(d.terms(), &[(2, 2.0), (3, 0.75)]);
+    }
+}
