@@ -2,6 +2,7 @@
 //!
 //! - [`article`]: [`Article`], [`Provider`], [`Image`], [`Provenance`], [`Coverage`] and
 //!   [`article_id`], the stable id of a piece of coverage.
+//! - [`record`]: the front-matter record codec ([`Record`]: parse, write, convert).
 //! - [`secured`]: the `secured` envelope ([`Keyring`], [`secured::seal`], [`secured::open`]).
 //! - [`story`]: [`Story`] (a cluster of coverage) and [`StoryLink`] (two related stories).
 //!
@@ -9,9 +10,11 @@
 //! `secured` envelope.
 
 pub mod article;
+pub mod record;
 pub mod secured;
 pub mod story;
 
 pub use article::{Article, Coverage, Image, Provenance, Provider, article_id};
+pub use record::{Record, RecordError};
 pub use secured::{Keyring, SecuredError};
 pub use story::{Story, StoryLink};
