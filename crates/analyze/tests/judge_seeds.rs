@@ -50,7 +50,12 @@ fn every_seed_is_tagged_ai_and_funding() {
         })
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 5, "expected seeds 000–004 in {}", dir.display());
+    assert_eq!(
+        paths.len(),
+        5,
+        "expected seeds 000–004 in {}",
+        dir.display()
+    );
     let taxonomy = Taxonomy::builtin();
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("read seed");

@@ -84,7 +84,10 @@ fn uci_headline_categories_are_recovered_from_topics() {
         let records = parse_csv(&text);
         let header = &records[0];
         let title_at = header.iter().position(|h| h == "TITLE").expect("TITLE");
-        let category_at = header.iter().position(|h| h == "CATEGORY").expect("CATEGORY");
+        let category_at = header
+            .iter()
+            .position(|h| h == "CATEGORY")
+            .expect("CATEGORY");
         for record in &records[1..] {
             let (Some(title), Some(category)) = (record.get(title_at), record.get(category_at))
             else {
@@ -105,7 +108,9 @@ fn uci_headline_categories_are_recovered_from_topics() {
 
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (truth, predicted) in &pairs {
-        *confusion.entry((truth.clone(), predicted.clone())).or_default() += 1;
+        *confusion
+            .entry((truth.clone(), predicted.clone()))
+            .or_default() += 1;
     }
     let count = |t: &str, p: &str| {
         confusion
@@ -126,8 +131,15 @@ fn uci_headline_categories_are_recovered_from_topics() {
     for label in labels {
         let tp = count(label, label) as f64;
         let predicted: usize = labels.iter().map(|t| count(t, label)).sum();
-        let actual: usize = ["b", "t", "e", "m", "-"].iter().map(|p| count(label, p)).sum();
-        let precision = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
+        let actual: usize = ["b", "t", "e", "m", "-"]
+            .iter()
+            .map(|p| count(label, p))
+            .sum();
+        let precision = if predicted == 0 {
+            0.0
+        } else {
+            tp / predicted as f64
+        };
         let recall = if actual == 0 { 0.0 } else { tp / actual as f64 };
         let f1 = if precision + recall == 0.0 {
             0.0
@@ -135,9 +147,7 @@ fn uci_headline_categories_are_recovered_from_topics() {
             2.0 * precision * recall / (precision + recall)
         };
         f1_sum += f1;
-        println!(
-            "{label}: precision {precision:.3} recall {recall:.3} F1 {f1:.3} (n = {actual})"
-        );
+        println!("{label}: precision {precision:.3} recall {recall:.3} F1 {f1:.3} (n = {actual})");
     }
     let macro_f1 = f1_sum / labels.len() as f64;
     let accuracy = pairs.iter().filter(|(t, p)| t == p).count() as f64 / pairs.len() as f64;

@@ -18,8 +18,8 @@ pub mod summary;
 pub mod topics;
 mod words;
 
-
-
-
-
+pub use entities::{Entity, EntityKind, entities};
+pub use heat::{HeatConfig, HeatInput, heat};
+pub use quality::{QualityConfig, QualityInput, quality, quality_with};
+pub use summary::{excerpt, sentences, summary};
 pub use topics::{Keyword, Taxonomy, TaxonomyError, TopicDef, TopicScoring};

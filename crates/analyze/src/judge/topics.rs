@@ -212,7 +212,11 @@ impl Taxonomy {
 
         let mut score = vec![0f32; self.topics.len()];
         for (pattern, contributions) in self.contributions.iter().enumerate() {
-            let in_title = if title_hit[pattern] { s.title_weight } else { 0.0 };
+            let in_title = if title_hit[pattern] {
+                s.title_weight
+            } else {
+                0.0
+            };
             let in_body = s.body_weight * (body_hits[pattern] as f32).ln_1p();
             let evidence = in_title + in_body;
             if evidence <= 0.0 {
@@ -258,7 +262,9 @@ impl Taxonomy {
             let pattern = hit.pattern().as_usize();
             let end_ok = bytes.get(hit.end()).is_none_or(|&b| b == b' ');
             // Patterns are keyed by (phrase, prefix), so all entries of one agree on `prefix`.
-            let prefix = self.contributions[pattern].first().is_some_and(|c| c.prefix);
+            let prefix = self.contributions[pattern]
+                .first()
+                .is_some_and(|c| c.prefix);
             if end_ok || prefix {
                 on_hit(pattern);
             }
@@ -543,15 +549,24 @@ parent = "Tech"
     fn errors_name_the_topic_and_field() {
         let unknown_parent = "[[topic]]\nname = \"A\"\nparent = \"Nope\"\nkeywords = { a = 1.0 }\n";
         let error = Taxonomy::from_toml(unknown_parent).unwrap_err().to_string();
-        assert!(error.contains("\"A\"") && error.contains("parent"), "{error}");
+        assert!(
+            error.contains("\"A\"") && error.contains("parent"),
+            "{error}"
+        );
 
         let bad_weight = "[[topic]]\nname = \"B\"\nkeywords = { b = -1.0 }\n";
         let error = Taxonomy::from_toml(bad_weight).unwrap_err().to_string();
-        assert!(error.contains("\"B\"") && error.contains("keywords"), "{error}");
+        assert!(
+            error.contains("\"B\"") && error.contains("keywords"),
+            "{error}"
+        );
 
         let empty_phrase = "[[topic]]\nname = \"C\"\nkeywords = { \"--\" = 1.0 }\n";
         let error = Taxonomy::from_toml(empty_phrase).unwrap_err().to_string();
-        assert!(error.contains("\"C\"") && error.contains("keywords"), "{error}");
+        assert!(
+            error.contains("\"C\"") && error.contains("keywords"),
+            "{error}"
+        );
 
         let cycle = "[[topic]]\nname = \"D\"\nparent = \"E\"\nkeywords = { d = 1.0 }\n\
                      [[topic]]\nname = \"E\"\nparent = \"D\"\nkeywords = { e = 1.0 }\n";
