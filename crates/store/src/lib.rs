@@ -1,1 +1,83 @@
-//! storyline-store
+//! Storage for storyline. Everything the pipeline and the views keep goes through the
+//! [`Store`] trait; [`SqliteStore`] is the embedded default (one file, WAL, no server).
+//!
+//! **Architecture invariant:** only this crate knows SQL. The pipeline hands it plain
+//! data ([`ArticleRow`], [`Commit`]) and reads plain data back; a PostgreSQL backend can
+//! implement the same trait without touching the pipeline.
+//!
+//! Writes that belong together (an article, the story it joined, merges and links that
+//! followed from it) go in one [`Commit`], applied in one transaction: a crash leaves
+//! either all of it or none of it.
+
+mod error;
+mod sqlite;
+mod types;
+
+pub use error::{StoreError, StoreResult};
+pub use sqlite::SqliteStore;
+pub use types::{
+    ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats, StoryQuery,
+};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use storyline_model::{Story, StoryLink};
+
+/// What every storage backend provides.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies a set of related writes atomically.
+    async fn commit(&self, commit: &Commit) -> StoreResult<()>;
+
+    /// Looks an article up by id.
+    async fn article(&self, id: &str) -> StoreResult<Option<ArticleRow>>;
+    /// The id of an article already stored under this canonical URL, if any.
+    async fn article_id_by_url(&self, url: &str) -> StoreResult<Option<String>>;
+    /// The id of an article already stored with this content hash, if any.
+    async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>>;
+    /// Articles in arrival order with `seq > after_seq`, at most `limit` (for export and replay).
+    async fn articles_after(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<ArticleRow>>;
+    /// The arrival sequence number of the first article ingested at or after `since`.
+    async fn first_seq_since(&self, since: DateTime<Utc>) -> StoreResult<Option<i64>>;
+
+    /// A story by id, following merges to the surviving story.
+    async fn story(&self, id: &str) -> StoreResult<Option<Story>>;
+    /// Where a (possibly merged) story id leads now.
+    async fn resolve_story(&self, id: &str) -> StoreResult<Option<String>>;
+    /// Stories for a front page: pinned first, then by heat.
+    async fn stories(&self, query: &StoryQuery) -> StoreResult<Vec<Story>>;
+    /// All coverage of a story, oldest first.
+    async fn story_articles(&self, story_id: &str) -> StoreResult<Vec<ArticleRow>>;
+    /// Stories related to a story, best first.
+    async fn story_links(&self, story_id: &str) -> StoreResult<Vec<StoryLink>>;
+    /// Stories whose latest coverage is at or after `since` (for heat refresh).
+    async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>>;
+
+    /// Full-text search over articles, ranked.
+    async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>>;
+
+    /// Adds a source; returns false when its URL is already followed.
+    async fn add_source(&self, source: &SourceRow) -> StoreResult<bool>;
+    /// All sources, in the order they were added.
+    async fn sources(&self) -> StoreResult<Vec<SourceRow>>;
+    /// Removes a source by URL or id; returns false when there was none.
+    async fn remove_source(&self, url_or_id: &str) -> StoreResult<bool>;
+    /// Saves a source's polling state after a poll.
+    async fn update_source(&self, source: &SourceRow) -> StoreResult<()>;
+    /// Sources due for a poll at `now`.
+    async fn due_sources(&self, now: DateTime<Utc>) -> StoreResult<Vec<SourceRow>>;
+
+    /// Sets the editorial `published` flag of an article.
+    async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool>;
+    /// Sets the editorial `published` flag of a story.
+    async fn set_story_published(&self, id: &str, published: bool) -> StoreResult<bool>;
+    /// Pins or unpins a story on the front page.
+    async fn set_story_pinned(&self, id: &str, pinned: bool) -> StoreResult<bool>;
+    /// Blocks (or unblocks) a provider by registrable domain.
+    async fn set_provider_blocked(&self, domain: &str, blocked: bool) -> StoreResult<()>;
+    /// Providers that are blocked.
+    async fn blocked_providers(&self) -> StoreResult<Vec<String>>;
+
+    /// Row counts.
+    async fn stats(&self) -> StoreResult<Stats>;
+}

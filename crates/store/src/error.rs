@@ -1,0 +1,59 @@
+//! Errors of the storage layer.
+
+use thiserror::Error;
+
+/// Result alias for store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What can go wrong while storing or reading.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database could not be opened or created.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A migration failed; the database is left at the previous version.
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database was written by a newer storyline.
+    #[error("database schema version {found} is newer than this storyline understands ({known})")]
+    TooNew { found: i64, known: i64 },
+    /// A query failed.
+    #[error("{context}: {source}")]
+    Query {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A stored value could not be decoded.
+    #[error("corrupt value in {context}: {message}")]
+    Corrupt {
+        context: &'static str,
+        message: String,
+    },
+    /// A filesystem operation around the database failed.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Adds a context label to sqlx errors.
+pub(crate) trait QueryContext<T> {
+    fn ctx(self, context: &'static str) -> StoreResult<T>;
+}
+
+impl<T> QueryContext<T> for Result<T, sqlx::Error> {
+    fn ctx(self, context: &'static str) -> StoreResult<T> {
+        self.map_err(|source| StoreError::Query { context, source })
+    }
+}

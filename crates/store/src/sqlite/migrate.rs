@@ -1,0 +1,45 @@
+//! Schema migrations, applied in order on open. The schema version is SQLite's
+//! `user_version`; each migration runs in its own transaction together with the bump, so a
+//! failed migration leaves the database at the version before it.
+
+use sqlx::AssertSqlSafe;
+use sqlx::SqlitePool;
+
+use crate::error::{QueryContext, StoreError, StoreResult};
+
+/// Every migration, in order; the version of a migration is its index + 1.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(pool)
+        .await
+        .ctx("read schema version")?;
+    if current > known {
+        return Err(StoreError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let version = index as i64 + 1;
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(|source| StoreError::Migration { version, source })?;
+        sqlx::raw_sql(AssertSqlSafe(*sql))
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| StoreError::Migration { version, source })?;
+        sqlx::raw_sql(AssertSqlSafe(format!("PRAGMA user_version = {version}")))
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.commit()
+            .await
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tracing::info!(version, "applied schema migration");
+    }
+    Ok(())
+}

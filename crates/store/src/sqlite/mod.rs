@@ -1,0 +1,313 @@
+//! The SQLite backend: one file, WAL journal, schema migrations applied on open.
+
+mod articles;
+mod migrate;
+mod search;
+mod sources;
+mod stories;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use storyline_model::{Story, StoryLink};
+
+use crate::Store;
+use crate::error::{QueryContext, StoreError, StoreResult};
+use crate::types::{ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryQuery};
+
+/// A store in one SQLite file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                context: format!("cannot create directory {}", parent.display()),
+                source,
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536")
+            .foreign_keys(true);
+        Self::connect(options, &path.display().to_string()).await
+    }
+
+    /// Opens a private in-memory database (tests, `storyline cluster`).
+    pub async fn open_in_memory() -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|source| {
+            StoreError::Open {
+                path: ":memory:".into(),
+                source,
+            }
+        })?;
+        Self::connect(options, ":memory:").await
+    }
+
+    async fn connect(options: SqliteConnectOptions, label: &str) -> StoreResult<Self> {
+        let in_memory = label == ":memory:";
+        let pool = SqlitePoolOptions::new()
+            // An in-memory database lives in one connection; a file serves many readers.
+            .max_connections(if in_memory { 1 } else { 8 })
+            .min_connections(if in_memory { 1 } else { 0 })
+            .idle_timeout(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(300))
+            })
+            .max_lifetime(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(1800))
+            })
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                path: label.to_string(),
+                source,
+            })?;
+        migrate::run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool, for backend-specific tools (benchmarks, maintenance).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections to finish (checkpoints the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+pub(crate) fn to_ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub(crate) fn from_ts(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
+}
+
+pub(crate) fn json_list(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn parse_list(context: &'static str, text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        context,
+        message: e.to_string(),
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn commit(&self, commit: &Commit) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.ctx("begin commit")?;
+        for row in &commit.articles {
+            articles::insert(&mut tx, row).await?;
+        }
+        for (article_id, story_id) in &commit.moves {
+            sqlx::query("UPDATE articles SET story_id = ? WHERE id = ?")
+                .bind(story_id)
+                .bind(article_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("move article")?;
+        }
+        for (article_id, original_id) in &commit.duplicates {
+            sqlx::query("UPDATE articles SET duplicate_of = ?, original_url = COALESCE((SELECT COALESCE(original_url, web_url) FROM articles WHERE id = ?), original_url) WHERE id = ?")
+                .bind(original_id)
+                .bind(original_id)
+                .bind(article_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("mark duplicate")?;
+        }
+        for (from, into) in &commit.merges {
+            stories::merge(&mut tx, from, into).await?;
+        }
+        for story in &commit.stories {
+            stories::upsert(&mut tx, story).await?;
+        }
+        for (story_id, links) in &commit.links {
+            stories::replace_links(&mut tx, story_id, links).await?;
+        }
+        tx.commit().await.ctx("commit")
+    }
+
+    async fn article(&self, id: &str) -> StoreResult<Option<ArticleRow>> {
+        articles::by_id(&self.pool, id).await
+    }
+
+    async fn article_id_by_url(&self, url: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT id FROM articles WHERE web_url = ? LIMIT 1")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("article by url")
+    }
+
+    async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT id FROM articles WHERE content_hash = ? ORDER BY seq LIMIT 1")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("article by content hash")
+    }
+
+    async fn articles_after(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<ArticleRow>> {
+        articles::after(&self.pool, after_seq, limit).await
+    }
+
+    async fn first_seq_since(&self, since: DateTime<Utc>) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT MIN(seq) FROM articles WHERE ingested_at >= ?")
+            .bind(to_ts(since))
+            .fetch_one(&self.pool)
+            .await
+            .ctx("first seq since")
+    }
+
+    async fn story(&self, id: &str) -> StoreResult<Option<Story>> {
+        match self.resolve_story(id).await? {
+            Some(id) => stories::by_id(&self.pool, &id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn resolve_story(&self, id: &str) -> StoreResult<Option<String>> {
+        stories::resolve(&self.pool, id).await
+    }
+
+    async fn stories(&self, query: &StoryQuery) -> StoreResult<Vec<Story>> {
+        stories::list(&self.pool, query).await
+    }
+
+    async fn story_articles(&self, story_id: &str) -> StoreResult<Vec<ArticleRow>> {
+        articles::of_story(&self.pool, story_id).await
+    }
+
+    async fn story_links(&self, story_id: &str) -> StoreResult<Vec<StoryLink>> {
+        stories::links(&self.pool, story_id).await
+    }
+
+    async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {
+        stories::active_since(&self.pool, since).await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>> {
+        search::run(&self.pool, query).await
+    }
+
+    async fn add_source(&self, source: &SourceRow) -> StoreResult<bool> {
+        sources::add(&self.pool, source).await
+    }
+
+    async fn sources(&self) -> StoreResult<Vec<SourceRow>> {
+        sources::all(&self.pool).await
+    }
+
+    async fn remove_source(&self, url_or_id: &str) -> StoreResult<bool> {
+        sources::remove(&self.pool, url_or_id).await
+    }
+
+    async fn update_source(&self, source: &SourceRow) -> StoreResult<()> {
+        sources::update(&self.pool, source).await
+    }
+
+    async fn due_sources(&self, now: DateTime<Utc>) -> StoreResult<Vec<SourceRow>> {
+        sources::due(&self.pool, now).await
+    }
+
+    async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE articles SET published = ? WHERE id = ?")
+            .bind(published)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .ctx("set article published")?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_story_published(&self, id: &str, published: bool) -> StoreResult<bool> {
+        let Some(id) = self.resolve_story(id).await? else {
+            return Ok(false);
+        };
+        let done = sqlx::query("UPDATE stories SET published = ? WHERE id = ?")
+            .bind(published)
+            .bind(&id)
+            .execute(&self.pool)
+            .await
+            .ctx("set story published")?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_story_pinned(&self, id: &str, pinned: bool) -> StoreResult<bool> {
+        let Some(id) = self.resolve_story(id).await? else {
+            return Ok(false);
+        };
+        let done = sqlx::query("UPDATE stories SET pinned = ? WHERE id = ?")
+            .bind(pinned)
+            .bind(&id)
+            .execute(&self.pool)
+            .await
+            .ctx("set story pinned")?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn set_provider_blocked(&self, domain: &str, blocked: bool) -> StoreResult<()> {
+        let query = if blocked {
+            sqlx::query("INSERT OR IGNORE INTO blocked_providers(domain, blocked_at) VALUES (?, ?)")
+                .bind(domain)
+                .bind(to_ts(Utc::now()))
+        } else {
+            sqlx::query("DELETE FROM blocked_providers WHERE domain = ?").bind(domain)
+        };
+        query.execute(&self.pool).await.ctx("block provider")?;
+        Ok(())
+    }
+
+    async fn blocked_providers(&self) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar("SELECT domain FROM blocked_providers ORDER BY domain")
+            .fetch_all(&self.pool)
+            .await
+            .ctx("blocked providers")
+    }
+
+    async fn stats(&self) -> StoreResult<Stats> {
+        let (articles, stories, sources): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM articles), \
+                    (SELECT COUNT(*) FROM stories WHERE merged_into IS NULL), \
+                    (SELECT COUNT(*) FROM sources)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .ctx("stats")?;
+        Ok(Stats {
+            articles: articles.max(0) as u64,
+            stories: stories.max(0) as u64,
+            sources: sources.max(0) as u64,
+        })
+    }
+}

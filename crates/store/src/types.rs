@@ -1,0 +1,119 @@
+//! Plain data exchanged with a store.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use storyline_model::{Article, Story, StoryLink};
+
+/// An article as stored: the article itself plus where the pipeline placed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRow {
+    pub article: Article,
+    /// Arrival order; 0 for a row not yet stored.
+    pub seq: i64,
+    pub story_id: Option<String>,
+    /// The earliest near-identical copy, when this one is syndication.
+    pub duplicate_of: Option<String>,
+    pub ingested_at: DateTime<Utc>,
+    /// Hash of the normalised text, for exact-duplicate checks.
+    pub content_hash: String,
+    /// Sanitized HTML for display, when the source had HTML.
+    pub html: Option<String>,
+    /// The sealed private part (`base64(ciphertext);base64(nonce)`).
+    pub secured: Option<String>,
+}
+
+/// Outcome of offering an article to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Inserted,
+    /// Already stored (same id); nothing was written.
+    Existing,
+}
+
+/// Writes that belong together, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Commit {
+    /// New articles (ignored when their id is already stored).
+    pub articles: Vec<ArticleRow>,
+    /// Moves of stored articles to another story: `(article_id, story_id)`.
+    pub moves: Vec<(String, String)>,
+    /// Marks of stored articles as syndicated copies: `(article_id, original_id)`.
+    pub duplicates: Vec<(String, String)>,
+    /// Story merges: `(from, into)`; `from` keeps its row and redirects.
+    pub merges: Vec<(String, String)>,
+    /// Story summaries to create or replace.
+    pub stories: Vec<Story>,
+    /// Replaces the related-story links of each listed story.
+    pub links: Vec<(String, Vec<StoryLink>)>,
+}
+
+/// Which stories a front page shows.
+#[derive(Debug, Clone)]
+pub struct StoryQuery {
+    pub limit: u32,
+    pub offset: u32,
+    /// Only stories whose editorial flag is set.
+    pub published_only: bool,
+    pub topic: Option<String>,
+    /// Only stories with coverage from this provider domain.
+    pub provider: Option<String>,
+}
+
+impl Default for StoryQuery {
+    fn default() -> Self {
+        Self {
+            limit: 50,
+            offset: 0,
+            published_only: false,
+            topic: None,
+            provider: None,
+        }
+    }
+}
+
+/// A full-text query.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Words, `"quoted phrases"`, and `-excluded` words.
+    pub text: String,
+    pub topic: Option<String>,
+    pub provider: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub article: ArticleRow,
+    /// Text around the match, with matches wrapped in `[` … `]` markers.
+    pub snippet: String,
+    pub rank: f64,
+}
+
+/// A followed source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRow {
+    pub id: i64,
+    pub url: String,
+    /// `feed`, `sitemap` or `page`.
+    pub kind: String,
+    pub title: Option<String>,
+    pub group: Option<String>,
+    /// The fetcher's polling state, serialized (JSON).
+    pub state: Option<String>,
+    pub next_poll: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub enabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Row counts of a store.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Stats {
+    pub articles: u64,
+    pub stories: u64,
+    pub sources: u64,
+}

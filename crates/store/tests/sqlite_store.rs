@@ -1,0 +1,275 @@
+//! The SQLite store against a real database file: commits, merges, search, sources.
+
+use chrono::{TimeZone, Utc};
+use storyline_model::{Article, Provider, Story, StoryLink};
+use storyline_store::{ArticleRow, Commit, SearchQuery, SourceRow, SqliteStore, Store, StoryQuery};
+
+fn article(id: &str, title: &str, body: &str, domain: &str) -> ArticleRow {
+    ArticleRow {
+        article: Article {
+            id: id.into(),
+            category: "news".into(),
+            title: title.into(),
+            excerpt: body.chars().take(60).collect(),
+            body: body.into(),
+            published_date_time: Some(Utc.with_ymd_and_hms(2026, 5, 12, 9, 0, 0).unwrap()),
+            web_url: Some(format!("https://{domain}/{id}")),
+            kind: "article".into(),
+            quality: Some(40),
+            heat: -1,
+            published: true,
+            provider: Provider {
+                name: domain.into(),
+                domain: domain.into(),
+            },
+            topics: vec!["AI".into()],
+            ..Article::default()
+        },
+        seq: 0,
+        story_id: Some(format!("story-{id}")),
+        duplicate_of: None,
+        ingested_at: Utc::now(),
+        content_hash: format!("hash-{id}"),
+        html: None,
+        secured: Some("abc;def".into()),
+    }
+}
+
+fn story(id: &str, lead: &str, heat: i32) -> Story {
+    Story {
+        id: id.into(),
+        title: format!("Story {id}"),
+        heat,
+        lead_article_id: lead.into(),
+        article_count: 1,
+        provider_count: 1,
+        topics: vec!["AI".into()],
+        published: true,
+        ..Story::default()
+    }
+}
+
+async fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("nested/store.db"))
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn committed_articles_survive_reopening_and_insert_is_idempotent() {
+    let (dir, store) = open().await;
+    let a = article(
+        "a1",
+        "Quillon raises $1.2bn",
+        "Quillon raised money from Larchmont.",
+        "ledger.example",
+    );
+    let commit = Commit {
+        articles: vec![a.clone()],
+        stories: vec![story("story-a1", "a1", 50)],
+        ..Commit::default()
+    };
+    store.commit(&commit).await.unwrap();
+    store.commit(&commit).await.unwrap();
+    store.close().await;
+
+    let store = SqliteStore::open(&dir.path().join("nested/store.db"))
+        .await
+        .unwrap();
+    assert_eq!(store.stats().await.unwrap().articles, 1);
+    let back = store.article("a1").await.unwrap().unwrap();
+    assert_eq!(back.article.title, a.article.title);
+    assert_eq!(back.article.topics, a.article.topics);
+    assert_eq!(back.secured.as_deref(), Some("abc;def"));
+    assert_eq!(back.story_id.as_deref(), Some("story-a1"));
+    assert_eq!(
+        store
+            .article_id_by_url("https://ledger.example/a1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("a1")
+    );
+    assert_eq!(
+        store
+            .article_id_by_content_hash("hash-a1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("a1")
+    );
+}
+
+#[tokio::test]
+async fn merged_story_ids_redirect_and_links_follow() {
+    let (_dir, store) = open().await;
+    store
+        .commit(&Commit {
+            articles: vec![
+                article("a1", "One", "first body", "one.example"),
+                article("a2", "Two", "second body", "two.example"),
+                article("a3", "Three", "third body", "three.example"),
+            ],
+            stories: vec![
+                story("story-a1", "a1", 10),
+                story("story-a2", "a2", 90),
+                story("story-a3", "a3", 5),
+            ],
+            links: vec![(
+                "story-a1".into(),
+                vec![StoryLink {
+                    story_id: "story-a1".into(),
+                    related_story_id: "story-a3".into(),
+                    score: 0.4,
+                }],
+            )],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let front = store.stories(&StoryQuery::default()).await.unwrap();
+    assert_eq!(
+        front.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["story-a2", "story-a1", "story-a3"]
+    );
+    assert_eq!(
+        store.story_links("story-a3").await.unwrap()[0].related_story_id,
+        "story-a1"
+    );
+
+    let mut merged = story("story-a1", "a1", 60);
+    merged.article_count = 2;
+    store
+        .commit(&Commit {
+            merges: vec![("story-a2".into(), "story-a1".into())],
+            stories: vec![merged],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.resolve_story("story-a2").await.unwrap().as_deref(),
+        Some("story-a1")
+    );
+    assert_eq!(
+        store.story("story-a2").await.unwrap().unwrap().id,
+        "story-a1"
+    );
+    assert_eq!(store.story_articles("story-a1").await.unwrap().len(), 2);
+    assert_eq!(store.stats().await.unwrap().stories, 2);
+    assert_eq!(store.resolve_story("nope").await.unwrap(), None);
+
+    assert!(store.set_story_pinned("story-a3", true).await.unwrap());
+    let front = store.stories(&StoryQuery::default()).await.unwrap();
+    assert_eq!(front[0].id, "story-a3");
+}
+
+#[tokio::test]
+async fn search_ranks_title_matches_and_handles_phrases_and_filters() {
+    let (_dir, store) = open().await;
+    store
+        .commit(&Commit {
+            articles: vec![
+                article(
+                    "a1",
+                    "Norvale fined over export filings",
+                    "The regulator fined the chipmaker.",
+                    "ledger.example",
+                ),
+                article(
+                    "a2",
+                    "Chip earnings beat forecasts",
+                    "Norvale said export demand was strong.",
+                    "harbor.example",
+                ),
+                article(
+                    "a3",
+                    "Football cup semi-final",
+                    "The Falcons lost on penalties.",
+                    "sport.example",
+                ),
+            ],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let hits = store
+        .search(&SearchQuery {
+            text: "norvale".into(),
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].article.article.id, "a1", "title match ranks first");
+    assert!(hits[0].snippet.contains('[') || hits[1].snippet.contains('['));
+    let phrase = store
+        .search(&SearchQuery {
+            text: "\"export filings\"".into(),
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(phrase.len(), 1);
+    let filtered = store
+        .search(&SearchQuery {
+            text: "norvale".into(),
+            provider: Some("harbor.example".into()),
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 1);
+    let excluded = store
+        .search(&SearchQuery {
+            text: "norvale -regulator".into(),
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(excluded.len(), 1);
+    assert!(
+        store
+            .search(&SearchQuery {
+                text: "\"(*".into(),
+                ..SearchQuery::default()
+            })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn sources_are_added_once_and_come_due() {
+    let (_dir, store) = open().await;
+    let now = Utc::now();
+    let source = SourceRow {
+        id: 0,
+        url: "https://ledger.example/feed.xml".into(),
+        kind: "feed".into(),
+        title: None,
+        group: Some("Wires".into()),
+        state: None,
+        next_poll: now - chrono::Duration::seconds(5),
+        last_error: None,
+        enabled: true,
+        created_at: now,
+    };
+    assert!(store.add_source(&source).await.unwrap());
+    assert!(!store.add_source(&source).await.unwrap());
+    let mut due = store.due_sources(now).await.unwrap();
+    assert_eq!(due.len(), 1);
+    due[0].next_poll = now + chrono::Duration::seconds(600);
+    due[0].last_error = Some("timed out".into());
+    store.update_source(&due[0]).await.unwrap();
+    assert!(store.due_sources(now).await.unwrap().is_empty());
+    assert_eq!(
+        store.sources().await.unwrap()[0].last_error.as_deref(),
+        Some("timed out")
+    );
+    assert!(store.remove_source(&source.url).await.unwrap());
+    assert!(!store.remove_source(&source.url).await.unwrap());
+}
