@@ -21,7 +21,7 @@ pub use types::{
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use storyline_model::{Story, StoryLink};
+use storyline_model::{Provider, Story, StoryLink};
 
 /// What every storage backend provides.
 #[async_trait]
@@ -35,6 +35,8 @@ pub trait Store: Send + Sync {
     async fn article_id_by_url(&self, url: &str) -> StoreResult<Option<String>>;
     /// The id of an article already stored with this content hash, if any.
     async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>>;
+    /// The record text an article was ingested from, when it came from a record.
+    async fn article_source_record(&self, id: &str) -> StoreResult<Option<String>>;
     /// Articles in arrival order with `seq > after_seq`, at most `limit` (for export and replay).
     async fn articles_after(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<ArticleRow>>;
     /// The arrival sequence number of the first article ingested at or after `since`.
@@ -80,4 +82,14 @@ pub trait Store: Send + Sync {
 
     /// Row counts.
     async fn stats(&self) -> StoreResult<Stats>;
+
+    // ---- serving, editorial and auth (server team) ----
+
+    /// Topics of live stories with how many stories carry each, most common first.
+    async fn topic_counts(&self, published_only: bool, limit: u32)
+    -> StoreResult<Vec<(String, u64)>>;
+    /// Providers with how many articles each has, most prolific first.
+    async fn provider_counts(&self, limit: u32) -> StoreResult<Vec<(Provider, u64)>>;
+    /// All coverage of the listed stories (at most 200), each story's oldest first.
+    async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;
 }

@@ -45,6 +45,9 @@ pub struct Commit {
     pub stories: Vec<Story>,
     /// Replaces the related-story links of each listed story.
     pub links: Vec<(String, Vec<StoryLink>)>,
+    /// The record an article was read from, kept verbatim so an export keeps its unknown
+    /// fields: `(article_id, record_text)`.
+    pub source_records: Vec<(String, String)>,
 }
 
 /// Which stories a front page shows.

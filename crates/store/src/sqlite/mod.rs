@@ -3,6 +3,7 @@
 mod articles;
 mod migrate;
 mod search;
+mod serving;
 mod sources;
 mod stories;
 
@@ -151,6 +152,14 @@ impl Store for SqliteStore {
         for story in &commit.stories {
             stories::upsert(&mut tx, story).await?;
         }
+        for (article_id, record) in &commit.source_records {
+            sqlx::query("UPDATE articles SET extra = ? WHERE id = ? AND extra IS NULL")
+                .bind(record)
+                .bind(article_id)
+                .execute(&mut *tx)
+                .await
+                .ctx("keep source record")?;
+        }
         for (story_id, links) in &commit.links {
             stories::replace_links(&mut tx, story_id, links).await?;
         }
@@ -175,6 +184,16 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .ctx("article by content hash")
+    }
+
+    async fn article_source_record(&self, id: &str) -> StoreResult<Option<String>> {
+        let value: Option<Option<String>> =
+            sqlx::query_scalar("SELECT extra FROM articles WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .ctx("article source record")?;
+        Ok(value.flatten())
     }
 
     async fn articles_after(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<ArticleRow>> {
@@ -309,5 +328,26 @@ impl Store for SqliteStore {
             stories: stories.max(0) as u64,
             sources: sources.max(0) as u64,
         })
+    }
+
+    // ---- serving, editorial and auth (server team) ----
+
+    async fn topic_counts(
+        &self,
+        published_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, u64)>> {
+        serving::topic_counts(&self.pool, published_only, limit).await
+    }
+
+    async fn provider_counts(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<(storyline_model::Provider, u64)>> {
+        serving::provider_counts(&self.pool, limit).await
+    }
+
+    async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>> {
+        serving::articles_of_stories(&self.pool, story_ids).await
     }
 }
