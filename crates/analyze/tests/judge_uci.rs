@@ -6,7 +6,6 @@
 //! `../shared/datasets` beside the repository); when it is absent the test says where it looked
 //! and passes without measuring.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use storyline_analyze::judge::Taxonomy;
@@ -75,66 +74,94 @@ fn uci_headline_categories_are_recovered_from_topics() {
     paths.sort();
     assert!(!paths.is_empty(), "no CSV file in {}", dir.display());
 
+    let compile_started = std::time::Instant::now();
     let taxonomy = Taxonomy::builtin();
+    println!(
+        "built-in taxonomy compiled in {:?}",
+        compile_started.elapsed()
+    );
+    let mut classify_time = std::time::Duration::ZERO;
     let labels = ["b", "t", "e", "m"];
-    // (true label, predicted label or "-")
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    // (story id, true label, predicted label or "-")
+    let mut rows: Vec<(String, String, String)> = Vec::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("read UCI csv");
         let records = parse_csv(&text);
         let header = &records[0];
-        let title_at = header.iter().position(|h| h == "TITLE").expect("TITLE");
-        let category_at = header
-            .iter()
-            .position(|h| h == "CATEGORY")
-            .expect("CATEGORY");
+        let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let (title_at, category_at, story_at) =
+            (column("TITLE"), column("CATEGORY"), column("STORY"));
         for record in &records[1..] {
-            let (Some(title), Some(category)) = (record.get(title_at), record.get(category_at))
-            else {
+            let (Some(title), Some(category), Some(story)) = (
+                record.get(title_at),
+                record.get(category_at),
+                record.get(story_at),
+            ) else {
                 continue;
             };
             if !labels.contains(&category.as_str()) {
                 continue;
             }
-            let predicted = taxonomy
-                .classify(title, "")
-                .iter()
-                .find_map(|t| uci_label(t))
-                .unwrap_or("-");
-            pairs.push((category.clone(), predicted.to_string()));
+            let started = std::time::Instant::now();
+            let topics = taxonomy.classify(title, "");
+            classify_time += started.elapsed();
+            let predicted = topics.iter().find_map(|t| uci_label(t)).unwrap_or("-");
+            rows.push((story.clone(), category.clone(), predicted.to_string()));
         }
     }
-    assert!(pairs.len() > 100, "too few headlines read: {}", pairs.len());
+    assert!(rows.len() > 100, "too few headlines read: {}", rows.len());
+    println!(
+        "classified {} headlines in {:?} ({:.1} µs each)",
+        rows.len(),
+        classify_time,
+        classify_time.as_secs_f64() * 1e6 / rows.len() as f64
+    );
 
-    let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (truth, predicted) in &pairs {
-        *confusion
-            .entry((truth.clone(), predicted.clone()))
-            .or_default() += 1;
-    }
-    let count = |t: &str, p: &str| {
-        confusion
-            .get(&(t.to_string(), p.to_string()))
-            .copied()
-            .unwrap_or(0)
+    // The taxonomy was tuned looking only at headlines of the "dev" half of the stories (stories
+    // sorted by id, every other one); the "held-out" half shows how well that generalises.
+    let mut stories: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    stories.sort_unstable();
+    stories.dedup();
+    let dev: std::collections::HashSet<&str> = stories.iter().copied().step_by(2).collect();
+    let split = |want_dev: bool| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| dev.contains(r.0.as_str()) == want_dev)
+            .map(|r| (r.1.clone(), r.2.clone()))
+            .collect()
     };
-    println!("UCI headlines: {} (title only)", pairs.len());
+    let all: Vec<(String, String)> = rows.iter().map(|r| (r.1.clone(), r.2.clone())).collect();
+    report("dev stories", &split(true), &labels);
+    let held_out = report("held-out stories", &split(false), &labels);
+    let macro_f1 = report("all stories", &all, &labels);
+    // Measured 0.564 overall and 0.474 on held-out stories (title only): floors sit below.
+    assert!(
+        macro_f1 >= 0.50,
+        "macro-F1 {macro_f1:.3} below the floor of 0.50"
+    );
+    assert!(
+        held_out >= 0.40,
+        "held-out macro-F1 {held_out:.3} below the floor of 0.40"
+    );
+}
+
+/// Prints the confusion matrix and per-label precision / recall; returns macro-F1.
+fn report(name: &str, pairs: &[(String, String)], labels: &[&str]) -> f64 {
+    let count = |t: &str, p: &str| pairs.iter().filter(|(a, b)| a == t && b == p).count();
+    let predictions = ["b", "t", "e", "m", "-"];
+    println!("\n== {name}: {} headlines (title only)", pairs.len());
     println!("truth\\pred    b     t     e     m     -");
     for t in labels {
-        let row: Vec<String> = ["b", "t", "e", "m", "-"]
+        let row: Vec<String> = predictions
             .iter()
             .map(|p| format!("{:5}", count(t, p)))
             .collect();
         println!("{t:10} {}", row.join(" "));
     }
     let mut f1_sum = 0.0;
-    for label in labels {
+    for &label in labels {
         let tp = count(label, label) as f64;
         let predicted: usize = labels.iter().map(|t| count(t, label)).sum();
-        let actual: usize = ["b", "t", "e", "m", "-"]
-            .iter()
-            .map(|p| count(label, p))
-            .sum();
+        let actual: usize = predictions.iter().map(|p| count(label, p)).sum();
         let precision = if predicted == 0 {
             0.0
         } else {
@@ -150,8 +177,8 @@ fn uci_headline_categories_are_recovered_from_topics() {
         println!("{label}: precision {precision:.3} recall {recall:.3} F1 {f1:.3} (n = {actual})");
     }
     let macro_f1 = f1_sum / labels.len() as f64;
-    let accuracy = pairs.iter().filter(|(t, p)| t == p).count() as f64 / pairs.len() as f64;
+    let accuracy = pairs.iter().filter(|(t, p)| t == p).count() as f64 / pairs.len().max(1) as f64;
     let untagged = pairs.iter().filter(|(_, p)| p == "-").count();
     println!("macro-F1 {macro_f1:.3}, accuracy {accuracy:.3}, untagged {untagged}");
-    assert!(macro_f1 >= 0.0, "macro-F1 {macro_f1:.3} below the floor");
+    macro_f1
 }

@@ -80,7 +80,7 @@ pub struct TopicScoring {
 impl Default for TopicScoring {
     fn default() -> Self {
         TopicScoring {
-            title_weight: 2.0,
+            title_weight: 3.0,
             body_weight: 1.0,
             body_chars: 12_000,
             parent_share: 0.5,
@@ -200,31 +200,29 @@ impl Taxonomy {
     /// Like [`Taxonomy::classify`], with the score of each topic kept.
     pub fn scores(&self, title: &str, body: &str) -> Vec<(String, f32)> {
         let s = &self.scoring;
-        let mut title_hit = vec![false; self.contributions.len()];
-        let mut body_hits = vec![0u32; self.contributions.len()];
+        // Patterns hit in title and body; only these are scored.
+        let mut title_hits: Vec<usize> = Vec::new();
+        let mut body_hits: Vec<usize> = Vec::new();
         // A title longer than a body lead is not a title: read only its start.
         let title = fold(prefix_chars(title, 1_000));
-        self.scan(&title, |pattern| title_hit[pattern] = true);
+        self.scan(&title, |pattern| title_hits.push(pattern));
         let body = fold(prefix_chars(body, s.body_chars));
-        self.scan(&body, |pattern| {
-            body_hits[pattern] = body_hits[pattern].saturating_add(1)
-        });
+        self.scan(&body, |pattern| body_hits.push(pattern));
+        title_hits.sort_unstable();
+        title_hits.dedup();
+        body_hits.sort_unstable();
 
         let mut score = vec![0f32; self.topics.len()];
-        for (pattern, contributions) in self.contributions.iter().enumerate() {
-            let in_title = if title_hit[pattern] {
-                s.title_weight
-            } else {
-                0.0
-            };
-            let in_body = s.body_weight * (body_hits[pattern] as f32).ln_1p();
-            let evidence = in_title + in_body;
-            if evidence <= 0.0 {
-                continue;
-            }
-            for c in contributions {
+        let mut add = |pattern: usize, evidence: f32| {
+            for c in &self.contributions[pattern] {
                 score[c.topic] += c.weight * evidence;
             }
+        };
+        for &pattern in &title_hits {
+            add(pattern, s.title_weight);
+        }
+        for run in body_hits.chunk_by(|a, b| a == b) {
+            add(run[0], s.body_weight * (run.len() as f32).ln_1p());
         }
         for &topic in &self.bottom_up {
             if let Some(parent) = self.parents[topic] {
@@ -526,6 +524,29 @@ parent = "Tech"
     fn negative_cues_cancel_a_match() {
         let taxonomy = Taxonomy::from_toml(SMALL).unwrap();
         assert!(taxonomy.classify("Ai Weiwei opens a show", "").is_empty());
+    }
+
+    #[test]
+    fn a_single_passing_mention_in_the_body_is_not_enough() {
+        let taxonomy = Taxonomy::builtin();
+        let body = "The bakery on Elm Street sold out of sourdough again. Its owner, who once \
+                    tried an AI recipe app, says flour prices worry her more than anything.";
+        let topics = taxonomy.classify("A neighbourhood bakery sells out", body);
+        assert!(!topics.contains(&"AI".to_string()), "{topics:?}");
+        let body = "The startup trains a large language model. Its AI assistant answers \
+                    questions; the AI team doubled in size, and ChatGPT is its rival.";
+        let topics = taxonomy.classify("A company update", body);
+        assert!(topics.contains(&"AI".to_string()), "{topics:?}");
+    }
+
+    #[test]
+    fn identical_phrases_shared_by_topics_count_for_each() {
+        let text = "[[topic]]\nname = \"A\"\nkeywords = { \"model\" = 3.0 }\n\
+                    [[topic]]\nname = \"B\"\nkeywords = { \"model*\" = 3.0 }\n\
+                    [[topic]]\nname = \"C\"\nkeywords = { \"model\" = 3.0 }\n";
+        let taxonomy = Taxonomy::from_toml(text).unwrap();
+        assert_eq!(taxonomy.classify("New model", ""), vec!["A", "B", "C"]);
+        assert_eq!(taxonomy.classify("New models", ""), vec!["B"]);
     }
 
     #[test]
