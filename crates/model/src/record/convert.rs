@@ -493,13 +493,43 @@ impl Record {
                 })?),
             }
         };
-        let fresh = article_front(article, related, secured.as_deref());
+        let mut fresh = article_front(article, related, secured.as_deref());
+        if !self.front().is_empty() {
+            // Fields an existing record leaves out stay out while they hold the defaults
+            // reading gives them.
+            let front = self.front();
+            fresh
+                .entries
+                .retain(|e| front.entry(e.key()).is_some() || !holds_default(e));
+        }
         merge_mapping(self.front_mut(), fresh, Shape::Article);
         if self.article_body() != article.body {
             let body = format!("{}{}", self.newline(), article.body);
             self.set_body(body);
         }
         Ok(())
+    }
+}
+
+/// Whether a freshly built top-level entry holds the value a record without it reads as.
+fn holds_default(entry: &Entry) -> bool {
+    let text = |node: &Node| node.as_scalar().map(Scalar::text).map(str::to_owned);
+    match (entry.key(), entry.value()) {
+        ("provider", Node::Mapping(m)) => m
+            .entries()
+            .iter()
+            .all(|e| text(e.value()).is_some_and(|t| t.is_empty())),
+        (key, node) => {
+            let default = match key {
+                "category" => DEFAULT_CATEGORY,
+                "type" => DEFAULT_KIND,
+                "excerpt" => "",
+                "heat" => "-1",
+                "published" => "false",
+                _ => return false,
+            };
+            text(node).is_some_and(|t| t == default)
+        }
     }
 }
 

@@ -151,7 +151,7 @@ fn parse_single(t: &str) -> Result<(String, usize), Problem> {
 }
 
 /// A key and what follows its colon, when `content` is a `key: value` (or `key:`) line.
-/// Returns the key, its raw text when that differs from the key, and the rest.
+/// Returns the key, its text as written (up to the colon), and the rest.
 fn split_key(content: &str) -> Option<(String, Option<String>, &str)> {
     let quoted = match content.chars().next()? {
         '"' => Some(parse_double(content).ok()?),
@@ -183,8 +183,11 @@ fn split_key(content: &str) -> Option<(String, Option<String>, &str)> {
     if key.is_empty() {
         return None;
     }
-    let key_raw = (key.len() != raw_key.len()).then(|| raw_key.to_owned());
-    Some((key.to_owned(), key_raw, &content[colon + 1..]))
+    Some((
+        key.to_owned(),
+        Some(raw_key.to_owned()),
+        &content[colon + 1..],
+    ))
 }
 
 impl Parser<'_> {
