@@ -1,4 +1,9 @@
 //! Ingest stage: where raw documents come from (files, feeds, sitemaps, pages) and how they are
 //! fetched politely and safely.
+//!
+//! - [`files`]: articles from files and folders.
+//! - [`fetch`]: the shared HTTP [`fetch::Fetcher`] with its SSRF guard, robots.txt, politeness,
+//!   retries and charset decoding.
 
+pub mod fetch;
 pub mod files;
