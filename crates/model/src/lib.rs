@@ -8,6 +8,24 @@
 //!
 //! This crate depends on no other storyline crate and does no I/O except the key file of the
 //! `secured` envelope.
+//!
+//! ```
+//! use storyline_model::{Keyring, Record};
+//!
+//! let text = "---\ntitle: \"Ferry timetable changes\"\nheat: 4\n---\n\nFerries leave hourly.\n";
+//! let record = Record::parse(text, "ferry.txt")?;
+//! assert_eq!(record.to_text(), text); // untouched records write back byte for byte
+//!
+//! let keyring = Keyring::generate()?; // or Keyring::load(data_dir)
+//! let mut article = record.to_article(Some(&keyring))?;
+//! assert_eq!(article.body, "Ferries leave hourly.\n");
+//! article.heat = 40;
+//! article.provenance.feed_url = Some("https://example.org/feed?token=x".into());
+//! let written = Record::from_article(&article, &record.related(), Some(&keyring))?;
+//! let back = Record::parse(&written.to_text(), "ferry.txt")?.to_article(Some(&keyring))?;
+//! assert_eq!(back, article);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod article;
 pub mod record;

@@ -21,6 +21,7 @@ pub mod write;
 
 use std::fmt;
 
+pub use convert::{article_key, record_id};
 pub use error::{Problem, RecordError};
 pub use tree::{Entry, Item, Mapping, Node, Scalar, ScalarStyle, Sequence};
 
