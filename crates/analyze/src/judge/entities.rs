@@ -278,6 +278,7 @@ fn names_in_sentence(sentence: &str, seen: &SeenWords, out: &mut Vec<Mention>) {
                     j += 1;
                 } else if CONNECTORS.contains(&t.core)
                     && !t.ends_run
+                    && (t.core != "of" || OF_HEADS.contains(&tokens[j - 1].core))
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| n.capitalised && !is_function_word(n.core))
@@ -292,11 +293,32 @@ fn names_in_sentence(sentence: &str, seen: &SeenWords, out: &mut Vec<Mention>) {
         let run = &tokens[start..end];
         i = end;
 
-        // Drop leading function words and job titles; remember the title as a person cue.
+        // Drop leading function words, job titles ("CEO") and kinds of company ("Chipmaker"),
+        // remembering them as cues.
+        let before = start.checked_sub(1).and_then(|at| tokens.get(at));
+        let mut role_before = before.is_some_and(|t| is_role(t.core));
+        let mut org_before = before.is_some_and(|t| is_org_cue(t.core));
+        let place_before = before.is_some_and(|t| PLACE_CUES.contains(&t.core))
+            || (before.is_some_and(|t| t.core == "of")
+                && start
+                    .checked_sub(2)
+                    .and_then(|at| tokens.get(at))
+                    .is_some_and(|t| PLACE_NOUNS.contains(&t.core)));
         let mut first = 0;
-        let mut role_before = start > 0 && is_role(tokens[start - 1].core);
-        while first < run.len() && (is_function_word(run[first].core) || is_role(run[first].core)) {
-            role_before |= is_role(run[first].core);
+        while first < run.len() {
+            let word = run[first].core;
+            if is_role(word) {
+                role_before = true;
+            } else if is_org_cue(word)
+                && start + first == 0
+                && run
+                    .get(first + 1)
+                    .is_some_and(|t| !CONNECTORS.contains(&t.core))
+            {
+                org_before = true;
+            } else if !is_function_word(word) && !CONNECTORS.contains(&word) {
+                break;
+            }
             first += 1;
         }
         // Trailing connectors cannot end a name.
@@ -322,6 +344,9 @@ fn names_in_sentence(sentence: &str, seen: &SeenWords, out: &mut Vec<Mention>) {
                 || words[0].place_hint;
             if !known {
                 words.remove(0);
+                while words.first().is_some_and(|t| CONNECTORS.contains(&t.core)) {
+                    words.remove(0);
+                }
             }
         }
         if words.is_empty() {
@@ -331,10 +356,6 @@ fn names_in_sentence(sentence: &str, seen: &SeenWords, out: &mut Vec<Mention>) {
         if names.len() == 1 && is_noise(&names[0]) {
             continue;
         }
-        let org_before = start
-            .checked_sub(1)
-            .and_then(|at| tokens.get(at))
-            .is_some_and(|t| ORG_CUES.contains(&t.core.to_lowercase().as_str()));
         let speech_after = tokens
             .get(end)
             .is_some_and(|t| SPEECH_VERBS.contains(&t.core));
@@ -343,9 +364,13 @@ fn names_in_sentence(sentence: &str, seen: &SeenWords, out: &mut Vec<Mention>) {
             role_before,
             org_before,
             speech_after,
-            place_hint: words.iter().any(|t| t.place_hint),
+            place_hint: place_before || words.iter().any(|t| t.place_hint),
         });
     }
+}
+
+fn is_org_cue(word: &str) -> bool {
+    ORG_CUES.contains(&word.to_lowercase().as_str())
 }
 
 fn is_all_caps(word: &str) -> bool {
@@ -440,16 +465,14 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
             }
         }
     }
-    // Follow chains so that every group points at a root.
-    for g in 0..target.len() {
-        let mut root = target[g];
-        let mut steps = 0;
-        while target[root] != root && steps < target.len() {
-            root = target[root];
-            steps += 1;
-        }
-        target[g] = root;
-    }
+    follow_chains(&mut target);
+    // A name some organisation was merged into is a company, not a surname.
+    let org_bases: HashSet<usize> = target
+        .iter()
+        .enumerate()
+        .filter(|&(g, &t)| g != t)
+        .map(|(_, &t)| t)
+        .collect();
 
     // Surname → the full names (2–3 words, not organisations) it could stand for.
     let mut full_names_with: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -467,7 +490,7 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
         }
     }
     for (g, group) in groups.iter().enumerate() {
-        if group.words.len() != 1 || target[g] != g {
+        if group.words.len() != 1 || target[g] != g || org_bases.contains(&g) {
             continue;
         }
         if let Some([only]) = full_names_with
@@ -477,6 +500,8 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
             target[g] = *only;
         }
     }
+
+    follow_chains(&mut target);
 
     let mut found: Vec<Found> = Vec::new();
     let mut slot: HashMap<usize, usize> = HashMap::new();
@@ -492,8 +517,10 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
         org: bool,
         person: bool,
         place: bool,
-        surname_alias: bool,
-        multiword: bool,
+        /// Spoken for ("… said"): a person when the name is a full name.
+        speech: bool,
+        /// Has a form of 2–3 words that is no organisation name.
+        full_name: bool,
     }
     let mut accs: Vec<Acc> = Vec::new();
     for g in order {
@@ -507,8 +534,8 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
                 org: false,
                 person: false,
                 place: false,
-                surname_alias: false,
-                multiword: false,
+                speech: false,
+                full_name: false,
             });
             accs.len() - 1
         });
@@ -525,19 +552,21 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
             || group.org_cue
             || KNOWN_ORGANIZATIONS.contains(&name.as_str())
             || (group.words.len() == 1 && is_all_caps(&name) && name.chars().count() >= 3);
-        acc.person |= group.role || group.speech;
+        acc.person |= group.role;
+        acc.speech |= group.speech;
         acc.place |= group.place_hint
             || PLACES.contains(&name.as_str())
             || PLACES.contains(&name.trim_end_matches('.'));
-        acc.surname_alias |= g != root && group.words.len() == 1 && !org_suffixed(&group.words);
-        acc.multiword |= group.words.len() > 1;
+        acc.full_name |= (2..=3).contains(&group.words.len())
+            && !org_suffixed(&group.words)
+            && group.words.iter().all(|w| !is_all_caps(w));
     }
     for acc in accs {
         let kind = if acc.place {
             EntityKind::Place
         } else if acc.org {
             EntityKind::Organization
-        } else if acc.person || (acc.surname_alias && acc.multiword) {
+        } else if acc.person || (acc.speech && acc.full_name) {
             EntityKind::Person
         } else {
             EntityKind::Other
@@ -561,6 +590,19 @@ fn merge(mentions: Vec<Mention>) -> Vec<Found> {
         });
     }
     found
+}
+
+/// Points every group at the root of its chain of merges.
+fn follow_chains(target: &mut [usize]) {
+    for g in 0..target.len() {
+        let mut root = target[g];
+        let mut steps = 0;
+        while target[root] != root && steps < target.len() {
+            root = target[root];
+            steps += 1;
+        }
+        target[g] = root;
+    }
 }
 
 /// A spelling with a shouted word ("ALIBABA Group") is a worse display form.
@@ -860,6 +902,80 @@ const ROLES: &[&str] = &[
     "Head",
 ];
 
+/// Words after which "of" continues a name: "Bank of England", "University of Tokyo".
+const OF_HEADS: &[&str] = &[
+    "Bank",
+    "University",
+    "Department",
+    "Ministry",
+    "Office",
+    "Institute",
+    "Bureau",
+    "Board",
+    "Council",
+    "Court",
+    "Chamber",
+    "Academy",
+    "College",
+    "School",
+    "Museum",
+    "Church",
+    "House",
+    "Republic",
+    "Kingdom",
+    "State",
+    "States",
+    "City",
+    "Isle",
+    "Gulf",
+    "Bay",
+    "Sea",
+    "Duke",
+    "Duchess",
+    "Prince",
+    "Princess",
+    "Secretary",
+    "Federation",
+    "Association",
+    "Society",
+    "Union",
+    "League",
+    "Organization",
+    "Organisation",
+    "Commission",
+    "Agency",
+    "Authority",
+    "Committee",
+    "Service",
+    "Center",
+    "Centre",
+    "Hall",
+    "Statue",
+    "Port",
+    "Cape",
+    "Lake",
+];
+
+/// Words right before a name that say it is a place.
+const PLACE_CUES: &[&str] = &["near", "outside", "across", "throughout"];
+
+/// "the town of X": nouns before "of" that say a place follows.
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "province",
+    "region",
+    "county",
+    "state",
+    "island",
+    "district",
+    "port",
+    "capital",
+    "suburb",
+    "municipality",
+];
+
 /// Words that, right before a name, say an organisation follows ("startup MiniMax").
 const ORG_CUES: &[&str] = &[
     "startup",
@@ -985,6 +1101,16 @@ const NOISE: &[&str] = &[
     "PDF",
     "HTML",
     "CEOs",
+    "GMT",
+    "UTC",
+    "EST",
+    "EDT",
+    "PST",
+    "PDT",
+    "BST",
+    "CET",
+    "St",
+    "Phase",
 ];
 
 /// Legal forms ending a company name.
@@ -1084,6 +1210,26 @@ const ORG_WORDS: &[&str] = &[
     "Committee",
     "Office",
     "Board",
+    "Foundry",
+    "Therapeutics",
+    "Biosciences",
+    "Biotech",
+    "Observatory",
+    "Research",
+    "Service",
+    "Services",
+    "Hospital",
+    "Clinic",
+    "Laboratories",
+    "Chronicle",
+    "Daily",
+    "Wire",
+    "Herald",
+    "Gazette",
+    "Tribune",
+    "Observer",
+    "Magazine",
+    "Weekly",
 ];
 
 /// Single-word organisations common in tech and business news.
@@ -1300,6 +1446,63 @@ const PLACES: &[&str] = &[
     "California",
     "Texas",
     "Florida",
+    "New Jersey",
+    "Delaware",
+    "Massachusetts",
+    "Illinois",
+    "Ohio",
+    "Michigan",
+    "Georgia",
+    "Virginia",
+    "Oregon",
+    "Nevada",
+    "Arizona",
+    "Colorado",
+    "Atlanta",
+    "Dallas",
+    "Houston",
+    "Denver",
+    "Phoenix",
+    "Philadelphia",
+    "Detroit",
+    "Las Vegas",
+    "San Diego",
+    "San Jose",
+    "Portland",
+    "Ottawa",
+    "Dublin",
+    "Rotterdam",
+    "Hamburg",
+    "Frankfurt",
+    "Barcelona",
+    "Lisbon",
+    "Vienna",
+    "Prague",
+    "Warsaw",
+    "Oslo",
+    "Copenhagen",
+    "Helsinki",
+    "Athens",
+    "Osaka",
+    "Hanoi",
+    "Bangkok",
+    "Manila",
+    "Karachi",
+    "Dhaka",
+    "Riyadh",
+    "Doha",
+    "Abu Dhabi",
+    "Tehran",
+    "Baghdad",
+    "Kabul",
+    "Jerusalem",
+    "Gaza",
+    "West Bank",
+    "Crimea",
+    "Siberia",
+    "Scandinavia",
+    "Arctic",
+    "Antarctica",
 ];
 
 #[cfg(test)]
@@ -1371,6 +1574,46 @@ mod tests {
             find(&found, "Lina Park").map(|e| e.kind),
             Some(EntityKind::Person)
         );
+    }
+
+    #[test]
+    fn team_names_and_companies_that_speak_are_not_people() {
+        let body = "The Riverside Falcons beat Harrow City on Monday. Milo Okonjo scored twice, \
+                    and the Falcons moved up. Okonjo said the team was tired. Chipmaker Norvale \
+                    Semiconductor raised its forecast. Norvale said demand was strong. Analyst \
+                    Leonie Barth of Crestmoor Research expects more.";
+        let found = entities("", body);
+        let kind = |name: &str| find(&found, name).map(|e| e.kind);
+        assert_ne!(
+            kind("Riverside Falcons"),
+            Some(EntityKind::Person),
+            "{found:?}"
+        );
+        assert_eq!(kind("Milo Okonjo"), Some(EntityKind::Person), "{found:?}");
+        assert_eq!(find(&found, "Milo Okonjo").map(|e| e.count), Some(2));
+        assert_eq!(kind("Norvale"), Some(EntityKind::Organization), "{found:?}");
+        assert_eq!(find(&found, "Norvale").map(|e| e.count), Some(2));
+        assert_eq!(kind("Leonie Barth"), Some(EntityKind::Person), "{found:?}");
+        assert_eq!(
+            kind("Crestmoor Research"),
+            Some(EntityKind::Organization),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn of_joins_institutions_and_places_follow_their_cues() {
+        let body = "Rates were held by the Bank of England. The quake hit the town of Kesvik \
+                    and villages near Port Aldine.";
+        let found = entities("", body);
+        assert!(find(&found, "Bank of England").is_some(), "{found:?}");
+        for place in ["Kesvik", "Port Aldine"] {
+            assert_eq!(
+                find(&found, place).map(|e| e.kind),
+                Some(EntityKind::Place),
+                "{place}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -9,13 +9,16 @@
 //! counts only on whole words (a phrase ending in `*` may end mid-word). The score of a topic is
 //!
 //! ```text
-//! score(t) = Σ_k  sign_k · w_k · ( title_weight · [k in title] + body_weight · ln(1 + n_k) )
-//!          + parent_share · Σ_{c child of t} score(c)
+//! title(t) = Σ_k sign_k · w_k · title_weight · [k in title]
+//! body(t)  = Σ_k sign_k · w_k · body_weight · ln(1 + n_k)
+//! own(t)   = title(t) + body_cap · (1 − exp(−body(t) / body_cap))     (when body(t) > 0)
+//! score(t) = own(t) + parent_share · Σ_{c child of t} score(c)
 //! ```
 //!
 //! where `n_k` is the number of hits of keyword `k` in the first `body_chars` characters of the
 //! body and `sign_k` is −1 for negative cues. A topic is kept when its score reaches its
-//! `min_score` and `relative_floor` × the best score; at most `max_topics`, best first.
+//! `min_score` and `relative_floor` × the best score; the `max_topics` best are returned, sub-topics
+//! (best first) before the sections they belong to (best first).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -67,6 +70,9 @@ pub struct TopicScoring {
     pub body_weight: f32,
     /// How many characters of the body are read: the lead says what a piece is about.
     pub body_chars: usize,
+    /// Ceiling of a topic's body evidence: `cap · (1 − exp(−raw / cap))`, so that a broad
+    /// topic with many weak words cannot bury specific ones.
+    pub body_cap: f32,
     /// Share of a child's score added to its parent's.
     pub parent_share: f32,
     /// Minimum score of a topic that sets none of its own.
@@ -83,9 +89,10 @@ impl Default for TopicScoring {
             title_weight: 3.0,
             body_weight: 1.0,
             body_chars: 12_000,
+            body_cap: 12.0,
             parent_share: 0.5,
             min_score: 3.0,
-            relative_floor: 0.3,
+            relative_floor: 0.2,
             max_topics: 4,
         }
     }
@@ -189,7 +196,8 @@ impl Taxonomy {
         &self.scoring
     }
 
-    /// Topics of an article, best first, at most `max_topics`.
+    /// Topics of an article, at most `max_topics`: the best-scoring ones, sub-topics such as
+    /// `AI` before the sections they belong to such as `Technology`.
     pub fn classify(&self, title: &str, body: &str) -> Vec<String> {
         self.scores(title, body)
             .into_iter()
@@ -213,16 +221,20 @@ impl Taxonomy {
         body_hits.sort_unstable();
 
         let mut score = vec![0f32; self.topics.len()];
-        let mut add = |pattern: usize, evidence: f32| {
-            for c in &self.contributions[pattern] {
-                score[c.topic] += c.weight * evidence;
-            }
-        };
         for &pattern in &title_hits {
-            add(pattern, s.title_weight);
+            for c in &self.contributions[pattern] {
+                score[c.topic] += c.weight * s.title_weight;
+            }
         }
+        let mut in_body = vec![0f32; self.topics.len()];
         for run in body_hits.chunk_by(|a, b| a == b) {
-            add(run[0], s.body_weight * (run.len() as f32).ln_1p());
+            let evidence = s.body_weight * (run.len() as f32).ln_1p();
+            for c in &self.contributions[run[0]] {
+                in_body[c.topic] += c.weight * evidence;
+            }
+        }
+        for (total, body) in score.iter_mut().zip(in_body) {
+            *total += saturate(body, s.body_cap);
         }
         for &topic in &self.bottom_up {
             if let Some(parent) = self.parents[topic] {
@@ -244,6 +256,20 @@ impl Taxonomy {
             .collect();
         kept.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         kept.truncate(s.max_topics);
+        // Specific topics first: a section ("Business") follows the sub-topics ("Funding") it
+        // was chosen with, whatever its score.
+        let is_parent_of_kept = |topic: usize| {
+            kept.iter()
+                .any(|&(other, _)| self.parents[other] == Some(topic))
+        };
+        let broad: Vec<bool> = kept.iter().map(|&(t, _)| is_parent_of_kept(t)).collect();
+        let mut ordered: Vec<(usize, f32, bool)> = kept
+            .iter()
+            .zip(broad)
+            .map(|(&(t, v), b)| (t, v, b))
+            .collect();
+        ordered.sort_by_key(|&(_, _, broad)| broad);
+        let kept: Vec<(usize, f32)> = ordered.into_iter().map(|(t, v, _)| (t, v)).collect();
         kept.into_iter()
             .map(|(topic, value)| (self.topics[topic].name.clone(), value))
             .collect()
@@ -368,6 +394,16 @@ impl Default for Taxonomy {
     }
 }
 
+/// `cap · (1 − exp(−x / cap))` for positive `x`: close to `x` when small, never above `cap`.
+/// Negative evidence passes unchanged; a cap of 0 disables the ceiling.
+fn saturate(x: f32, cap: f32) -> f32 {
+    if x <= 0.0 || cap <= 0.0 {
+        x
+    } else {
+        cap * (1.0 - (-x / cap).exp())
+    }
+}
+
 fn invalid(topic: &str, field: &str, reason: impl Into<String>) -> TaxonomyError {
     TaxonomyError::InvalidField {
         topic: topic.to_string(),
@@ -380,6 +416,7 @@ fn validate_scoring(s: &TopicScoring) -> Result<(), TaxonomyError> {
     let checks = [
         ("title_weight", s.title_weight),
         ("body_weight", s.body_weight),
+        ("body_cap", s.body_cap),
         ("parent_share", s.parent_share),
         ("min_score", s.min_score),
         ("relative_floor", s.relative_floor),
@@ -552,9 +589,16 @@ parent = "Tech"
     #[test]
     fn title_counts_more_than_body() {
         let taxonomy = Taxonomy::from_toml(SMALL).unwrap();
-        let in_title = taxonomy.scores("AI news", "");
-        let in_body = taxonomy.scores("News", "Something about AI.");
-        assert!(in_title[0].1 > in_body[0].1, "{in_title:?} vs {in_body:?}");
+        let ai = |scores: Vec<(String, f32)>| {
+            scores
+                .into_iter()
+                .find(|(name, _)| name == "AI")
+                .map_or(0.0, |(_, score)| score)
+        };
+        let in_title = ai(taxonomy.scores("AI news", ""));
+        let in_body = ai(taxonomy.scores("News", "AI here. AI there. More AI."));
+        assert!(in_body > 0.0, "{in_body}");
+        assert!(in_title > in_body, "{in_title} vs {in_body}");
     }
 
     #[test]
