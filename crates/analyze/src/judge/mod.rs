@@ -13,6 +13,7 @@
 
 pub mod entities;
 pub mod heat;
+mod lexicon;
 pub mod quality;
 pub mod summary;
 pub mod topics;
@@ -20,6 +21,6 @@ mod words;
 
 pub use entities::{Entity, EntityKind, entities};
 pub use heat::{HeatConfig, HeatInput, heat};
-pub use quality::{QualityConfig, QualityInput, quality, quality_with};
+pub use quality::{QualityConfig, QualityInput, original_reporting_hint, quality, quality_with};
 pub use summary::{excerpt, sentences, summary};
 pub use topics::{Keyword, Taxonomy, TaxonomyError, TopicDef, TopicScoring};

@@ -24,6 +24,67 @@
 //!
 //! Non-finite inputs count as the worst value (boilerplate ratio NaN → 1, provider weight NaN → 0).
 
+/// Phrases of a piece's own sourcing (compared lower-case).
+const OWN_REPORTING_CUES: &[&str] = &[
+    "in an interview with",
+    "said in an interview",
+    "told this newspaper",
+    "told the paper",
+    "documents seen by",
+    "documents reviewed by",
+    "documents obtained by",
+    "obtained by",
+    "has learned",
+    "has learnt",
+    "familiar with the matter",
+    "familiar with the plans",
+    "familiar with the talks",
+    "who asked not to be named",
+    "requested anonymity",
+    "speaking on condition of anonymity",
+    "sources told",
+    "exclusive:",
+];
+
+/// Phrases that credit the story to another outlet (compared lower-case).
+const SECOND_HAND_CUES: &[&str] = &[
+    "according to a report",
+    "according to reports",
+    "first reported by",
+    "as reported by",
+    "reported earlier by",
+    "according to sources close to",
+    "citing a report",
+    "citing people",
+    "citing sources",
+    "reported on monday",
+    "reported on tuesday",
+    "reported on wednesday",
+    "reported on thursday",
+    "reported on friday",
+    "reported on saturday",
+    "reported on sunday",
+    "originally appeared",
+];
+
+/// A guess whether a piece is own reporting: it cites its own sources ("people familiar with the
+/// matter", "documents seen by", "in an interview with") more often than it credits another
+/// outlet ("according to a report from", "first reported by"). Reads the first 20,000
+/// characters; feeds [`QualityInput::is_original_reporting_hint`].
+pub fn original_reporting_hint(title: &str, body: &str) -> bool {
+    let lead = super::words::prefix_chars(body, 20_000);
+    let text = format!("{title}\n{lead}").to_lowercase();
+    let own = OWN_REPORTING_CUES
+        .iter()
+        .filter(|cue| text.contains(**cue))
+        .count();
+    let second_hand = SECOND_HAND_CUES
+        .iter()
+        .filter(|cue| text.contains(**cue))
+        .count();
+    own > second_hand
+}
+
 /// What quality is judged from; all of it comes from extraction and provenance.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QualityInput<'a> {
@@ -265,6 +326,19 @@ mod tests {
             ..plain
         });
         assert!(bad < base && base < good, "{bad} {base} {good}");
+    }
+
+    #[test]
+    fn own_sources_count_as_original_reporting_and_credited_reports_do_not() {
+        let own = "MiniMax is raising at least $600 million, according to an investor \
+                   familiar with the matter, who requested anonymity.";
+        assert!(original_reporting_hint("MiniMax raises", own));
+        let credited = "MiniMax is raising $600 million, according to a report from Bloomberg \
+                        on Monday, people familiar with the matter told the agency.";
+        assert!(!original_reporting_hint("MiniMax raises", credited));
+        assert!(!original_reporting_hint("", ""));
+        let huge = "familiar with the matter ".repeat(400_000);
+        assert!(original_reporting_hint("", &huge));
     }
 
     #[test]
