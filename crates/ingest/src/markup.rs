@@ -1,0 +1,254 @@
+//! A lenient markup tag scanner for documents that real-world tools produce broken: OPML files
+//! with unescaped `&`, unclosed folders or stray text, and HTML heads searched for feed links.
+//!
+//! [`scan_tags`] walks the text and yields every start, end and self-closing tag with its
+//! attributes (names lower-cased, values entity-decoded), skipping comments, CDATA, doctypes and
+//! processing instructions. It never fails: anything that is not a tag is text and is ignored.
+
+/// One tag found by [`scan_tags`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Element name, lower-cased, prefix kept (`rdf:rdf`).
+    pub name: String,
+    /// Attributes in document order: lower-cased name, decoded value.
+    pub attrs: Vec<(String, String)>,
+    /// `</name>`.
+    pub closing: bool,
+    /// `<name … />`.
+    pub self_closing: bool,
+    /// Byte offset of the `<`.
+    pub offset: usize,
+}
+
+impl Tag {
+    /// The value of the first attribute named `name` (lower-case).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Iterates over the tags of `text`.
+pub fn scan_tags(text: &str) -> TagScanner<'_> {
+    TagScanner { text, pos: 0 }
+}
+
+/// Iterator returned by [`scan_tags`].
+#[derive(Debug, Clone)]
+pub struct TagScanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Iterator for TagScanner<'_> {
+    type Item = Tag;
+
+    fn next(&mut self) -> Option<Tag> {
+        let bytes = self.text.as_bytes();
+        loop {
+            let start = self.pos + self.text.get(self.pos..)?.find('<')?;
+            let rest = &self.text[start..];
+            // Skip constructs that are not elements.
+            for (open, close) in [
+                ("<!--", "-->"),
+                ("<![CDATA[", "]]>"),
+                ("<?", "?>"),
+                ("<!", ">"),
+            ] {
+                if rest.starts_with(open) {
+                    self.pos = rest
+                        .find(close)
+                        .map_or(self.text.len(), |end| start + end + close.len());
+                    break;
+                }
+            }
+            if self.pos > start {
+                continue;
+            }
+            let mut i = start + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            if closing {
+                i += 1;
+            }
+            let name_start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || matches!(bytes[i], b':' | b'_' | b'-' | b'.'))
+            {
+                i += 1;
+            }
+            if i == name_start {
+                // A lone `<` in text.
+                self.pos = start + 1;
+                continue;
+            }
+            let name = self.text[name_start..i].to_ascii_lowercase();
+            let (attrs, end, self_closing) = parse_attributes(self.text, i);
+            self.pos = end;
+            return Some(Tag {
+                name,
+                attrs,
+                closing,
+                self_closing,
+                offset: start,
+            });
+        }
+    }
+}
+
+/// Parses attributes from `from` up to the closing `>`; returns them, the position after the tag
+/// and whether it was self-closing. A missing `>` ends the tag at the end of the text.
+fn parse_attributes(text: &str, from: usize) -> (Vec<(String, String)>, usize, bool) {
+    let bytes = text.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = from;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match bytes.get(i) {
+            None => return (attrs, bytes.len(), false),
+            Some(b'>') => return (attrs, i + 1, false),
+            Some(b'/') if bytes.get(i + 1) == Some(&b'>') => return (attrs, i + 2, true),
+            Some(b'<') => return (attrs, i, false),
+            _ => {}
+        }
+        let name_start = i;
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'<')
+            && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'>'))
+        {
+            i += 1;
+        }
+        if i == name_start {
+            // Stray character such as `=`: skip it.
+            i += 1;
+            continue;
+        }
+        let name = text[name_start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            attrs.push((name, String::new()));
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let value_start = i + 1;
+                let end = text[value_start..]
+                    .find(q as char)
+                    .map_or(bytes.len(), |e| value_start + e);
+                i = (end + 1).min(bytes.len());
+                &text[value_start..end]
+            }
+            _ => {
+                let value_start = i;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                    i += 1;
+                }
+                &text[value_start..i]
+            }
+        };
+        attrs.push((name, decode_entities(value)));
+    }
+}
+
+/// Decodes character references and the common named entities; unknown ones are kept as written.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..]
+            .find(|c: char| c == ';' || c == '&' || c.is_whitespace() || c == '<')
+            .map(|e| e + 1);
+        let decoded = match end {
+            Some(end) if rest.as_bytes().get(end) == Some(&b';') => {
+                resolve_entity(&rest[1..end]).map(|s| (s, end + 1))
+            }
+            _ => None,
+        };
+        match decoded {
+            Some((s, used)) => {
+                out.push_str(&s);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn resolve_entity(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return char::from_u32(code).map(String::from);
+    }
+    quick_xml::escape::resolve_html5_entity(name).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_attributes_are_scanned_leniently() {
+        let text = r#"<?xml version="1.0"?><!-- c --><opml><body><outline text="A & B" xmlUrl='http://x.test/?a=1&amp;b=2' /><outline title=News>
+<outline text="unterminated"></body>"#;
+        let tags: Vec<Tag> = scan_tags(text).collect();
+        let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["opml", "body", "outline", "outline", "outline", "body"]
+        );
+        assert_eq!(tags[2].attr("text"), Some("A & B"));
+        assert_eq!(tags[2].attr("xmlurl"), Some("http://x.test/?a=1&b=2"));
+        assert!(tags[2].self_closing);
+        assert_eq!(tags[3].attr("title"), Some("News"));
+        assert!(tags[5].closing);
+    }
+
+    #[test]
+    fn entities_decode() {
+        assert_eq!(
+            decode_entities("a &amp; b &#233; &#x2013; &eacute; &bogus; &"),
+            "a & b é – é &bogus; &"
+        );
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for text in [
+            "<",
+            "<<<<",
+            "<a b='",
+            "<a b=",
+            "<!--",
+            "<a/",
+            "&#xFFFFFFFF;",
+            "<é ü='ö'>",
+        ] {
+            let _ = scan_tags(text).count();
+            let _ = decode_entities(text);
+        }
+    }
+}

@@ -1,0 +1,460 @@
+//! Syndication feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed) through feed-rs, mapped to plain
+//! [`FeedItem`]s the way a feed reader reads them: HTML titles become text, the item link is the
+//! alternate link (or the guid when that is a URL), relative links resolve against the feed URL,
+//! generated ids are not passed off as guids.
+//!
+//! Before parsing, the decoded text is made palatable to a strict XML parser: its declaration is
+//! relabelled UTF-8 (the text is already decoded), HTML named entities (`&nbsp;`) are replaced by
+//! their characters, and an `<rss>` root with an unknown or missing version is read as RSS 2.0.
+
+use std::borrow::Cow;
+
+use feed_rs::model::{Entry, Feed, Link, Text};
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+
+use super::text::{collapse_whitespace, is_web_url, plain_text};
+use super::{FeedItem, FeedMeta, ParsedSource, SourceError, SourceKind};
+use crate::fetch::charset::relabel_xml_as_utf8;
+
+/// Parses a decoded feed document. `kind` is the sniffed kind (refined from the parse).
+pub fn parse_feed(
+    text: &str,
+    base_url: Option<&str>,
+    kind: SourceKind,
+) -> Result<ParsedSource, SourceError> {
+    let prepared = if kind == SourceKind::JsonFeed {
+        Cow::Borrowed(text)
+    } else {
+        let relabelled = relabel_xml_as_utf8(text);
+        Cow::Owned(replace_html_entities(&relabelled).into_owned())
+    };
+    let feed = match parse_with_feed_rs(&prepared, base_url) {
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if kind == SourceKind::Rss => {
+            match force_rss2_version(&prepared) {
+                Some(fixed) => parse_with_feed_rs(&fixed, base_url),
+                None => Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)),
+            }
+        }
+        other => other,
+    }
+    .map_err(|e| SourceError::MalformedFeed {
+        kind,
+        reason: e.to_string(),
+    })?;
+    let mut parsed = map_feed(feed, kind, base_url);
+    if kind != SourceKind::JsonFeed {
+        fill_images_from_markup(&prepared, &mut parsed.items, base_url);
+    }
+    Ok(parsed)
+}
+
+/// feed-rs keeps a `media:thumbnail` only beside a `media:content`; publishers often send it
+/// alone. A second, lenient pass over the markup finds each item's first image-like element and
+/// fills items that have none (only when the item counts agree, so nothing is misattributed).
+fn fill_images_from_markup(text: &str, items: &mut [FeedItem], base_url: Option<&str>) {
+    let mut found: Vec<Option<String>> = Vec::new();
+    for tag in crate::markup::scan_tags(text) {
+        if tag.closing {
+            continue;
+        }
+        match tag.name.as_str() {
+            "item" | "entry" => found.push(None),
+            "media:thumbnail" | "media:content" | "enclosure" => {
+                let Some(slot) = found.last_mut().filter(|slot| slot.is_none()) else {
+                    continue;
+                };
+                let url = tag.attr("url").filter(|u| !u.trim().is_empty());
+                let declared_image = tag.attr("type").is_some_and(|t| t.starts_with("image/"))
+                    || tag.attr("medium") == Some("image");
+                let is_image = tag.name == "media:thumbnail"
+                    || declared_image
+                    || (tag.attr("type").is_none() && url.is_some_and(looks_like_image));
+                if is_image && let Some(url) = url {
+                    *slot = Some(url.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    if found.len() != items.len() {
+        return;
+    }
+    for (item, image) in items.iter_mut().zip(found) {
+        if item.image.is_none() {
+            item.image = image.map(|href| absolutize(&href, base_url));
+        }
+    }
+}
+
+fn parse_with_feed_rs(text: &str, base_url: Option<&str>) -> Result<Feed, ParseFeedError> {
+    feed_rs::parser::Builder::new()
+        .base_uri(base_url)
+        // A generated id is not the publisher's: leave it empty and map it to `None`.
+        .id_generator(|_, _, _| String::new())
+        .build()
+        .parse(text.as_bytes())
+}
+
+/// Rewrites the `<rss …>` root so that its version reads `2.0`.
+fn force_rss2_version(text: &str) -> Option<String> {
+    let start = text.find("<rss")?;
+    let end = start + text[start..].find('>')?;
+    let tag = &text[start..end];
+    let attrs = tag.trim_start_matches("<rss");
+    let mut cleaned = String::new();
+    let mut rest = attrs;
+    // Drop any existing version attribute.
+    if let Some(at) = rest.find("version") {
+        cleaned.push_str(&rest[..at]);
+        let after = &rest[at + "version".len()..];
+        let after = after
+            .trim_start()
+            .strip_prefix('=')
+            .unwrap_or(after)
+            .trim_start();
+        rest = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => after[1..].find(q).map_or("", |e| &after[e + 2..]),
+            _ => after.find(char::is_whitespace).map_or("", |e| &after[e..]),
+        };
+    }
+    cleaned.push_str(rest);
+    let cleaned = cleaned.trim_end_matches('/');
+    let self_closing = tag.ends_with('/');
+    Some(format!(
+        "{}<rss version=\"2.0\"{}{}>{}",
+        &text[..start],
+        cleaned,
+        if self_closing { "/" } else { "" },
+        &text[end + 1..]
+    ))
+}
+
+/// Replaces HTML named entities that XML does not define by their characters.
+fn replace_html_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let name_end = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(rest.len(), |e| e + 1);
+        let name = &rest[1..name_end];
+        let terminated = rest.as_bytes().get(name_end) == Some(&b';');
+        let xml_entity = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos");
+        match (terminated && !xml_entity && !name.is_empty())
+            .then(|| quick_xml::escape::resolve_html5_entity(name))
+            .flatten()
+        {
+            Some(value) => {
+                // Markup-significant characters stay escaped.
+                match value {
+                    "&" => out.push_str("&amp;"),
+                    "<" => out.push_str("&lt;"),
+                    ">" => out.push_str("&gt;"),
+                    _ => out.push_str(value),
+                }
+                rest = &rest[name_end + 1..];
+                changed = true;
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn map_feed(feed: Feed, sniffed: SourceKind, base_url: Option<&str>) -> ParsedSource {
+    let kind = match feed.feed_type {
+        feed_rs::model::FeedType::Atom => SourceKind::Atom,
+        feed_rs::model::FeedType::JSON => SourceKind::JsonFeed,
+        feed_rs::model::FeedType::RSS0
+        | feed_rs::model::FeedType::RSS1
+        | feed_rs::model::FeedType::RSS2 => SourceKind::Rss,
+    };
+    let _ = sniffed;
+    let language = feed.language.clone();
+    let meta = FeedMeta {
+        kind,
+        title: feed.title.as_ref().and_then(text_to_plain),
+        site_url: alternate_link(&feed.links).map(|href| absolutize(&href, base_url)),
+        description: feed.description.as_ref().and_then(text_to_plain),
+        language: language.clone(),
+        icon: feed
+            .icon
+            .as_ref()
+            .or(feed.logo.as_ref())
+            .map(|image| image.uri.clone()),
+        updated: feed.updated,
+        ttl_minutes: feed.ttl,
+    };
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|entry| map_entry(entry, language.as_deref(), base_url))
+        .collect();
+    ParsedSource {
+        meta,
+        items,
+        child_sitemaps: Vec::new(),
+        discovered_feeds: Vec::new(),
+    }
+}
+
+fn map_entry(entry: Entry, feed_language: Option<&str>, base_url: Option<&str>) -> FeedItem {
+    let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
+    let url = alternate_link(&entry.links)
+        .or_else(|| guid.clone().filter(|id| is_web_url(id)))
+        .map(|href| absolutize(&href, base_url));
+    let image = entry_image(&entry).map(|href| absolutize(&href, base_url));
+    FeedItem {
+        url,
+        title: entry.title.as_ref().and_then(text_to_plain),
+        summary: entry
+            .summary
+            .as_ref()
+            .map(|t| t.content.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        content_html: entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_ref())
+            .map(|b| b.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        authors: entry
+            .authors
+            .iter()
+            .filter_map(|p| {
+                p.name
+                    .as_deref()
+                    .map(collapse_whitespace)
+                    .filter(|n| !n.is_empty())
+                    .or_else(|| p.email.clone())
+            })
+            .collect(),
+        published: entry.published,
+        updated: entry.updated,
+        image,
+        guid,
+        categories: entry
+            .categories
+            .iter()
+            .map(|c| c.label.clone().unwrap_or_else(|| c.term.clone()))
+            .map(|c| collapse_whitespace(&c))
+            .filter(|c| !c.is_empty())
+            .collect(),
+        language: entry
+            .language
+            .clone()
+            .or_else(|| feed_language.map(str::to_string)),
+    }
+}
+
+/// Feed text to plain text: markup is stripped when the text is (X)HTML.
+fn text_to_plain(text: &Text) -> Option<String> {
+    // RSS says nothing about markup in titles and publishers put it there anyway: plain text
+    // that looks like HTML is read as HTML, as feed readers do.
+    if text.content_type.subty() == "plain" && !looks_like_html(&text.content) {
+        let collapsed = collapse_whitespace(&text.content);
+        (!collapsed.is_empty()).then_some(collapsed)
+    } else {
+        plain_text(&text.content)
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        let after = &text[at + 1..];
+        after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+            && after.contains('>')
+    })
+}
+
+/// The alternate (page) link: `rel="alternate"` or no rel, not an enclosure.
+fn alternate_link(links: &[Link]) -> Option<String> {
+    let is_page = |l: &&Link| {
+        l.rel
+            .as_deref()
+            .is_none_or(|rel| rel.eq_ignore_ascii_case("alternate"))
+            && !l.href.trim().is_empty()
+    };
+    let html = |l: &&Link| l.media_type.as_deref().is_none_or(|t| t.contains("html"));
+    links
+        .iter()
+        .filter(is_page)
+        .find(html)
+        .or_else(|| links.iter().find(is_page))
+        .map(|l| l.href.trim().to_string())
+}
+
+fn entry_image(entry: &Entry) -> Option<String> {
+    for media in &entry.media {
+        if let Some(thumb) = media.thumbnails.first() {
+            return Some(thumb.image.uri.clone());
+        }
+        for content in &media.content {
+            let is_image = content
+                .content_type
+                .as_ref()
+                .is_some_and(|t| t.ty() == "image")
+                || content
+                    .url
+                    .as_ref()
+                    .is_some_and(|u| looks_like_image(u.as_str()));
+            if is_image && let Some(url) = &content.url {
+                return Some(url.to_string());
+            }
+        }
+    }
+    entry
+        .links
+        .iter()
+        .find(|l| {
+            l.rel.as_deref() == Some("enclosure")
+                && l.media_type
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("image/"))
+        })
+        .map(|l| l.href.clone())
+}
+
+fn looks_like_image(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
+fn absolutize(href: &str, base_url: Option<&str>) -> String {
+    match base_url.and_then(|b| url::Url::parse(b).ok()) {
+        Some(base) => base
+            .join(href)
+            .map_or_else(|_| href.to_string(), |u| u.to_string()),
+        None => href.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::parse_source;
+
+    #[test]
+    fn rss_items_map_to_plain_fields() {
+        let rss = r#"<?xml version="1.0" encoding="windows-1252"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Tech &amp; Money</title><link>https://news.example/</link><language>en</language><ttl>15</ttl>
+<item><title>Alibaba leads &lt;b&gt;MiniMax&lt;/b&gt; round&nbsp;now</title>
+<link>/2024/minimax</link><guid isPermaLink="false">mm-1</guid>
+<description>&lt;p&gt;Summary&lt;/p&gt;</description><dc:creator>Jane Doe</dc:creator>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><category>AI</category>
+<media:thumbnail url="https://img.example/a.jpg"/></item>
+</channel></rss>"#;
+        let parsed = parse_source(rss, Some("https://news.example/feed.xml")).expect("parses");
+        assert_eq!(parsed.meta.kind, SourceKind::Rss);
+        assert_eq!(parsed.meta.title.as_deref(), Some("Tech & Money"));
+        assert_eq!(parsed.meta.ttl_minutes, Some(15));
+        let item = &parsed.items[0];
+        assert_eq!(
+            item.title.as_deref(),
+            Some("Alibaba leads MiniMax round now")
+        );
+        assert_eq!(
+            item.url.as_deref(),
+            Some("https://news.example/2024/minimax")
+        );
+        assert_eq!(item.guid.as_deref(), Some("mm-1"));
+        assert_eq!(item.authors, ["Jane Doe"]);
+        assert_eq!(item.categories, ["AI"]);
+        assert_eq!(item.image.as_deref(), Some("https://img.example/a.jpg"));
+        assert_eq!(
+            item.published.map(|d| d.to_rfc3339()),
+            Some("2024-03-05T10:00:00+00:00".to_string())
+        );
+        assert_eq!(item.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn item_without_link_or_date_uses_a_url_guid_and_no_date() {
+        let rss = r#"<rss version="2.0"><channel><title>x</title>
+<item><title>Only a guid</title><guid>https://news.example/a</guid></item>
+<item><title>Nothing at all</title></item></channel></rss>"#;
+        let parsed = parse_source(rss, None).expect("parses");
+        assert_eq!(
+            parsed.items[0].url.as_deref(),
+            Some("https://news.example/a")
+        );
+        assert_eq!(parsed.items[0].published, None);
+        assert_eq!(parsed.items[1].url, None);
+        assert_eq!(parsed.items[1].guid, None, "generated ids are not guids");
+        assert_eq!(parsed.items[1].date(), None);
+    }
+
+    #[test]
+    fn rss_without_version_is_read_as_rss2() {
+        let rss = "<rss><channel><title>v</title><item><title>i</title></item></channel></rss>";
+        let parsed = parse_source(rss, None).expect("parses");
+        assert_eq!(parsed.items[0].title.as_deref(), Some("i"));
+        let rss = "<rss version='0.94'><channel><title>v</title></channel></rss>";
+        assert!(parse_source(rss, None).is_ok());
+    }
+
+    #[test]
+    fn atom_and_json_feed_parse() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;lt;3</title>
+<entry><id>tag:x,2024:1</id><title>E</title><link rel="alternate" type="text/html" href="https://x.test/e"/>
+<link rel="enclosure" type="image/png" href="https://x.test/e.png"/>
+<updated>2024-01-02T03:04:05Z</updated><author><name>Ann</name></author><content type="html">&lt;p&gt;Full&lt;/p&gt;</content></entry></feed>"#;
+        let parsed = parse_source(atom, None).expect("atom");
+        assert_eq!(parsed.meta.kind, SourceKind::Atom);
+        assert_eq!(parsed.meta.title.as_deref(), Some("A <3"));
+        let item = &parsed.items[0];
+        assert_eq!(item.url.as_deref(), Some("https://x.test/e"));
+        assert_eq!(item.guid.as_deref(), Some("tag:x,2024:1"));
+        assert_eq!(item.content_html.as_deref(), Some("<p>Full</p>"));
+        assert_eq!(item.image.as_deref(), Some("https://x.test/e.png"));
+        assert!(item.updated.is_some());
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","url":"https://j.test/1","title":"One","content_html":"<p>x</p>","date_published":"2024-01-01T00:00:00Z","authors":[{"name":"Bo"}]}]}"#;
+        let parsed = parse_source(json, None).expect("json");
+        assert_eq!(parsed.meta.kind, SourceKind::JsonFeed);
+        assert_eq!(parsed.items[0].url.as_deref(), Some("https://j.test/1"));
+        assert_eq!(parsed.items[0].authors, ["Bo"]);
+    }
+
+    #[test]
+    fn malformed_xml_is_a_clear_error() {
+        let broken = "<rss version=\"2.0\"><channel><title>x</title><item><title>unclosed";
+        let err = parse_source(broken, None).expect_err("malformed");
+        assert!(matches!(err, SourceError::MalformedFeed { .. }), "{err}");
+        let binary: String = (0..2000u32).filter_map(char::from_u32).collect();
+        let _ = parse_source(&format!("<rss>{binary}"), None);
+    }
+
+    #[test]
+    fn deeply_nested_xml_does_not_overflow() {
+        let deep = format!(
+            "<rss version=\"2.0\"><channel>{}{}</channel></rss>",
+            "<x>".repeat(50_000),
+            "</x>".repeat(50_000)
+        );
+        let _ = parse_source(&deep, None);
+    }
+}
