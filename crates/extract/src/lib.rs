@@ -1,1 +1,106 @@
-//! storyline-extract
+//! storyline-extract: turns a fetched page into an article, without I/O.
+//!
+//! [`extract`] takes HTML and returns an [`Extraction`]: the main text (and sanitized HTML for
+//! display), headline, authors, dates, lead image, description, site name, canonical URL,
+//! language, and a confidence in 0..1. A page that yields no article says so: empty text and
+//! confidence 0, never invented content. [`clean_plain_text`] does the same job for plain-text
+//! articles (headline line, boilerplate lines, syndication footer).
+//!
+//! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
+//! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
+//! carry besides the story; [`content`] scores and chooses the story's blocks; [`render`] turns
+//! them into text and HTML; [`sanitize`] cleans the HTML; [`confidence`] rates the result.
+
+mod boilerplate;
+mod confidence;
+mod content;
+mod dates;
+mod dom;
+mod jsonld;
+mod metadata;
+mod nesting;
+mod plain;
+mod render;
+mod sanitize;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use dates::parse_date;
+pub use plain::{PlainArticle, ProviderHint, clean_plain_text};
+
+/// What extraction found on one page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extraction {
+    /// The headline, without the site's suffix.
+    pub title: Option<String>,
+    /// The main text: paragraphs separated by blank lines. Empty when the page has no article.
+    pub text: String,
+    /// The main content as sanitized HTML (paragraphs, headings, lists, quotes).
+    pub html: String,
+    /// Author names, in byline order.
+    pub authors: Vec<String>,
+    /// When the page says it was published.
+    pub published: Option<DateTime<Utc>>,
+    /// When the page says it was last modified.
+    pub modified: Option<DateTime<Utc>>,
+    /// The lead image URL (absolute when the page URL is known).
+    pub image: Option<String>,
+    /// The page's own summary (OpenGraph or meta description).
+    pub description: Option<String>,
+    /// The outlet's name as the page gives it.
+    pub site_name: Option<String>,
+    /// The canonical URL the page declares (absolute when the page URL is known).
+    pub canonical_url: Option<String>,
+    /// The page's language tag (`en`, `en-GB`).
+    pub language: Option<String>,
+    /// How sure the extractor is that `text` is the page's article, 0..1.
+    pub confidence: f32,
+}
+
+/// Per-call options.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// The page's URL, to resolve relative links (image, canonical URL, links in `html`).
+    pub url: Option<String>,
+}
+
+/// Extracts the article from an HTML page. Never fails and never panics: any input gives an
+/// [`Extraction`], empty with confidence 0 when there is no article.
+pub fn extract(html: &str, options: &ExtractOptions) -> Extraction {
+    let page = dom::Page::parse(&nesting::limit_nesting(html));
+    let meta = metadata::read_metadata(&page);
+    let selection = content::select(&page, &content::ScoringConfig::default());
+    let mut blocks = render::text_blocks(&page, &selection);
+    if let Some(declared) = meta
+        .article_body
+        .as_deref()
+        .and_then(|body| render::declared_body_blocks(&page, &blocks, body))
+    {
+        blocks = declared;
+    }
+    let text = render::plain_text(&blocks);
+    let html = sanitize::clean_html(&render::block_html(&blocks), options.url.as_deref());
+    let confidence = confidence::rate(&confidence::Evidence {
+        text: &text,
+        paragraphs: selection.paragraphs,
+        best_score: selection.best_score,
+        declared_article: meta.declared_article,
+        has_title: meta.title.is_some(),
+    });
+    let base = options.url.as_deref();
+    Extraction {
+        title: meta.title,
+        text,
+        html,
+        authors: meta.authors,
+        published: meta.published,
+        modified: meta.modified,
+        image: meta.image.map(|image| sanitize::absolute(&image, base)),
+        description: meta.description,
+        site_name: meta.site_name,
+        canonical_url: meta.canonical_url.map(|url| sanitize::absolute(&url, base)),
+        language: meta.language,
+        confidence,
+    }
+}

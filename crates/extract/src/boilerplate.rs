@@ -1,0 +1,377 @@
+//! What a news page carries besides its story: navigation, share bars, related links,
+//! newsletter boxes, ads, cookie banners, comments, captions and credits.
+//!
+//! Two kinds of evidence: the element itself (tags such as `nav` or `aside`, ARIA roles,
+//! hidden elements) and the words in its `class` and `id` (`share-bar`, `related-stories`,
+//! `newsletter-signup`). Words are matched whole after splitting on `-`, `_`, spaces and
+//! camel case, so `shareholder` is not a share bar and `adventure` is not an ad.
+//! [`line_is_boilerplate`] recognises the stock phrases that appear as text inside articles
+//! ("Advertisement", "Story continues below").
+
+use dom_query::{LocalName, local_name};
+
+/// How an element's `class`/`id` words lean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lean {
+    /// Names the main content (`article-body`, `story-content`, `entry-content`).
+    Content,
+    /// Names boilerplate (`share`, `related`, `newsletter`).
+    Boilerplate,
+    /// Says nothing either way.
+    Neutral,
+}
+
+/// Tags whose content is never article text.
+pub(crate) fn is_never_content(tag: &LocalName) -> bool {
+    matches!(
+        *tag,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
+            | local_name!("svg")
+            | local_name!("math")
+            | local_name!("iframe")
+            | local_name!("object")
+            | local_name!("embed")
+            | local_name!("canvas")
+            | local_name!("video")
+            | local_name!("audio")
+            | local_name!("button")
+            | local_name!("select")
+            | local_name!("input")
+            | local_name!("textarea")
+            | local_name!("label")
+            | local_name!("head")
+            | local_name!("title")
+            | local_name!("meta")
+            | local_name!("link")
+            | local_name!("dialog")
+            | local_name!("map")
+            | local_name!("picture")
+            | local_name!("source")
+    )
+}
+
+/// Tags that frame a page rather than tell its story.
+pub(crate) fn is_page_furniture(tag: &LocalName) -> bool {
+    matches!(
+        *tag,
+        local_name!("nav") | local_name!("aside") | local_name!("footer") | local_name!("menu")
+    )
+}
+
+/// ARIA roles of page furniture.
+pub(crate) fn is_furniture_role(role: &str) -> bool {
+    matches!(
+        role.trim().to_ascii_lowercase().as_str(),
+        "navigation"
+            | "banner"
+            | "contentinfo"
+            | "complementary"
+            | "search"
+            | "menu"
+            | "menubar"
+            | "dialog"
+            | "alertdialog"
+            | "toolbar"
+            | "tablist"
+    )
+}
+
+/// Whether `style` hides the element.
+pub(crate) fn style_hides(style: &str) -> bool {
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    compact.contains("display:none") || compact.contains("visibility:hidden")
+}
+
+const BOILERPLATE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "promotion",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "sponsor",
+    "sponsored",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "breadcrumbs",
+    "sidebar",
+    "widget",
+    "widgets",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "masthead",
+    "popup",
+    "modal",
+    "overlay",
+    "byline",
+    "dateline",
+    "timestamp",
+    "caption",
+    "credit",
+    "credits",
+    "copyright",
+    "print",
+    "toolbar",
+    "pagination",
+    "pager",
+    "trending",
+    "popular",
+    "mostread",
+    "outbrain",
+    "taboola",
+    "more",
+    "readmore",
+    "skip",
+    "visually",
+    "sronly",
+    "sr",
+    "screenreader",
+    "hidden",
+    "hide",
+    "login",
+    "paywall",
+    "tags",
+    "tag",
+    "tagcloud",
+    "topics",
+    "author",
+    "bio",
+    "disqus",
+    "comments",
+    "comment",
+    "banner",
+    "toc",
+    "rating",
+    "teaser",
+    "teasers",
+    "follow",
+    "donate",
+    "donation",
+    "cta",
+    "alert",
+    "banners",
+    "header",
+    "meta",
+    "sticky",
+    "carousel",
+    "slider",
+    "embed",
+    "video",
+    "audio",
+    "player",
+    "newsletterbox",
+    "jump",
+    "rail",
+    "aside",
+    "also",
+    "next",
+    "prev",
+    "previous",
+    "feedback",
+    "survey",
+];
+
+const CONTENT_WORDS: &[&str] = &[
+    "article",
+    "articlebody",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+    "body",
+    "blog",
+    "hentry",
+    "prose",
+    "richtext",
+    "markdown",
+];
+
+/// Splits a class or id value into lower-case words (`storyBody-text` -> story, body, text).
+fn words(value: &str) -> impl Iterator<Item = String> + '_ {
+    value
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .flat_map(split_camel)
+}
+
+fn split_camel(part: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in part.chars() {
+        if c.is_uppercase() && previous_lower && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// How the `class` and `id` values lean. Content words win over boilerplate words only when
+/// they describe the element as a whole (`article-body`), not a part of it (`article-share`).
+pub(crate) fn lean(class: &str, id: &str) -> Lean {
+    if class.len() + id.len() > 2_000 {
+        return Lean::Neutral;
+    }
+    let mut boilerplate = false;
+    let mut content = false;
+    for word in words(class).chain(words(id)) {
+        if BOILERPLATE_WORDS.contains(&word.as_str()) {
+            boilerplate = true;
+        } else if CONTENT_WORDS.contains(&word.as_str()) {
+            content = true;
+        }
+    }
+    match (boilerplate, content) {
+        (true, _) => Lean::Boilerplate,
+        (false, true) => Lean::Content,
+        (false, false) => Lean::Neutral,
+    }
+}
+
+/// Stock lines that sit inside article text without being part of it.
+pub(crate) fn line_is_boilerplate(line: &str) -> bool {
+    let line = line.trim().trim_end_matches([':', '.', '…']).trim();
+    if line.is_empty() || line.len() > 120 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    const EXACT: &[&str] = &[
+        "advertisement",
+        "advertising",
+        "ad",
+        "sponsored",
+        "sponsored content",
+        "story continues below",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "continue reading below",
+        "scroll to continue with content",
+        "read more",
+        "read more below",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "email",
+        "print",
+        "comments",
+        "related",
+        "related articles",
+        "related stories",
+        "recommended",
+        "more from",
+        "sign up",
+        "subscribe",
+        "click here",
+        "in this article",
+        "listen to this article",
+        "skip to content",
+        "skip advertisement",
+        "copy link",
+        "link copied",
+    ];
+    if EXACT.contains(&lower.as_str()) {
+        return true;
+    }
+    const PREFIXES: &[&str] = &[
+        "image:",
+        "photo:",
+        "photograph:",
+        "picture:",
+        "image credit",
+        "photo credit",
+        "copyright ©",
+        "copyright (c)",
+        "© ",
+        "all rights reserved",
+        "sign up for",
+        "subscribe to our",
+        "get the latest",
+        "follow us on",
+        "download the app",
+        "read more:",
+        "related:",
+        "see also:",
+        "also read:",
+        "read also:",
+        "recommended:",
+        "watch:",
+    ];
+    PREFIXES.iter().any(|prefix| lower.starts_with(prefix))
+        || (lower.starts_with('(') && lower.ends_with(" images)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_decide_the_lean() {
+        assert_eq!(lean("article-share-bar", ""), Lean::Boilerplate);
+        assert_eq!(lean("shareholder-letter", ""), Lean::Neutral);
+        assert_eq!(lean("adventure", ""), Lean::Neutral);
+        assert_eq!(lean("storyBody", ""), Lean::Content);
+        assert_eq!(lean("", "related-links"), Lean::Boilerplate);
+        assert_eq!(lean("entry-content", "post-42"), Lean::Content);
+    }
+
+    #[test]
+    fn stock_lines_are_recognised() {
+        assert!(line_is_boilerplate("Advertisement"));
+        assert!(line_is_boilerplate("  ADVERTISEMENT "));
+        assert!(line_is_boilerplate("Photo: Jane Doe/Example Agency"));
+        assert!(line_is_boilerplate("(Getty Images)"));
+        assert!(!line_is_boilerplate(
+            "The advertisement market grew by 4% last year."
+        ));
+    }
+
+    #[test]
+    fn hidden_styles_are_detected() {
+        assert!(style_hides("color: red; display : none"));
+        assert!(!style_hides("display:block"));
+    }
+}

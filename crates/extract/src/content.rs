@@ -1,0 +1,423 @@
+//! Main-content selection: which part of the page is the story.
+//!
+//! Four passes over the page arena, each linear and iterative:
+//! 1. **Measure** every subtree: characters of visible text and of link text.
+//! 2. **Prune** page furniture and boilerplate ([`crate::boilerplate`]): never-content tags,
+//!    hidden elements, `nav`/`aside`/`footer`, furniture roles, and elements whose class or id
+//!    names share bars, related links, newsletters and the like, unless they hold a large share
+//!    of the page's text with few links (a page wrapper named `with-sidebar` is not a sidebar).
+//! 3. **Score** paragraphs (text blocks of 25+ characters: length, commas, few links) and credit
+//!    their ancestors, nearest most; a container's score is its credit, damped by its link
+//!    density, plus what its class/id and tag say (`itemprop=articleBody`, `article`).
+//! 4. **Choose** the best container and the siblings that continue it (a story split by an ad
+//!    slot into several blocks), then drop, inside them, link lists and stock lines.
+//!
+//! The result is a [`Selection`]: the roots to render, the per-node prune flags, and the
+//! evidence the confidence is computed from.
+
+use dom_query::local_name;
+
+use crate::boilerplate::{self, Lean};
+use crate::dom::{NodeKind, Page};
+
+/// Configuration of the scorer (one configuration serves every site).
+#[derive(Debug, Clone)]
+pub(crate) struct ScoringConfig {
+    /// Shortest text block that counts as a paragraph.
+    pub min_paragraph_chars: u32,
+    /// Share of the page's text above which a boilerplate-named element is kept anyway.
+    pub protect_share: f32,
+    /// Sibling threshold as a share of the best container's score.
+    pub sibling_share: f32,
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        ScoringConfig {
+            min_paragraph_chars: 25,
+            protect_share: 0.3,
+            sibling_share: 0.2,
+        }
+    }
+}
+
+/// Per-node measurements and the chosen content.
+#[derive(Debug)]
+pub(crate) struct Selection {
+    /// Roots of the content, in document order.
+    pub roots: Vec<usize>,
+    /// Nodes removed from the output (their whole subtree is skipped).
+    pub pruned: Vec<bool>,
+    /// The nearest block ancestor of each node (itself for blocks).
+    pub block_of: Vec<usize>,
+    /// Visible characters (non-whitespace) per subtree, after pruning.
+    pub chars: Vec<u32>,
+    /// Characters inside links per subtree, after pruning.
+    pub link_chars: Vec<u32>,
+    /// Score of the best container.
+    pub best_score: f32,
+    /// Paragraphs (scored text blocks) inside the chosen roots.
+    pub paragraphs: u32,
+}
+
+/// Whether an element starts a new block of text.
+pub(crate) fn is_block(page: &Page, index: usize) -> bool {
+    let Some(tag) = page.tag(index) else {
+        return matches!(page.nodes[index].kind, NodeKind::Document);
+    };
+    matches!(
+        *tag,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("main")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("thead")
+            | local_name!("li")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("dl")
+            | local_name!("dd")
+            | local_name!("dt")
+            | local_name!("blockquote")
+            | local_name!("pre")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("body")
+            | local_name!("html")
+            | local_name!("address")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("summary")
+            | local_name!("fieldset")
+            | local_name!("hr")
+            | local_name!("nav")
+            | local_name!("aside")
+    )
+}
+
+fn visible_chars(text: &str) -> u32 {
+    let count = text.chars().filter(|c| !c.is_whitespace()).count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+fn commas(text: &str) -> u32 {
+    let count = text
+        .chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '،'))
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+/// Measures subtrees bottom-up: (visible chars, link chars), skipping nodes where `skip` holds.
+fn measure(page: &Page, skip: &[bool]) -> (Vec<u32>, Vec<u32>) {
+    let count = page.nodes.len();
+    let mut chars = vec![0u32; count];
+    let mut link_chars = vec![0u32; count];
+    for index in (0..count).rev() {
+        if skip[index] {
+            chars[index] = 0;
+            link_chars[index] = 0;
+            continue;
+        }
+        if let NodeKind::Text(text) = &page.nodes[index].kind {
+            chars[index] = visible_chars(text);
+        }
+        if page.is(index, &local_name!("a")) {
+            link_chars[index] = chars[index];
+        }
+        if let Some(parent) = page.nodes[index].parent {
+            chars[parent] = chars[parent].saturating_add(chars[index]);
+            link_chars[parent] = link_chars[parent].saturating_add(link_chars[index]);
+        }
+    }
+    (chars, link_chars)
+}
+
+fn link_density(chars: u32, link_chars: u32) -> f32 {
+    if chars == 0 {
+        0.0
+    } else {
+        (link_chars as f32 / chars as f32).min(1.0)
+    }
+}
+
+/// Decides, top-down, which nodes are pruned.
+fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
+    let count = page.nodes.len();
+    let never: Vec<bool> = (0..count)
+        .map(|index| page.tag(index).is_some_and(boilerplate::is_never_content))
+        .collect();
+    let (raw_chars, raw_links) = measure(page, &never);
+    let page_chars = raw_chars.first().copied().unwrap_or(0).max(1);
+    let mut pruned = vec![false; count];
+    for index in 0..count {
+        if let Some(parent) = page.nodes[index].parent
+            && pruned[parent]
+        {
+            pruned[index] = true;
+            continue;
+        }
+        let Some(tag) = page.tag(index) else {
+            if matches!(page.nodes[index].kind, NodeKind::Other) {
+                pruned[index] = true;
+            }
+            continue;
+        };
+        if never[index] {
+            pruned[index] = true;
+            continue;
+        }
+        if matches!(*tag, local_name!("html") | local_name!("body")) {
+            continue;
+        }
+        let share = raw_chars[index] as f32 / page_chars as f32;
+        let links = link_density(raw_chars[index], raw_links[index]);
+        let protected = share >= config.protect_share && links < 0.5;
+        if page.attr(index, "hidden").is_some()
+            || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
+            || page
+                .attr(index, "style")
+                .is_some_and(boilerplate::style_hides)
+        {
+            pruned[index] = !protected;
+            continue;
+        }
+        if page
+            .attr(index, "itemprop")
+            .is_some_and(|v| v == "articleBody")
+        {
+            continue;
+        }
+        if boilerplate::is_page_furniture(tag)
+            || page
+                .attr(index, "role")
+                .is_some_and(boilerplate::is_furniture_role)
+            || matches!(*tag, local_name!("figcaption"))
+        {
+            pruned[index] = !protected;
+            continue;
+        }
+        let class = page.attr(index, "class").unwrap_or_default();
+        let id = page.attr(index, "id").unwrap_or_default();
+        if boilerplate::lean(class, id) == Lean::Boilerplate && !protected {
+            pruned[index] = true;
+        }
+    }
+    pruned
+}
+
+/// Tag- and name-based prior of a container.
+fn prior(page: &Page, index: usize) -> f32 {
+    let mut weight = match page.tag(index) {
+        Some(&local_name!("article")) => 10.0,
+        Some(&local_name!("main")) => 5.0,
+        Some(&local_name!("div")) | Some(&local_name!("section")) => 2.0,
+        Some(&local_name!("pre")) | Some(&local_name!("td")) | Some(&local_name!("blockquote")) => {
+            1.0
+        }
+        Some(&local_name!("ul"))
+        | Some(&local_name!("ol"))
+        | Some(&local_name!("li"))
+        | Some(&local_name!("dl"))
+        | Some(&local_name!("form")) => -3.0,
+        Some(&local_name!("h1"))
+        | Some(&local_name!("h2"))
+        | Some(&local_name!("h3"))
+        | Some(&local_name!("th")) => -5.0,
+        _ => 0.0,
+    };
+    if page
+        .attr(index, "itemprop")
+        .is_some_and(|v| v == "articleBody")
+    {
+        weight += 40.0;
+    }
+    let class = page.attr(index, "class").unwrap_or_default();
+    let id = page.attr(index, "id").unwrap_or_default();
+    match boilerplate::lean(class, id) {
+        Lean::Content => weight += 20.0,
+        Lean::Boilerplate => weight -= 20.0,
+        Lean::Neutral => {}
+    }
+    weight
+}
+
+/// Chooses the page's main content.
+pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
+    let count = page.nodes.len();
+    let pruned = prune(page, config);
+    let (chars, link_chars) = measure(page, &pruned);
+
+    // Nearest block ancestor, top-down.
+    let mut block_of = vec![0usize; count];
+    for index in 0..count {
+        block_of[index] = if is_block(page, index) {
+            index
+        } else {
+            page.nodes[index]
+                .parent
+                .map_or(index, |parent| block_of[parent])
+        };
+    }
+
+    // Text attributed to each block (its own inline text, not nested blocks').
+    let mut own_chars = vec![0u32; count];
+    let mut own_links = vec![0u32; count];
+    let mut own_commas = vec![0u32; count];
+    let mut breaks = vec![0u32; count];
+    for index in 0..count {
+        if pruned[index] {
+            continue;
+        }
+        match &page.nodes[index].kind {
+            NodeKind::Text(text) => {
+                let block = block_of[index];
+                own_chars[block] = own_chars[block].saturating_add(chars[index]);
+                own_commas[block] = own_commas[block].saturating_add(commas(text));
+                if in_link(page, index, block) {
+                    own_links[block] = own_links[block].saturating_add(chars[index]);
+                }
+            }
+            NodeKind::Element { tag, .. } if *tag == local_name!("br") => {
+                let block = block_of[index];
+                breaks[block] = breaks[block].saturating_add(1);
+            }
+            _ => {}
+        }
+    }
+
+    // Credit paragraphs' ancestors.
+    let mut credit = vec![0f32; count];
+    let mut paragraph = vec![false; count];
+    for index in 0..count {
+        if own_chars[index] < config.min_paragraph_chars || pruned[index] {
+            continue;
+        }
+        let density = link_density(own_chars[index], own_links[index]);
+        if density > 0.6 {
+            continue;
+        }
+        paragraph[index] = true;
+        let length_points = (own_chars[index] as f32 / 100.0).min(3.0 + 3.0 * breaks[index] as f32);
+        let score = (1.0 + own_commas[index].min(own_chars[index] / 30) as f32 + length_points)
+            * (1.0 - density);
+        let mut ancestor = Some(index);
+        for share in [1.0, 1.0, 0.5, 0.3, 0.2, 0.1] {
+            let Some(node) = ancestor else { break };
+            credit[node] += score * share;
+            ancestor = page.nodes[node].parent;
+        }
+    }
+
+    let mut best: Option<(usize, f32)> = None;
+    let mut score = vec![0f32; count];
+    for index in 0..count {
+        if credit[index] <= 0.0 || pruned[index] || page.tag(index).is_none() {
+            continue;
+        }
+        let density = link_density(chars[index], link_chars[index]);
+        score[index] = credit[index] * (1.0 - density) + prior(page, index);
+        if best.is_none_or(|(_, top)| score[index] > top) {
+            best = Some((index, score[index]));
+        }
+    }
+
+    let Some((best, best_score)) = best else {
+        return Selection {
+            roots: Vec::new(),
+            pruned,
+            block_of,
+            chars,
+            link_chars,
+            best_score: 0.0,
+            paragraphs: 0,
+        };
+    };
+
+    let mut roots = vec![best];
+    if let Some(parent) = page.nodes[best].parent {
+        let threshold = (best_score * config.sibling_share).max(10.0);
+        let best_class = page.attr(best, "class");
+        roots.clear();
+        for sibling in page.children(parent) {
+            if sibling == best {
+                roots.push(sibling);
+                continue;
+            }
+            if pruned[sibling] || chars[sibling] == 0 {
+                continue;
+            }
+            let mut sibling_score = score[sibling];
+            if best_class.is_some() && page.attr(sibling, "class") == best_class {
+                sibling_score += best_score * 0.2;
+            }
+            let density = link_density(chars[sibling], link_chars[sibling]);
+            let text_block =
+                page.is(sibling, &local_name!("p")) || own_chars[sibling] == chars[sibling];
+            let keep = sibling_score >= threshold
+                || (text_block && chars[sibling] > 80 && density < 0.25)
+                || (text_block
+                    && chars[sibling] > 20
+                    && density == 0.0
+                    && ends_sentence(page, sibling));
+            if keep {
+                roots.push(sibling);
+            }
+        }
+    }
+    let paragraphs = roots
+        .iter()
+        .map(|&root| {
+            (root..page.after_subtree(root))
+                .filter(|&i| paragraph[i])
+                .count()
+        })
+        .sum::<usize>();
+
+    Selection {
+        roots,
+        pruned,
+        block_of,
+        chars,
+        link_chars,
+        best_score,
+        paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
+    }
+}
+
+/// Whether a text node sits inside a link within its block.
+fn in_link(page: &Page, text: usize, block: usize) -> bool {
+    let mut node = page.nodes[text].parent;
+    let mut steps = 0;
+    while let Some(current) = node {
+        if current == block || steps > 16 {
+            return false;
+        }
+        if page.is(current, &local_name!("a")) {
+            return true;
+        }
+        node = page.nodes[current].parent;
+        steps += 1;
+    }
+    false
+}
+
+fn ends_sentence(page: &Page, index: usize) -> bool {
+    let text = page.text_of(index);
+    text.ends_with(['.', '!', '?', '"', '”', '。'])
+}

@@ -1,0 +1,244 @@
+//! The page as a compact, read-only tree that the extractor walks.
+//!
+//! HTML is parsed by `dom_query` (html5ever, the browsers' parsing algorithm) and then copied
+//! once, in document order, into a flat arena of [`Node`]s addressed by `usize` indices. The
+//! copy keeps what extraction needs (tag name, attributes, text, parent and sibling links) and
+//! lets every later pass run without reference counting or borrow checks at run time.
+//!
+//! Every traversal here is iterative: a page nesting 100,000 tags deep costs memory, never
+//! stack. Nodes are stored in pre-order, so a subtree is an index range
+//! (`a ..= a.last_descendant`) and skipping it is a jump.
+
+use dom_query::{Document, LocalName, NodeData, NodeId};
+
+/// One node of the page.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub parent: Option<usize>,
+    pub first_child: Option<usize>,
+    pub next_sibling: Option<usize>,
+    /// Index of the last node of this node's subtree (itself when it has no children).
+    pub last_descendant: usize,
+}
+
+/// What a node holds.
+#[derive(Debug)]
+pub(crate) enum NodeKind {
+    /// The document root.
+    Document,
+    /// An element with its lower-case local name and attributes.
+    Element {
+        tag: LocalName,
+        attrs: Vec<(LocalName, Box<str>)>,
+    },
+    /// Character data.
+    Text(Box<str>),
+    /// Comments, doctypes and processing instructions: kept only as placeholders.
+    Other,
+}
+
+/// A parsed page.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub nodes: Vec<Node>,
+}
+
+impl Page {
+    /// Parses `html` (any input: the parser never fails) into a page.
+    pub fn parse(html: &str) -> Page {
+        let document = Document::from(html);
+        Page::from_document(&document)
+    }
+
+    fn from_document(document: &Document) -> Page {
+        let tree = &document.tree;
+        let root = tree.root().id;
+        let mut nodes: Vec<Node> = Vec::with_capacity(tree.len());
+        let mut last_child: Vec<Option<usize>> = Vec::with_capacity(tree.len());
+        let mut stack: Vec<(NodeId, Option<usize>)> = vec![(root, None)];
+        while let Some((id, parent)) = stack.pop() {
+            let Some(kind) = tree.query_node(&id, |tree_node| convert(&tree_node.data)) else {
+                continue;
+            };
+            let index = nodes.len();
+            let descend = matches!(kind, NodeKind::Document | NodeKind::Element { .. });
+            nodes.push(Node {
+                kind,
+                parent,
+                first_child: None,
+                next_sibling: None,
+                last_descendant: index,
+            });
+            last_child.push(None);
+            if let Some(parent) = parent {
+                match last_child[parent] {
+                    None => nodes[parent].first_child = Some(index),
+                    Some(previous) => nodes[previous].next_sibling = Some(index),
+                }
+                last_child[parent] = Some(index);
+            }
+            if descend {
+                let children = tree.child_ids_of(&id);
+                stack.extend(children.into_iter().rev().map(|child| (child, Some(index))));
+            }
+        }
+        // Pre-order: a node's subtree ends where the next node that is not inside it begins.
+        // Walking backwards, each node's last descendant is its last child's last descendant.
+        for index in (0..nodes.len()).rev() {
+            if let Some(last) = last_child[index] {
+                nodes[index].last_descendant = nodes[last].last_descendant;
+            }
+        }
+        Page { nodes }
+    }
+
+    /// The element's tag, if `index` is an element.
+    pub fn tag(&self, index: usize) -> Option<&LocalName> {
+        match &self.nodes[index].kind {
+            NodeKind::Element { tag, .. } => Some(tag),
+            _ => None,
+        }
+    }
+
+    /// Whether `index` is the element `name`.
+    pub fn is(&self, index: usize, name: &LocalName) -> bool {
+        self.tag(index) == Some(name)
+    }
+
+    /// An attribute's value.
+    pub fn attr(&self, index: usize, name: &str) -> Option<&str> {
+        match &self.nodes[index].kind {
+            NodeKind::Element { attrs, .. } => attrs
+                .iter()
+                .find(|(key, _)| &**key == name)
+                .map(|(_, value)| value.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The children of `index`, in order.
+    pub fn children(&self, index: usize) -> Children<'_> {
+        Children {
+            page: self,
+            next: self.nodes[index].first_child,
+        }
+    }
+
+    /// The index after `index`'s subtree (the next node in pre-order that is not inside it).
+    pub fn after_subtree(&self, index: usize) -> usize {
+        self.nodes[index].last_descendant + 1
+    }
+
+    /// The text of `index`'s subtree, concatenated with whitespace collapsed.
+    pub fn text_of(&self, index: usize) -> String {
+        let mut out = String::new();
+        for node in &self.nodes[index..=self.nodes[index].last_descendant] {
+            if let NodeKind::Text(text) = &node.kind {
+                push_collapsed(&mut out, text);
+            }
+        }
+        out.trim().to_string()
+    }
+
+    /// The text of `index`'s subtree exactly as written (for embedded JSON).
+    pub fn text_of_raw(&self, index: usize) -> String {
+        let mut out = String::new();
+        for node in &self.nodes[index..=self.nodes[index].last_descendant] {
+            if let NodeKind::Text(text) = &node.kind {
+                out.push_str(text);
+            }
+        }
+        out
+    }
+}
+
+/// Iterator over a node's children.
+pub(crate) struct Children<'a> {
+    page: &'a Page,
+    next: Option<usize>,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        let current = self.next?;
+        self.next = self.page.nodes[current].next_sibling;
+        Some(current)
+    }
+}
+
+fn convert(data: &NodeData) -> NodeKind {
+    match data {
+        NodeData::Document | NodeData::Fragment => NodeKind::Document,
+        NodeData::Element(element) => NodeKind::Element {
+            tag: element.name.local.clone(),
+            attrs: element
+                .attrs
+                .iter()
+                .map(|attr| (attr.name.local.clone(), Box::from(attr.value.as_ref())))
+                .collect(),
+        },
+        NodeData::Text { contents } => NodeKind::Text(Box::from(contents.as_ref())),
+        _ => NodeKind::Other,
+    }
+}
+
+/// Appends `text` to `out`, turning every run of whitespace into one space.
+pub(crate) fn push_collapsed(out: &mut String, text: &str) {
+    let mut pending_space = text.starts_with(char::is_whitespace) && !out.is_empty();
+    for word in text.split_whitespace() {
+        if pending_space && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(word);
+        pending_space = true;
+    }
+    if text.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dom_query::local_name;
+
+    #[test]
+    fn parse_keeps_document_order_and_links() {
+        let page = Page::parse(
+            "<html><body><div id=a><p>one</p><p>two <b>three</b></p></div></body></html>",
+        );
+        let div = (0..page.nodes.len())
+            .find(|&index| page.is(index, &local_name!("div")))
+            .unwrap();
+        assert_eq!(page.attr(div, "id"), Some("a"));
+        let paragraphs: Vec<usize> = page.children(div).collect();
+        assert_eq!(paragraphs.len(), 2);
+        assert!(paragraphs[0] < paragraphs[1]);
+        assert_eq!(page.text_of(paragraphs[1]), "two three");
+        assert_eq!(page.after_subtree(div), page.nodes.len());
+        assert_eq!(page.after_subtree(paragraphs[0]), paragraphs[1]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let depth = 100_000;
+        let mut html = String::with_capacity(depth * 12);
+        for _ in 0..depth {
+            html.push_str("<span>");
+        }
+        html.push_str("deep");
+        let page = Page::parse(&html);
+        assert!(page.nodes.len() > 1000);
+        assert_eq!(page.text_of(0), "deep");
+    }
+
+    #[test]
+    fn collapsing_whitespace_joins_words_with_single_spaces() {
+        let mut out = String::from("a");
+        push_collapsed(&mut out, "  b \n\t c ");
+        push_collapsed(&mut out, "d");
+        assert_eq!(out, "a b c d");
+    }
+}

@@ -1,0 +1,488 @@
+//! Cleaning of plain-text articles (wire copy, syndicated text, pasted stories).
+//!
+//! Plain text arrives as paragraphs separated by line breaks, often with a headline as its first
+//! line and with the boilerplate the web page carried: "In this article:", "Advertisement",
+//! photo credits ("Image: Agency/X", "(Getty Images)"), promotional paragraphs addressed to the
+//! reader ("Do you have questions …? Get the answers with …"), "Additional reporting by …",
+//! copyright footers, and syndication notes ("This article originally appeared in …"), from
+//! which the original provider is inferred. [`clean_plain_text`] separates title, body and the
+//! removed lines; when there is no headline it derives a short one from the first sentence.
+
+use serde::Serialize;
+
+use crate::boilerplate::line_is_boilerplate;
+
+/// A cleaned plain-text article.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlainArticle {
+    /// The headline: the first line when it is one, otherwise derived from the first sentence.
+    pub title: String,
+    /// The article's paragraphs, separated by blank lines.
+    pub body: String,
+    /// Whether the title was derived from the body rather than found as a headline line.
+    pub title_was_derived: bool,
+    /// The outlet the text says it comes from ("This article originally appeared in …").
+    pub provider: Option<ProviderHint>,
+    /// Boilerplate lines that were dropped, in order.
+    pub removed: Vec<String>,
+}
+
+/// An outlet named by the text.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ProviderHint {
+    /// The outlet's name as written ("South China Morning Post").
+    pub name: String,
+    /// Its registrable domain, when known or inferable ("scmp.com").
+    pub domain: Option<String>,
+}
+
+/// Outlets whose domain cannot be guessed from their name.
+const KNOWN_OUTLETS: &[(&str, &str)] = &[
+    ("south china morning post", "scmp.com"),
+    ("scmp", "scmp.com"),
+    ("reuters", "reuters.com"),
+    ("bloomberg", "bloomberg.com"),
+    ("associated press", "apnews.com"),
+    ("the associated press", "apnews.com"),
+    ("agence france-presse", "afp.com"),
+    ("afp", "afp.com"),
+    ("the new york times", "nytimes.com"),
+    ("new york times", "nytimes.com"),
+    ("the wall street journal", "wsj.com"),
+    ("wall street journal", "wsj.com"),
+    ("financial times", "ft.com"),
+    ("the financial times", "ft.com"),
+    ("the guardian", "theguardian.com"),
+    ("the washington post", "washingtonpost.com"),
+    ("business insider", "businessinsider.com"),
+    ("benzinga", "benzinga.com"),
+    ("techcrunch", "techcrunch.com"),
+    ("the conversation", "theconversation.com"),
+    ("caixin", "caixinglobal.com"),
+    ("nikkei asia", "asia.nikkei.com"),
+];
+
+/// Cleans a plain-text article.
+pub fn clean_plain_text(text: &str) -> PlainArticle {
+    let paragraphs = split_paragraphs(text);
+    let mut removed = Vec::new();
+    let mut provider = None;
+    let mut kept: Vec<&str> = Vec::new();
+
+    let (title, title_was_derived, start) = match paragraphs.first() {
+        Some(first) if first.is_headline => (first.text.to_string(), false, 1),
+        _ => (String::new(), true, 0),
+    };
+
+    for paragraph in &paragraphs[start.min(paragraphs.len())..] {
+        let line = paragraph.text;
+        if let Some(hint) = syndication_provider(line) {
+            provider.get_or_insert(hint);
+            removed.push(line.to_string());
+        } else if is_plain_boilerplate(line) {
+            removed.push(line.to_string());
+        } else {
+            kept.push(line);
+        }
+    }
+
+    let title = if title_was_derived {
+        derive_title(kept.first().copied().unwrap_or_default())
+    } else {
+        title
+    };
+    PlainArticle {
+        title,
+        body: kept.join("\n\n"),
+        title_was_derived,
+        provider,
+        removed,
+    }
+}
+
+struct Paragraph<'a> {
+    text: &'a str,
+    is_headline: bool,
+}
+
+/// Splits into paragraphs (one per non-empty line) and marks whether the first is a headline:
+/// short, without a final period, and followed by a blank line or the end of the text.
+fn split_paragraphs(text: &str) -> Vec<Paragraph<'_>> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut paragraphs = Vec::new();
+    for (position, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let is_headline = paragraphs.is_empty() && {
+            let followed_by_blank = lines.get(position + 1).is_none_or(|next| next.is_empty());
+            let words = line.split_whitespace().count();
+            followed_by_blank
+                && words <= 30
+                && line.chars().count() <= 250
+                && !line.ends_with(['.', ':', ';', ','])
+        };
+        paragraphs.push(Paragraph {
+            text: line,
+            is_headline,
+        });
+    }
+    paragraphs
+}
+
+/// Boilerplate specific to plain text, besides the stock lines shared with HTML.
+fn is_plain_boilerplate(line: &str) -> bool {
+    if line_is_boilerplate(line) {
+        return true;
+    }
+    let lower = line.to_lowercase();
+    let short = line.chars().count() <= 300;
+    const CREDIT_PREFIXES: &[&str] = &[
+        "additional reporting by",
+        "reporting by",
+        "editing by",
+        "writing by",
+        "compiled by",
+        "with reporting by",
+        "contributing:",
+    ];
+    if short
+        && CREDIT_PREFIXES
+            .iter()
+            .any(|prefix| lower.starts_with(prefix))
+    {
+        return true;
+    }
+    if short && (lower.starts_with("copyright") || lower.contains("all rights reserved")) {
+        return true;
+    }
+    is_reader_promo(&lower)
+}
+
+/// A paragraph pitching something to the reader: it opens with a question or call addressed to
+/// "you" and offers an app, newsletter, platform or subscription.
+fn is_reader_promo(lower: &str) -> bool {
+    const OPENINGS: &[&str] = &[
+        "do you have",
+        "do you want",
+        "want ",
+        "are you",
+        "looking for",
+        "interested in",
+        "have you",
+        "never miss",
+        "don't miss",
+        "stay up to date",
+        "stay informed",
+        "get the",
+        "sign up",
+        "subscribe",
+        "download",
+        "like this article",
+        "enjoyed this",
+    ];
+    const OFFERS: &[&str] = &[
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "sign up",
+        "download",
+        " app",
+        "platform",
+        "podcast",
+        "get the answers",
+        "inbox",
+        "follow us",
+    ];
+    lower.chars().count() <= 600
+        && (OPENINGS.iter().any(|opening| lower.starts_with(opening))
+            || lower
+                .find('?')
+                .is_some_and(|question| question < 160 && lower[..question].contains("you")))
+        && OFFERS.iter().any(|offer| lower.contains(offer))
+}
+
+/// "This article originally appeared in the South China Morning Post (SCMP), …" -> provider.
+fn syndication_provider(line: &str) -> Option<ProviderHint> {
+    let lower = line.to_lowercase();
+    const MARKERS: &[&str] = &[
+        "originally appeared in ",
+        "originally appeared on ",
+        "first appeared in ",
+        "first appeared on ",
+        "originally published in ",
+        "originally published on ",
+        "originally published by ",
+        "republished from ",
+        "republished with permission from ",
+    ];
+    let (position, marker) = MARKERS
+        .iter()
+        .find_map(|marker| lower.find(marker).map(|position| (position, marker)))?;
+    if position > 80 {
+        return None;
+    }
+    let rest = &line[position + marker.len()..];
+    let rest = rest
+        .strip_prefix("the ")
+        .or_else(|| rest.strip_prefix("The "))
+        .unwrap_or(rest);
+    let end = rest.find(['(', ',', '.', ';', '\n']).unwrap_or(rest.len());
+    let name = rest[..end].trim();
+    if name.is_empty() || name.split_whitespace().count() > 8 {
+        return None;
+    }
+    let acronym = rest[end..]
+        .strip_prefix('(')
+        .and_then(|inner| inner.split(')').next())
+        .map(str::trim)
+        .filter(|inner| !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric()));
+    let domain = known_domain(name)
+        .or_else(|| acronym.and_then(known_domain))
+        .or_else(|| domain_in(line))
+        .or_else(|| acronym.map(|acronym| format!("{}.com", acronym.to_ascii_lowercase())));
+    Some(ProviderHint {
+        name: name.to_string(),
+        domain,
+    })
+}
+
+fn known_domain(name: &str) -> Option<String> {
+    let lower = name.trim().to_lowercase();
+    KNOWN_OUTLETS
+        .iter()
+        .find(|(outlet, _)| *outlet == lower)
+        .map(|(_, domain)| (*domain).to_string())
+}
+
+/// A domain written in the text ("… at example.com").
+fn domain_in(line: &str) -> Option<String> {
+    line.split_whitespace().find_map(|word| {
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let word = word.strip_prefix("www.").unwrap_or(word);
+        let looks_like_domain = word.contains('.')
+            && word.split('.').all(|part| !part.is_empty())
+            && word.rsplit('.').next().is_some_and(|tld| {
+                (2..=10).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_lowercase())
+            });
+        looks_like_domain.then(|| word.to_ascii_lowercase())
+    })
+}
+
+/// A short headline-like title from a paragraph's first sentence.
+fn derive_title(paragraph: &str) -> String {
+    let sentence_end = paragraph
+        .char_indices()
+        .find(|&(position, c)| {
+            matches!(c, '.' | '!' | '?')
+                && paragraph[position + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+                && !ends_with_abbreviation(&paragraph[..position])
+        })
+        .map_or(paragraph.len(), |(position, _)| position);
+    let sentence = paragraph[..sentence_end].trim();
+    const MAX_WORDS: usize = 14;
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    if words.len() <= MAX_WORDS {
+        return sentence.to_string();
+    }
+    // Cut at a natural break (comma, clause word) within the limit, else at the limit.
+    let mut cut = MAX_WORDS;
+    for (position, word) in words.iter().enumerate().take(MAX_WORDS).skip(5) {
+        if word.ends_with(',') {
+            cut = position + 1;
+        }
+    }
+    let mut title = words[..cut].join(" ");
+    while title.ends_with([',', ';', ':']) {
+        title.pop();
+    }
+    for filler in [
+        " the", " a", " an", " of", " for", " to", " in", " and", " with",
+    ] {
+        if let Some(stripped) = title.strip_suffix(filler) {
+            title = stripped.to_string();
+        }
+    }
+    title
+}
+
+fn ends_with_abbreviation(text: &str) -> bool {
+    let last = text.rsplit(char::is_whitespace).next().unwrap_or_default();
+    matches!(
+        last,
+        "Ltd"
+            | "Inc"
+            | "Co"
+            | "Corp"
+            | "Mr"
+            | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "St"
+            | "U.S"
+            | "U.K"
+            | "Jr"
+            | "Sr"
+    ) || (last.len() == 1 && last.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn testdata(name: &str) -> String {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    }
+
+    /// The seeds live outside the repository; tests that need them skip when they are absent.
+    fn seed(prefix: &str) -> Option<String> {
+        let dir = std::env::var_os("STORYLINE_SEEDS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
+            });
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(_) => {
+                println!("seeds not found in {}; skipping", dir.display());
+                return None;
+            }
+        };
+        let path = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with(prefix))
+            })?;
+        std::fs::read_to_string(path).ok()
+    }
+
+    #[test]
+    fn seed_002_keeps_its_headline_and_all_paragraphs() {
+        let Some(text) = seed("002") else { return };
+        let article = clean_plain_text(&text);
+        assert_eq!(
+            article.title,
+            "Alibaba Leads $2.5 Billion Investment in AI Startup MiniMax"
+        );
+        assert!(!article.title_was_derived);
+        assert_eq!(article.body.split("\n\n").count(), 6);
+        assert!(article.removed.is_empty());
+        assert!(article.provider.is_none());
+    }
+
+    #[test]
+    fn seed_003_drops_boilerplate_and_names_scmp() {
+        let Some(text) = seed("003") else { return };
+        let article = clean_plain_text(&text);
+        assert!(
+            article
+                .title
+                .starts_with("Alibaba said to lead new financing round")
+        );
+        for phrase in [
+            "In this article",
+            "Do you have questions",
+            "Additional reporting",
+            "Copyright",
+            "Advertisement",
+            "originally appeared",
+        ] {
+            assert!(!article.body.contains(phrase), "body still has {phrase:?}");
+            assert!(
+                article.removed.iter().any(|line| line.contains(phrase)),
+                "{phrase:?} not reported"
+            );
+        }
+        assert!(
+            article
+                .body
+                .starts_with("Alibaba Group Holding is said to lead")
+        );
+        assert!(
+            article.body.ends_with("\"users first\" and \"AI-driven\".")
+                || article.body.contains("Tongyi Qianwen")
+        );
+        let provider = article
+            .provider
+            .expect("provider inferred from the syndication note");
+        assert_eq!(provider.name, "South China Morning Post");
+        assert_eq!(provider.domain.as_deref(), Some("scmp.com"));
+    }
+
+    #[test]
+    fn seed_004_gets_a_derived_title_and_loses_its_photo_credit() {
+        let Some(text) = seed("004") else { return };
+        let article = clean_plain_text(&text);
+        assert!(article.title_was_derived);
+        assert!(
+            article
+                .title
+                .starts_with("Alibaba Group Holding Ltd. is the headline backer"),
+            "{}",
+            article.title
+        );
+        assert!(article.title.split_whitespace().count() <= 14);
+        assert!(!article.title.ends_with('.'));
+        assert!(article.body.contains("Change of direction"));
+        assert_eq!(article.removed, vec!["Image: Alibaba/X".to_string()]);
+    }
+
+    #[test]
+    fn own_wire_story_is_cleaned() {
+        let article = clean_plain_text(&testdata("wire_story.txt"));
+        assert_eq!(
+            article.title,
+            "Harbour authority reopens the northern quay after storm repairs"
+        );
+        assert!(!article.body.contains("newsletter"));
+        assert!(!article.body.contains("Photo:"));
+        assert!(!article.body.contains("Reporting by"));
+        assert!(
+            article
+                .body
+                .contains("The quay handles a third of the port's container traffic.")
+        );
+        assert_eq!(
+            article.provider.as_ref().map(|p| p.name.as_str()),
+            Some("Coastal Ledger")
+        );
+        assert_eq!(
+            article.provider.and_then(|p| p.domain).as_deref(),
+            Some("coastalledger.example")
+        );
+        assert_eq!(article.removed.len(), 5);
+    }
+
+    #[test]
+    fn text_without_headline_gets_a_short_derived_title() {
+        let article = clean_plain_text(
+            "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers.\n\nConstruction starts in spring.",
+        );
+        assert!(article.title_was_derived);
+        assert!(
+            article
+                .title
+                .starts_with("City council approved the new tram line on Tuesday")
+        );
+        assert!(article.title.split_whitespace().count() <= 14);
+        assert_eq!(article.body.split("\n\n").count(), 2);
+    }
+
+    #[test]
+    fn hostile_text_does_not_panic() {
+        let binary: String = (0u32..5000).filter_map(char::from_u32).collect();
+        let _ = clean_plain_text(&binary);
+        let _ = clean_plain_text(&"word ".repeat(200_000));
+        let _ = clean_plain_text("");
+        let _ = clean_plain_text("This article originally appeared in ");
+    }
+}

@@ -1,0 +1,229 @@
+//! Turns the chosen content into plain text (for analysis) and simple HTML (for display).
+//!
+//! The chosen roots are walked in document order. Pruned subtrees are skipped, and so are,
+//! inside the content, link lists (related stories, tag lists) and the headline `<h1>` (the
+//! title is its own field). Text is cut into blocks wherever the nearest block element changes
+//! or a `<br>` appears; blocks that are stock lines ("Advertisement", "Photo: …") are dropped.
+//! Blocks are joined by blank lines. The HTML keeps the block structure (paragraphs, headings,
+//! list items, quotes, preformatted text) with every text escaped; [`crate::sanitize`] then
+//! passes it through `ammonia`.
+
+use dom_query::local_name;
+
+use crate::boilerplate::line_is_boilerplate;
+use crate::content::Selection;
+use crate::dom::{NodeKind, Page, push_collapsed};
+
+/// What kind of block a run of text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem,
+    Quote,
+    Preformatted,
+}
+
+/// One block of the article's text.
+#[derive(Debug, Clone)]
+pub(crate) struct TextBlock {
+    pub kind: BlockKind,
+    pub text: String,
+}
+
+fn block_kind(page: &Page, block: usize) -> BlockKind {
+    match page.tag(block) {
+        Some(&local_name!("h2")) => BlockKind::Heading(2),
+        Some(&local_name!("h3")) => BlockKind::Heading(3),
+        Some(&local_name!("h4")) => BlockKind::Heading(4),
+        Some(&local_name!("h5")) | Some(&local_name!("h6")) => BlockKind::Heading(5),
+        Some(&local_name!("li")) | Some(&local_name!("dd")) | Some(&local_name!("dt")) => {
+            BlockKind::ListItem
+        }
+        Some(&local_name!("blockquote")) => BlockKind::Quote,
+        Some(&local_name!("pre")) => BlockKind::Preformatted,
+        _ => BlockKind::Paragraph,
+    }
+}
+
+/// Whether an element inside the content is a list of links rather than text.
+fn is_link_list(page: &Page, selection: &Selection, index: usize) -> bool {
+    let Some(tag) = page.tag(index) else {
+        return false;
+    };
+    let chars = selection.chars[index];
+    if chars == 0 {
+        return false;
+    }
+    let density = selection.link_chars[index] as f32 / chars as f32;
+    match *tag {
+        local_name!("ul")
+        | local_name!("ol")
+        | local_name!("div")
+        | local_name!("section")
+        | local_name!("table")
+        | local_name!("dl") => density > 0.5,
+        local_name!("p") | local_name!("li") => density > 0.8 && chars < 200,
+        _ => false,
+    }
+}
+
+/// Collects the text blocks of the selection.
+pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> {
+    let mut blocks: Vec<TextBlock> = Vec::new();
+    let mut current = String::new();
+    let mut current_block: Option<usize> = None;
+    let flush = |blocks: &mut Vec<TextBlock>, current: &mut String, block: Option<usize>| {
+        let text = current.trim();
+        if !text.is_empty() && !line_is_boilerplate(text) {
+            let kind = block.map_or(BlockKind::Paragraph, |block| block_kind(page, block));
+            blocks.push(TextBlock {
+                kind,
+                text: text.to_string(),
+            });
+        }
+        current.clear();
+    };
+    for &root in &selection.roots {
+        let mut index = root;
+        let end = page.after_subtree(root);
+        while index < end {
+            if selection.pruned[index]
+                || (index != root
+                    && (is_link_list(page, selection, index) || page.is(index, &local_name!("h1"))))
+            {
+                index = page.after_subtree(index);
+                continue;
+            }
+            match &page.nodes[index].kind {
+                NodeKind::Text(text) => {
+                    let block = selection.block_of[index];
+                    if current_block != Some(block) {
+                        flush(&mut blocks, &mut current, current_block);
+                        current_block = Some(block);
+                    }
+                    if block_kind(page, block) == BlockKind::Preformatted {
+                        current.push_str(text);
+                    } else {
+                        push_collapsed(&mut current, text);
+                    }
+                }
+                NodeKind::Element { tag, .. } if *tag == local_name!("br") => {
+                    flush(&mut blocks, &mut current, current_block);
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+        flush(&mut blocks, &mut current, current_block);
+        current_block = None;
+    }
+    blocks
+}
+
+/// The JSON-LD `articleBody` as blocks, when it is both honest and better than what the page
+/// scoring found: it must be clearly longer than the extracted text, and most of its
+/// sentences must be visible on the page (publishers sometimes declare a teaser, a paywalled
+/// text the reader never sees, or another article's body).
+pub(crate) fn declared_body_blocks(
+    page: &Page,
+    found: &[TextBlock],
+    body: &str,
+) -> Option<Vec<TextBlock>> {
+    let found_words: usize = found
+        .iter()
+        .map(|block| block.text.split_whitespace().count())
+        .sum();
+    let body_words = body.split_whitespace().count();
+    if body_words < 50 || (body_words as f32) < 1.5 * found_words as f32 {
+        return None;
+    }
+    let mut visible = String::new();
+    for node in &page.nodes {
+        if let NodeKind::Text(text) = &node.kind {
+            push_collapsed(&mut visible, text);
+        }
+    }
+    let sentences: Vec<String> = body
+        .split(['.', '!', '?', '\n'])
+        .map(|sentence| sentence.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|sentence| sentence.len() >= 30)
+        .take(40)
+        .collect();
+    if sentences.is_empty() {
+        return None;
+    }
+    let seen = sentences
+        .iter()
+        .filter(|sentence| visible.contains(sentence.as_str()))
+        .count();
+    if (seen as f32) < 0.6 * sentences.len() as f32 {
+        return None;
+    }
+    Some(
+        body.split('\n')
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|line| !line.is_empty() && !line_is_boilerplate(line))
+            .map(|text| TextBlock {
+                kind: BlockKind::Paragraph,
+                text,
+            })
+            .collect(),
+    )
+}
+
+/// Plain text: blocks separated by blank lines.
+pub(crate) fn plain_text(blocks: &[TextBlock]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&block.text);
+    }
+    out
+}
+
+/// Simple structural HTML of the blocks (text escaped).
+pub(crate) fn block_html(blocks: &[TextBlock]) -> String {
+    let mut out = String::new();
+    let mut in_list = false;
+    for block in blocks {
+        if in_list && block.kind != BlockKind::ListItem {
+            out.push_str("</ul>");
+            in_list = false;
+        }
+        let text = escape(&block.text);
+        match block.kind {
+            BlockKind::Paragraph => out.push_str(&format!("<p>{text}</p>")),
+            BlockKind::Heading(level) => out.push_str(&format!("<h{level}>{text}</h{level}>")),
+            BlockKind::ListItem => {
+                if !in_list {
+                    out.push_str("<ul>");
+                    in_list = true;
+                }
+                out.push_str(&format!("<li>{text}</li>"));
+            }
+            BlockKind::Quote => out.push_str(&format!("<blockquote><p>{text}</p></blockquote>")),
+            BlockKind::Preformatted => out.push_str(&format!("<pre>{text}</pre>")),
+        }
+    }
+    if in_list {
+        out.push_str("</ul>");
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

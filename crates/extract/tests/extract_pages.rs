@@ -1,0 +1,103 @@
+//! End-to-end extraction on pages written for these tests (in `testdata/`).
+
+use std::path::PathBuf;
+
+use storyline_extract::{ExtractOptions, extract};
+
+fn testdata(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[test]
+fn news_page_yields_story_text_without_furniture() {
+    let options = ExtractOptions {
+        url: Some("https://courier.example/news/2025/tram".to_string()),
+    };
+    let extraction = extract(&testdata("news_page.html"), &options);
+    let text = &extraction.text;
+    assert!(
+        text.starts_with("The city council voted on Tuesday"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("would not challenge the decision in court."),
+        "{text}"
+    );
+    assert_eq!(text.split("\n\n").count(), 4, "{text}");
+    for furniture in [
+        "Home",
+        "cookies",
+        "Share on",
+        "Advertisement",
+        "Bus fares",
+        "Sign up",
+        "Copyright",
+        "Photo:",
+        "By Lena",
+    ] {
+        assert!(
+            !text.contains(furniture),
+            "{furniture:?} leaked into {text}"
+        );
+    }
+    assert_eq!(
+        extraction.title.as_deref(),
+        Some("Tram line approved after decade of debate")
+    );
+    assert_eq!(extraction.authors, vec!["Lena Marsh"]);
+    assert_eq!(
+        extraction.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-03-04T07:15:00+00:00")
+    );
+    assert_eq!(
+        extraction.site_name.as_deref(),
+        Some("The Riverside Courier")
+    );
+    assert_eq!(
+        extraction.image.as_deref(),
+        Some("https://courier.example/media/tram.jpg")
+    );
+    assert_eq!(
+        extraction.canonical_url.as_deref(),
+        Some("https://courier.example/news/tram-line-approved")
+    );
+    assert_eq!(extraction.language.as_deref(), Some("en"));
+    assert!(extraction.html.starts_with("<p>The city council"));
+    assert!(!extraction.html.contains("<script"));
+    assert!(extraction.confidence > 0.5, "{}", extraction.confidence);
+}
+
+#[test]
+fn page_without_article_says_so() {
+    let extraction = extract(
+        "<html><body><nav><a href='/'>Home</a><a href='/x'>Other</a></nav></body></html>",
+        &ExtractOptions::default(),
+    );
+    assert!(extraction.text.is_empty(), "{}", extraction.text);
+    assert_eq!(extraction.confidence, 0.0);
+}
+
+#[test]
+fn hostile_inputs_do_not_panic() {
+    let options = ExtractOptions::default();
+    let mut deep = String::new();
+    for _ in 0..100_000 {
+        deep.push_str("<div>");
+    }
+    deep.push_str("<p>At the bottom of a very deep page there is one sentence, with a comma.</p>");
+    let extraction = extract(&deep, &options);
+    assert!(extraction.text.contains("very deep page"));
+
+    let binary: String = (0u8..=255).cycle().take(200_000).map(char::from).collect();
+    let _ = extract(&binary, &options);
+    let lossy = String::from_utf8_lossy(&[0xff, 0xfe, b'<', b'p', b'>', 0xc3, 0x28]).into_owned();
+    let _ = extract(&lossy, &options);
+    let _ = extract("", &options);
+    let _ = extract(
+        "<script type='application/ld+json'>[[[[[[[[[[</script>",
+        &options,
+    );
+}
