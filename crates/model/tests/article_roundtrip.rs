@@ -16,6 +16,7 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "[a-zA-Z][a-zA-Z0-9 .-]{0,20}",
+        "[ a-zA-Z0-9:#\"'{},&*!|>%@`~?.+\\-\\[\\]\\\\\t\r\n]{0,12}",
         Just(String::new()),
         Just("true".to_owned()),
         Just("- x: y #z".to_owned()),
