@@ -26,7 +26,8 @@ pub fn parse_feed(
         Cow::Borrowed(text)
     } else {
         let relabelled = relabel_xml_as_utf8(text);
-        Cow::Owned(replace_html_entities(&relabelled).into_owned())
+        let upgraded = upgrade_atom03(&relabelled);
+        Cow::Owned(replace_html_entities(&upgraded).into_owned())
     };
     let feed = match parse_with_feed_rs(&prepared, base_url) {
         Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if kind == SourceKind::Rss => {
@@ -127,6 +128,44 @@ fn force_rss2_version(text: &str) -> Option<String> {
         if self_closing { "/" } else { "" },
         &text[end + 1..]
     ))
+}
+
+/// The Atom 0.3 namespace, still served by old blogs.
+const ATOM03_NS: &str = "http://purl.org/atom/ns#";
+
+/// Rewrites an Atom 0.3 document into the Atom 1.0 vocabulary feed-rs reads: the namespace, the
+/// renamed elements (`modified`→`updated`, `issued`→`published`, `tagline`→`subtitle`,
+/// `copyright`→`rights`, author `url`→`uri`) and MIME-style text types (`text/html`→`html`).
+fn upgrade_atom03(text: &str) -> Cow<'_, str> {
+    if !text.contains(ATOM03_NS) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.replace(ATOM03_NS, "http://www.w3.org/2005/Atom");
+    for (old, new) in [
+        ("modified", "updated"),
+        ("issued", "published"),
+        ("tagline", "subtitle"),
+        ("copyright", "rights"),
+        ("url", "uri"),
+    ] {
+        for (from, to) in [
+            (format!("<{old}>"), format!("<{new}>")),
+            (format!("<{old} "), format!("<{new} ")),
+            (format!("</{old}>"), format!("</{new}>")),
+        ] {
+            out = out.replace(&from, &to);
+        }
+    }
+    for (old, new) in [
+        ("text/html", "html"),
+        ("application/xhtml+xml", "xhtml"),
+        ("text/plain", "text"),
+    ] {
+        out = out
+            .replace(&format!("type=\"{old}\""), &format!("type=\"{new}\""))
+            .replace(&format!("type='{old}'"), &format!("type='{new}'"));
+    }
+    Cow::Owned(out)
 }
 
 /// Replaces HTML named entities that XML does not define by their characters.
