@@ -11,7 +11,8 @@
 //! be opened (or no keyring is given) it is kept verbatim in [`Article::secured_verbatim`]. On
 //! writing, a non-empty provenance is sealed (reusing the existing value when it already holds
 //! that provenance, so saving twice does not churn); otherwise the verbatim value is written back
-//! unchanged.
+//! unchanged. Without a keyring a provenance is never written: a new record gets the verbatim
+//! value (if any), an existing record keeps the `secured` value it has.
 
 use std::collections::HashSet;
 
@@ -446,7 +447,8 @@ impl Record {
     }
 
     /// A new record for `article` and its related coverage. A non-empty provenance is sealed
-    /// with `keyring` (an error without one); else `secured_verbatim`, if any, is written as is.
+    /// with `keyring`; without a keyring it is left out (never written in clear) and
+    /// `secured_verbatim`, if any, is written as is — fit for public export.
     pub fn from_article(
         article: &Article,
         related: &[Coverage],
@@ -471,15 +473,15 @@ impl Record {
         let secured = if article.provenance == Provenance::default() {
             article.secured_verbatim.clone()
         } else {
-            let Some(keyring) = keyring else {
-                return Err(RecordError::new(
-                    self.origin(),
-                    0,
-                    Some("secured"),
-                    Problem::NoKeyring,
-                ));
-            };
             let existing = self.fields().text("secured").ok().flatten();
+            let Some(keyring) = keyring else {
+                // Never written in clear: without a key, keep what the record already holds.
+                return self.apply_fields(
+                    article,
+                    related,
+                    article.secured_verbatim.clone().or(existing),
+                );
+            };
             match existing {
                 Some(value)
                     if keyring
@@ -493,6 +495,16 @@ impl Record {
                 })?),
             }
         };
+        self.apply_fields(article, related, secured)
+    }
+
+    /// [`Record::apply_article`] once the `secured` value is decided.
+    fn apply_fields(
+        &mut self,
+        article: &Article,
+        related: &[Coverage],
+        secured: Option<String>,
+    ) -> Result<(), RecordError> {
         let mut fresh = article_front(article, related, secured.as_deref());
         if !self.front().is_empty() {
             // Fields an existing record leaves out stay out while they hold the defaults

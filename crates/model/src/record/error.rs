@@ -53,8 +53,6 @@ pub enum Problem {
     OutOfRange { value: i64, min: i64, max: i64 },
     #[error("invalid RFC 3339 date {0:?}")]
     InvalidDate(String),
-    #[error("provenance is set but no keyring was given to seal it")]
-    NoKeyring,
     #[error("{0}")]
     Secured(#[source] SecuredError),
 }
