@@ -250,6 +250,11 @@ impl Keyring {
         Self::from_keys(keys, &path.display().to_string())
     }
 
+    /// Where the keys came from: the key file's path, `STORYLINE_KEY` or `keyring` (in memory).
+    pub fn source(&self) -> &str {
+        &self.source_name
+    }
+
     /// How many keys the keyring holds.
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -545,6 +550,7 @@ mod tests {
         let key = BASE64.encode([7u8; 32]);
         let ring = Keyring::load_with_env(dir.path(), Some(&key)).unwrap();
         assert_eq!(ring.len(), 1);
+        assert_eq!(ring.source(), KEY_ENV_VAR);
         assert!(!dir.path().join(KEY_FILE_NAME).exists());
         let short = BASE64.encode([7u8; 16]);
         let err = Keyring::load_with_env(dir.path(), Some(&short)).unwrap_err();

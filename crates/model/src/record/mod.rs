@@ -11,7 +11,7 @@
 //! [`Record::related`]. The body of an [`crate::Article`] is the record body after the blank
 //! separator line that follows the closing `---` (the seeds have one, with an empty body).
 //!
-//! Submodules: [`tree`] (the front-matter tree), [`parse`], [`write`], [`convert`], [`error`].
+//! Submodules: [`tree`] (the front-matter tree), [`parse`], [`write`](mod@write), [`convert`], [`error`].
 
 pub mod convert;
 pub mod error;
