@@ -5,8 +5,9 @@
 //! `crates/analyze/taxonomy.toml`, which also documents the file format.
 //!
 //! Matching: title and body lead are folded (lower case, runs of non-alphanumerics become one
-//! space) and scanned once by an Aho-Corasick automaton holding every phrase of every topic; a hit
-//! counts only on whole words (a phrase ending in `*` may end mid-word). The score of a topic is
+//! space) and scanned once by an Aho-Corasick automaton holding every phrase of every topic, padded
+//! with spaces so that it only matches whole words (a phrase ending in `*` may end mid-word). The
+//! score of a topic is
 //!
 //! ```text
 //! title(t) = Σ_k sign_k · w_k · title_weight · [k in title]
@@ -22,7 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use super::words::{fold, prefix_chars};
@@ -152,8 +153,6 @@ struct Contribution {
     topic: usize,
     /// Signed weight: negative for negative cues.
     weight: f32,
-    /// Same for every entry of one pattern.
-    prefix: bool,
 }
 
 /// A compiled taxonomy: topic definitions and the automaton matching all their phrases.
@@ -277,21 +276,10 @@ impl Taxonomy {
 
     /// Calls `on_hit(pattern)` for every whole-word hit in folded `text`.
     fn scan(&self, text: &str, mut on_hit: impl FnMut(usize)) {
-        let bytes = text.as_bytes();
+        // Patterns carry their word boundaries (" ai ", " startup"), and folded text has a space
+        // at every boundary, so every hit is a whole-word (or word-prefix) match.
         for hit in self.automaton.find_overlapping_iter(text) {
-            let start_ok = hit.start() == 0 || bytes[hit.start() - 1] == b' ';
-            if !start_ok {
-                continue;
-            }
-            let pattern = hit.pattern().as_usize();
-            let end_ok = bytes.get(hit.end()).is_none_or(|&b| b == b' ');
-            // Patterns are keyed by (phrase, prefix), so all entries of one agree on `prefix`.
-            let prefix = self.contributions[pattern]
-                .first()
-                .is_some_and(|c| c.prefix);
-            if end_ok || prefix {
-                on_hit(pattern);
-            }
+            on_hit(hit.pattern().as_usize());
         }
     }
 
@@ -361,19 +349,24 @@ impl Taxonomy {
             for (keyword, sign) in signed {
                 let key = (keyword.phrase.clone(), keyword.prefix);
                 let pattern = *pattern_of.entry(key).or_insert_with(|| {
-                    phrases.push(keyword.phrase.clone());
+                    let padded = if keyword.prefix {
+                        format!(" {}", keyword.phrase)
+                    } else {
+                        format!(" {} ", keyword.phrase)
+                    };
+                    phrases.push(padded);
                     contributions.push(Vec::new());
                     phrases.len() - 1
                 });
                 contributions[pattern].push(Contribution {
                     topic,
                     weight: sign * keyword.weight,
-                    prefix: keyword.prefix,
                 });
             }
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&phrases)
             .map_err(|e| TaxonomyError::Automaton(e.to_string()))?;
 

@@ -8,18 +8,20 @@
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
+    let mut after_space = true;
     for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
-        } else if !out.ends_with(' ') {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            after_space = false;
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            after_space = false;
+        } else if !after_space {
             out.push(' ');
+            after_space = true;
         }
     }
-    if !out.ends_with(' ') {
+    if !after_space {
         out.push(' ');
     }
     out
