@@ -10,6 +10,12 @@
 //!
 //! Everything here is pure: no I/O, no clock (callers pass `now`), the same output for the same
 //! input and configuration.
+//!
+//! Per article, once extracted: `Taxonomy::classify(title, body)` for its topics,
+//! [`excerpt`]`(body, 300)` for its lead, [`entities`]`(title, body)` for its names and amounts,
+//! and [`quality`] from extraction facts plus [`original_reporting_hint`] and the near-duplicate
+//! verdict. Per story, whenever its coverage changes or time passes: [`heat`] from its counts,
+//! times and mean quality, and [`summary`] over the sentences of its articles.
 
 pub mod entities;
 pub mod heat;

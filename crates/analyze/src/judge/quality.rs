@@ -100,7 +100,7 @@ pub struct QualityInput<'a> {
     pub has_date: bool,
     /// The piece is a near-identical copy of an earlier one (syndication).
     pub is_syndicated_copy: bool,
-    /// The text suggests own reporting (exclusive, interview, "told <outlet>", documents seen).
+    /// The text suggests own reporting (own sources, interviews, documents seen).
     pub is_original_reporting_hint: bool,
     /// Share of the extracted text that was boilerplate (promos, credits, footers), 0–1.
     pub boilerplate_ratio: f32,
