@@ -1,21 +1,21 @@
 //! Judging articles and stories: what they are about, how good and how hot they are.
 //!
-//! - [`topics`](mod@topics): a user-editable [`Taxonomy`] (TOML) tags an article with topics such as `AI` and
-//!   `Funding`, matched in one pass with an Aho-Corasick automaton.
+//! - [`topics`](mod@topics): a user-editable [`Taxonomy`] (TOML) tags an article with topics
+//!   such as `AI` and `Funding`, matched in one pass with an Aho-Corasick automaton.
 //! - [`quality`](mod@quality): 0–100 per article, how good a source of its story the piece is.
 //! - [`heat`](mod@heat): 0–100 per story, how much it is trending now.
-//! - [`summary`](mod@summary): a sentence splitter, the lead excerpt of an article and an extractive summary of
-//!   a story.
-//! - [`entities`](mod@entities): organisations, people, places and money amounts named in an article.
+//! - [`summary`](mod@summary): a sentence splitter, the lead excerpt of an article and an
+//!   extractive summary of a story.
+//! - [`entities`](mod@entities): organisations, people, places and money amounts in an article.
 //!
 //! Everything here is pure: no I/O, no clock (callers pass `now`), the same output for the same
 //! input and configuration.
 //!
 //! Per article, once extracted: `Taxonomy::classify(title, body)` for its topics,
-//! [`excerpt`](fn@excerpt)`(body, 300)` for its lead, [`entities`](fn@entities)`(title, body)` for its names and amounts,
-//! and [`quality()`] from extraction facts plus [`original_reporting_hint`] and the near-duplicate
-//! verdict. Per story, whenever its coverage changes or time passes: [`heat()`] from its counts,
-//! times and mean quality, and [`summary()`] over the sentences of its articles.
+//! [`excerpt()`]`(body, 300)` for its lead, [`entities()`]`(title, body)` for its names and
+//! amounts, and [`quality()`] from extraction facts plus [`original_reporting_hint`] and the
+//! near-duplicate verdict. Per story, whenever its coverage changes or time passes: [`heat()`]
+//! from its counts, times and mean quality, and [`summary()`] over the sentences of its articles.
 
 pub mod entities;
 pub mod heat;
