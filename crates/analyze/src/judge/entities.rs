@@ -1,18 +1,21 @@
 //! Named entities of an article: organisations, people, places and money amounts, counted.
 //!
 //! Names are runs of capitalised words within a sentence ("South China Morning Post"), joined
-//! across "of", "de", "&" ("Bank of England"), with leading function words and job titles dropped
-//! ("The", "CEO"). A word that is capitalised only because it opens a sentence is kept only when
-//! the text also capitalises it elsewhere. Possessives ("Alibaba's") and "-based" ("Shanghai-based")
-//! end a name. A headline in Title Case only counts names the body also has.
+//! across "de", "&" and, after institutions, "of" ("Bank of England"), with leading function
+//! words and job titles dropped ("The", "CEO"). A word capitalised only because it opens a
+//! sentence is kept when the text also capitalises it elsewhere, or when it starts a longer name
+//! and the text never writes it in lower case. Possessives ("Alibaba's") and "-based"
+//! ("Shanghai-based") end a name. A headline in Title Case only counts names the body also has.
 //!
-//! Kinds come from small built-in lists and cues: organisation suffixes ("Ltd.", "Group",
-//! "Holdings") and well-known companies; places (countries, large cities, "X-based"); people (a
-//! job title before, a speech verb after, or a later mention by surname). Variants are merged:
-//! "Alibaba Group Holding Ltd." with "Alibaba", "Eddie Wu" with a later "Wu".
+//! Kinds come from the word lists of the `lexicon` module and from cues: organisations by suffix
+//! ("Ltd.", "Group", "Labs"), by a kind of company before them ("startup MiniMax") or by being
+//! well known; places by the list, "X-based", "near X", "the town of X"; people by a job title
+//! before ("chairman Joseph Tsai"), or a speech verb after a full name ("Lina Park told").
+//! Variants merge: "Alibaba Group Holding Ltd." into "Alibaba", a later "Tsai" into "Joseph Tsai"
+//! when only one full name ends that way.
 //!
-//! Money amounts are normalised: "US$600 million", "$600M" and "$600,000,000" are all `$600M`;
-//! "US$2.5 billion" is `$2.5B`; other currencies keep their symbol (`€3M`, `HK$1.2B`).
+//! Money amounts are normalised: "US$600 million", "$600M", "$600,000,000", "USD 600 million" and
+//! "600 million dollars" are all `$600M`; other currencies keep their symbol (`€3M`, `HK$1.2B`).
 
 use std::collections::{HashMap, HashSet};
 

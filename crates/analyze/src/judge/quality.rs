@@ -19,7 +19,8 @@
 //!           + clean_points [10] · clean                    (the points add up to 100)
 //! copy      = base · syndicated_factor [0.55] if is_syndicated_copy, else base
 //! quality   = round(clamp((1 − provider_share [0.3]) · copy + provider_share · 100 · p, 0, 100))
-//!             where p = clamp(provider_weight, 0, 1); without a provider weight, round(clamp(copy))
+//!             where p = clamp(provider_weight, 0, 1);
+//!             without a provider weight, round(clamp(copy, 0, 100))
 //! ```
 //!
 //! Non-finite inputs count as the worst value (boilerplate ratio NaN → 1, provider weight NaN → 0).

@@ -18,8 +18,8 @@
 //!
 //! where `n_k` is the number of hits of keyword `k` in the first `body_chars` characters of the
 //! body and `sign_k` is −1 for negative cues. A topic is kept when its score reaches its
-//! `min_score` and `relative_floor` × the best score; the `max_topics` best are returned, sub-topics
-//! (best first) before the sections they belong to (best first).
+//! `min_score` and `relative_floor` × the best score; the `max_topics` best are returned,
+//! sub-topics (best first) before the sections they belong to (best first).
 
 use std::collections::{BTreeMap, HashMap};
 
