@@ -12,7 +12,7 @@
 //! ```text
 //! title(t) = Σ_k sign_k · w_k · title_weight · [k in title]
 //! body(t)  = Σ_k sign_k · w_k · body_weight · ln(1 + n_k)
-//! own(t)   = title(t) + body_cap · (1 − exp(−body(t) / body_cap))     (when body(t) > 0)
+//! own(t)   = title(t) + body_cap · tanh(body(t) / body_cap)            (when body(t) > 0)
 //! score(t) = own(t) + parent_share · Σ_{c child of t} score(c)
 //! ```
 //!
@@ -71,7 +71,7 @@ pub struct TopicScoring {
     pub body_weight: f32,
     /// How many characters of the body are read: the lead says what a piece is about.
     pub body_chars: usize,
-    /// Ceiling of a topic's body evidence: `cap · (1 − exp(−raw / cap))`, so that a broad
+    /// Ceiling of a topic's body evidence: `cap · tanh(raw / cap)`, so that a broad
     /// topic with many weak words cannot bury specific ones.
     pub body_cap: f32,
     /// Share of a child's score added to its parent's.
@@ -387,13 +387,13 @@ impl Default for Taxonomy {
     }
 }
 
-/// `cap · (1 − exp(−x / cap))` for positive `x`: close to `x` when small, never above `cap`.
+/// `cap · tanh(x / cap)` for positive `x`: close to `x` when small, never above `cap`.
 /// Negative evidence passes unchanged; a cap of 0 disables the ceiling.
 fn saturate(x: f32, cap: f32) -> f32 {
     if x <= 0.0 || cap <= 0.0 {
         x
     } else {
-        cap * (1.0 - (-x / cap).exp())
+        cap * (x / cap).tanh()
     }
 }
 
