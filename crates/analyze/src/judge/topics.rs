@@ -23,10 +23,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use super::words::{fold, prefix_chars};
+
+/// Longest phrase accepted, in characters.
+const MAX_PHRASE_CHARS: usize = 200;
+
+/// Most phrases accepted over the whole taxonomy: keeps the automaton within a few megabytes.
+const MAX_PHRASES: usize = 100_000;
 
 /// The taxonomy shipped with storyline.
 const BUILTIN_TAXONOMY: &str = include_str!("../../taxonomy.toml");
@@ -364,9 +370,14 @@ impl Taxonomy {
                 });
             }
         }
+        if phrases.len() > MAX_PHRASES {
+            return Err(TaxonomyError::Automaton(format!(
+                "{} phrases, more than the {MAX_PHRASES} allowed",
+                phrases.len()
+            )));
+        }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&phrases)
             .map_err(|e| TaxonomyError::Automaton(e.to_string()))?;
 
@@ -437,6 +448,13 @@ fn compile_keywords(
             Some(body) => (body, true),
             None => (trimmed, false),
         };
+        if body.chars().count() > MAX_PHRASE_CHARS {
+            return Err(invalid(
+                topic,
+                field,
+                format!("a phrase is longer than {MAX_PHRASE_CHARS} characters"),
+            ));
+        }
         let phrase = fold(body).trim().to_string();
         if phrase.is_empty() {
             return Err(invalid(
@@ -646,6 +664,29 @@ parent = "Tech"
             Taxonomy::from_toml(""),
             Err(TaxonomyError::NoTopics)
         ));
+    }
+
+    #[test]
+    fn hostile_taxonomy_files_are_refused_with_an_error() {
+        for text in [
+            format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("a = {}1{}", "{b = ".repeat(50_000), "}".repeat(50_000)),
+            "\u{0}\u{fffd}\u{202e}[[topic]]".to_string(),
+            format!(
+                "[[topic]]\nname = \"Long\"\nkeywords = {{ \"{}\" = 1.0 }}\n",
+                "word ".repeat(100)
+            ),
+            "[scoring]\nmax_topics = 0\n[[topic]]\nname = \"A\"\nkeywords = { a = 1.0 }\n"
+                .to_string(),
+            "[scoring]\ntitle_weight = nan\n[[topic]]\nname = \"A\"\nkeywords = { a = 1.0 }\n"
+                .to_string(),
+        ] {
+            assert!(
+                Taxonomy::from_toml(&text).is_err(),
+                "{}",
+                &text[..text.len().min(80)]
+            );
+        }
     }
 
     #[test]
