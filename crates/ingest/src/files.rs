@@ -1,1 +1,351 @@
-//! Reading articles from files and folders.
+//! Articles from files and folders: discovery, limits and classification.
+//!
+//! [`discover`] expands the paths a user named into a sorted, de-duplicated list of files
+//! (folders recursively, hidden entries skipped). [`read_file`] reads one file within
+//! [`FileLimits`] and classifies it as a front-matter record, an HTML page or a plain-text
+//! article — or says why it was skipped. Nothing here parses articles: that is the job of
+//! the record codec and the extractor, which the pipeline calls next.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A record in storyline's front-matter format (starts with `---`).
+    Record,
+    /// An HTML page.
+    Html,
+    /// A plain-text article.
+    PlainText,
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Record => "record",
+            Self::Html => "html",
+            Self::PlainText => "text",
+        })
+    }
+}
+
+/// A file read and classified, ready for parsing.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// The text, decoded to UTF-8 (a leading BOM removed).
+    pub text: String,
+    /// Set when the bytes were not UTF-8 and were decoded as Windows-1252.
+    pub transcoded: bool,
+}
+
+/// Why a file was not ingested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    Empty,
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
+    Binary,
+    Unreadable(String),
+    /// Not a kind of file storyline reads (by extension).
+    Unsupported(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("empty file"),
+            Self::TooLarge { bytes, limit } => {
+                write!(f, "too large ({bytes} bytes; the limit is {limit})")
+            }
+            Self::Binary => f.write_str("binary content, not text"),
+            Self::Unreadable(e) => write!(f, "cannot read: {e}"),
+            Self::Unsupported(ext) => write!(f, "unsupported file type .{ext}"),
+        }
+    }
+}
+
+/// Limits applied while reading files.
+#[derive(Debug, Clone, Copy)]
+pub struct FileLimits {
+    /// Files larger than this are skipped unread.
+    pub max_bytes: u64,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Extensions that are certainly not articles; skipped with a reason rather than sniffed.
+const NOT_ARTICLES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "pdf", "zip", "gz", "tgz", "xz",
+    "bz2", "zst", "7z", "tar", "mp3", "mp4", "mov", "wav", "ogg", "exe", "so", "dll", "bin", "db",
+    "sqlite", "woff", "woff2", "ttf", "otf", "css", "js", "wasm", "toml", "json", "lock",
+];
+
+/// Files found under the given paths, sorted and de-duplicated. Paths that do not exist
+/// are returned as errors beside the files, so one typo does not stop the rest.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = BTreeSet::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors, 0),
+            Ok(_) => {
+                files.insert(path.clone());
+            }
+            Err(e) => errors.push((path.clone(), e.to_string())),
+        }
+    }
+    (files.into_iter().collect(), errors)
+}
+
+/// Folder depth beyond which discovery stops (symlink loops, hostile trees).
+const MAX_DEPTH: usize = 32;
+
+fn walk(
+    dir: &Path,
+    files: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<(PathBuf, String)>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        errors.push((
+            dir.to_path_buf(),
+            format!("folder nesting deeper than {MAX_DEPTH}"),
+        ));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push((dir.to_path_buf(), e.to_string()));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, files, errors, depth + 1),
+            Ok(t) if t.is_file() => {
+                files.insert(path);
+            }
+            Ok(_) => {
+                // A symlink: follow it only when it points at a regular file.
+                if std::fs::metadata(&path)
+                    .map(|m| m.is_file())
+                    .unwrap_or(false)
+                {
+                    files.insert(path);
+                }
+            }
+            Err(e) => errors.push((path, e.to_string())),
+        }
+    }
+}
+
+/// Reads one file within the limits and classifies it.
+pub fn read_file(path: &Path, limits: &FileLimits) -> Result<RawFile, SkipReason> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if NOT_ARTICLES.contains(&ext.as_str()) {
+        return Err(SkipReason::Unsupported(ext));
+    }
+    let file = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let size = file
+        .metadata()
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?
+        .len();
+    if size > limits.max_bytes {
+        return Err(SkipReason::TooLarge {
+            bytes: size,
+            limit: limits.max_bytes,
+        });
+    }
+    // Read at most one byte past the limit, in case the file grew after the check.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limits.max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(SkipReason::TooLarge {
+            bytes: bytes.len() as u64,
+            limit: limits.max_bytes,
+        });
+    }
+    classify(path, &bytes)
+}
+
+/// Classifies bytes already in memory (the path only informs the guess).
+pub fn classify(path: &Path, bytes: &[u8]) -> Result<RawFile, SkipReason> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(SkipReason::Empty);
+    }
+    if looks_binary(bytes) {
+        return Err(SkipReason::Binary);
+    }
+    let (text, transcoded) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text.into_owned(), true)
+        }
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let head = text.trim_start();
+    let kind = if text.starts_with("---\n") || text.starts_with("---\r\n") {
+        FileKind::Record
+    } else if matches!(ext.as_str(), "html" | "htm" | "xhtml") || looks_like_html(head) {
+        FileKind::Html
+    } else {
+        FileKind::PlainText
+    };
+    Ok(RawFile {
+        path: path.to_path_buf(),
+        kind,
+        text,
+        transcoded,
+    })
+}
+
+/// NUL bytes, or many control characters, mean the file is not text.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.contains(&0) {
+        return true;
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    controls * 100 > sample.len()
+}
+
+fn looks_like_html(head: &str) -> bool {
+    let start: String = head
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+        || start.starts_with("<?xml") && head.contains("<html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify_str(name: &str, text: &[u8]) -> Result<RawFile, SkipReason> {
+        classify(Path::new(name), text)
+    }
+
+    #[test]
+    fn kinds_are_recognised_by_content_first() {
+        assert_eq!(
+            classify_str("a.txt", b"---\ntitle: x\n---\n").unwrap().kind,
+            FileKind::Record
+        );
+        assert_eq!(
+            classify_str("a.txt", b"\xEF\xBB\xBF---\ntitle: x\n---\n")
+                .unwrap()
+                .kind,
+            FileKind::Record
+        );
+        assert_eq!(
+            classify_str("page", b"<!DOCTYPE html><html></html>")
+                .unwrap()
+                .kind,
+            FileKind::Html
+        );
+        assert_eq!(
+            classify_str("a.htm", b"<p>hello</p>").unwrap().kind,
+            FileKind::Html
+        );
+        assert_eq!(
+            classify_str("a.txt", b"Headline\n\nBody.").unwrap().kind,
+            FileKind::PlainText
+        );
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_skipped_with_reasons() {
+        assert_eq!(
+            classify_str("a.txt", b"  \n\t ").unwrap_err(),
+            SkipReason::Empty
+        );
+        assert_eq!(
+            classify_str("a.txt", b"abc\0def").unwrap_err(),
+            SkipReason::Binary
+        );
+        let noise: Vec<u8> = (0..4000u32).map(|i| (i * 7 % 31) as u8).collect();
+        assert_eq!(
+            classify_str("a.txt", &noise).unwrap_err(),
+            SkipReason::Binary
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_as_windows_1252() {
+        let file = classify_str("a.txt", b"Caf\xe9 owners \x93win\x94 appeal\n\nBody.").unwrap();
+        assert!(file.transcoded);
+        assert!(file.text.starts_with("Café owners “win” appeal"));
+    }
+
+    #[test]
+    fn discovery_walks_folders_sorted_and_reports_missing_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        std::fs::write(dir.path().join("b/c/2.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("1.txt"), "x").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "x").unwrap();
+        let missing = dir.path().join("missing");
+        let (files, errors) = discover(&[
+            dir.path().to_path_buf(),
+            dir.path().join("1.txt"),
+            missing.clone(),
+        ]);
+        assert_eq!(
+            files,
+            vec![dir.path().join("1.txt"), dir.path().join("b/c/2.txt")]
+        );
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, missing);
+    }
+
+    #[test]
+    fn files_over_the_limit_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(&path, "a".repeat(2048)).unwrap();
+        let limits = FileLimits { max_bytes: 1024 };
+        assert!(matches!(
+            read_file(&path, &limits),
+            Err(SkipReason::TooLarge { bytes: 2048, .. })
+        ));
+        assert!(matches!(
+            read_file(&dir.path().join("x.png"), &limits),
+            Err(SkipReason::Unsupported(_))
+        ));
+    }
+}

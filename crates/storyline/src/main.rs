@@ -1,1 +1,98 @@
-fn main() {}
+//! The `storyline` binary: the command line, configuration, and the wiring of the pipeline's
+//! stages (source → raw document → article → story → store → views). The work itself lives
+//! in the library crates; this crate only conducts.
+
+mod commands;
+mod corpus;
+mod pipeline;
+mod settings;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::Settings;
+
+/// News, grouped into stories: ingest articles, deduplicate syndicated copies, cluster
+/// coverage of one event into a story, rank stories by heat, and serve them.
+#[derive(Debug, Parser)]
+#[command(name = "storyline", version, about, propagate_version = true)]
+pub struct Cli {
+    /// SQLite database file [default: <data dir>/storyline.db].
+    #[arg(long, global = true, env = "STORYLINE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Directory for the key file, image cache and default database.
+    #[arg(long, global = true, env = "STORYLINE_DATA", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// More log output (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest files and folders: front-matter records, HTML pages and plain-text articles.
+    Ingest(commands::ingest::Args),
+    /// Show stories ranked by heat, each with its coverage.
+    Stories(commands::stories::Args),
+    /// Write one record per article (storyline's front-matter format) into a folder.
+    Export(commands::export::Args),
+    /// Try storyline on the bundled sample corpus, in a fresh temporary store.
+    Demo(commands::demo::Args),
+    /// Print a record the way storyline writes it.
+    Fmt(commands::record::FmtArgs),
+    /// Show the decrypted private part (`secured`) of a record.
+    Secured(commands::record::SecuredArgs),
+    /// Manage the key that encrypts `secured` values.
+    Key(commands::record::KeyArgs),
+    /// Extract the article from an HTML page (or a folder of pages) as JSON.
+    Extract(commands::extract::Args),
+    /// Cluster a JSON-lines file of articles into stories, offline.
+    Cluster(commands::cluster::Args),
+    /// Score extraction or clustering on the development sets.
+    Eval(commands::eval::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    settings::init_logging(cli.verbose, cli.quiet);
+    let settings = Settings::resolve(cli.db.clone(), cli.data_dir.clone());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli.command, settings));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        Command::Ingest(args) => commands::ingest::run(args, &settings).await,
+        Command::Stories(args) => commands::stories::run(args, &settings).await,
+        Command::Export(args) => commands::export::run(args, &settings).await,
+        Command::Demo(args) => commands::demo::run(args, &settings).await,
+        Command::Fmt(args) => commands::record::fmt(args),
+        Command::Secured(args) => commands::record::secured(args, &settings),
+        Command::Key(args) => commands::record::key(args, &settings),
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Cluster(args) => commands::cluster::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+    }
+}

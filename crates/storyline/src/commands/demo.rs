@@ -1,0 +1,63 @@
+//! `storyline demo`: a fresh store in a temporary folder, the bundled sample corpus
+//! ingested through the real pipeline, and the stories shown.
+
+use std::process::ExitCode;
+
+use storyline_ingest::files::FileLimits;
+use storyline_store::{Store, StoryQuery};
+
+use crate::commands::{ingest, stories};
+use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Keep the demo's store in this folder instead of a temporary one.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<std::path::PathBuf>,
+    /// How many stories to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+}
+
+pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
+    let temp = tempfile::tempdir()?;
+    let root = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&root)?;
+    let settings = Settings::in_dir(&root.join("data"));
+    let corpus = crate::corpus::unpack(&root.join("corpus"))?;
+    let store = super::open_store(&settings).await?;
+    let mut pipeline = Pipeline::open(
+        super::as_dyn(&store),
+        settings.keyring()?,
+        PipelineConfig::default(),
+    )
+    .await?;
+    println!(
+        "Ingesting the sample corpus (fictional outlets and events) into {}",
+        settings.db.display()
+    );
+    let summary =
+        ingest::ingest_paths(&mut pipeline, &corpus, FileLimits::default(), false).await?;
+    pipeline.refresh_heat().await?;
+    println!("\n{summary}\n");
+    let views = stories::load(
+        store.as_ref(),
+        &StoryQuery {
+            limit: args.limit,
+            ..StoryQuery::default()
+        },
+    )
+    .await?;
+    print!("{}", stories::render(&views));
+    let stats = store.stats().await?;
+    println!("{} articles in {} stories.", stats.articles, stats.stories);
+    if args.keep.is_some() {
+        println!("The demo store is kept at {}", settings.db.display());
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

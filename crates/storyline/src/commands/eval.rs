@@ -1,0 +1,39 @@
+//! `storyline eval extract|cluster`: scores on the development sets in ../shared/datasets
+//! (read where they are, never copied) and on our own labelled corpus.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::settings::datasets_dir;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: What,
+    /// Folder of the development sets [default: ../shared/datasets, or STORYLINE_DATASETS].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub datasets: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    /// Story clustering: pairwise P/R/F1, B-cubed and NMI on MStream News, UCI headlines,
+    /// the seeds and our corpus.
+    Cluster {
+        /// Our labelled corpus [default: the repository's corpus/ folder].
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+    },
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let datasets = datasets_dir(args.datasets);
+    match args.what {
+        What::Cluster { corpus } => {
+            let corpus = corpus.unwrap_or_else(crate::corpus::source_dir);
+            let report = storyline_eval::cluster::run_cluster_eval(&datasets, Some(&corpus))?;
+            println!("{report}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,45 @@
+//! `storyline extract FILE|-`: the extraction stage alone, printing JSON.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use storyline_extract::{ExtractOptions, extract};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// An HTML file (`.html` or `.html.gz`), or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The page's URL, to resolve relative links.
+    #[arg(long)]
+    pub url: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let Some(file) = args.file else {
+        anyhow::bail!("name a FILE (or - for standard input)");
+    };
+    let html = read_html(&file)?;
+    let extraction = extract(
+        &html,
+        &ExtractOptions {
+            url: args.url,
+            ..ExtractOptions::default()
+        },
+    );
+    println!("{}", serde_json::to_string_pretty(&extraction)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_html(path: &PathBuf) -> anyhow::Result<String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("cannot read standard input")?;
+        bytes
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

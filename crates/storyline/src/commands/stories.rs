@@ -1,0 +1,189 @@
+//! `storyline stories`: stories ranked by heat, each with its coverage (provider, title,
+//! time) and its related stories — the command-line front page.
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+use storyline_model::Story;
+use storyline_store::{ArticleRow, Store, StoryQuery};
+
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How many stories to show.
+    #[arg(long, default_value_t = 30)]
+    pub limit: u32,
+    /// Only stories on this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A story with its coverage, as printed.
+#[derive(Debug, Serialize)]
+pub struct StoryView {
+    #[serde(flatten)]
+    pub story: Story,
+    pub coverage: Vec<CoverageView>,
+    pub related: Vec<RelatedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CoverageView {
+    pub id: String,
+    pub provider: String,
+    pub title: String,
+    pub published: Option<chrono::DateTime<chrono::Utc>>,
+    pub url: Option<String>,
+    pub quality: Option<u8>,
+    /// Set on syndicated copies: the id of the original.
+    pub duplicate_of: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RelatedView {
+    pub story_id: String,
+    pub title: String,
+    pub score: f32,
+}
+
+pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(settings).await?;
+    let views = load(
+        store.as_ref(),
+        &StoryQuery {
+            limit: args.limit,
+            topic: args.topic.clone(),
+            ..StoryQuery::default()
+        },
+    )
+    .await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&views)?);
+    } else if views.is_empty() {
+        println!("No stories yet. Add some with `storyline ingest PATH` or try `storyline demo`.");
+    } else {
+        print!("{}", render(&views));
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads stories with coverage and related stories.
+pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<StoryView>> {
+    let mut views = Vec::new();
+    for story in store.stories(query).await? {
+        let articles = store.story_articles(&story.id).await?;
+        let mut related = Vec::new();
+        for link in store.story_links(&story.id).await? {
+            if let Some(other) = store.story(&link.related_story_id).await? {
+                if other.id != story.id
+                    && !related.iter().any(|r: &RelatedView| r.story_id == other.id)
+                {
+                    related.push(RelatedView {
+                        story_id: other.id,
+                        title: other.title,
+                        score: link.score,
+                    });
+                }
+            }
+        }
+        views.push(StoryView {
+            coverage: coverage(&story, &articles),
+            story,
+            related,
+        });
+    }
+    Ok(views)
+}
+
+/// The lead first, then the rest by time.
+fn coverage(story: &Story, articles: &[ArticleRow]) -> Vec<CoverageView> {
+    let mut rows: Vec<&ArticleRow> = articles.iter().collect();
+    rows.sort_by_key(|a| {
+        (
+            a.article.id != story.lead_article_id,
+            a.article.published_date_time,
+            a.seq,
+        )
+    });
+    rows.into_iter()
+        .map(|a| CoverageView {
+            id: a.article.id.clone(),
+            provider: a.article.provider.name.clone(),
+            title: a.article.title.clone(),
+            published: a.article.published_date_time,
+            url: a.article.web_url.clone(),
+            quality: a.article.quality,
+            duplicate_of: a.duplicate_of.clone(),
+        })
+        .collect()
+}
+
+/// Techmeme-like text: heat and headline, the lead's provider, then "More:" and "Also
+/// published by" (syndicated copies), then related stories.
+pub fn render(views: &[StoryView]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (rank, view) in views.iter().enumerate() {
+        let s = &view.story;
+        let topics = if s.topics.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", s.topics.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{:>2}. heat {:>3}  {}{}",
+            rank + 1,
+            s.heat.max(0),
+            s.title,
+            topics
+        );
+        let _ = writeln!(
+            out,
+            "    story {} · {} articles from {} providers",
+            s.id, s.article_count, s.provider_count
+        );
+        for c in view.coverage.iter().filter(|c| c.duplicate_of.is_none()) {
+            let when = c
+                .published
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "undated".into());
+            let _ = writeln!(
+                out,
+                "    · {:<24} {}  — {}",
+                truncate(&c.provider, 24),
+                when,
+                c.title
+            );
+        }
+        let copies: Vec<&str> = view
+            .coverage
+            .iter()
+            .filter(|c| c.duplicate_of.is_some())
+            .map(|c| c.provider.as_str())
+            .collect();
+        if !copies.is_empty() {
+            let _ = writeln!(out, "    Also published by: {}", copies.join(", "));
+        }
+        for r in &view.related {
+            let _ = writeln!(out, "    Related ({:.2}): {}", r.score, r.title);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,288 @@
+//! From a raw document to an article: records through the record codec, HTML pages through
+//! the extractor, plain text through the plain-text cleaner. No storage and no clustering
+//! here: the output is an [`Incoming`] article for the conductor.
+
+use storyline_extract::{ExtractOptions, clean_plain_text, extract};
+use storyline_ingest::files::{FileKind, RawFile};
+use storyline_model::{Article, Coverage, Image, Keyring, Provider, Record, article_id};
+
+/// An article on its way into the store.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub article: Article,
+    /// Sanitized HTML for display, when the source was HTML.
+    pub html: Option<String>,
+    /// Coverage a record listed as `related` (kept for export).
+    pub related: Vec<Coverage>,
+    /// The record text, when the article came from a record.
+    pub source_record: Option<String>,
+    /// Share of the input that was boilerplate, 0–1 (feeds quality).
+    pub boilerplate_ratio: f32,
+}
+
+/// Why a document did not become an article.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("{0}")]
+    Record(#[from] storyline_model::RecordError),
+    #[error("no article text found (extraction confidence {confidence:.2})")]
+    NoText { confidence: f32 },
+    #[error("no headline and no text")]
+    Empty,
+}
+
+/// Extraction below this confidence with less than [`MIN_WORDS`] words is not an article.
+const MIN_CONFIDENCE: f32 = 0.15;
+const MIN_WORDS: usize = 40;
+
+/// Turns a classified file into an article.
+pub fn from_file(file: &RawFile, keyring: &Keyring) -> Result<Incoming, IntakeError> {
+    let origin = file.path.display().to_string();
+    let mut incoming = match file.kind {
+        FileKind::Record => from_record(&file.text, &origin, keyring),
+        FileKind::Html => from_html(&file.text, None),
+        FileKind::PlainText => from_plain_text(&file.text),
+    }?;
+    let provenance = &mut incoming.article.provenance;
+    if provenance.source_url.is_none() && incoming.article.secured_verbatim.is_none() {
+        let absolute = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+        provenance.source_url = url::Url::from_file_path(&absolute).ok().map(String::from);
+        provenance.fetched_at = Some(chrono::Utc::now());
+    }
+    Ok(incoming)
+}
+
+/// A record in our own format.
+pub fn from_record(text: &str, origin: &str, keyring: &Keyring) -> Result<Incoming, IntakeError> {
+    let record = Record::parse(text, origin)?;
+    let article = record.to_article(Some(keyring))?;
+    Ok(Incoming {
+        related: record.related(),
+        article,
+        html: None,
+        source_record: Some(text.to_string()),
+        boilerplate_ratio: 0.0,
+    })
+}
+
+/// An HTML page, optionally with the URL it was fetched from.
+pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError> {
+    let extraction = extract(
+        html,
+        &ExtractOptions {
+            url: url.map(str::to_string),
+            ..ExtractOptions::default()
+        },
+    );
+    let words = extraction.text.split_whitespace().count();
+    if extraction.text.trim().is_empty()
+        || (extraction.confidence < MIN_CONFIDENCE && words < MIN_WORDS)
+    {
+        return Err(IntakeError::NoText {
+            confidence: extraction.confidence,
+        });
+    }
+    let web_url = extraction
+        .canonical_url
+        .clone()
+        .or_else(|| url.map(str::to_string))
+        .map(|u| clean_url(&u));
+    let domain = web_url
+        .as_deref()
+        .and_then(registrable_domain)
+        .unwrap_or_default();
+    let provider_name = extraction
+        .site_name
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| {
+            if domain.is_empty() {
+                "Unknown".into()
+            } else {
+                domain.clone()
+            }
+        });
+    let title = extraction
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 90));
+    let excerpt = extraction
+        .description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 300));
+    let body = extraction.text.clone();
+    let id = article_id(web_url.as_deref().unwrap_or(&format!("{title}\n{body}")));
+    let article = Article {
+        id,
+        category: "news".into(),
+        title,
+        excerpt,
+        body,
+        published_date_time: extraction.published,
+        original_url: web_url.clone(),
+        web_url,
+        kind: "article".into(),
+        quality: None,
+        heat: -1,
+        published: true,
+        provider: Provider {
+            name: provider_name,
+            domain,
+        },
+        authors: extraction.authors.clone(),
+        language: extraction.language.clone(),
+        topics: Vec::new(),
+        images: extraction
+            .image
+            .iter()
+            .map(|url| Image {
+                url: url.clone(),
+                width: None,
+                height: None,
+                is_cached: false,
+            })
+            .collect(),
+        ..Article::default()
+    };
+    Ok(Incoming {
+        article,
+        html: Some(extraction.html),
+        related: Vec::new(),
+        source_record: None,
+        boilerplate_ratio: 0.0,
+    })
+}
+
+/// A plain-text article (first line as headline when it is one; boilerplate removed).
+pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
+    let plain = clean_plain_text(text);
+    if plain.title.trim().is_empty() && plain.body.trim().is_empty() {
+        return Err(IntakeError::Empty);
+    }
+    let (name, domain) = match &plain.provider {
+        Some(hint) => (hint.name.clone(), hint.domain.clone().unwrap_or_default()),
+        None => ("Unknown".to_string(), String::new()),
+    };
+    let removed_chars: usize = plain.removed.iter().map(|l| l.len()).sum();
+    let total = removed_chars + plain.body.len();
+    let id = article_id(&format!("{}\n{}", plain.title, plain.body));
+    let article = Article {
+        id,
+        category: "news".into(),
+        excerpt: storyline_analyze::judge::excerpt(&plain.body, 300),
+        title: plain.title,
+        body: plain.body,
+        kind: "article".into(),
+        heat: -1,
+        published: true,
+        provider: Provider { name, domain },
+        ..Article::default()
+    };
+    Ok(Incoming {
+        article,
+        html: None,
+        related: Vec::new(),
+        source_record: None,
+        boilerplate_ratio: if total == 0 {
+            0.0
+        } else {
+            removed_chars as f32 / total as f32
+        },
+    })
+}
+
+/// Query parameters that only track readers; removed from canonical URLs.
+const TRACKING_PARAMS: &[&str] = &[
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "ref",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "smid",
+    "taid",
+];
+
+/// Removes tracking parameters and the fragment from a URL; other URLs pass unchanged.
+pub fn clean_url(raw: &str) -> String {
+    let Ok(mut url) = url::Url::parse(raw.trim()) else {
+        return raw.trim().to_string();
+    };
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !TRACKING_PARAMS.contains(&k.to_ascii_lowercase().as_str()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url.to_string()
+}
+
+/// Two-part public suffixes common in news domains (`co.uk`, `com.sg`, …).
+const SECOND_LEVEL: &[&str] = &[
+    "co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go",
+];
+
+/// The registrable domain of a URL's host (`www.businesstimes.com.sg` → `businesstimes.com.sg`).
+pub fn registrable_domain(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw).ok()?;
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return Some(host);
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let keep = match labels.as_slice() {
+        [.., second, top] if top.len() == 2 && SECOND_LEVEL.contains(second) => 3,
+        _ => 2,
+    };
+    Some(labels[labels.len().saturating_sub(keep)..].join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_parameters_and_fragments_are_removed() {
+        assert_eq!(
+            clean_url("https://news.example/a?id=7&utm_source=x&fbclid=y#top"),
+            "https://news.example/a?id=7"
+        );
+        assert_eq!(
+            clean_url("https://news.example/a?utm_medium=rss"),
+            "https://news.example/a"
+        );
+        assert_eq!(clean_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn registrable_domains_keep_two_level_suffixes() {
+        assert_eq!(
+            registrable_domain("https://www.businesstimes.com.sg/x").as_deref(),
+            Some("businesstimes.com.sg")
+        );
+        assert_eq!(
+            registrable_domain("https://m.bbc.co.uk/").as_deref(),
+            Some("bbc.co.uk")
+        );
+        assert_eq!(
+            registrable_domain("https://siliconangle.com/a").as_deref(),
+            Some("siliconangle.com")
+        );
+        assert_eq!(registrable_domain("nope"), None);
+    }
+}
