@@ -116,11 +116,7 @@ fn parse_attributes(text: &str, from: usize) -> (Vec<(String, String)>, usize, b
             _ => {}
         }
         let name_start = i;
-        while i < bytes.len()
-            && !bytes[i].is_ascii_whitespace()
-            && !matches!(bytes[i], b'=' | b'>' | b'<')
-            && !(bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'>'))
-        {
+        while i < bytes.len() && !ends_attribute_name(bytes, i) {
             i += 1;
         }
         if i == name_start {
@@ -158,6 +154,15 @@ fn parse_attributes(text: &str, from: usize) -> (Vec<(String, String)>, usize, b
             }
         };
         attrs.push((name, decode_entities(value)));
+    }
+}
+
+/// Whether the byte at `i` ends an attribute name: whitespace, `=`, `>`, `<` or `/>`.
+fn ends_attribute_name(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'=' | b'>' | b'<' => true,
+        b'/' => bytes.get(i + 1) == Some(&b'>'),
+        b => b.is_ascii_whitespace(),
     }
 }
 
