@@ -116,6 +116,7 @@ pub async fn ingest_paths(
             &path.display().to_string(),
             &format!("cannot read: {error}"),
             None,
+            None,
         ));
     }
     let keyring = pipeline_keyring(pipeline);
@@ -149,7 +150,7 @@ pub async fn ingest_paths(
                     None if *new_story => format!("{id} → new story {story_id}"),
                     None => format!("{id} → story {story_id}"),
                 };
-                report(line(json, "ingested", &shown, &detail, Some(story_id)));
+                report(line(json, "ingested", &shown, &detail, Some(id), Some(story_id)));
             }
             Outcome::Duplicate { existing, .. } => {
                 summary.duplicates += 1;
@@ -158,13 +159,14 @@ pub async fn ingest_paths(
                     "duplicate",
                     &shown,
                     &format!("already stored as {existing}"),
+                    Some(existing),
                     None,
                 ));
             }
             Outcome::Skipped(reason) => {
                 summary.skipped += 1;
                 tracing::warn!(path = %shown, %reason, "skipped");
-                report(line(json, "skipped", &shown, reason, None));
+                report(line(json, "skipped", &shown, reason, None, None));
             }
         }
         progress.inc(1);
@@ -183,9 +185,16 @@ fn short_name(path: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
-fn line(json: bool, status: &str, path: &str, detail: &str, story: Option<&String>) -> String {
+fn line(
+    json: bool,
+    status: &str,
+    path: &str,
+    detail: &str,
+    id: Option<&String>,
+    story: Option<&String>,
+) -> String {
     if json {
-        serde_json::json!({ "status": status, "path": path, "detail": detail, "story": story })
+        serde_json::json!({ "status": status, "path": path, "detail": detail, "id": id, "story": story })
             .to_string()
     } else {
         format!("{status:<9} {path}: {detail}")

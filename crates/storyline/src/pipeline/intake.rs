@@ -113,7 +113,11 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 300));
     let body = extraction.text.clone();
-    let id = article_id(web_url.as_deref().unwrap_or(&format!("{title}\n{body}")));
+    let id = article_id(
+        web_url
+            .as_deref()
+            .unwrap_or(&format!("{provider_name}\n{title}\n{body}")),
+    );
     let article = Article {
         id,
         category: "news".into(),
@@ -167,7 +171,9 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     };
     let removed_chars: usize = plain.removed.iter().map(|l| l.len()).sum();
     let total = removed_chars + plain.body.len();
-    let id = article_id(&format!("{}\n{}", plain.title, plain.body));
+    // No URL: the id comes from the outlet and the text, so the same wire text printed by
+    // two outlets gives two articles (one a syndicated copy of the other).
+    let id = article_id(&format!("{name}\n{}\n{}", plain.title, plain.body));
     let article = Article {
         id,
         category: "news".into(),

@@ -172,11 +172,22 @@ impl Pipeline {
             });
         }
         let content_hash = content_hash(&article.title, &article.body);
+        // The same text from the same outlet is a re-post; from another outlet it is
+        // syndication, which the clusterer records as a copy of the original.
         if let Some(existing) = self.store.article_id_by_content_hash(&content_hash).await? {
-            return Ok(Outcome::Duplicate {
-                id: article.id,
-                existing,
-            });
+            let same_outlet = match self.store.article(&existing).await? {
+                Some(row) => {
+                    row.article.provider.name == article.provider.name
+                        && row.article.provider.domain == article.provider.domain
+                }
+                None => true,
+            };
+            if same_outlet {
+                return Ok(Outcome::Duplicate {
+                    id: article.id,
+                    existing,
+                });
+            }
         }
 
         if article.topics.is_empty() {
@@ -224,7 +235,10 @@ impl Pipeline {
                 has_author: !row.article.authors.is_empty(),
                 has_date: row.article.published_date_time.is_some(),
                 is_syndicated_copy: row.duplicate_of.is_some(),
-                is_original_reporting_hint: false,
+                is_original_reporting_hint: judge::original_reporting_hint(
+                    &row.article.title,
+                    &row.article.body,
+                ),
                 boilerplate_ratio,
                 provider_weight: None,
             }));
