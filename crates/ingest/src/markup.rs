@@ -18,6 +18,8 @@ pub struct Tag {
     pub self_closing: bool,
     /// Byte offset of the `<`.
     pub offset: usize,
+    /// Byte offset just after the tag's `>` (where its content starts).
+    pub end: usize,
 }
 
 impl Tag {
@@ -93,6 +95,7 @@ impl Iterator for TagScanner<'_> {
                 closing,
                 self_closing,
                 offset: start,
+                end,
             });
         }
     }

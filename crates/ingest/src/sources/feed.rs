@@ -27,7 +27,8 @@ pub fn parse_feed(
     } else {
         let relabelled = relabel_xml_as_utf8(text);
         let upgraded = upgrade_atom03(&relabelled);
-        Cow::Owned(replace_html_entities(&upgraded).into_owned())
+        let dialect = super::dialect::normalise_dialect(&upgraded);
+        Cow::Owned(replace_html_entities(&dialect).into_owned())
     };
     let feed = match parse_with_feed_rs(&prepared, base_url) {
         Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if kind == SourceKind::Rss => {
@@ -44,47 +45,9 @@ pub fn parse_feed(
     })?;
     let mut parsed = map_feed(feed, kind, base_url);
     if kind != SourceKind::JsonFeed {
-        fill_images_from_markup(&prepared, &mut parsed.items, base_url);
+        super::supplement::supplement_from_markup(&prepared, &mut parsed, base_url);
     }
     Ok(parsed)
-}
-
-/// feed-rs keeps a `media:thumbnail` only beside a `media:content`; publishers often send it
-/// alone. A second, lenient pass over the markup finds each item's first image-like element and
-/// fills items that have none (only when the item counts agree, so nothing is misattributed).
-fn fill_images_from_markup(text: &str, items: &mut [FeedItem], base_url: Option<&str>) {
-    let mut found: Vec<Option<String>> = Vec::new();
-    for tag in crate::markup::scan_tags(text) {
-        if tag.closing {
-            continue;
-        }
-        match tag.name.as_str() {
-            "item" | "entry" => found.push(None),
-            "media:thumbnail" | "media:content" | "enclosure" => {
-                let Some(slot) = found.last_mut().filter(|slot| slot.is_none()) else {
-                    continue;
-                };
-                let url = tag.attr("url").filter(|u| !u.trim().is_empty());
-                let declared_image = tag.attr("type").is_some_and(|t| t.starts_with("image/"))
-                    || tag.attr("medium") == Some("image");
-                let is_image = tag.name == "media:thumbnail"
-                    || declared_image
-                    || (tag.attr("type").is_none() && url.is_some_and(looks_like_image));
-                if is_image && let Some(url) = url {
-                    *slot = Some(url.trim().to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    if found.len() != items.len() {
-        return;
-    }
-    for (item, image) in items.iter_mut().zip(found) {
-        if item.image.is_none() {
-            item.image = image.map(|href| absolutize(&href, base_url));
-        }
-    }
 }
 
 fn parse_with_feed_rs(text: &str, base_url: Option<&str>) -> Result<Feed, ParseFeedError> {
@@ -371,7 +334,7 @@ fn entry_image(entry: &Entry) -> Option<String> {
         .map(|l| l.href.clone())
 }
 
-fn looks_like_image(url: &str) -> bool {
+pub(crate) fn looks_like_image(url: &str) -> bool {
     let path = url
         .split(['?', '#'])
         .next()
@@ -382,7 +345,7 @@ fn looks_like_image(url: &str) -> bool {
         .any(|ext| path.ends_with(ext))
 }
 
-fn absolutize(href: &str, base_url: Option<&str>) -> String {
+pub(crate) fn absolutize(href: &str, base_url: Option<&str>) -> String {
     match base_url.and_then(|b| url::Url::parse(b).ok()) {
         Some(base) => base
             .join(href)

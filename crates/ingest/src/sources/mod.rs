@@ -6,9 +6,11 @@
 //! index). Formats live in their own modules: [`feed`] (feed-rs), [`sitemap`] (quick-xml) and
 //! [`page`] (feed discovery in HTML). Parsing never panics: malformed input is a [`SourceError`].
 
+pub mod dialect;
 pub mod feed;
 pub mod page;
 pub mod sitemap;
+pub mod supplement;
 pub mod text;
 
 use chrono::{DateTime, Utc};

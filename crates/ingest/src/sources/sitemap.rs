@@ -188,7 +188,7 @@ pub fn parse_w3c_date(text: &str) -> Option<DateTime<Utc>> {
     {
         return Some(naive.and_utc());
     }
-    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d")
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|naive| naive.and_utc())
@@ -274,5 +274,6 @@ mod tests {
         assert!(parse_w3c_date("2024-03-05T10:00Z").is_some());
         assert!(parse_w3c_date("yesterday").is_none());
         assert!(parse_w3c_date("é").is_none());
+        assert!(parse_w3c_date("2017-06-13T03:18:00+00:0").is_none());
     }
 }

@@ -1,0 +1,208 @@
+//! A second, lenient pass over a feed's markup that fills what feed-rs leaves out but feed readers
+//! honour: a lone `media:thumbnail` or image enclosure as the lead image, and Dublin Core / iTunes
+//! elements (`dc:title`, `dc:creator`, `dc:date`, `dcterms:modified`, `dcterms:issued`,
+//! `dc:description`, `itunes:author`, `itunes:summary`) on the channel and on items.
+//!
+//! Items are matched by position (feed-rs keeps document order) and only when the counts agree,
+//! so nothing is attributed to the wrong item. Values only fill empty fields.
+
+use chrono::{DateTime, Utc};
+
+use super::feed::{absolutize, looks_like_image};
+use super::sitemap::parse_w3c_date;
+use super::text::{collapse_whitespace, plain_text};
+use super::{FeedItem, FeedMeta, ParsedSource};
+use crate::markup::{Tag, decode_entities, scan_tags};
+
+/// What the pass found for the channel or one item.
+#[derive(Debug, Default)]
+struct Found {
+    /// RSS 1.0 `rdf:about`: the item's URI.
+    about: Option<String>,
+    image: Option<String>,
+    title: Option<String>,
+    author: Option<String>,
+    description: Option<String>,
+    published: Option<DateTime<Utc>>,
+    updated: Option<DateTime<Utc>>,
+    /// `dc:date`: publication or modification, whichever the publisher meant.
+    date: Option<DateTime<Utc>>,
+    language: Option<String>,
+}
+
+/// Fills empty fields of `parsed` from the raw markup `text`.
+pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: Option<&str>) {
+    let mut channel = Found::default();
+    let mut items: Vec<Found> = Vec::new();
+    let mut depth_in_item = 0usize;
+    for tag in scan_tags(text) {
+        let name = tag.name.as_str();
+        if matches!(name, "item" | "entry") {
+            if tag.closing {
+                depth_in_item = depth_in_item.saturating_sub(1);
+            } else if !tag.self_closing {
+                depth_in_item += 1;
+                items.push(Found {
+                    about: tag
+                        .attr("rdf:about")
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_string),
+                    ..Found::default()
+                });
+            }
+            continue;
+        }
+        if tag.closing {
+            continue;
+        }
+        let target = if depth_in_item > 0 {
+            match items.last_mut() {
+                Some(found) => found,
+                None => continue,
+            }
+        } else {
+            &mut channel
+        };
+        match name {
+            "media:thumbnail" | "media:content" | "enclosure" if depth_in_item > 0 => {
+                if target.image.is_none() {
+                    target.image = image_url(&tag);
+                }
+            }
+            _ if tag.self_closing => {}
+            "dc:title" => fill(&mut target.title, || element_text(text, &tag)),
+            "dc:creator" | "dc:author" | "itunes:author" => {
+                fill(&mut target.author, || element_text(text, &tag))
+            }
+            "dc:description" | "itunes:summary" => {
+                fill(&mut target.description, || element_text(text, &tag))
+            }
+            "dc:date" => fill(&mut target.date, || {
+                element_text(text, &tag).and_then(|t| parse_date(&t))
+            }),
+            "dcterms:modified" => fill(&mut target.updated, || {
+                element_text(text, &tag).and_then(|t| parse_date(&t))
+            }),
+            "dcterms:issued" | "dcterms:created" => fill(&mut target.published, || {
+                element_text(text, &tag).and_then(|t| parse_date(&t))
+            }),
+            "dc:language" => fill(&mut target.language, || element_text(text, &tag)),
+            _ => {}
+        }
+    }
+    fill_meta(&mut parsed.meta, channel);
+    if items.len() == parsed.items.len() {
+        for (item, found) in parsed.items.iter_mut().zip(items) {
+            fill_item(item, found, base_url);
+        }
+    }
+}
+
+fn fill<T>(slot: &mut Option<T>, value: impl FnOnce() -> Option<T>) {
+    if slot.is_none() {
+        *slot = value();
+    }
+}
+
+fn fill_meta(meta: &mut FeedMeta, found: Found) {
+    meta.title = meta
+        .title
+        .take()
+        .or(found.title.as_deref().and_then(plain_text));
+    meta.description = meta.description.take().or(found.description);
+    meta.updated = meta
+        .updated
+        .or(found.updated)
+        .or(found.date)
+        .or(found.published);
+    meta.language = meta.language.take().or(found.language);
+}
+
+fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
+    item.guid = item.guid.take().or(found.about);
+    if item.image.is_none() {
+        item.image = found.image.map(|href| absolutize(&href, base_url));
+    }
+    item.title = item
+        .title
+        .take()
+        .or(found.title.as_deref().and_then(plain_text));
+    if item.authors.is_empty()
+        && let Some(author) = found
+            .author
+            .map(|a| collapse_whitespace(&a))
+            .filter(|a| !a.is_empty())
+    {
+        item.authors.push(author);
+    }
+    item.summary = item.summary.take().or(found.description);
+    item.published = item.published.or(found.published);
+    item.updated = item.updated.or(found.updated);
+    if item.published.is_none() && item.updated.is_none() {
+        item.published = found.date;
+    }
+    item.language = item.language.take().or(found.language);
+}
+
+fn image_url(tag: &Tag) -> Option<String> {
+    let url = tag.attr("url").map(str::trim).filter(|u| !u.is_empty())?;
+    let declared_image = tag.attr("type").is_some_and(|t| t.starts_with("image/"))
+        || tag.attr("medium") == Some("image");
+    let is_image = tag.name == "media:thumbnail"
+        || declared_image
+        || (tag.attr("type").is_none() && looks_like_image(url));
+    is_image.then(|| url.to_string())
+}
+
+/// The text content of the element opened by `tag`: up to the next closing tag of the same
+/// name, CDATA unwrapped, entities decoded, whitespace collapsed.
+fn element_text(text: &str, tag: &Tag) -> Option<String> {
+    let rest = text.get(tag.end..)?;
+    let close = format!("</{}", tag.name);
+    let end = rest.to_ascii_lowercase().find(&close)?;
+    let raw = &rest[..end];
+    let unwrapped = match raw.trim().strip_prefix("<![CDATA[") {
+        Some(inner) => inner.strip_suffix("]]>").unwrap_or(inner).to_string(),
+        None => decode_entities(raw),
+    };
+    let value = collapse_whitespace(&unwrapped);
+    (!value.is_empty()).then_some(value)
+}
+
+/// W3C dates (Dublin Core) or RFC 2822.
+fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    parse_w3c_date(text).or_else(|| {
+        DateTime::parse_from_rfc2822(text.trim())
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sources::parse_source;
+
+    #[test]
+    fn dublin_core_and_itunes_fill_gaps() {
+        let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><dc:title>DC channel</dc:title><dc:date>2003-12-31T10:14:55Z</dc:date>
+<item><dc:title>DC &amp; item</dc:title><dc:creator>Example editor</dc:creator>
+<dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued><media:thumbnail url="/t.jpg"/></item>
+<item><title>Own title</title><dc:title>ignored</dc:title><itunes:author>Pod Person</itunes:author>
+<itunes:summary><![CDATA[Pod <b>summary</b>]]></itunes:summary></item>
+</channel></rss>"#;
+        let parsed = parse_source(rss, Some("https://x.test/feed")).expect("parses");
+        assert_eq!(parsed.meta.title.as_deref(), Some("DC channel"));
+        assert!(parsed.meta.updated.is_some());
+        let first = &parsed.items[0];
+        assert_eq!(first.title.as_deref(), Some("DC & item"));
+        assert_eq!(first.authors, ["Example editor"]);
+        assert!(first.published.is_some());
+        assert_eq!(first.image.as_deref(), Some("https://x.test/t.jpg"));
+        let second = &parsed.items[1];
+        assert_eq!(second.title.as_deref(), Some("Own title"));
+        assert_eq!(second.authors, ["Pod Person"]);
+        assert_eq!(second.summary.as_deref(), Some("Pod <b>summary</b>"));
+    }
+}
