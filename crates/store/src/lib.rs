@@ -69,6 +69,8 @@ pub trait Store: Send + Sync {
     /// Sources due for a poll at `now`.
     async fn due_sources(&self, now: DateTime<Utc>) -> StoreResult<Vec<SourceRow>>;
 
+    /// Replaces an article's images (after the image cache has measured them).
+    async fn set_article_images(&self, id: &str, images: &[storyline_model::Image]) -> StoreResult<bool>;
     /// Sets the editorial `published` flag of an article.
     async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool>;
     /// Sets the editorial `published` flag of a story.

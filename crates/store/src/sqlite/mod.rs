@@ -259,6 +259,20 @@ impl Store for SqliteStore {
         sources::due(&self.pool, now).await
     }
 
+    async fn set_article_images(&self, id: &str, images: &[storyline_model::Image]) -> StoreResult<bool> {
+        let json = serde_json::to_string(images).map_err(|e| StoreError::Corrupt {
+            context: "article images",
+            message: e.to_string(),
+        })?;
+        let done = sqlx::query("UPDATE articles SET images = ? WHERE id = ?")
+            .bind(json)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .ctx("set article images")?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE articles SET published = ? WHERE id = ?")
             .bind(published)
