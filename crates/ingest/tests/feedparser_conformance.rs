@@ -347,6 +347,8 @@ enum Ours {
     Id(Option<String>),
     Date(Option<DateTime<Utc>>),
     Html(Option<String>),
+    /// An author name; feedparser's `author` appends ` (email)` when it has one.
+    Author(Option<String>),
 }
 
 fn keys(path: &[Seg]) -> Option<Vec<&str>> {
@@ -372,7 +374,7 @@ fn lookup(parsed: &ParsedSource, root: &str, path: &[Seg]) -> Option<Ours> {
                 | ["tagline"]
                 | ["info"]
                 | ["subtitle_detail", "value"]
-                | ["tagline_detail", "value"] => Some(Ours::Html(meta.description.clone())),
+                | ["tagline_detail", "value"] => Some(Ours::Title(meta.description.clone())),
                 ["updated_parsed"] | ["modified_parsed"] | ["date_parsed"] => {
                     Some(Ours::Date(meta.updated))
                 }
@@ -398,7 +400,7 @@ fn lookup(parsed: &ParsedSource, root: &str, path: &[Seg]) -> Option<Ours> {
                     "updated_parsed" | "modified_parsed" | "date_parsed" => {
                         Some(Ours::Date(item.and_then(|it| it.updated.or(it.published))))
                     }
-                    "author" => Some(Ours::Title(field(&|it| it.authors.first().cloned()))),
+                    "author" => Some(Ours::Author(field(&|it| it.authors.first().cloned()))),
                     "summary" | "description" => Some(Ours::Html(field(&|it| {
                         it.summary.clone().or_else(|| it.content_html.clone())
                     }))),
@@ -450,14 +452,25 @@ fn normalise_url(text: &str) -> String {
 
 fn matches(ours: &Ours, expected: &Lit) -> bool {
     match (ours, expected) {
-        (Ours::Title(v) | Ours::Url(v) | Ours::Id(v) | Ours::Html(v), Lit::None) => v.is_none(),
+        (
+            Ours::Title(v) | Ours::Url(v) | Ours::Id(v) | Ours::Html(v) | Ours::Author(v),
+            Lit::None,
+        ) => v.is_none(),
+        (Ours::Author(Some(v)), Lit::Str(e)) => {
+            let (v, e) = (v.trim(), e.trim());
+            v == e
+                || e.strip_prefix(v)
+                    .is_some_and(|rest| rest.trim_start().starts_with('('))
+        }
         (Ours::Date(v), Lit::None) => v.is_none(),
         (Ours::Title(Some(v)), Lit::Str(e)) => plain_text(v) == plain_text(e),
         (Ours::Title(None), Lit::Str(e)) => plain_text(e).is_none(),
         (Ours::Url(Some(v)), Lit::Str(e)) => normalise_url(v) == normalise_url(e),
         (Ours::Id(Some(v)), Lit::Str(e)) => v.trim() == e.trim(),
         (Ours::Html(Some(v)), Lit::Str(e)) => normalise_html(v) == normalise_html(e),
-        (Ours::Html(None) | Ours::Id(None) | Ours::Url(None), Lit::Str(e)) => e.is_empty(),
+        (Ours::Html(None) | Ours::Id(None) | Ours::Url(None) | Ours::Author(None), Lit::Str(e)) => {
+            e.is_empty()
+        }
         (Ours::Date(Some(d)), Lit::Seq(parts)) => {
             let ours = [
                 d.year() as f64,
@@ -665,7 +678,7 @@ fn feedparser_wellformed_cases_match_on_the_supported_keys() {
 }
 
 /// Just below the share measured when this test was written (see the printed figures).
-const FLOOR_WELLFORMED: f64 = 0.62;
+const FLOOR_WELLFORMED: f64 = 0.75;
 
 #[test]
 fn feedparser_illformed_cases_never_panic_and_recover_where_expected() {

@@ -28,6 +28,12 @@ struct Found {
     /// `dc:date`: publication or modification, whichever the publisher meant.
     date: Option<DateTime<Utc>>,
     language: Option<String>,
+    /// Raw inner markup of a plain-typed `title` holding naked HTML elements.
+    naked_title: Option<String>,
+    /// Same for the description / summary / subtitle.
+    naked_description: Option<String>,
+    /// Full content found outside feed-rs's reach (XHTML `<body>`, base64 `<content>`).
+    content: Option<String>,
 }
 
 /// Fills empty fields of `parsed` from the raw markup `text`.
@@ -88,6 +94,18 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                 element_text(text, &tag).and_then(|t| parse_date(&t))
             }),
             "dc:language" => fill(&mut target.language, || element_text(text, &tag)),
+            "title" => fill(&mut target.naked_title, || {
+                base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
+            }),
+            "description" | "summary" | "subtitle" | "tagline" | "info" => {
+                fill(&mut target.naked_description, || {
+                    base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
+                })
+            }
+            "content" => fill(&mut target.content, || base64_text(text, &tag)),
+            "body" | "xhtml:body" if depth_in_item > 0 => fill(&mut target.content, || {
+                raw_inner(text, &tag).map(str::to_string)
+            }),
             _ => {}
         }
     }
@@ -106,6 +124,12 @@ fn fill<T>(slot: &mut Option<T>, value: impl FnOnce() -> Option<T>) {
 }
 
 fn fill_meta(meta: &mut FeedMeta, found: Found) {
+    if let Some(raw) = &found.naked_title {
+        meta.title = plain_text(raw).or(meta.title.take());
+    }
+    if let Some(raw) = &found.naked_description {
+        meta.description = plain_text(raw).or(meta.description.take());
+    }
     meta.title = meta
         .title
         .take()
@@ -121,6 +145,15 @@ fn fill_meta(meta: &mut FeedMeta, found: Found) {
 
 fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     item.guid = item.guid.take().or(found.about);
+    if let Some(raw) = &found.naked_title {
+        item.title = plain_text(raw).or(item.title.take());
+    }
+    if let Some(raw) = found.naked_description.as_deref().map(str::trim) {
+        item.summary = Some(raw.to_string());
+    }
+    if item.content_html.is_none() {
+        item.content_html = found.content.map(|c| c.trim().to_string());
+    }
     if item.image.is_none() {
         item.image = found.image.map(|href| absolutize(&href, base_url));
     }
@@ -170,6 +203,75 @@ fn element_text(text: &str, tag: &Tag) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
+/// The raw inner markup of a text element that holds unescaped HTML elements although its type
+/// says plain text (a publisher error feed readers render as HTML); `None` otherwise, and for
+/// typed (`html`, `xhtml`, escaped) content, which the feed parser reads correctly.
+fn naked_markup(text: &str, tag: &Tag) -> Option<String> {
+    let typed = tag.attr("type").is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        t != "text" && t != "text/plain"
+    }) || tag.attr("mode").is_some();
+    if typed {
+        return None;
+    }
+    let raw = raw_inner(text, tag)?;
+    let has_elements = !raw.starts_with("<![CDATA[")
+        && raw
+            .match_indices('<')
+            .any(|(at, _)| raw[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+    has_elements.then(|| raw.to_string())
+}
+
+/// The raw inner markup of the element opened by `tag`, trimmed.
+fn raw_inner<'a>(text: &'a str, tag: &Tag) -> Option<&'a str> {
+    let rest = text.get(tag.end..)?;
+    let close = format!("</{}", tag.name);
+    let end = rest.to_ascii_lowercase().find(&close)?;
+    Some(rest[..end].trim())
+}
+
+/// The decoded text of a base64 element (Atom 0.3 `mode="base64"`, or an Atom 1.0 text with a
+/// non-text MIME type such as `application/octet-stream`).
+fn base64_text(text: &str, tag: &Tag) -> Option<String> {
+    let is_base64 = tag.attr("mode") == Some("base64")
+        || tag.attr("type").is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains('/') && !t.starts_with("text/") && !t.contains("xml") && !t.contains("html")
+        });
+    if !is_base64 {
+        return None;
+    }
+    let bytes = decode_base64(raw_inner(text, tag)?)?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Standard base64 (whitespace ignored, padding optional); `None` on any other character.
+fn decode_base64(encoded: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(encoded.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0u32;
+    for byte in encoded.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            b if b.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// W3C dates (Dublin Core) or RFC 2822.
 fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     parse_w3c_date(text).or_else(|| {
@@ -181,7 +283,19 @@ fn parse_date(text: &str) -> Option<DateTime<Utc>> {
 
 #[cfg(test)]
 mod tests {
+    use super::decode_base64;
     use crate::sources::parse_source;
+
+    #[test]
+    fn base64_decodes() {
+        assert_eq!(
+            decode_base64("RXhhbXBsZSA8Yj5BdG9tPC9iPg==").as_deref(),
+            Some(&b"Example <b>Atom</b>"[..])
+        );
+        assert_eq!(decode_base64(" YQ\n").as_deref(), Some(&b"a"[..]));
+        assert_eq!(decode_base64("YQ!").as_deref(), None);
+        assert_eq!(decode_base64("YWI").as_deref(), Some(&b"ab"[..]));
+    }
 
     #[test]
     fn dublin_core_and_itunes_fill_gaps() {
