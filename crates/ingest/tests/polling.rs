@@ -230,3 +230,17 @@ async fn images_are_cached_and_fakes_bombs_and_giants_refused() {
         .expect_err("over the byte cap");
     assert!(err.to_string().contains("exceeds"), "{err}");
 }
+
+/// The futures the scheduler spawns must be `Send`, so `tokio::spawn` accepts them.
+#[test]
+fn polling_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let fetcher = test_fetcher();
+    let state = SourceState::new("http://127.0.0.1:9/feed");
+    let item = FeedItem::default();
+    let cache = ImageCache::new(ImageCacheConfig::new(std::env::temp_dir()));
+    assert_send(&poll(&fetcher, &state));
+    assert_send(&fetch_article(&fetcher, &item));
+    assert_send(&cache.cache(&fetcher, "http://127.0.0.1:9/x.png"));
+    assert_send(&fetcher.fetch("http://127.0.0.1:9/", &Default::default()));
+}

@@ -380,7 +380,8 @@ impl Fetcher {
             if self.config.respect_robots {
                 self.check_robots(&url).await?;
             }
-            let response = self.send(&url, options).await?;
+            // The host permit is held until the body has been read.
+            let (response, _permit) = self.send(&url, options).await?;
             let status = response.status().as_u16();
             if matches!(status, 301 | 302 | 303 | 307 | 308) {
                 let next = redirect_target(&url, response.headers())?;
@@ -450,9 +451,9 @@ impl Fetcher {
         &self,
         url: &Url,
         options: &FetchOptions,
-    ) -> Result<reqwest::Response, FetchError> {
+    ) -> Result<(reqwest::Response, politeness::HostPermit), FetchError> {
         let host = url.host_str().unwrap_or_default().to_string();
-        let _permit = self.limiter.acquire(&host).await;
+        let permit = self.limiter.acquire(&host).await;
         let accept = options.accept.as_deref().unwrap_or(ACCEPT_FEEDS_AND_PAGES);
         let mut request = self.client.get(url.clone()).header(header::ACCEPT, accept);
         if let Some(etag) = options.validators.etag.as_deref()
@@ -465,7 +466,8 @@ impl Fetcher {
         {
             request = request.header(header::IF_MODIFIED_SINCE, value);
         }
-        request.send().await.map_err(|e| classify(url, e))
+        let response = request.send().await.map_err(|e| classify(url, e))?;
+        Ok((response, permit))
     }
 
     /// Gets a robots.txt: guarded, polite, at most five redirects, capped at 512 KiB, never
@@ -484,7 +486,7 @@ impl Fetcher {
                     url: url.to_string(),
                     reason,
                 })?;
-            let response = self.send(&url, &options).await?;
+            let (response, _permit) = self.send(&url, &options).await?;
             let status = response.status().as_u16();
             if matches!(status, 301 | 302 | 303 | 307 | 308) {
                 url = redirect_target(&url, response.headers())?;
