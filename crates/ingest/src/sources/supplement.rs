@@ -72,9 +72,7 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
         };
         match name {
             "media:thumbnail" | "media:content" | "enclosure" if depth_in_item > 0 => {
-                if target.image.is_none() {
-                    target.image = image_url(&tag);
-                }
+                fill(&mut target.image, || image_url(&tag));
             }
             _ if tag.self_closing => {}
             "dc:title" => fill(&mut target.title, || element_text(text, &tag)),
