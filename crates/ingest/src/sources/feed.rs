@@ -136,44 +136,84 @@ fn replace_html_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
-    let mut changed = false;
-    while let Some(at) = rest.find('&') {
+    while let Some(at) = rest.find(['&', '<']) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let name_end = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .map_or(rest.len(), |e| e + 1);
-        let name = &rest[1..name_end];
-        let terminated = rest.as_bytes().get(name_end) == Some(&b';');
-        let xml_entity = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos");
-        match (terminated && !xml_entity && !name.is_empty())
-            .then(|| quick_xml::escape::resolve_html5_entity(name))
-            .flatten()
+        // CDATA sections and comments are literal: copy them through untouched.
+        if let Some((open, close)) = [("<![CDATA[", "]]>"), ("<!--", "-->")]
+            .into_iter()
+            .find(|(open, _)| rest.starts_with(open))
         {
-            Some(value) => {
-                // Markup-significant characters stay escaped.
-                match value {
-                    "&" => out.push_str("&amp;"),
-                    "<" => out.push_str("&lt;"),
-                    ">" => out.push_str("&gt;"),
-                    _ => out.push_str(value),
-                }
-                rest = &rest[name_end + 1..];
-                changed = true;
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+            let end = rest[open.len()..]
+                .find(close)
+                .map_or(rest.len(), |e| open.len() + e + close.len());
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
         }
+        if rest.starts_with('<') {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        }
+        let (replacement, used) = repair_reference(rest);
+        out.push_str(&replacement);
+        rest = &rest[used..];
     }
     out.push_str(rest);
-    if changed {
-        Cow::Owned(out)
-    } else {
+    if out == text {
         Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// Repairs the reference starting at `&` in `rest`: character references and XML's own entities
+/// stay, HTML named entities become their characters (markup characters stay escaped), unknown
+/// named ones stay (a DTD may declare them), and a bare `&` becomes `&amp;`. Returns the text
+/// to emit and the bytes consumed.
+fn repair_reference(rest: &str) -> (Cow<'static, str>, usize) {
+    let body = &rest[1..];
+    if let Some(num) = body.strip_prefix('#') {
+        let (digits, radix_len) = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (
+                hex.len()
+                    - hex
+                        .trim_start_matches(|c: char| c.is_ascii_hexdigit())
+                        .len(),
+                1,
+            ),
+            None => (
+                num.len() - num.trim_start_matches(|c: char| c.is_ascii_digit()).len(),
+                0,
+            ),
+        };
+        let end = 2 + radix_len + digits;
+        if digits > 0 && rest.as_bytes().get(end) == Some(&b';') {
+            return (Cow::Owned(rest[..=end].to_string()), end + 1);
+        }
+        return (Cow::Borrowed("&amp;"), 1);
+    }
+    let name_len = body.len()
+        - body
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+            .len();
+    let name = &body[..name_len];
+    if name.is_empty() || rest.as_bytes().get(1 + name_len) != Some(&b';') {
+        return (Cow::Borrowed("&amp;"), 1);
+    }
+    let used = name_len + 2;
+    if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") {
+        return (Cow::Owned(rest[..used].to_string()), used);
+    }
+    match quick_xml::escape::resolve_html5_entity(name) {
+        Some("&") => (Cow::Borrowed("&amp;"), used),
+        Some("<") => (Cow::Borrowed("&lt;"), used),
+        Some(">") => (Cow::Borrowed("&gt;"), used),
+        Some(value) => (Cow::Owned(value.to_string()), used),
+        None => (Cow::Owned(rest[..used].to_string()), used),
     }
 }
 
@@ -439,6 +479,18 @@ mod tests {
         assert_eq!(parsed.meta.kind, SourceKind::JsonFeed);
         assert_eq!(parsed.items[0].url.as_deref(), Some("https://j.test/1"));
         assert_eq!(parsed.items[0].authors, ["Bo"]);
+    }
+
+    #[test]
+    fn bare_ampersands_and_html_entities_are_repaired() {
+        let rss = "<rss version=\"2.0\"><channel><title>AT&T &amp; Co&nbsp;News &#169; &#x2014;</title>\
+<item><title><![CDATA[Q&A: keep &amp; as written]]></title></item></channel></rss>";
+        let parsed = parse_source(rss, None).expect("repaired");
+        assert_eq!(parsed.meta.title.as_deref(), Some("AT&T & Co News © —"));
+        assert_eq!(
+            parsed.items[0].title.as_deref(),
+            Some("Q&A: keep &amp; as written")
+        );
     }
 
     #[test]
