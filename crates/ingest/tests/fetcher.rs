@@ -466,3 +466,40 @@ async fn loopback_is_refused_by_default() {
         .expect_err("name resolving to loopback refused at connect time");
     assert!(matches!(err, FetchError::Refused { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn failing_robots_txt_disallows_the_host_for_a_while() {
+    let page_hits = Hits::default();
+    let h = page_hits.clone();
+    let router = Router::new()
+        .route(
+            "/robots.txt",
+            get(|| async { StatusCode::SERVICE_UNAVAILABLE }),
+        )
+        .route(
+            "/feed",
+            get(move || {
+                let h = h.clone();
+                async move {
+                    h.bump();
+                    FEED
+                }
+            }),
+        );
+    let base = serve(router).await;
+    let err = test_fetcher()
+        .fetch(&format!("{base}/feed"), &Validators::default())
+        .await
+        .expect_err("robots.txt failing means no crawling");
+    assert!(matches!(err, FetchError::RobotsDisallowed { .. }), "{err}");
+    assert!(err.to_string().contains("server error"), "{err}");
+    assert_eq!(page_hits.get(), 0, "the page itself is never requested");
+    let mut config = test_config();
+    config.respect_robots = false;
+    let fetched = Fetcher::new(config)
+        .expect("fetcher")
+        .fetch(&format!("{base}/feed"), &Validators::default())
+        .await
+        .expect("robots ignored on request");
+    assert_eq!(fetched.body, FEED.as_bytes());
+}

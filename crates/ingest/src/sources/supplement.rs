@@ -34,6 +34,8 @@ struct Found {
     naked_description: Option<String>,
     /// Full content found outside feed-rs's reach (XHTML `<body>`, base64 `<content>`).
     content: Option<String>,
+    /// `dc:subject` and `media:category` values.
+    categories: Vec<String>,
 }
 
 /// Fills empty fields of `parsed` from the raw markup `text`.
@@ -92,6 +94,11 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                 element_text(text, &tag).and_then(|t| parse_date(&t))
             }),
             "dc:language" => fill(&mut target.language, || element_text(text, &tag)),
+            "dc:subject" | "media:category" => {
+                if let Some(subject) = element_text(text, &tag) {
+                    target.categories.push(subject);
+                }
+            }
             "title" => fill(&mut target.naked_title, || {
                 base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
             }),
@@ -151,6 +158,11 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     }
     if item.content_html.is_none() {
         item.content_html = found.content.map(|c| c.trim().to_string());
+    }
+    for category in found.categories {
+        if !item.categories.contains(&category) {
+            item.categories.push(category);
+        }
     }
     if item.image.is_none() {
         item.image = found.image.map(|href| absolutize(&href, base_url));
@@ -299,7 +311,7 @@ mod tests {
     fn dublin_core_and_itunes_fill_gaps() {
         let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/">
 <channel><dc:title>DC channel</dc:title><dc:date>2003-12-31T10:14:55Z</dc:date>
-<item><dc:title>DC &amp; item</dc:title><dc:creator>Example editor</dc:creator>
+<item><dc:title>DC &amp; item</dc:title><dc:creator>Example editor</dc:creator><dc:subject>AI</dc:subject>
 <dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued><media:thumbnail url="/t.jpg"/></item>
 <item><title>Own title</title><dc:title>ignored</dc:title><itunes:author>Pod Person</itunes:author>
 <itunes:summary><![CDATA[Pod <b>summary</b>]]></itunes:summary></item>
@@ -310,6 +322,7 @@ mod tests {
         let first = &parsed.items[0];
         assert_eq!(first.title.as_deref(), Some("DC & item"));
         assert_eq!(first.authors, ["Example editor"]);
+        assert_eq!(first.categories, ["AI"]);
         assert!(first.published.is_some());
         assert_eq!(first.image.as_deref(), Some("https://x.test/t.jpg"));
         let second = &parsed.items[1];
