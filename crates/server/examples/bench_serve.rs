@@ -1,0 +1,192 @@
+//! Benchmark server: fills a SQLite store with synthetic but plausible news (default
+//! 1,000,000 articles in stories of ~10, written through `Store::commit` in large
+//! transactions), then serves it until Ctrl-C so a load generator in another process can
+//! measure it (see `crates/server/bench/README.md` for the wrk commands).
+//!
+//! ```text
+//! cargo run --release -p storyline-server --example bench_serve -- /tmp/bench.db 1000000 8088
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{Duration, TimeZone, Utc};
+use storyline_model::{Article, Provider, Story, article_id};
+use storyline_server::{AppState, ServerConfig};
+use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
+
+const PER_STORY: u64 = 10;
+const BATCH_STORIES: u64 = 500;
+
+const TOPICS: &[&str] = &[
+    "AI", "Funding", "Energy", "Climate", "Markets", "Politics", "Science", "Health", "Sports",
+    "Space", "Chips", "Deals",
+];
+const FIRMS: &[&str] = &[
+    "Quillon", "Tessel", "Cobaltline", "Tindra", "Orbis", "Norvale", "Altura", "Stratus Grid",
+    "Larchmont", "Meridian", "Velatide", "Kesvik Ports", "Harrow Bio", "Pellam Air", "Sable Chips",
+    "Brightwater", "Corvane", "Estmark Rail", "Falcon Motors", "Ironleaf",
+];
+const VERBS: &[&str] = &[
+    "raises", "cuts", "launches", "buys", "delays", "wins approval for", "reports record",
+    "faces probe over", "opens", "sells", "expands", "pauses",
+];
+const OBJECTS: &[&str] = &[
+    "a $400m funding round", "its battery plant", "quarterly profit", "a new AI model",
+    "a rival in a $2bn deal", "its satellite launch", "an antitrust review", "a chip fab in Altura",
+    "a drug trial", "its grid software", "a wind farm", "its export business",
+];
+const WORDS: &[&str] = &[
+    "analysts", "said", "the", "company", "investors", "shares", "rose", "fell", "percent",
+    "regulators", "market", "customers", "growth", "billion", "million", "quarter", "year",
+    "executives", "expected", "plans", "deal", "report", "according", "people", "familiar",
+    "officials", "statement", "week", "demand", "supply", "prices", "costs", "energy", "data",
+    "software", "hardware", "factory", "workers", "union", "strike", "court", "ruling", "appeal",
+    "launch", "rocket", "orbit", "trial", "patients", "vaccine", "storm", "flood", "drought",
+    "election", "minister", "parliament", "budget", "tax", "tariff", "exports", "imports",
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[(self.next() % list.len() as u64) as usize]
+    }
+}
+
+fn provider(n: u64) -> Provider {
+    Provider {
+        name: format!("Outlet {n:03}"),
+        domain: format!("outlet{n:03}.example"),
+    }
+}
+
+fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
+    let firm = rng.pick(FIRMS);
+    let verb = rng.pick(VERBS);
+    let object = rng.pick(OBJECTS);
+    let topic_a = rng.pick(TOPICS);
+    let topic_b = rng.pick(TOPICS);
+    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+        + Duration::minutes((s * 5) as i64);
+    let story_id = format!("s{s}");
+    let mut rows = Vec::new();
+    for k in 0..PER_STORY {
+        let p = provider(rng.next() % 200);
+        let url = format!("https://{}/{}/{}-{k}", p.domain, story_id, firm.to_lowercase().replace(' ', "-"));
+        let mut body = format!("{firm} {verb} {object}, {} said on {}.", p.name, start.format("%A"));
+        for _ in 0..60 {
+            body.push(' ');
+            body.push_str(rng.pick(WORDS));
+        }
+        body.push('.');
+        let id = article_id(&url);
+        rows.push(ArticleRow {
+            article: Article {
+                id: id.clone(),
+                category: "news".into(),
+                title: format!("{firm} {verb} {object}"),
+                excerpt: body.chars().take(180).collect(),
+                body,
+                published_date_time: Some(start + Duration::minutes((k * 7) as i64)),
+                original_url: Some(url.clone()),
+                web_url: Some(url),
+                kind: "article".into(),
+                quality: Some((rng.next() % 100) as u8),
+                heat: -1,
+                published: true,
+                provider: p,
+                topics: vec![topic_a.into(), topic_b.into()],
+                ..Article::default()
+            },
+            seq: 0,
+            story_id: Some(story_id.clone()),
+            duplicate_of: None,
+            ingested_at: start,
+            content_hash: format!("h{s}-{k}"),
+            html: None,
+            secured: None,
+        });
+    }
+    let story = Story {
+        id: story_id,
+        title: rows[0].article.title.clone(),
+        heat: (rng.next() % 101) as i32,
+        lead_article_id: rows[0].article.id.clone(),
+        article_count: PER_STORY as u32,
+        provider_count: PER_STORY as u32,
+        first_published: rows[0].article.published_date_time,
+        last_published: rows.last().and_then(|r| r.article.published_date_time),
+        topics: vec![topic_a.into(), topic_b.into()],
+        published: true,
+        pinned: false,
+    };
+    (story, rows)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/storyline-bench.db".into()));
+    let target: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let port: u16 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8088);
+    let store = Arc::new(SqliteStore::open(&path).await?);
+    let have = store.stats().await?.articles;
+    if have < target {
+        let first_story = have / PER_STORY;
+        let stories = target / PER_STORY;
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ first_story.max(1));
+        let started = Instant::now();
+        let mut s = first_story;
+        while s < stories {
+            let mut commit = Commit::default();
+            for _ in 0..BATCH_STORIES.min(stories - s) {
+                let (story, rows) = build_story(&mut rng, s);
+                commit.articles.extend(rows);
+                commit.stories.push(story);
+                s += 1;
+            }
+            store.commit(&commit).await?;
+            if s % 10_000 == 0 {
+                eprintln!(
+                    "{} articles in {:.0?}",
+                    s * PER_STORY,
+                    started.elapsed()
+                );
+            }
+        }
+        eprintln!("filled {} articles in {:.1?}", stories * PER_STORY, started.elapsed());
+        sqlx_optimize(&store).await;
+    }
+    let stats = store.stats().await?;
+    eprintln!("store: {} articles, {} stories", stats.articles, stats.stories);
+    let config = ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], port)),
+        base_url: format!("http://127.0.0.1:{port}"),
+        site_title: "storyline bench".into(),
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(store.clone(), config);
+    eprintln!("serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    storyline_server::serve(state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Refreshes the query planner's statistics after a bulk load.
+async fn sqlx_optimize(store: &SqliteStore) {
+    if let Err(e) = sqlx::query("ANALYZE").execute(store.pool()).await {
+        eprintln!("ANALYZE failed: {e}");
+    }
+}

@@ -1,0 +1,613 @@
+//! Admin pages: login and logout, sources (add, remove, last error, OPML upload and
+//! download), stories with editorial actions (publish, pin, merge, split, block a provider).
+//! Every page needs a session ([`AdminPage`]); every form posts the session's CSRF token and
+//! is answered with a redirect back (post/redirect/get), so reloading never repeats an action.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use storyline_model::Story;
+use storyline_store::{SourceRow, Stats, StoryQuery};
+
+use crate::AppState;
+use crate::api::{NewSource, insert_source};
+use crate::auth::{
+    AdminPage, LOGIN_CSRF_COOKIE, Session, cookie, expired_session_cookie, random_token,
+    same_secret, session_cookie, session_of, verify_password,
+};
+use crate::editorial::{self, Action};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::opml::{self, OutlineFeed};
+use crate::pages::{Chrome, Pager, html, respond};
+use crate::params::{Params, encode};
+use crate::views::{self, ArticleView, StoryCard, Visibility};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .route("/admin/login", get(login_form).post(login))
+        .route("/admin/logout", post(logout))
+        .route("/admin/sources", get(sources).post(add_source))
+        .route("/admin/sources/{id}/remove", post(remove_source))
+        .route("/admin/sources.opml", get(export_opml))
+        .route("/admin/sources/opml", post(import_opml))
+        .route("/admin/stories", get(stories))
+        .route("/admin/stories/{id}", get(story))
+        .route("/admin/stories/{id}/{action}", post(story_action))
+        .route("/admin/articles/{id}/{action}", post(article_action))
+        .route("/admin/providers", get(providers))
+        .route("/admin/providers/{domain}/{action}", post(provider_action))
+}
+
+fn admin_chrome(state: &AppState) -> Chrome {
+    let mut chrome = Chrome::new(state);
+    chrome.logged_in = true;
+    chrome
+}
+
+/// The `done` notice of a page reached after an action.
+fn notice(params: &Params) -> String {
+    match params.text("done") {
+        Some("added") => "Source added.".into(),
+        Some("exists") => "That source was already followed.".into(),
+        Some("removed") => "Source removed.".into(),
+        Some("imported") => "OPML imported.".into(),
+        Some("ok") => "Done.".into(),
+        _ => String::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    csrf: String,
+    error: String,
+    enabled: bool,
+}
+
+async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if session_of(&state, &headers).is_some() {
+        return Redirect::to("/admin").into_response();
+    }
+    render_login(&state, "", StatusCodeOk::Ok)
+}
+
+enum StatusCodeOk {
+    Ok,
+    Refused(ErrorCode),
+}
+
+fn render_login(state: &AppState, error: &str, status: StatusCodeOk) -> Response {
+    let result = (|| {
+        let csrf = random_token().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let page = LoginPage {
+            chrome: Chrome::new(state),
+            csrf: csrf.clone(),
+            error: error.into(),
+            enabled: state.config().admin_password_hash.is_some(),
+        };
+        let mut response = html(&page)?;
+        if let StatusCodeOk::Refused(code) = status {
+            *response.status_mut() = code.status();
+        }
+        let cookie = format!(
+            "{LOGIN_CSRF_COOKIE}={csrf}; Path=/admin/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Ok(response)
+    })();
+    respond(state, result)
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = match Params::from_form(&body) {
+        Ok(f) => f,
+        Err(e) => return crate::pages::error_page(&state, &e),
+    };
+    let sent = form.text("csrf").unwrap_or("");
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !same_secret(expected, sent) {
+        return render_login(
+            &state,
+            "The form expired; please try again.",
+            StatusCodeOk::Refused(ErrorCode::BadCsrf),
+        );
+    }
+    let Some(hash) = state.config().admin_password_hash.clone() else {
+        return render_login(
+            &state,
+            "Admin login is disabled.",
+            StatusCodeOk::Refused(ErrorCode::AdminDisabled),
+        );
+    };
+    let password = form.text("password").unwrap_or("").to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return render_login(
+            &state,
+            "Wrong password.",
+            StatusCodeOk::Refused(ErrorCode::BadCredentials),
+        );
+    }
+    let session = match state.sessions().open() {
+        Ok(s) => s,
+        Err(e) => {
+            return crate::pages::error_page(
+                &state,
+                &ApiError::new(ErrorCode::Internal, e.to_string()),
+            );
+        }
+    };
+    let cookie = session_cookie(
+        &session,
+        state.sessions().ttl_secs(),
+        state.config().secure_cookies,
+    );
+    let mut response = Redirect::to("/admin").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Checks the CSRF field of an admin form.
+fn check_csrf(session: &Session, form: &Params) -> ApiResult<()> {
+    if same_secret(&session.csrf, form.text("csrf").unwrap_or("")) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::BadCsrf,
+            "the form's CSRF token is missing or wrong; reload the page and try again",
+        ))
+    }
+}
+
+async fn logout(State(state): State<AppState>, AdminPage(session): AdminPage, body: Bytes) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        state.sessions().close(&session.id);
+        let mut response = Redirect::to("/").into_response();
+        if let Ok(value) = HeaderValue::from_str(&expired_session_cookie()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Ok(response)
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin_dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    csrf: String,
+    stats: Stats,
+    blocked: Vec<String>,
+    failing: Vec<SourceRow>,
+}
+
+async fn dashboard(State(state): State<AppState>, AdminPage(session): AdminPage) -> Response {
+    let result = async {
+        let stats = state.store().stats().await?;
+        let blocked = state.store().blocked_providers().await?;
+        let failing = state
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .filter(|s| s.last_error.is_some())
+            .take(20)
+            .collect();
+        html(&DashboardPage {
+            chrome: admin_chrome(&state),
+            csrf: session.csrf,
+            stats,
+            blocked,
+            failing,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin_sources.html")]
+struct SourcesPage {
+    chrome: Chrome,
+    csrf: String,
+    notice: String,
+    sources: Vec<SourceRow>,
+}
+
+async fn sources(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), &["done"])?;
+        html(&SourcesPage {
+            chrome: admin_chrome(&state),
+            csrf: session.csrf,
+            notice: notice(&params),
+            sources: state.store().sources().await?,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn add_source(State(state): State<AppState>, AdminPage(session): AdminPage, body: Bytes) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        let new = NewSource {
+            url: form.text("url").unwrap_or("").to_string(),
+            kind: form.text("kind").map(String::from),
+            title: form.text("title").map(String::from),
+            group: form.text("group").map(String::from),
+        };
+        let added = insert_source(&state, new).await?;
+        let done = if added { "added" } else { "exists" };
+        Ok(Redirect::to(&format!("/admin/sources?done={done}")).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn remove_source(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        let id: i64 = id
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ApiError::new(ErrorCode::BadId, "a source id is a positive number"))?;
+        if !state.store().remove_source(&id.to_string()).await? {
+            return Err(ApiError::not_found("source"));
+        }
+        Ok(Redirect::to("/admin/sources?done=removed").into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn export_opml(State(state): State<AppState>, AdminPage(_session): AdminPage) -> Response {
+    let result = async {
+        let feeds: Vec<OutlineFeed> = state
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .map(|s| OutlineFeed {
+                url: s.url,
+                title: s.title,
+                group: s.group,
+            })
+            .collect();
+        let text = opml::write(&format!("{} sources", state.config().site_title), &feeds);
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/x-opml; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"storyline-sources.opml\"",
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn import_opml(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    mut multipart: Multipart,
+) -> Response {
+    let result = async {
+        let mut csrf = String::new();
+        let mut text = String::new();
+        loop {
+            let field = multipart.next_field().await.map_err(|e| {
+                ApiError::new(ErrorCode::BadBody, format!("upload could not be read: {e}"))
+            })?;
+            let Some(field) = field else { break };
+            let name = field.name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::new(ErrorCode::BadBody, format!("upload could not be read: {e}"))
+            })?;
+            match name.as_str() {
+                "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+                "opml" => text = String::from_utf8_lossy(&bytes).into_owned(),
+                _ => {}
+            }
+        }
+        if !same_secret(&session.csrf, &csrf) {
+            return Err(ApiError::new(ErrorCode::BadCsrf, "the form's CSRF token is wrong"));
+        }
+        let feeds = opml::read(&text).map_err(|e| ApiError::new(ErrorCode::BadBody, e))?;
+        if feeds.is_empty() {
+            return Err(ApiError::new(ErrorCode::BadBody, "the OPML file lists no feeds"));
+        }
+        for feed in feeds {
+            let new = NewSource {
+                url: feed.url,
+                kind: Some("feed".into()),
+                title: feed.title,
+                group: feed.group,
+            };
+            // A bad entry in a long list is skipped rather than failing the whole upload.
+            if let Err(e) = insert_source(&state, new).await {
+                if e.code == ErrorCode::Internal {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Redirect::to("/admin/sources?done=imported").into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// A story row in the admin list.
+struct AdminStory {
+    story: Story,
+    card: Option<StoryCard>,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_stories.html")]
+struct StoriesPage {
+    chrome: Chrome,
+    csrf: String,
+    notice: String,
+    stories: Vec<AdminStory>,
+    pager: Pager,
+    back: String,
+}
+
+async fn editor_visibility(state: &AppState) -> ApiResult<Visibility> {
+    Ok(Visibility::editor(state.store().blocked_providers().await?))
+}
+
+async fn stories(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), &["page", "done"])?;
+        let page = params.number("page", 1, 1000)?.max(1);
+        let size = 50;
+        let query = StoryQuery {
+            limit: size + 1,
+            offset: (page - 1) * size,
+            published_only: false,
+            topic: None,
+            provider: None,
+        };
+        let mut list = state.store().stories(&query).await?;
+        let has_more = list.len() > size as usize;
+        list.truncate(size as usize);
+        let vis = editor_visibility(&state).await?;
+        let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
+        let rows = state.store().articles_of_stories(&ids).await?;
+        let cards = views::cards(&list, rows, &vis);
+        let stories = list
+            .into_iter()
+            .map(|story| AdminStory {
+                card: cards.iter().find(|c| c.id == story.id).cloned(),
+                href: format!("/admin/stories/{}", encode(&story.id)),
+                story,
+            })
+            .collect();
+        html(&StoriesPage {
+            chrome: admin_chrome(&state),
+            csrf: session.csrf,
+            notice: notice(&params),
+            stories,
+            pager: Pager {
+                prev: (page > 1).then(|| format!("/admin/stories?page={}", page - 1)),
+                next: has_more.then(|| format!("/admin/stories?page={}", page + 1)),
+            },
+            back: format!("/admin/stories?page={page}"),
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin_story.html")]
+struct StoryPage {
+    chrome: Chrome,
+    csrf: String,
+    notice: String,
+    story: Story,
+    coverage: Vec<ArticleView>,
+    blocked: Vec<String>,
+    back: String,
+    public_href: String,
+}
+
+async fn story(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), &["done"])?;
+        crate::params::check_id(&id, "story")?;
+        let story = state
+            .store()
+            .story(&id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("story"))?;
+        if story.id != id {
+            return Ok(Redirect::to(&format!("/admin/stories/{}", encode(&story.id))).into_response());
+        }
+        let vis = editor_visibility(&state).await?;
+        let rows = state.store().story_articles(&story.id).await?;
+        let coverage = rows.iter().map(ArticleView::from_row).collect();
+        let _ = vis;
+        html(&StoryPage {
+            chrome: admin_chrome(&state),
+            csrf: session.csrf,
+            notice: notice(&params),
+            back: format!("/admin/stories/{}", encode(&story.id)),
+            public_href: format!("/story/{}", encode(&story.id)),
+            story,
+            coverage,
+            blocked: state.store().blocked_providers().await?,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Where to go after an action: the form's `back` when it is an admin page, else the list.
+fn back_to(form: &Params, fallback: &str) -> String {
+    let back = form.text("back").unwrap_or(fallback);
+    let safe = back.starts_with("/admin")
+        && !back.starts_with("//")
+        && !back.contains(['\\', '\r', '\n']);
+    let base = if safe { back } else { fallback };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}done=ok")
+}
+
+async fn run_action(state: &AppState, session: &Session, body: &Bytes, make: impl FnOnce(&Params) -> ApiResult<Action>) -> ApiResult<Response> {
+    let form = Params::from_form(body)?;
+    check_csrf(session, &form)?;
+    let action = make(&form)?;
+    let outcome = editorial::apply(state.store(), &action).await?;
+    let fallback = match action {
+        Action::MergeStories(..) | Action::SplitArticle(_) => {
+            format!("/admin/stories/{}", encode(&outcome.target))
+        }
+        _ => "/admin/stories".to_string(),
+    };
+    let target = match action {
+        Action::MergeStories(..) | Action::SplitArticle(_) => format!("{fallback}?done=ok"),
+        _ => back_to(&form, &fallback),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+async fn story_action(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let result = run_action(&state, &session, &body, |form| {
+        Ok(match action.as_str() {
+            "publish" => Action::PublishStory(id, true),
+            "unpublish" => Action::PublishStory(id, false),
+            "pin" => Action::PinStory(id, true),
+            "unpin" => Action::PinStory(id, false),
+            "merge" => {
+                let into = form.text("into").unwrap_or("").to_string();
+                Action::MergeStories(id, into)
+            }
+            _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown story action")),
+        })
+    })
+    .await;
+    respond(&state, result)
+}
+
+async fn article_action(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let result = run_action(&state, &session, &body, |_| {
+        Ok(match action.as_str() {
+            "publish" => Action::PublishArticle(id, true),
+            "unpublish" => Action::PublishArticle(id, false),
+            "split" => Action::SplitArticle(id),
+            _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown article action")),
+        })
+    })
+    .await;
+    respond(&state, result)
+}
+
+async fn provider_action(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path((domain, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let result = run_action(&state, &session, &body, |_| {
+        Ok(match action.as_str() {
+            "block" => Action::BlockProvider(domain, true),
+            "unblock" => Action::BlockProvider(domain, false),
+            _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown provider action")),
+        })
+    })
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin_providers.html")]
+struct ProvidersPage {
+    chrome: Chrome,
+    csrf: String,
+    notice: String,
+    providers: Vec<(String, String, u64, bool)>,
+}
+
+async fn providers(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), &["done"])?;
+        let blocked = state.store().blocked_providers().await?;
+        let mut providers: Vec<(String, String, u64, bool)> = state
+            .provider_directory()
+            .await?
+            .iter()
+            .map(|(p, n)| (p.name.clone(), p.domain.clone(), *n, blocked.contains(&p.domain)))
+            .collect();
+        for domain in &blocked {
+            if !providers.iter().any(|p| &p.1 == domain) {
+                providers.push((domain.clone(), domain.clone(), 0, true));
+            }
+        }
+        html(&ProvidersPage {
+            chrome: admin_chrome(&state),
+            csrf: session.csrf,
+            notice: notice(&params),
+            providers,
+        })
+    }
+    .await;
+    respond(&state, result)
+}

@@ -1,0 +1,571 @@
+//! The JSON API under `/api/v1/`: stories, articles (and their records at
+//! `/api/v1/articles/{id}.md`), sources, topics, providers, search and editorial actions.
+//! Reads follow the public visibility rules of the pages; writes need an API token or an admin
+//! session with its CSRF header. Every error is `{code, message}` (see [`crate::error`]).
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use storyline_model::{Coverage, Record};
+use storyline_store::{SourceRow, StoryQuery};
+
+use crate::AppState;
+use crate::auth::{ApiWriter, bearer, same_secret, session_of};
+use crate::editorial::{self, Action, Outcome};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::pages::{
+    SEARCH_PARAMS, cards_for, public_visibility, related_cards, search_query,
+};
+use crate::params::{Params, check_domain, check_id};
+use crate::views::{self, ArticleView, StoryCard};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/stories", get(list_stories))
+        .route("/stories/{id}", get(get_story))
+        .route("/stories/{id}/{action}", post(story_action))
+        .route("/articles/{id}", get(get_article))
+        .route("/articles/{id}/{action}", post(article_action))
+        .route("/sources", get(list_sources).post(add_source))
+        .route("/sources/{id}", delete(remove_source))
+        .route("/topics", get(list_topics))
+        .route("/providers", get(list_providers))
+        .route("/providers/{domain}/{action}", post(provider_action))
+        .route("/search", get(search))
+        .route("/openapi.json", get(crate::openapi::document))
+        .fallback(api_not_found)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such endpoint; see /api/v1/openapi.json")
+}
+
+/// A page of stories.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StoryList {
+    pub items: Vec<StoryCard>,
+    pub limit: u32,
+    pub offset: u32,
+    /// Offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
+}
+
+/// Parameters of `GET /stories`.
+pub const STORY_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provider"];
+
+#[utoipa::path(get, path = "/api/v1/stories", tag = "stories",
+    params(
+        ("limit" = Option<u32>, Query, description = "1–100, default 30"),
+        ("offset" = Option<u32>, Query, description = "0–10000"),
+        ("page" = Option<u32>, Query, description = "1-based page, when offset is absent"),
+        ("topic" = Option<String>, Query, description = "only stories on this topic"),
+        ("provider" = Option<String>, Query, description = "only stories covered by this domain"),
+    ),
+    responses((status = 200, body = StoryList), (status = 400, body = ApiError)))]
+pub async fn list_stories(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<StoryList>> {
+    let params = Params::parse(raw.as_deref(), STORY_PARAMS)?;
+    let page = params.page(state.config().page_size.clamp(1, 100))?;
+    let topic = params.name("topic")?;
+    let provider = params.name("provider")?;
+    if let Some(p) = &provider {
+        check_domain(p)?;
+    }
+    let query = StoryQuery {
+        limit: page.limit + 1,
+        offset: page.offset,
+        published_only: true,
+        topic,
+        provider,
+    };
+    let vis = public_visibility(&state).await?;
+    let mut stories = state.store().stories(&query).await?;
+    let has_more = stories.len() > page.limit as usize;
+    stories.truncate(page.limit as usize);
+    let items = cards_for(&state, &stories, &vis).await?;
+    Ok(Json(StoryList {
+        items,
+        limit: page.limit,
+        offset: page.offset,
+        next_offset: has_more.then_some(page.offset + page.limit),
+    }))
+}
+
+/// A story with all its coverage.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoryDetail {
+    pub story: StoryCard,
+    /// All visible coverage, oldest first, syndicated copies folded in.
+    pub coverage: Vec<ArticleView>,
+    pub related: Vec<StoryCard>,
+}
+
+#[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
+    params(("id" = String, Path, description = "story id; a merged id answers with the survivor")),
+    responses((status = 200, body = StoryDetail), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn get_story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<StoryDetail>> {
+    Params::parse(raw.as_deref(), &[])?;
+    check_id(&id, "story")?;
+    let story = state
+        .store()
+        .story(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("story"))?;
+    let vis = public_visibility(&state).await?;
+    let rows = state.store().story_articles(&story.id).await?;
+    let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
+    Ok(Json(StoryDetail {
+        story: card,
+        coverage: views::fold_coverage(&rows, &vis),
+        related: related_cards(&state, &story.id, &vis).await?,
+    }))
+}
+
+/// An article with its text.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ArticleDetail {
+    pub article: ArticleView,
+    /// Plain text.
+    pub text: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = String, Path, description = "article id; append `.md` for the record in the seed format")),
+    responses((status = 200, body = ArticleDetail), (status = 200, description = "the record", content_type = "text/markdown"),
+        (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn get_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    Params::parse(raw.as_deref(), &[])?;
+    let (id, as_record) = match id.strip_suffix(".md") {
+        Some(stem) => (stem.to_string(), true),
+        None => (id, false),
+    };
+    check_id(&id, "article")?;
+    let row = state
+        .store()
+        .article(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    let vis = public_visibility(&state).await?;
+    let story = match &row.story_id {
+        Some(sid) => state.store().story(sid).await?,
+        None => None,
+    };
+    if !vis.shows_article(&row) || story.as_ref().is_some_and(|s| !vis.shows_story(s)) {
+        return Err(ApiError::not_found("article"));
+    }
+    if !as_record {
+        return Ok(Json(ArticleDetail {
+            article: ArticleView::from_row(&row),
+            text: row.article.body.clone(),
+        })
+        .into_response());
+    }
+    let mut article = row.article.clone();
+    article.secured_verbatim = row.secured.clone();
+    let mut related: Vec<Coverage> = Vec::new();
+    if let Some(story) = &story {
+        article.heat = story.heat;
+        let rows = state.store().story_articles(&story.id).await?;
+        related = rows
+            .iter()
+            .filter(|r| r.article.id != article.id && vis.shows_article(r))
+            .map(|r| Coverage {
+                title: r.article.title.clone(),
+                excerpt: r.article.excerpt.clone(),
+                published_date_time: r.article.published_date_time,
+                web_url: r.article.web_url.clone().unwrap_or_default(),
+                kind: r.article.kind.clone(),
+                provider: r.article.provider.clone(),
+                quality: r.article.quality,
+                images: r.article.images.clone(),
+            })
+            .collect();
+    }
+    let record = Record::from_article(&article, &related, None).map_err(|e| {
+        tracing::error!(error = %e, id, "cannot write record");
+        ApiError::new(ErrorCode::Internal, "the record could not be written")
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        record.to_text(),
+    )
+        .into_response())
+}
+
+/// Body of `POST /stories/{id}/merge`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MergeBody {
+    /// The story that absorbs this one.
+    pub into: String,
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(ErrorCode::BadBody, format!("body is not the expected JSON: {e}")))
+}
+
+fn unknown_action(action: &str, known: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!(
+            "unknown action `{}`; known: {known}",
+            action.chars().take(40).collect::<String>()
+        ),
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/stories/{id}/{action}", tag = "editorial",
+    params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish, pin, unpin or merge (body {\"into\": id})")),
+    request_body(content = Option<MergeBody>, description = "only for merge"),
+    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn story_action(
+    State(state): State<AppState>,
+    _writer: ApiWriter,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let action = match action.as_str() {
+        "publish" => Action::PublishStory(id, true),
+        "unpublish" => Action::PublishStory(id, false),
+        "pin" => Action::PinStory(id, true),
+        "unpin" => Action::PinStory(id, false),
+        "merge" => {
+            let body: MergeBody = parse_body(&body)?;
+            Action::MergeStories(id, body.into)
+        }
+        other => return Err(unknown_action(other, "publish, unpublish, pin, unpin, merge")),
+    };
+    Ok(Json(editorial::apply(state.store(), &action).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/articles/{id}/{action}", tag = "editorial",
+    params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish or split")),
+    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn article_action(
+    State(state): State<AppState>,
+    _writer: ApiWriter,
+    Path((id, action)): Path<(String, String)>,
+) -> ApiResult<Json<Outcome>> {
+    let action = match action.as_str() {
+        "publish" => Action::PublishArticle(id, true),
+        "unpublish" => Action::PublishArticle(id, false),
+        "split" => Action::SplitArticle(id),
+        other => return Err(unknown_action(other, "publish, unpublish, split")),
+    };
+    Ok(Json(editorial::apply(state.store(), &action).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/providers/{domain}/{action}", tag = "editorial",
+    params(("domain" = String, Path), ("action" = String, Path, description = "block or unblock")),
+    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn provider_action(
+    State(state): State<AppState>,
+    _writer: ApiWriter,
+    Path((domain, action)): Path<(String, String)>,
+) -> ApiResult<Json<Outcome>> {
+    let action = match action.as_str() {
+        "block" => Action::BlockProvider(domain, true),
+        "unblock" => Action::BlockProvider(domain, false),
+        other => return Err(unknown_action(other, "block, unblock")),
+    };
+    Ok(Json(editorial::apply(state.store(), &action).await?))
+}
+
+/// A followed source.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceView {
+    pub id: i64,
+    pub url: String,
+    pub kind: String,
+    pub title: Option<String>,
+    pub group: Option<String>,
+    pub last_error: Option<String>,
+    pub enabled: bool,
+    /// RFC 3339.
+    pub next_poll: String,
+}
+
+impl SourceView {
+    pub fn from_row(s: &SourceRow) -> Self {
+        SourceView {
+            id: s.id,
+            url: s.url.clone(),
+            kind: s.kind.clone(),
+            title: s.title.clone(),
+            group: s.group.clone(),
+            last_error: s.last_error.clone(),
+            enabled: s.enabled,
+            next_poll: s.next_poll.to_rfc3339(),
+        }
+    }
+}
+
+/// Body of `POST /sources`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewSource {
+    pub url: String,
+    /// `feed` (default), `sitemap` or `page`.
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub group: Option<String>,
+}
+
+/// Admin reads (sources may carry access tokens in their URLs): API token or session.
+fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    if let Some(token) = bearer(headers) {
+        if state
+            .config()
+            .api_tokens
+            .iter()
+            .any(|t| !t.is_empty() && same_secret(t, token))
+        {
+            return Ok(());
+        }
+    }
+    if session_of(state, headers).is_some() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::Unauthorized,
+        "sources are for admins: send an API token or log in",
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/sources", tag = "sources",
+    responses((status = 200, body = Vec<SourceView>), (status = 401, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn list_sources(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<SourceView>>> {
+    require_admin(&state, &headers)?;
+    Params::parse(raw.as_deref(), &[])?;
+    let sources = state.store().sources().await?;
+    Ok(Json(sources.iter().map(SourceView::from_row).collect()))
+}
+
+/// Validates and stores a new source; false when it was already followed.
+pub async fn insert_source(state: &AppState, new: NewSource) -> ApiResult<bool> {
+    let url = new.url.trim().to_string();
+    let lower = url.to_ascii_lowercase();
+    let valid = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() <= 2048
+        && url.len() > 8
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid {
+        return Err(ApiError::new(
+            ErrorCode::BadBody,
+            "a source needs an http(s) URL of at most 2048 characters",
+        ));
+    }
+    let kind = new.kind.unwrap_or_else(|| "feed".into());
+    if !matches!(kind.as_str(), "feed" | "sitemap" | "page") {
+        return Err(ApiError::new(
+            ErrorCode::BadBody,
+            "`kind` must be feed, sitemap or page",
+        ));
+    }
+    let clean = |v: Option<String>| {
+        v.map(|t| t.trim().chars().take(200).collect::<String>())
+            .filter(|t| !t.is_empty())
+    };
+    let now = Utc::now();
+    let row = SourceRow {
+        id: 0,
+        url,
+        kind,
+        title: clean(new.title),
+        group: clean(new.group),
+        state: None,
+        next_poll: now,
+        last_error: None,
+        enabled: true,
+        created_at: now,
+    };
+    Ok(state.store().add_source(&row).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/sources", tag = "sources", request_body = NewSource,
+    responses((status = 201, description = "added"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 409, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn add_source(
+    State(state): State<AppState>,
+    _writer: ApiWriter,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let new: NewSource = parse_body(&body)?;
+    if insert_source(&state, new).await? {
+        Ok((StatusCode::CREATED, Json(serde_json::json!({"added": true}))).into_response())
+    } else {
+        Err(ApiError::new(ErrorCode::Conflict, "that URL is already followed"))
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/sources/{id}", tag = "sources",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "removed"), (status = 400, body = ApiError), (status = 404, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn remove_source(
+    State(state): State<AppState>,
+    _writer: ApiWriter,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::new(ErrorCode::BadId, "a source id is a positive number"))?;
+    if state.store().remove_source(&id.to_string()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("source"))
+    }
+}
+
+/// A topic and how many public stories carry it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TopicCount {
+    pub topic: String,
+    pub stories: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/topics", tag = "topics",
+    responses((status = 200, body = Vec<TopicCount>)))]
+pub async fn list_topics(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<TopicCount>>> {
+    Params::parse(raw.as_deref(), &[])?;
+    let list = state.topic_directory().await?;
+    Ok(Json(
+        list.iter()
+            .map(|(topic, stories)| TopicCount {
+                topic: topic.clone(),
+                stories: *stories,
+            })
+            .collect(),
+    ))
+}
+
+/// A provider and how many articles it has.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProviderCount {
+    pub name: String,
+    pub domain: String,
+    pub articles: u64,
+    pub blocked: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/providers", tag = "topics",
+    responses((status = 200, body = Vec<ProviderCount>)))]
+pub async fn list_providers(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<ProviderCount>>> {
+    Params::parse(raw.as_deref(), &[])?;
+    let list = state.provider_directory().await?;
+    let blocked = state.store().blocked_providers().await?;
+    Ok(Json(
+        list.iter()
+            .map(|(p, n)| ProviderCount {
+                name: p.name.clone(),
+                domain: p.domain.clone(),
+                articles: *n,
+                blocked: blocked.contains(&p.domain),
+            })
+            .collect(),
+    ))
+}
+
+/// One search result.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchItem {
+    pub article: ArticleView,
+    /// Text around the match, matches between `[` and `]`.
+    pub snippet: String,
+    /// The snippet as safe HTML with `<mark>`.
+    pub snippet_html: String,
+    /// BM25 rank (lower is better).
+    pub rank: f64,
+}
+
+/// A page of search results.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    pub items: Vec<SearchItem>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// Parameters of `GET /search`.
+pub const API_SEARCH_PARAMS: &[&str] = &["q", "topic", "provider", "from", "to", "limit", "offset", "page"];
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "search",
+    params(
+        ("q" = String, Query, description = "words, \"quoted phrases\", -excluded words"),
+        ("topic" = Option<String>, Query), ("provider" = Option<String>, Query),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD or RFC 3339"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD (inclusive) or RFC 3339"),
+        ("limit" = Option<u32>, Query), ("offset" = Option<u32>, Query), ("page" = Option<u32>, Query),
+    ),
+    responses((status = 200, body = SearchResults), (status = 400, body = ApiError)))]
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<SearchResults>> {
+    debug_assert!(SEARCH_PARAMS.iter().all(|p| API_SEARCH_PARAMS.contains(p)));
+    let params = Params::parse(raw.as_deref(), API_SEARCH_PARAMS)?;
+    let page = params.page(20)?;
+    let mut query = search_query(&params)?;
+    if crate::pages::searchable(&query.text) {
+        query.limit = page.limit;
+        query.offset = page.offset;
+    } else {
+        return Err(ApiError::new(
+            ErrorCode::EmptyQuery,
+            "`q` needs at least one word to search for",
+        ));
+    }
+    let vis = public_visibility(&state).await?;
+    let hits = state.store().search(&query).await?;
+    let items = crate::pages::visible_hits(&state, hits, &vis)
+        .await?
+        .into_iter()
+        .map(|h| SearchItem {
+            article: ArticleView::from_row(&h.article),
+            snippet_html: views::highlight(&h.snippet),
+            snippet: h.snippet,
+            rank: h.rank,
+        })
+        .collect();
+    Ok(Json(SearchResults {
+        items,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}

@@ -1,0 +1,479 @@
+//! Feeds out: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the front page, each topic, each
+//! provider and each search. Each item is a story: its lead headline and excerpt, then the
+//! "More:" coverage as links, the way the front page shows it.
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use storyline_store::StoryQuery;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::pages::{SEARCH_PARAMS, cards_for, check_name, public_visibility, search_query};
+use crate::params::{Params, check_domain, encode};
+use crate::views::StoryCard;
+
+/// The formats we write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> ApiResult<Format> {
+        match text {
+            "rss" => Ok(Format::Rss),
+            "atom" => Ok(Format::Atom),
+            "json" => Ok(Format::Json),
+            _ => Err(ApiError::new(
+                ErrorCode::NotFound,
+                "feeds come as `rss`, `atom` or `json`",
+            )),
+        }
+    }
+
+    fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::Json => "application/feed+json; charset=utf-8",
+        }
+    }
+}
+
+/// A feed's identity and its items.
+pub struct FeedDoc {
+    pub title: String,
+    pub description: String,
+    /// The HTML page this feed follows (absolute).
+    pub home: String,
+    /// This feed's own URL (absolute).
+    pub self_url: String,
+    pub items: Vec<StoryCard>,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/feed/{format}", get(front_feed))
+        .route("/topic/{name}/feed/{format}", get(topic_feed))
+        .route("/provider/{domain}/feed/{format}", get(provider_feed))
+        .route("/search/feed/{format}", get(search_feed))
+}
+
+async fn stories_feed(state: &AppState, query: StoryQuery) -> ApiResult<Vec<StoryCard>> {
+    let vis = public_visibility(state).await?;
+    let query = StoryQuery {
+        limit: state.config().page_size.clamp(1, 100),
+        offset: 0,
+        published_only: true,
+        ..query
+    };
+    crate::pages::story_cards(state, &query, &vis).await
+}
+
+fn emit(format: Format, doc: &FeedDoc) -> Response {
+    let body = match format {
+        Format::Rss => rss_text(doc),
+        Format::Atom => atom_text(doc),
+        Format::Json => json_text(doc),
+    };
+    match body {
+        Ok(body) => ([(header::CONTENT_TYPE, format.media_type())], body).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn front_feed(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let format = Format::parse(&format)?;
+        Params::parse(raw.as_deref(), &[])?;
+        let base = &state.config().base_url;
+        let doc = FeedDoc {
+            title: state.config().site_title.clone(),
+            description: "Top stories, hottest first".into(),
+            home: format!("{base}/"),
+            self_url: format!("{base}/feed/{}", format_name(format)),
+            items: stories_feed(&state, StoryQuery::default()).await?,
+        };
+        Ok(emit(format, &doc))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn topic_feed(
+    State(state): State<AppState>,
+    Path((name, format)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let format = Format::parse(&format)?;
+        check_name(&name, "topic")?;
+        Params::parse(raw.as_deref(), &[])?;
+        let base = &state.config().base_url;
+        let path = format!("/topic/{}", encode(&name));
+        let query = StoryQuery {
+            topic: Some(name.clone()),
+            ..StoryQuery::default()
+        };
+        let doc = FeedDoc {
+            title: format!("{} · {}", name, state.config().site_title),
+            description: format!("Stories on {name}"),
+            home: format!("{base}{path}"),
+            self_url: format!("{base}{path}/feed/{}", format_name(format)),
+            items: stories_feed(&state, query).await?,
+        };
+        Ok(emit(format, &doc))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn provider_feed(
+    State(state): State<AppState>,
+    Path((domain, format)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let format = Format::parse(&format)?;
+        check_domain(&domain)?;
+        Params::parse(raw.as_deref(), &[])?;
+        let base = &state.config().base_url;
+        let path = format!("/provider/{}", encode(&domain));
+        let query = StoryQuery {
+            provider: Some(domain.clone()),
+            ..StoryQuery::default()
+        };
+        let doc = FeedDoc {
+            title: format!("{} · {}", domain, state.config().site_title),
+            description: format!("Stories covered by {domain}"),
+            home: format!("{base}{path}"),
+            self_url: format!("{base}{path}/feed/{}", format_name(format)),
+            items: stories_feed(&state, query).await?,
+        };
+        Ok(emit(format, &doc))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn search_feed(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let format = Format::parse(&format)?;
+        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+        let mut query = search_query(&params)?;
+        if !crate::pages::searchable(&query.text) {
+            return Err(ApiError::new(ErrorCode::EmptyQuery, "a search feed needs `q`"));
+        }
+        query.limit = 100;
+        let vis = public_visibility(&state).await?;
+        let hits = state.store().search(&query).await?;
+        let mut seen = HashSet::new();
+        let mut stories = Vec::new();
+        let hits = crate::pages::visible_hits(&state, hits, &vis).await?;
+        for hit in &hits {
+            let Some(sid) = &hit.article.story_id else {
+                continue;
+            };
+            if !seen.insert(sid.clone()) {
+                continue;
+            }
+            if let Some(story) = state.store().story(sid).await? {
+                let listed = stories.iter().any(|s: &storyline_model::Story| s.id == story.id);
+                if vis.shows_story(&story) && !listed {
+                    stories.push(story);
+                }
+            }
+            if stories.len() >= state.config().page_size as usize {
+                break;
+            }
+        }
+        let items = cards_for(&state, &stories, &vis).await?;
+        let base = &state.config().base_url;
+        let extra = crate::pages::search_extra(&query);
+        let q = extra.trim_end_matches('&');
+        let doc = FeedDoc {
+            title: format!("“{}” · {}", query.text, state.config().site_title),
+            description: format!("Stories matching “{}”", query.text),
+            home: format!("{base}/search?{q}"),
+            self_url: format!("{base}/search/feed/{}?{q}", format_name(format)),
+            items,
+        };
+        Ok(emit(format, &doc))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Rss => "rss",
+        Format::Atom => "atom",
+        Format::Json => "json",
+    }
+}
+
+/// Escapes text for inclusion in HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The HTML body of an item: lead excerpt, link out, "More:" coverage.
+fn item_html(card: &StoryCard, base: &str) -> String {
+    let mut out = format!("<p>{}</p>", escape_html(&card.lead.excerpt));
+    out.push_str(&format!(
+        "<p><a href=\"{}\">{}</a>",
+        escape_html(&absolute(base, &card.lead.link)),
+        escape_html(&card.lead.provider.name)
+    ));
+    if !card.lead.also_published_by.is_empty() {
+        let names: Vec<String> = card
+            .lead
+            .also_published_by
+            .iter()
+            .map(|p| escape_html(&p.name))
+            .collect();
+        out.push_str(&format!(" (also published by {})", names.join(", ")));
+    }
+    out.push_str("</p>");
+    if !card.more.is_empty() {
+        let links: Vec<String> = card
+            .more
+            .iter()
+            .map(|m| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_html(&absolute(base, &m.link)),
+                    escape_html(&m.provider.name)
+                )
+            })
+            .collect();
+        out.push_str(&format!("<p>More: {}</p>", links.join(", ")));
+    }
+    out
+}
+
+fn absolute(base: &str, link: &str) -> String {
+    if link.starts_with('/') {
+        format!("{base}{link}")
+    } else {
+        link.to_string()
+    }
+}
+
+fn item_time(card: &StoryCard) -> DateTime<Utc> {
+    card.last_published
+        .as_deref()
+        .or(card.lead.published_date_time.as_deref())
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn first_time(card: &StoryCard) -> DateTime<Utc> {
+    card.first_published
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| item_time(card))
+}
+
+fn newest(doc: &FeedDoc) -> DateTime<Utc> {
+    doc.items.iter().map(item_time).max().unwrap_or_default()
+}
+
+/// RSS 2.0 text of a feed.
+pub fn rss_text(doc: &FeedDoc) -> ApiResult<String> {
+    let base = base_of(doc);
+    let items: Vec<rss::Item> = doc
+        .items
+        .iter()
+        .map(|card| {
+            let link = format!("{base}{}", card.href);
+            let mut item = rss::Item::default();
+            item.set_title(card.title.clone());
+            item.set_link(link.clone());
+            item.set_guid(rss::Guid {
+                value: link,
+                permalink: true,
+            });
+            item.set_description(item_html(card, &base));
+            item.set_pub_date(item_time(card).to_rfc2822());
+            item.set_categories(
+                card.topics
+                    .iter()
+                    .map(|t| rss::Category {
+                        name: t.clone(),
+                        domain: None,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            item
+        })
+        .collect();
+    let mut channel = rss::Channel::default();
+    channel.set_title(doc.title.clone());
+    channel.set_link(doc.home.clone());
+    channel.set_description(doc.description.clone());
+    channel.set_last_build_date(newest(doc).to_rfc2822());
+    channel.set_items(items);
+    Ok(channel.to_string())
+}
+
+/// Atom 1.0 text of a feed.
+pub fn atom_text(doc: &FeedDoc) -> ApiResult<String> {
+    use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
+    let base = base_of(doc);
+    let entries: Vec<Entry> = doc
+        .items
+        .iter()
+        .map(|card| {
+            let link = format!("{base}{}", card.href);
+            let mut entry = Entry::default();
+            entry.set_id(link.clone());
+            entry.set_title(Text::plain(card.title.clone()));
+            entry.set_updated(item_time(card).fixed_offset());
+            entry.set_published(Some(first_time(card).fixed_offset()));
+            entry.set_links(vec![Link {
+                href: link,
+                rel: "alternate".into(),
+                ..Link::default()
+            }]);
+            entry.set_authors(vec![Person {
+                name: card.lead.provider.name.clone(),
+                ..Person::default()
+            }]);
+            entry.set_summary(Some(Text::plain(card.lead.excerpt.clone())));
+            entry.set_content(Some(Content {
+                value: Some(item_html(card, &base)),
+                content_type: Some("html".into()),
+                ..Content::default()
+            }));
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(doc.self_url.clone());
+    feed.set_title(Text::plain(doc.title.clone()));
+    feed.set_subtitle(Some(Text::plain(doc.description.clone())));
+    feed.set_updated(newest(doc).fixed_offset());
+    feed.set_links(vec![
+        Link {
+            href: doc.home.clone(),
+            rel: "alternate".into(),
+            ..Link::default()
+        },
+        Link {
+            href: doc.self_url.clone(),
+            rel: "self".into(),
+            ..Link::default()
+        },
+    ]);
+    feed.set_entries(entries);
+    Ok(feed.to_string())
+}
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    description: &'a str,
+    home_page_url: &'a str,
+    feed_url: &'a str,
+    items: Vec<JsonItem>,
+}
+
+#[derive(Serialize)]
+struct JsonItem {
+    id: String,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_url: Option<String>,
+    title: String,
+    content_html: String,
+    summary: String,
+    date_published: String,
+    date_modified: String,
+    tags: Vec<String>,
+    authors: Vec<JsonAuthor>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor {
+    name: String,
+}
+
+/// JSON Feed 1.1 text of a feed.
+pub fn json_text(doc: &FeedDoc) -> ApiResult<String> {
+    let base = base_of(doc);
+    let items = doc
+        .items
+        .iter()
+        .map(|card| {
+            let url = format!("{base}{}", card.href);
+            JsonItem {
+                id: url.clone(),
+                url,
+                external_url: card.lead.web_url.clone(),
+                title: card.title.clone(),
+                content_html: item_html(card, &base),
+                summary: card.lead.excerpt.clone(),
+                date_published: first_time(card).to_rfc3339(),
+                date_modified: item_time(card).to_rfc3339(),
+                tags: card.topics.clone(),
+                authors: vec![JsonAuthor {
+                    name: card.lead.provider.name.clone(),
+                }],
+            }
+        })
+        .collect();
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &doc.title,
+        description: &doc.description,
+        home_page_url: &doc.home,
+        feed_url: &doc.self_url,
+        items,
+    };
+    serde_json::to_string_pretty(&feed)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot write JSON feed: {e}")))
+}
+
+/// The site's base URL, taken from the feed's home page.
+fn base_of(doc: &FeedDoc) -> String {
+    match doc.home.find("://") {
+        Some(i) => {
+            let rest = &doc.home[i + 3..];
+            let end = rest.find('/').map(|j| i + 3 + j).unwrap_or(doc.home.len());
+            doc.home[..end].to_string()
+        }
+        None => String::new(),
+    }
+}

@@ -1,0 +1,709 @@
+//! Public HTML pages: the front page (stories by heat, Techmeme-style "More:" coverage), story,
+//! article, topic and provider pages and their directories, and search. Every page reads the
+//! store on each request, so editorial actions show at once. Errors render as an HTML page
+//! carrying the same code as the API would.
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use storyline_model::Story;
+use storyline_store::{SearchHit, SearchQuery, StoryQuery};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::params::{Params, check_domain, check_id, encode};
+use crate::views::{
+    self, ArticleView, ImageView, ProviderRef, StoryCard, TopicRef, Visibility, highlight,
+};
+
+/// The stylesheet, served from the binary.
+const STYLE_CSS: &str = include_str!("../static/style.css");
+
+/// Parts of every page: title, search box, login state.
+pub struct Chrome {
+    pub site_title: String,
+    pub query: String,
+    pub logged_in: bool,
+    /// Feeds of this page: `(label, href, media type)`.
+    pub feeds: Vec<(&'static str, String, &'static str)>,
+}
+
+impl Chrome {
+    pub fn new(state: &AppState) -> Self {
+        Chrome {
+            site_title: state.config().site_title.clone(),
+            query: String::new(),
+            logged_in: false,
+            feeds: Vec::new(),
+        }
+    }
+
+    /// Adds the three feeds under `base` (e.g. `/feed/`), with `query` (e.g. `?q=x`) after.
+    fn with_feeds(mut self, base: String, query: &str) -> Self {
+        self.feeds = vec![
+            ("RSS", format!("{base}rss{query}"), "application/rss+xml"),
+            ("Atom", format!("{base}atom{query}"), "application/atom+xml"),
+            ("JSON Feed", format!("{base}json{query}"), "application/feed+json"),
+        ];
+        self
+    }
+}
+
+/// Renders a template as a 200 HTML response.
+pub fn html<T: Template>(template: &T) -> ApiResult<Response> {
+    template.render().map(|body| Html(body).into_response()).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        ApiError::new(ErrorCode::Internal, "the page could not be rendered")
+    })
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    code: &'static str,
+    message: String,
+}
+
+/// Turns a handler's result into a response, errors as an HTML page.
+pub fn respond(state: &AppState, result: ApiResult<Response>) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(error) => error_page(state, &error),
+    }
+}
+
+pub fn error_page(state: &AppState, error: &ApiError) -> Response {
+    let page = ErrorPage {
+        chrome: Chrome::new(state),
+        status: error.status().as_u16(),
+        code: error.code.as_str(),
+        message: error.message.clone(),
+    };
+    match page.render() {
+        Ok(body) => (error.status(), Html(body)).into_response(),
+        Err(_) => (error.status(), error.message.clone()).into_response(),
+    }
+}
+
+/// Fallback for unknown paths: JSON under `/api/`, HTML elsewhere.
+pub async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    state
+        .metrics()
+        .record("unmatched", 404, std::time::Duration::ZERO);
+    let error = ApiError::new(ErrorCode::NotFound, "no such page");
+    if uri.path().starts_with("/api/") {
+        error.into_response()
+    } else {
+        error_page(&state, &error)
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(front))
+        .route("/story/{id}", get(story))
+        .route("/article/{id}", get(article))
+        .route("/topics", get(topics))
+        .route("/topic/{name}", get(topic))
+        .route("/providers", get(providers))
+        .route("/provider/{domain}", get(provider))
+        .route("/search", get(search))
+        .route("/static/style.css", get(style))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE_CSS,
+    )
+        .into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store().stats().await {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics().render(),
+    )
+        .into_response()
+}
+
+/// Public visibility, with the current blocked providers.
+pub async fn public_visibility(state: &AppState) -> ApiResult<Visibility> {
+    Ok(Visibility::public(state.store().blocked_providers().await?))
+}
+
+/// Search hits the public may see: visible articles in published stories.
+pub async fn visible_hits(
+    state: &AppState,
+    hits: Vec<SearchHit>,
+    vis: &Visibility,
+) -> ApiResult<Vec<SearchHit>> {
+    let mut shown_stories: HashMap<String, bool> = HashMap::new();
+    let mut out = Vec::with_capacity(hits.len());
+    for hit in hits {
+        if !vis.shows_article(&hit.article) {
+            continue;
+        }
+        if let Some(sid) = &hit.article.story_id {
+            let shown = match shown_stories.get(sid) {
+                Some(shown) => *shown,
+                None => {
+                    let shown = state
+                        .store()
+                        .story(sid)
+                        .await?
+                        .is_some_and(|s| vis.shows_story(&s));
+                    shown_stories.insert(sid.clone(), shown);
+                    shown
+                }
+            };
+            if !shown {
+                continue;
+            }
+        }
+        out.push(hit);
+    }
+    Ok(out)
+}
+
+/// Loads a page of stories as cards.
+pub async fn story_cards(
+    state: &AppState,
+    query: &StoryQuery,
+    vis: &Visibility,
+) -> ApiResult<Vec<StoryCard>> {
+    let stories = state.store().stories(query).await?;
+    cards_for(state, &stories, vis).await
+}
+
+/// Cards for given stories (one store round trip for all their coverage).
+pub async fn cards_for(
+    state: &AppState,
+    stories: &[Story],
+    vis: &Visibility,
+) -> ApiResult<Vec<StoryCard>> {
+    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let rows = state.store().articles_of_stories(&ids).await?;
+    Ok(views::cards(stories, rows, vis))
+}
+
+/// Links to the previous and next page of a listing.
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    fn new(path: &str, extra: &str, page: u32, has_more: bool) -> Self {
+        let link = |p: u32| format!("{path}?{extra}page={p}");
+        Pager {
+            prev: (page > 1).then(|| link(page - 1)),
+            next: has_more.then(|| link(page + 1)),
+        }
+    }
+}
+
+fn page_number(params: &Params) -> ApiResult<u32> {
+    let page = params.number("page", 1, 1000)?;
+    if page == 0 {
+        return Err(ApiError::new(ErrorCode::BadPagination, "`page` counts from 1"));
+    }
+    Ok(page)
+}
+
+#[derive(Template)]
+#[template(path = "front.html")]
+struct FrontPage {
+    chrome: Chrome,
+    heading: String,
+    intro: String,
+    cards: Vec<StoryCard>,
+    pager: Pager,
+}
+
+async fn listing(
+    state: &AppState,
+    raw: Option<String>,
+    path: &str,
+    heading: String,
+    intro: String,
+    mut query: StoryQuery,
+    feed_base: String,
+) -> ApiResult<Response> {
+    let params = Params::parse(raw.as_deref(), &["page"])?;
+    let page = page_number(&params)?;
+    let size = state.config().page_size.clamp(1, 100);
+    query.limit = size + 1;
+    query.offset = (page - 1).saturating_mul(size);
+    query.published_only = true;
+    let vis = public_visibility(state).await?;
+    let stories = state.store().stories(&query).await?;
+    let has_more = stories.len() > size as usize;
+    let shown = &stories[..stories.len().min(size as usize)];
+    let cards = cards_for(state, shown, &vis).await?;
+    let chrome = Chrome::new(state).with_feeds(feed_base, "");
+    html(&FrontPage {
+        chrome,
+        heading,
+        intro,
+        cards,
+        pager: Pager::new(path, "", page, has_more),
+    })
+}
+
+async fn front(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let result = listing(
+        &state,
+        raw,
+        "/",
+        String::new(),
+        String::new(),
+        StoryQuery::default(),
+        "/feed/".into(),
+    )
+    .await;
+    respond(&state, result)
+}
+
+async fn topic(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        check_name(&name, "topic")?;
+        let query = StoryQuery {
+            topic: Some(name.clone()),
+            ..StoryQuery::default()
+        };
+        let path = format!("/topic/{}", encode(&name));
+        listing(
+            &state,
+            raw,
+            &path,
+            name.clone(),
+            "Stories on this topic, hottest first.".into(),
+            query,
+            format!("{path}/feed/"),
+        )
+        .await
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn provider(
+    State(state): State<AppState>,
+    Path(domain): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        check_domain(&domain)?;
+        let directory = state.provider_directory().await?;
+        let name = directory
+            .iter()
+            .find(|(p, _)| p.domain == domain)
+            .map(|(p, _)| p.name.clone())
+            .unwrap_or_else(|| domain.clone());
+        let blocked = state.store().blocked_providers().await?;
+        let intro = if blocked.contains(&domain) {
+            format!("{domain} is blocked by the editors.")
+        } else {
+            format!("Stories covered by {domain}, hottest first.")
+        };
+        let query = StoryQuery {
+            provider: Some(domain.clone()),
+            ..StoryQuery::default()
+        };
+        let path = format!("/provider/{}", encode(&domain));
+        listing(&state, raw, &path, name, intro, query, format!("{path}/feed/")).await
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Checks a topic name from a path.
+pub fn check_name(name: &str, what: &str) -> ApiResult<()> {
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            ErrorCode::BadId,
+            format!("not a valid {what} name"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage {
+    chrome: Chrome,
+    card: StoryCard,
+    timeline: Vec<ArticleView>,
+    related: Vec<StoryCard>,
+    image: Option<ImageView>,
+    span: String,
+}
+
+async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let result = async {
+        check_id(&id, "story")?;
+        let story = state
+            .store()
+            .story(&id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("story"))?;
+        if story.id != id {
+            return Ok(Redirect::permanent(&format!("/story/{}", encode(&story.id))).into_response());
+        }
+        let vis = public_visibility(&state).await?;
+        let rows = state.store().story_articles(&story.id).await?;
+        let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
+        let timeline = views::fold_coverage(&rows, &vis);
+        let related = related_cards(&state, &story.id, &vis).await?;
+        let image = cached_image(&state, &card.lead).await;
+        let span = match (story.first_published, story.last_published) {
+            (Some(a), Some(b)) if a != b => {
+                format!("{} – {} UTC", views::short_time(a), views::short_time(b))
+            }
+            (Some(a), _) => format!("{} UTC", views::short_time(a)),
+            _ => String::new(),
+        };
+        html(&StoryPage {
+            chrome: Chrome::new(&state),
+            card,
+            timeline,
+            related,
+            image,
+            span,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Related stories visible to the public, best first (at most eight).
+pub async fn related_cards(
+    state: &AppState,
+    story_id: &str,
+    vis: &Visibility,
+) -> ApiResult<Vec<StoryCard>> {
+    let links = state.store().story_links(story_id).await?;
+    let mut stories = Vec::new();
+    let mut seen = HashSet::new();
+    for link in links.iter().take(16) {
+        if let Some(s) = state.store().story(&link.related_story_id).await? {
+            if s.id != story_id && seen.insert(s.id.clone()) && vis.shows_story(&s) {
+                stories.push(s);
+            }
+        }
+        if stories.len() >= 8 {
+            break;
+        }
+    }
+    cards_for(state, &stories, vis).await
+}
+
+/// The cached copy of an article's lead image, when the cache holds it.
+pub async fn cached_image(state: &AppState, article: &ArticleView) -> Option<ImageView> {
+    let key = article.cached_image.as_ref()?;
+    let dir = state.config().image_cache_dir.as_ref()?;
+    let meta = tokio::fs::metadata(dir.join(key)).await.ok()?;
+    meta.is_file().then(|| ImageView {
+        src: format!("/images/{key}"),
+        width: None,
+        height: None,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    chrome: Chrome,
+    article: ArticleView,
+    image: Option<ImageView>,
+    /// Sanitized HTML of the text, when the source had HTML.
+    body_html: Option<String>,
+    paragraphs: Vec<String>,
+    story: Option<(String, String)>,
+    topic_refs: Vec<TopicRef>,
+}
+
+/// Cleans stored article HTML once more before it reaches a page: no script, no event
+/// handlers, no `javascript:` links, no images (ours come from the cache), links open safely.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .rm_tags(["img", "picture", "source", "video", "audio", "iframe"])
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+async fn article(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let result = async {
+        check_id(&id, "article")?;
+        let row = state
+            .store()
+            .article(&id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("article"))?;
+        let vis = public_visibility(&state).await?;
+        if !vis.shows_article(&row) {
+            return Err(ApiError::not_found("article"));
+        }
+        let story = match &row.story_id {
+            Some(sid) => state.store().story(sid).await?,
+            None => None,
+        };
+        if story.as_ref().is_some_and(|s| !vis.shows_story(s)) {
+            return Err(ApiError::not_found("article"));
+        }
+        let view = ArticleView::from_row(&row);
+        let image = cached_image(&state, &view).await;
+        let body_html = row.html.as_deref().map(sanitize_html);
+        let paragraphs = if body_html.is_some() {
+            Vec::new()
+        } else {
+            row.article
+                .body
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        html(&ArticlePage {
+            chrome: Chrome::new(&state),
+            topic_refs: view.topics.iter().map(|t| TopicRef::new(t)).collect(),
+            article: view,
+            image,
+            body_html,
+            paragraphs,
+            story: story.map(|s| (format!("/story/{}", encode(&s.id)), s.title)),
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    chrome: Chrome,
+    heading: String,
+    entries: Vec<(String, String, u64, String)>,
+}
+
+async fn topics(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        Params::parse(raw.as_deref(), &[])?;
+        let list = state.topic_directory().await?;
+        let entries = list
+            .iter()
+            .map(|(t, n)| {
+                let r = TopicRef::new(t);
+                (r.href, r.name, *n, "stories".to_string())
+            })
+            .collect();
+        html(&DirectoryPage {
+            chrome: Chrome::new(&state),
+            heading: "Topics".into(),
+            entries,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn providers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        Params::parse(raw.as_deref(), &[])?;
+        let list = state.provider_directory().await?;
+        let blocked = state.store().blocked_providers().await?;
+        let entries = list
+            .iter()
+            .filter(|(p, _)| !blocked.contains(&p.domain))
+            .map(|(p, n)| {
+                let r = ProviderRef::new(&p.name, &p.domain);
+                (r.href, r.name, *n, "articles".to_string())
+            })
+            .collect();
+        html(&DirectoryPage {
+            chrome: Chrome::new(&state),
+            heading: "Sources".into(),
+            entries,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// One search result as shown.
+pub struct HitView {
+    pub article: ArticleView,
+    /// Safe HTML: escaped text with `<mark>` around matches.
+    pub snippet_html: String,
+    pub story_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    q: String,
+    topic: String,
+    provider: String,
+    from: String,
+    to: String,
+    hits: Vec<HitView>,
+    searched: bool,
+    pager: Pager,
+    topics: Vec<String>,
+}
+
+/// Parameters the search page and search feeds accept.
+pub const SEARCH_PARAMS: &[&str] = &["q", "topic", "provider", "from", "to", "page"];
+
+/// Validates search parameters into a store query (without paging).
+pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
+    let text = params.text("q").unwrap_or("").to_string();
+    if text.len() > 500 {
+        return Err(ApiError::new(
+            ErrorCode::BadFilter,
+            "`q` must be at most 500 bytes",
+        ));
+    }
+    let provider = params.name("provider")?;
+    if let Some(p) = &provider {
+        check_domain(p)?;
+    }
+    let from = params.date("from", false)?;
+    let to = params.date("to", true)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::new(ErrorCode::BadFilter, "`from` is after `to`"));
+        }
+    }
+    Ok(SearchQuery {
+        text,
+        topic: params.name("topic")?,
+        provider,
+        from,
+        to,
+        limit: 20,
+        offset: 0,
+    })
+}
+
+async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+        let page = page_number(&params)?;
+        let mut query = search_query(&params)?;
+        let size = 20;
+        query.limit = size + 1;
+        query.offset = (page - 1) * size;
+        let searched = searchable(&query.text);
+        let vis = public_visibility(&state).await?;
+        let mut hits = if searched {
+            state.store().search(&query).await?
+        } else {
+            Vec::new()
+        };
+        let has_more = hits.len() > size as usize;
+        hits.truncate(size as usize);
+        let hits = visible_hits(&state, hits, &vis)
+            .await?
+            .into_iter()
+            .map(|h| HitView {
+                article: ArticleView::from_row(&h.article),
+                snippet_html: highlight(&h.snippet),
+                story_href: h
+                    .article
+                    .story_id
+                    .as_ref()
+                    .map(|s| format!("/story/{}", encode(s))),
+            })
+            .collect();
+        let extra = search_extra(&query);
+        let topics = state
+            .topic_directory()
+            .await?
+            .iter()
+            .take(50)
+            .map(|(t, _)| t.clone())
+            .collect();
+        let mut chrome = Chrome::new(&state);
+        if searched {
+            let q = format!("?{}", extra.trim_end_matches('&'));
+            chrome = chrome.with_feeds("/search/feed/".into(), &q);
+        }
+        chrome.query = query.text.clone();
+        html(&SearchPage {
+            chrome,
+            q: query.text.clone(),
+            topic: query.topic.clone().unwrap_or_default(),
+            provider: query.provider.clone().unwrap_or_default(),
+            from: params.text("from").unwrap_or("").to_string(),
+            to: params.text("to").unwrap_or("").to_string(),
+            hits,
+            searched,
+            pager: Pager::new("/search", &extra, page, has_more),
+            topics,
+        })
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Whether text holds at least one word to search for.
+pub fn searchable(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// The query string of a search, without paging, ending in `&` when not empty.
+pub fn search_extra(q: &SearchQuery) -> String {
+    let mut out = String::new();
+    let mut add = |k: &str, v: &str| {
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&encode(v));
+        out.push('&');
+    };
+    add("q", &q.text);
+    if let Some(t) = &q.topic {
+        add("topic", t);
+    }
+    if let Some(p) = &q.provider {
+        add("provider", p);
+    }
+    if let Some(f) = q.from {
+        add("from", &f.to_rfc3339());
+    }
+    if let Some(t) = q.to {
+        add("to", &t.to_rfc3339());
+    }
+    out
+}

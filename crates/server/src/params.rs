@@ -1,0 +1,305 @@
+//! Query-string validation. Every endpoint names the parameters it knows; anything else is an
+//! `unknown_filter` error, a repeated parameter or a value that does not parse is a
+//! `bad_filter` / `bad_pagination` error. Ids are checked for shape before they reach the
+//! store, so a malformed id is a `bad_id`, never a 500.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::{ApiError, ApiResult, ErrorCode};
+
+/// Largest page a client may ask for.
+pub const MAX_LIMIT: u32 = 100;
+/// Deepest offset a client may ask for (deep paging is what search is for).
+pub const MAX_OFFSET: u32 = 10_000;
+/// Parameter that carries a read token; accepted everywhere, never a filter.
+pub const TOKEN_PARAM: &str = "access_token";
+
+/// Parsed, validated query parameters of one request.
+#[derive(Debug, Default)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Parses `raw` and rejects parameters not in `allowed`, and repeated ones.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> ApiResult<Params> {
+        let raw = raw.unwrap_or("");
+        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(raw)?;
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, _) in &pairs {
+            if key == TOKEN_PARAM {
+                continue;
+            }
+            if !allowed.contains(&key.as_str()) {
+                return Err(ApiError::new(
+                    ErrorCode::UnknownFilter,
+                    format!(
+                        "unknown parameter `{}`; this endpoint accepts: {}",
+                        clip(key),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            if seen.contains(&key.as_str()) {
+                return Err(ApiError::new(
+                    ErrorCode::BadFilter,
+                    format!("parameter `{key}` given twice"),
+                ));
+            }
+            seen.push(key);
+        }
+        Ok(Params { pairs })
+    }
+
+    /// Parses an `application/x-www-form-urlencoded` body (any field names).
+    pub fn from_form(body: &[u8]) -> ApiResult<Params> {
+        let text = std::str::from_utf8(body)
+            .map_err(|_| ApiError::new(ErrorCode::BadBody, "form is not valid UTF-8"))?;
+        let pairs = serde_urlencoded_pairs(text)
+            .map_err(|e| ApiError::new(ErrorCode::BadBody, e.message))?;
+        Ok(Params { pairs })
+    }
+
+    /// The value of `key`, when present and not blank.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A non-negative number below `max`, or `default` when absent.
+    pub fn number(&self, key: &str, default: u32, max: u32) -> ApiResult<u32> {
+        let Some(text) = self.text(key) else {
+            return Ok(default);
+        };
+        match text.parse::<u32>() {
+            Ok(n) if n <= max => Ok(n),
+            _ => Err(ApiError::new(
+                ErrorCode::BadPagination,
+                format!("`{key}` must be a whole number from 0 to {max}"),
+            )),
+        }
+    }
+
+    /// `limit` and `offset` (or `page`, 1-based, when `offset` is absent).
+    pub fn page(&self, default_limit: u32) -> ApiResult<Page> {
+        let limit = self.number("limit", default_limit, MAX_LIMIT)?;
+        if limit == 0 {
+            return Err(ApiError::new(
+                ErrorCode::BadPagination,
+                format!("`limit` must be from 1 to {MAX_LIMIT}"),
+            ));
+        }
+        let offset = if self.text("offset").is_some() {
+            self.number("offset", 0, MAX_OFFSET)?
+        } else {
+            let page = self.number("page", 1, MAX_OFFSET)?;
+            if page == 0 {
+                return Err(ApiError::new(
+                    ErrorCode::BadPagination,
+                    "`page` counts from 1",
+                ));
+            }
+            (page - 1).saturating_mul(limit)
+        };
+        if offset > MAX_OFFSET {
+            return Err(ApiError::new(
+                ErrorCode::BadPagination,
+                format!("cannot page deeper than {MAX_OFFSET} items"),
+            ));
+        }
+        Ok(Page { limit, offset })
+    }
+
+    /// A date or date-time filter: `2026-05-13` or RFC 3339. A bare date used as an upper
+    /// bound (`end_of_day`) means the end of that day.
+    pub fn date(&self, key: &str, end_of_day: bool) -> ApiResult<Option<DateTime<Utc>>> {
+        let Some(text) = self.text(key) else {
+            return Ok(None);
+        };
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Some(t.with_timezone(&Utc)));
+        }
+        let bad = || {
+            ApiError::new(
+                ErrorCode::BadFilter,
+                format!("`{key}` must be a date (YYYY-MM-DD) or an RFC 3339 time"),
+            )
+        };
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?;
+        let time = if end_of_day {
+            day.and_hms_opt(23, 59, 59)
+        } else {
+            day.and_hms_opt(0, 0, 0)
+        }
+        .ok_or_else(bad)?;
+        Ok(Some(time.and_utc()))
+    }
+
+    /// A short free-text filter (topic, provider), length-checked.
+    pub fn name(&self, key: &str) -> ApiResult<Option<String>> {
+        match self.text(key) {
+            None => Ok(None),
+            Some(v) if v.chars().count() <= 200 && !v.chars().any(char::is_control) => {
+                Ok(Some(v.to_string()))
+            }
+            Some(_) => Err(ApiError::new(
+                ErrorCode::BadFilter,
+                format!("`{key}` must be at most 200 printable characters"),
+            )),
+        }
+    }
+}
+
+/// A validated page window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+fn serde_urlencoded_pairs(raw: &str) -> ApiResult<Vec<(String, String)>> {
+    if raw.len() > 64 * 1024 {
+        return Err(ApiError::new(ErrorCode::BadFilter, "query string too long"));
+    }
+    let mut out = Vec::new();
+    for part in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        out.push((decode(k)?, decode(v)?));
+    }
+    Ok(out)
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component.
+fn decode(text: &str) -> ApiResult<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    std::str::from_utf8(h)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                });
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out)
+        .map_err(|_| ApiError::new(ErrorCode::BadFilter, "query string is not valid UTF-8"))
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// Checks the shape of a story or article id: 1–64 ASCII letters, digits, `-` or `_`.
+pub fn check_id(id: &str, what: &str) -> ApiResult<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::BadId,
+            format!("`{}` is not a valid {what} id", clip(id)),
+        ))
+    }
+}
+
+/// Checks a provider domain: letters, digits, dots and hyphens, at most 253 bytes.
+pub fn check_domain(domain: &str) -> ApiResult<()> {
+    let ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::BadId,
+            format!("`{}` is not a valid provider domain", clip(domain)),
+        ))
+    }
+}
+
+/// Percent-encodes a path segment or query value (everything but unreserved characters).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_rejected() {
+        let e = Params::parse(Some("limit=5&colour=red"), &["limit"]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::UnknownFilter);
+        let e = Params::parse(Some("limit=5&limit=6"), &["limit"]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFilter);
+        assert!(Params::parse(Some("limit=5&access_token=x"), &["limit"]).is_ok());
+    }
+
+    #[test]
+    fn pagination_is_bounded() {
+        let p = Params::parse(Some("limit=10&page=3"), &["limit", "page"]).unwrap();
+        assert_eq!(p.page(30).unwrap(), Page { limit: 10, offset: 20 });
+        for bad in ["limit=0", "limit=101", "limit=-1", "page=0", "offset=abc"] {
+            let p = Params::parse(Some(bad), &["limit", "page", "offset"]).unwrap();
+            assert_eq!(p.page(30).unwrap_err().code, ErrorCode::BadPagination, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_parse_as_day_bounds_or_rfc3339() {
+        let p = Params::parse(Some("from=2026-05-13&to=2026-05-13"), &["from", "to"]).unwrap();
+        let from = p.date("from", false).unwrap().unwrap();
+        let to = p.date("to", true).unwrap().unwrap();
+        assert_eq!((to - from).num_seconds(), 86_399);
+        let p = Params::parse(Some("from=yesterday"), &["from"]).unwrap();
+        assert_eq!(p.date("from", false).unwrap_err().code, ErrorCode::BadFilter);
+    }
+
+    #[test]
+    fn percent_decoding_handles_plus_utf8_and_stray_percent() {
+        let p = Params::parse(Some("q=caf%C3%A9+bar%"), &["q"]).unwrap();
+        assert_eq!(p.text("q"), Some("café bar%"));
+        assert!(Params::parse(Some("q=%FF"), &["q"]).is_err());
+    }
+
+    #[test]
+    fn ids_and_domains_are_shape_checked() {
+        assert!(check_id("3f2a9c0d11aa22bb", "article").is_ok());
+        assert!(check_id("../etc", "article").is_err());
+        assert!(check_id(&"a".repeat(65), "story").is_err());
+        assert!(check_domain("ledgerwire.example").is_ok());
+        assert!(check_domain("a/b").is_err());
+        assert_eq!(encode("Climate & Energy"), "Climate%20%26%20Energy");
+    }
+}

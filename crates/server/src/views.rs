@@ -1,0 +1,364 @@
+//! What pages, the API and feeds show of stories and articles, built once from store rows.
+//!
+//! A [`StoryCard`] is a story as a front page lists it: the lead article, then "More:" — the
+//! other coverage, one piece per provider, best first. Syndicated copies (rows whose
+//! `duplicate_of` points at an original) are folded into their original as "also published
+//! by". [`Visibility`] decides what the public may see: published stories and articles whose
+//! provider is not blocked.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use storyline_model::Story;
+use storyline_store::ArticleRow;
+
+use crate::params::encode;
+
+/// Most "More:" entries on a card.
+pub const MORE_PER_CARD: usize = 12;
+
+/// What the current reader may see.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    blocked: HashSet<String>,
+    /// Editors see unpublished stories and articles and blocked providers too.
+    editor: bool,
+}
+
+impl Visibility {
+    /// Public visibility with these providers blocked.
+    pub fn public(blocked: Vec<String>) -> Self {
+        Self {
+            blocked: blocked.into_iter().collect(),
+            editor: false,
+        }
+    }
+
+    /// An editor's view: everything.
+    pub fn editor(blocked: Vec<String>) -> Self {
+        Self {
+            blocked: blocked.into_iter().collect(),
+            editor: true,
+        }
+    }
+
+    pub fn is_blocked(&self, domain: &str) -> bool {
+        self.blocked.contains(domain)
+    }
+
+    pub fn shows_article(&self, row: &ArticleRow) -> bool {
+        self.editor || (row.article.published && !self.is_blocked(&row.article.provider.domain))
+    }
+
+    pub fn shows_story(&self, story: &Story) -> bool {
+        self.editor || story.published
+    }
+}
+
+/// An outlet, with a link to its page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProviderRef {
+    pub name: String,
+    pub domain: String,
+    #[serde(skip)]
+    pub href: String,
+}
+
+impl ProviderRef {
+    pub fn new(name: &str, domain: &str) -> Self {
+        Self {
+            name: if name.is_empty() { domain.into() } else { name.into() },
+            domain: domain.into(),
+            href: format!("/provider/{}", encode(domain)),
+        }
+    }
+}
+
+/// A topic, with a link to its page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TopicRef {
+    pub name: String,
+    #[serde(skip)]
+    pub href: String,
+}
+
+impl TopicRef {
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            href: format!("/topic/{}", encode(name)),
+        }
+    }
+}
+
+/// An image from our cache.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImageView {
+    /// Path of the cached copy on this server.
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// One piece of coverage as shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleView {
+    pub id: String,
+    pub title: String,
+    pub excerpt: String,
+    /// The outlet's page.
+    pub web_url: Option<String>,
+    /// RFC 3339.
+    pub published_date_time: Option<String>,
+    pub provider: ProviderRef,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub category: String,
+    pub quality: Option<u8>,
+    pub topics: Vec<String>,
+    pub story_id: Option<String>,
+    pub published: bool,
+    /// Providers that ran a syndicated copy of this piece.
+    pub also_published_by: Vec<ProviderRef>,
+    /// Id of the original when this is a syndicated copy.
+    pub duplicate_of: Option<String>,
+    #[serde(skip)]
+    pub when: String,
+    #[serde(skip)]
+    pub href: String,
+    /// Where a click on this piece leads: the outlet's page, else ours.
+    #[serde(skip)]
+    pub link: String,
+    #[serde(skip)]
+    pub cached_image: Option<String>,
+}
+
+impl ArticleView {
+    pub fn from_row(row: &ArticleRow) -> Self {
+        let a = &row.article;
+        ArticleView {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            excerpt: a.excerpt.clone(),
+            web_url: a.web_url.clone().filter(|u| is_web_url(u)),
+            published_date_time: a.published_date_time.map(|t| t.to_rfc3339()),
+            provider: ProviderRef::new(&a.provider.name, &a.provider.domain),
+            kind: a.kind.clone(),
+            category: a.category.clone(),
+            quality: a.quality,
+            topics: a.topics.clone(),
+            story_id: row.story_id.clone(),
+            published: a.published,
+            also_published_by: Vec::new(),
+            duplicate_of: row.duplicate_of.clone(),
+            when: a
+                .published_date_time
+                .map(short_time)
+                .unwrap_or_default(),
+            href: format!("/article/{}", encode(&a.id)),
+            link: a
+                .web_url
+                .clone()
+                .filter(|u| is_web_url(u))
+                .unwrap_or_else(|| format!("/article/{}", encode(&a.id))),
+            cached_image: a
+                .images
+                .iter()
+                .find(|i| i.is_cached)
+                .map(|i| storyline_model::article_id(&i.url)),
+        }
+    }
+}
+
+/// A story as listed: lead, "More:" coverage and summary figures.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StoryCard {
+    pub id: String,
+    pub title: String,
+    pub heat: i32,
+    pub pinned: bool,
+    pub published: bool,
+    pub topics: Vec<String>,
+    pub article_count: u32,
+    pub provider_count: u32,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub lead: ArticleView,
+    pub more: Vec<ArticleView>,
+    #[serde(skip)]
+    pub href: String,
+    #[serde(skip)]
+    pub topic_refs: Vec<TopicRef>,
+    #[serde(skip)]
+    pub when: String,
+}
+
+/// Only `http(s)` links leave our pages; anything else (`javascript:`, `data:`) is dropped.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// `May 13, 11:20` in UTC.
+pub fn short_time(t: DateTime<Utc>) -> String {
+    t.format("%b %-d, %H:%M").to_string()
+}
+
+/// Visible originals of a story with their syndicated copies folded in, oldest first.
+pub fn fold_coverage(rows: &[ArticleRow], vis: &Visibility) -> Vec<ArticleView> {
+    let visible: Vec<&ArticleRow> = rows.iter().filter(|r| vis.shows_article(r)).collect();
+    let ids: HashSet<&str> = visible.iter().map(|r| r.article.id.as_str()).collect();
+    let mut originals: Vec<ArticleView> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut copies: Vec<&ArticleRow> = Vec::new();
+    for row in &visible {
+        match &row.duplicate_of {
+            Some(original) if ids.contains(original.as_str()) && original != &row.article.id => {
+                copies.push(row)
+            }
+            _ => {
+                index.insert(row.article.id.clone(), originals.len());
+                originals.push(ArticleView::from_row(row));
+            }
+        }
+    }
+    for copy in copies {
+        let target = copy
+            .duplicate_of
+            .as_ref()
+            .and_then(|o| index.get(o))
+            .copied();
+        if let Some(i) = target {
+            let p = &copy.article.provider;
+            let original = &mut originals[i];
+            let listed = original.also_published_by.iter().any(|x| x.domain == p.domain);
+            if !listed && original.provider.domain != p.domain {
+                original
+                    .also_published_by
+                    .push(ProviderRef::new(&p.name, &p.domain));
+            }
+        }
+    }
+    originals
+}
+
+/// Builds a card from a story and its rows; `None` when nothing of it is visible.
+pub fn card(story: &Story, rows: &[ArticleRow], vis: &Visibility) -> Option<StoryCard> {
+    if !vis.shows_story(story) {
+        return None;
+    }
+    let mut coverage = fold_coverage(rows, vis);
+    if coverage.is_empty() {
+        return None;
+    }
+    let lead_at = coverage
+        .iter()
+        .position(|a| a.id == story.lead_article_id)
+        .or_else(|| {
+            coverage
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, a)| (a.quality.unwrap_or(0), std::cmp::Reverse(*i)))
+                .map(|(i, _)| i)
+        })
+        .unwrap_or(0);
+    let lead = coverage.remove(lead_at);
+    coverage.sort_by(|a, b| {
+        b.quality
+            .unwrap_or(0)
+            .cmp(&a.quality.unwrap_or(0))
+            .then_with(|| a.published_date_time.cmp(&b.published_date_time))
+    });
+    let mut seen: HashSet<String> = HashSet::new();
+    seen.insert(lead.provider.domain.clone());
+    let more: Vec<ArticleView> = coverage
+        .into_iter()
+        .filter(|a| seen.insert(a.provider.domain.clone()))
+        .take(MORE_PER_CARD)
+        .collect();
+    Some(StoryCard {
+        id: story.id.clone(),
+        title: lead.title.clone(),
+        heat: story.heat,
+        pinned: story.pinned,
+        published: story.published,
+        topics: story.topics.clone(),
+        article_count: story.article_count,
+        provider_count: story.provider_count,
+        first_published: story.first_published.map(|t| t.to_rfc3339()),
+        last_published: story.last_published.map(|t| t.to_rfc3339()),
+        href: format!("/story/{}", encode(&story.id)),
+        topic_refs: story.topics.iter().map(|t| TopicRef::new(t)).collect(),
+        when: story.last_published.map(short_time).unwrap_or_default(),
+        lead,
+        more,
+    })
+}
+
+/// Cards for a list of stories whose rows were fetched together.
+pub fn cards(stories: &[Story], rows: Vec<ArticleRow>, vis: &Visibility) -> Vec<StoryCard> {
+    let mut by_story: HashMap<String, Vec<ArticleRow>> = HashMap::new();
+    for row in rows {
+        if let Some(id) = row.story_id.clone() {
+            by_story.entry(id).or_default().push(row);
+        }
+    }
+    stories
+        .iter()
+        .filter_map(|s| card(s, by_story.get(&s.id).map(Vec::as_slice).unwrap_or(&[]), vis))
+        .collect()
+}
+
+/// Turns a store snippet (matches between `[` and `]`) into safe HTML with `<mark>`:
+/// the text is escaped first, then the markers become tags, always balanced.
+pub fn highlight(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 32);
+    let mut open = false;
+    for c in snippet.chars() {
+        match c {
+            '[' if !open => {
+                out.push_str("<mark>");
+                open = true;
+            }
+            ']' if open => {
+                out.push_str("</mark>");
+                open = false;
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    if open {
+        out.push_str("</mark>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_escapes_before_marking() {
+        assert_eq!(
+            highlight("a [<b>] & [c"),
+            "a <mark>&lt;b&gt;</mark> &amp; <mark>c</mark>"
+        );
+        assert_eq!(highlight("x ] y"), "x ] y");
+    }
+
+    #[test]
+    fn only_web_links_leave_the_site() {
+        assert!(is_web_url("https://ledgerwire.example/a"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url(" JAVASCRIPT:alert(1)"));
+        assert!(!is_web_url("data:text/html,hi"));
+    }
+}

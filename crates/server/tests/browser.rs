@@ -1,0 +1,178 @@
+//! Browser tests in real headless Chromium through chromedriver (WebDriver): a new reader opens
+//! the front page, opens a story, searches; an editor logs in, adds a source and merges two
+//! stories. A hostile article must not run script. Screenshots of the front page and a story
+//! page go to `target/test-artifacts/`.
+//!
+//! Without chromedriver the test prints `SKIPPED` and passes, unless
+//! `STORYLINE_REQUIRE_BROWSER=1` is set, when it fails.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+fn find_chromedriver() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("chromedriver"))
+        .find(|p| p.is_file())
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn free_port() -> u16 {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    l.local_addr().unwrap().port()
+}
+
+async fn wait_for_port(port: u16) {
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn wait_for_url(client: &Client, fragment: &str) -> String {
+    for _ in 0..100 {
+        let url = client.current_url().await.unwrap().to_string();
+        if url.contains(fragment) {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never reached a URL containing {fragment}");
+}
+
+#[tokio::test]
+async fn reader_and_editor_journeys_in_headless_chromium() {
+    let required = std::env::var("STORYLINE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let (Some(driver), Some(chromium)) = (find_chromedriver(), find_chromium()) else {
+        if required {
+            panic!("chromedriver or chromium not found and STORYLINE_REQUIRE_BROWSER=1");
+        }
+        println!("SKIPPED: chromedriver not found (install chromium chromium-driver)");
+        return;
+    };
+    let port = free_port().await;
+    let mut chromedriver = tokio::process::Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    wait_for_port(port).await;
+
+    let r = start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1400",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session");
+    let result = journeys(&client, &r).await;
+    let _ = client.close().await;
+    let _ = chromedriver.kill().await;
+    r.stop().await;
+    result.unwrap();
+}
+
+async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdError> {
+    let shots = artifacts_dir();
+    // A reader opens the front page.
+    c.goto(&r.url("/")).await?;
+    let first = c.find(Locator::Css(".story .headline a")).await?;
+    assert_eq!(first.text().await?, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    let more = c.find(Locator::Css(".story .more")).await?.text().await?;
+    assert!(more.starts_with("More:"), "{more}");
+    std::fs::write(shots.join("front-page.png"), c.screenshot().await?).unwrap();
+
+    // ... opens the story.
+    first.click().await?;
+    wait_for_url(c, &format!("/story/{}", r.news.quillon)).await;
+    let h1 = c.find(Locator::Css(".storyhead h1")).await?.text().await?;
+    assert!(h1.starts_with("Quillon raises"));
+    let timeline = c.find_all(Locator::Css(".timeline li")).await?;
+    assert_eq!(timeline.len(), 3);
+    std::fs::write(shots.join("story-page.png"), c.screenshot().await?).unwrap();
+
+    // ... searches from the box in the masthead.
+    let q = c.find(Locator::Css(".searchbox input[name=q]")).await?;
+    q.send_keys("earthquake").await?;
+    c.find(Locator::Css(".searchbox button")).await?.click().await?;
+    wait_for_url(c, "/search?q=earthquake").await;
+    let marks = c.find_all(Locator::Css(".hits mark")).await?;
+    assert!(!marks.is_empty(), "no highlighted match");
+
+    // A hostile article does not run script (its payloads would rename the page).
+    c.goto(&r.url(&format!("/article/{}", r.news.hostile_article))).await?;
+    let text = c.find(Locator::Css(".body")).await?.text().await?;
+    assert!(text.contains("Kesvik harbour will expand."));
+    if let Ok(link) = c.find(Locator::LinkText("more")).await {
+        let _ = link.click().await;
+    }
+    let title = c.title().await?;
+    assert!(!title.contains("pwned"), "script ran: {title}");
+
+    // An editor logs in.
+    c.goto(&r.url("/admin")).await?;
+    wait_for_url(c, "/admin/login").await;
+    c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+    c.find(Locator::Css(".login button")).await?.click().await?;
+    wait_for_url(c, "/admin").await;
+    assert!(c.find(Locator::Css(".adminnav")).await.is_ok());
+
+    // ... adds a source.
+    c.goto(&r.url("/admin/sources")).await?;
+    c.find(Locator::Css("input[name=url]")).await?
+        .send_keys("https://northgate.example/rss.xml").await?;
+    c.find(Locator::Css("input[name=title]")).await?.send_keys("Northgate Observer").await?;
+    c.find(Locator::XPath("//button[text()='Add source']")).await?.click().await?;
+    wait_for_url(c, "done=added").await;
+    let table = c.find(Locator::Css("table.sources")).await?.text().await?;
+    assert!(table.contains("https://northgate.example/rss.xml"), "{table}");
+
+    // ... merges the Tessel story into the Quillon story.
+    c.goto(&r.url("/admin/stories")).await?;
+    let row = format!("#a-{} form.merge", r.news.tessel);
+    c.find(Locator::Css(&format!("{row} input[name=into]"))).await?
+        .send_keys(&r.news.quillon).await?;
+    c.find(Locator::Css(&format!("{row} button"))).await?.click().await?;
+    wait_for_url(c, &format!("/admin/stories/{}", r.news.quillon)).await;
+    c.goto(&r.url(&format!("/story/{}", r.news.tessel))).await?;
+    wait_for_url(c, &format!("/story/{}", r.news.quillon)).await;
+    let timeline = c.find(Locator::Css(".timeline")).await?.text().await?;
+    assert!(timeline.contains("Tessel closes $300m"), "{timeline}");
+    Ok(())
+}

@@ -1,0 +1,641 @@
+//! HTTP-level tests of every page and endpoint against a real SQLite store: what readers see,
+//! what the API answers, feeds, auth, editorial actions, and wrong input answered with a 4xx
+//! and an error code.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use storyline_server::ServerConfig;
+
+async fn text(r: &Running, path: &str) -> (StatusCode, String) {
+    let resp = client().get(r.url(path)).send().await.unwrap();
+    let status = resp.status();
+    (status, resp.text().await.unwrap())
+}
+
+async fn json(r: &Running, path: &str) -> (StatusCode, Value) {
+    let resp = client().get(r.url(path)).send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap())
+}
+
+fn position(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not on the page"))
+}
+
+#[tokio::test]
+async fn front_page_ranks_published_stories_by_heat_with_more_coverage() {
+    let r = start().await;
+    let (status, page) = text(&r, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let quillon = position(&page, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    let quake = position(&page, "Magnitude 6.1 earthquake shakes Port Aldine");
+    let tessel = position(&page, "Tessel closes $300m Series C, again with Larchmont");
+    assert!(quillon < quake && quake < tessel, "stories not ordered by heat");
+    assert!(page.contains("More:"));
+    assert!(page.contains("Civic Post") && page.contains("Harbor Business Journal"));
+    assert!(!page.contains("Embargoed"), "an unpublished story leaked");
+    // The syndicated copy is folded, not listed as separate coverage.
+    assert!(page.contains("Also published by"));
+    assert!(page.contains("rel=\"alternate\" type=\"application/rss+xml\""));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn story_page_shows_timeline_syndication_related_stories_and_topics() {
+    let r = start().await;
+    let (status, page) = text(&r, &format!("/story/{}", r.news.quillon)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1>Quillon raises $1.2bn in round led by Larchmont Capital</h1>"));
+    assert!(page.contains("4 articles from 4 sources"));
+    let first = position(&page, "Larchmont bets big");
+    let later = position(&page, "Quillon valuation hits $9bn");
+    assert!(first < later, "timeline not oldest first");
+    assert!(page.contains("Also published by") && page.contains("Metro Daily"));
+    assert!(page.contains("Related stories") && page.contains("Tessel closes $300m"));
+    assert!(page.contains("href=\"/topic/Funding\""));
+    let (status, _) = text(&r, &format!("/story/{}", r.news.embargoed)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn article_page_renders_text_cached_image_and_link_out() {
+    let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    let key = storyline_model::article_id(
+        "https://www.ledgerwire.example/2026/05/12/quillon-raises-1-2bn-larchmont/lead.jpg",
+    );
+    let r = start_with(test_config(), &[(key.as_str(), jpeg)]).await;
+    let (status, page) = text(&r, &format!("/article/{}", r.news.quillon_lead)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Quillon plans to spend the money on new grid-storage plants."));
+    assert!(page.contains("Read the original at The Ledger Wire"));
+    assert!(page.contains(&format!("src=\"/images/{key}\"")));
+    let img = client().get(r.url(&format!("/images/{key}"))).send().await.unwrap();
+    assert_eq!(img.status(), StatusCode::OK);
+    assert_eq!(img.headers()["content-type"], "image/jpeg");
+    assert_eq!(img.bytes().await.unwrap().as_ref(), jpeg);
+    // An article whose image is not in the cache shows none.
+    let (_, civic) = text(&r, &format!("/article/{}", r.news.quillon_civic)).await;
+    assert!(!civic.contains("src=\"/images/"));
+    let (status, _) = text(&r, "/images/not-hex").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_article_renders_inert() {
+    let r = start().await;
+    let (status, page) = text(&r, &format!("/article/{}", r.news.hostile_article)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Kesvik harbour will expand."));
+    assert!(page.contains("<h1>&#60;script&#62;alert("), "hostile title not escaped");
+    let lower = page.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "a script tag survived");
+    assert!(!lower.contains("onerror") && !lower.contains("onclick"));
+    assert!(!lower.contains("javascript:"));
+    assert!(!lower.contains("<iframe"));
+    let resp = client().get(r.url("/")).send().await.unwrap();
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    assert!(resp.headers().contains_key("referrer-policy"));
+    let front = resp.text().await.unwrap().to_ascii_lowercase();
+    assert!(!front.contains("<script"));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn topic_provider_and_directory_pages_filter_stories() {
+    let r = start().await;
+    let (status, page) = text(&r, "/topic/Science").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Magnitude 6.1 earthquake") && !page.contains("Quillon raises"));
+    let (status, page) = text(&r, "/provider/northgate.example").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Northgate Observer") && page.contains("earthquake"));
+    assert!(!page.contains("Tessel closes"));
+    let (_, topics) = text(&r, "/topics").await;
+    assert!(topics.contains("href=\"/topic/Funding\"") && topics.contains("2 stories"));
+    assert!(!topics.contains("Deals"), "topic of an unpublished story listed");
+    let (_, providers) = text(&r, "/providers").await;
+    assert!(providers.contains("Civic Post"));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn search_page_highlights_matches_and_applies_filters() {
+    let r = start().await;
+    let (status, page) = text(&r, "/search?q=earthquake").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<mark>"), "no highlighted snippet");
+    assert!(page.contains("Port Aldine"));
+    let (_, page) = text(&r, "/search?q=Larchmont&provider=civicpost.example").await;
+    assert!(page.contains("Larchmont bets big") && !page.contains("Quillon valuation hits"));
+    let (_, page) = text(&r, "/search?q=Larchmont&from=2026-05-13&to=2026-05-14").await;
+    assert!(page.contains("No articles match."));
+    let (_, page) = text(&r, "/search?q=%22battery+software%22&topic=Energy").await;
+    assert!(page.contains("Quillon raises"));
+    let (_, page) = text(&r, "/search?q=Embargoed").await;
+    assert!(page.contains("No articles match."), "unpublished coverage found by search");
+    let (_, page) = text(&r, "/search").await;
+    assert!(page.contains("<form class=\"filters\""));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
+    let r = start().await;
+    let cases: &[(&str, u16, &str)] = &[
+        ("/api/v1/stories?limit=0", 400, "bad_pagination"),
+        ("/api/v1/stories?limit=abc", 400, "bad_pagination"),
+        ("/api/v1/stories?offset=99999999", 400, "bad_pagination"),
+        ("/api/v1/stories?colour=red", 400, "unknown_filter"),
+        ("/api/v1/stories?topic=a&topic=b", 400, "bad_filter"),
+        ("/api/v1/stories?provider=not%20a%20domain", 400, "bad_id"),
+        ("/api/v1/stories/bad%20id", 400, "bad_id"),
+        ("/api/v1/stories/no-such-story", 404, "not_found"),
+        ("/api/v1/articles/%3Cscript%3E", 400, "bad_id"),
+        ("/api/v1/articles/0000000000000000", 404, "not_found"),
+        ("/api/v1/articles/0000000000000000.md", 404, "not_found"),
+        ("/api/v1/search?q=", 400, "empty_query"),
+        ("/api/v1/search?q=%22%22+-", 400, "empty_query"),
+        ("/api/v1/search?q=x&from=yesterday", 400, "bad_filter"),
+        ("/api/v1/search?q=x&from=2026-05-14&to=2026-05-13", 400, "bad_filter"),
+        ("/api/v1/search?q=x&sort=new", 400, "unknown_filter"),
+        ("/api/v1/search?q=%FF", 400, "bad_filter"),
+        ("/api/v1/topics?x=1", 400, "unknown_filter"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+        ("/api/v1/sources", 401, "unauthorized"),
+        ("/feed/xml", 404, "not_found"),
+        ("/search/feed/rss", 400, "empty_query"),
+        ("/feed/rss?page=2", 400, "unknown_filter"),
+    ];
+    for (path, status, code) in cases {
+        let resp = client().get(r.url(path)).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), *status, "{path}");
+        let body: Value = resp.json().await.unwrap_or_else(|_| panic!("{path}: not JSON"));
+        assert_eq!(body["code"], *code, "{path}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}");
+    }
+    let pages: &[(&str, u16, &str)] = &[
+        ("/story/bad%20id", 400, "bad_id"),
+        ("/story/missing", 404, "not_found"),
+        ("/article/zz%21%21", 400, "bad_id"),
+        ("/?page=0", 400, "bad_pagination"),
+        ("/?colour=red", 400, "unknown_filter"),
+        ("/search?q=a&from=13/05/2026", 400, "bad_filter"),
+        ("/provider/a%2Fb", 400, "bad_id"),
+        ("/no/such/page", 404, "not_found"),
+    ];
+    for (path, status, code) in pages {
+        let (got, page) = text(&r, path).await;
+        assert_eq!(got.as_u16(), *status, "{path}");
+        assert!(page.contains(&format!("<code>{code}</code>")), "{path}");
+    }
+    let long = format!("/api/v1/search?q={}", "a".repeat(600));
+    let (status, body) = json(&r, &long).await;
+    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_filter")));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn api_lists_stories_and_answers_details() {
+    let r = start().await;
+    let (status, body) = json(&r, "/api/v1/stories?limit=2").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], "story-quillon");
+    assert_eq!(items[0]["lead"]["provider"]["domain"], "ledgerwire.example");
+    assert!(items[0]["more"].as_array().unwrap().len() >= 2);
+    assert_eq!(body["nextOffset"], 2);
+    let (_, page2) = json(&r, "/api/v1/stories?limit=2&offset=2").await;
+    assert_eq!(page2["items"][0]["id"], "story-tessel");
+    let (_, by_topic) = json(&r, "/api/v1/stories?topic=Science").await;
+    assert_eq!(by_topic["items"].as_array().unwrap().len(), 1);
+    let (status, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["coverage"].as_array().unwrap().len(), 3, "copy must be folded");
+    assert_eq!(detail["related"][0]["id"], "story-tessel");
+    let (status, article) = json(&r, &format!("/api/v1/articles/{}", r.news.quillon_civic)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(article["text"].as_str().unwrap().contains("utilities doubled"));
+    let (_, topics) = json(&r, "/api/v1/topics").await;
+    assert!(topics.as_array().unwrap().iter().any(|t| t["topic"] == "Funding" && t["stories"] == 2));
+    let (_, providers) = json(&r, "/api/v1/providers").await;
+    assert!(providers.as_array().unwrap().iter().any(|p| p["domain"] == "civicpost.example" && p["articles"] == 3));
+    let (status, hits) = json(&r, "/api/v1/search?q=wind+turbines").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hits["items"][0]["article"]["storyId"], "story-tessel");
+    assert!(hits["items"][0]["snippetHtml"].as_str().unwrap().contains("<mark>"));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn record_endpoint_writes_the_seed_format() {
+    let r = start().await;
+    let (status, text) = text(&r, &format!("/api/v1/articles/{}.md", r.news.quillon_lead)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.starts_with("---\n"));
+    let record = storyline_model::Record::parse(&text, "api").unwrap();
+    let article = record.to_article(None).unwrap();
+    assert_eq!(article.title, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    assert_eq!(article.provider.domain, "ledgerwire.example");
+    assert_eq!(article.heat, 80);
+    let related = record.related();
+    assert_eq!(related.len(), 3);
+    assert!(related.iter().any(|c| c.provider.name == "Civic Post"));
+    r.stop().await;
+}
+
+fn check_xml(text: &str) {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event().expect("feed is not well-formed XML") {
+            quick_xml::events::Event::Start(_) => depth += 1,
+            quick_xml::events::Event::End(_) => depth -= 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0);
+}
+
+#[tokio::test]
+async fn feeds_we_emit_parse_with_feed_rs_and_are_well_formed() {
+    let r = start().await;
+    let bases = [
+        "/feed/",
+        "/topic/Funding/feed/",
+        "/provider/civicpost.example/feed/",
+        "/search/feed/",
+    ];
+    for base in bases {
+        for format in ["rss", "atom", "json"] {
+            let query = if base.starts_with("/search") { "?q=Larchmont" } else { "" };
+            let path = format!("{base}{format}{query}");
+            let resp = client().get(r.url(&path)).send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK, "{path}");
+            let ctype = resp.headers()["content-type"].to_str().unwrap().to_string();
+            let body = resp.text().await.unwrap();
+            if format != "json" {
+                check_xml(&body);
+                assert!(ctype.contains("xml"), "{path}: {ctype}");
+            } else {
+                let v: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
+            }
+            let feed = feed_rs::parser::parse(body.as_bytes())
+                .unwrap_or_else(|e| panic!("{path}: feed-rs refused it: {e}"));
+            assert!(!feed.entries.is_empty(), "{path}: no items");
+            let first = feed.entries[0].title.as_ref().map(|t| t.content.clone()).unwrap_or_default();
+            assert!(!first.is_empty(), "{path}: untitled item");
+            assert!(!body.contains("Embargoed"), "{path}: unpublished story in feed");
+        }
+    }
+    let resp = client().get(r.url("/feed/rss")).send().await.unwrap();
+    let body = resp.text().await.unwrap();
+    let feed = feed_rs::parser::parse(body.as_bytes()).unwrap();
+    assert!(feed.entries[0].title.as_ref().unwrap().content.starts_with("Quillon raises"));
+    let summary = feed.entries[0].summary.as_ref().map(|s| s.content.clone()).unwrap_or_default();
+    assert!(summary.contains("More:") && summary.contains("Civic Post"), "{summary}");
+    r.stop().await;
+}
+
+/// Logs in through the form; returns the session cookie and the CSRF token of the admin pages.
+async fn login(r: &Running) -> (String, String) {
+    let c = client();
+    let form = c.get(r.url("/admin/login")).send().await.unwrap();
+    let login_cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let page = form.text().await.unwrap();
+    let csrf = hidden(&page, "csrf");
+    let resp = c
+        .post(r.url("/admin/login"))
+        .header("cookie", &login_cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&password={PASSWORD}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    let session = set.split(';').next().unwrap().to_string();
+    let admin = c.get(r.url("/admin/sources")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::OK);
+    let csrf = hidden(&admin.text().await.unwrap(), "csrf");
+    (session, csrf)
+}
+
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn admin_needs_a_login_and_forms_need_the_csrf_token() {
+    let r = start().await;
+    let c = client();
+    let resp = c.get(r.url("/admin")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/admin/login");
+    // Wrong password.
+    let form = c.get(r.url("/admin/login")).send().await.unwrap();
+    let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = hidden(&form.text().await.unwrap(), "csrf");
+    let resp = c
+        .post(r.url("/admin/login"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&password=guess"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // Missing login CSRF.
+    let resp = c
+        .post(r.url("/admin/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("password={PASSWORD}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let (session, csrf) = login(&r).await;
+    // An action without the CSRF token is refused and changes nothing.
+    let resp = c
+        .post(r.url(&format!("/admin/stories/{}/unpublish", r.news.quillon)))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("csrf=wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(text(&r, "/").await.1.contains("Quillon raises"));
+    // With it, the action happens.
+    let resp = c
+        .post(r.url(&format!("/admin/stories/{}/unpublish", r.news.quillon)))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&back=/admin/stories"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(!text(&r, "/").await.1.contains("Quillon raises"));
+    for path in ["/admin", "/admin/stories", "/admin/providers", &format!("/admin/stories/{}", r.news.quillon)] {
+        let resp = c.get(r.url(path)).header("cookie", &session).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    }
+    // API writes with a session need the CSRF header; with a bearer token they do not.
+    let resp = c
+        .post(r.url(&format!("/api/v1/stories/{}/publish", r.news.quillon)))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = c
+        .post(r.url(&format!("/api/v1/stories/{}/publish", r.news.quillon)))
+        .header("cookie", &session)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = c
+        .post(r.url(&format!("/api/v1/stories/{}/pin", r.news.tessel)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // Logging out ends the session.
+    let resp = c
+        .post(r.url("/admin/logout"))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let resp = c.get(r.url("/admin")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    r.stop().await;
+}
+
+async fn api_post(r: &Running, path: &str, body: Option<&str>) -> (StatusCode, Value) {
+    let mut req = client()
+        .post(r.url(path))
+        .header("authorization", format!("Bearer {API_TOKEN}"));
+    if let Some(b) = body {
+        req = req.header("content-type", "application/json").body(b.to_string());
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn front_ids(r: &Running) -> Vec<String> {
+    let (_, body) = json(r, "/api/v1/stories").await;
+    body["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
+    let r = start().await;
+    // Pin: the coolest story jumps to the top.
+    let (status, _) = api_post(&r, &format!("/api/v1/stories/{}/pin", r.news.hostile), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(front_ids(&r).await[0], r.news.hostile);
+    api_post(&r, &format!("/api/v1/stories/{}/unpin", r.news.hostile), None).await;
+    // Unpublish a story: gone from API, page and feed.
+    api_post(&r, &format!("/api/v1/stories/{}/unpublish", r.news.quake), None).await;
+    assert!(!front_ids(&r).await.contains(&r.news.quake));
+    assert!(!text(&r, "/").await.1.contains("earthquake shakes"));
+    assert!(!text(&r, "/feed/atom").await.1.contains("earthquake shakes"));
+    // Publish the embargoed one.
+    api_post(&r, &format!("/api/v1/stories/{}/publish", r.news.embargoed), None).await;
+    assert_eq!(front_ids(&r).await[0], r.news.embargoed);
+    // Unpublish one article: it leaves "More:".
+    api_post(&r, &format!("/api/v1/articles/{}/unpublish", r.news.quillon_civic), None).await;
+    let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    assert!(!detail.to_string().contains("Larchmont bets big"));
+    // Block a provider: its coverage disappears everywhere.
+    api_post(&r, "/api/v1/providers/harborbusiness.example/block", None).await;
+    assert!(!text(&r, "/").await.1.contains("Harbor Business Journal"));
+    assert!(!text(&r, "/feed/json").await.1.contains("Harbor Business Journal"));
+    let (_, providers) = json(&r, "/api/v1/providers").await;
+    assert!(providers.as_array().unwrap().iter().any(|p| p["domain"] == "harborbusiness.example" && p["blocked"] == true));
+    // Merge Tessel into Quillon: the old id redirects, coverage moves.
+    let (status, outcome) = api_post(
+        &r,
+        &format!("/api/v1/stories/{}/merge", r.news.tessel),
+        Some(&format!("{{\"into\": \"{}\"}}", r.news.quillon)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(outcome["target"], r.news.quillon);
+    let resp = client().get(r.url(&format!("/story/{}", r.news.tessel))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PERMANENT_REDIRECT);
+    let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    assert!(detail.to_string().contains("Tessel closes $300m"));
+    assert!(!front_ids(&r).await.contains(&r.news.tessel));
+    // Merging into itself, or into nothing, is refused with a code.
+    let (status, err) = api_post(
+        &r,
+        &format!("/api/v1/stories/{}/merge", r.news.quillon),
+        Some(&format!("{{\"into\": \"{}\"}}", r.news.tessel)),
+    )
+    .await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
+    let (status, err) = api_post(&r, &format!("/api/v1/stories/{}/merge", r.news.quake), Some("{\"to\": 1}")).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
+    let (status, err) = api_post(&r, &format!("/api/v1/stories/{}/explode", r.news.quake), None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    // Split the Tessel lead back out into its own story.
+    let (status, outcome) = api_post(&r, &format!("/api/v1/articles/{}/split", r.news.tessel_lead), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let new_story = outcome["target"].as_str().unwrap().to_string();
+    let (_, split) = json(&r, &format!("/api/v1/stories/{new_story}")).await;
+    assert_eq!(split["coverage"].as_array().unwrap().len(), 1);
+    assert_eq!(split["story"]["lead"]["id"], r.news.tessel_lead.as_str());
+    let (_, rest) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    assert!(!rest.to_string().contains(&r.news.tessel_lead));
+    // A lone article cannot be split further.
+    let (status, _) = api_post(&r, &format!("/api/v1/articles/{}/split", r.news.tessel_lead), None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn sources_are_managed_through_api_and_opml() {
+    let r = start().await;
+    let (status, _) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "https://ledgerwire.example/feed.xml", "title": "Ledger Wire", "group": "Business"}"#)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, err) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "https://ledgerwire.example/feed.xml"}"#)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
+    let (status, err) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "javascript:alert(1)"}"#)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
+    let (status, err) = api_post(&r, "/api/v1/sources", Some("not json")).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
+    let list: Value = client()
+        .get(r.url("/api/v1/sources"))
+        .header("authorization", format!("Bearer {API_TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["url"], "https://ledgerwire.example/feed.xml");
+    assert_eq!(list[0]["group"], "Business");
+    let id = list[0]["id"].as_i64().unwrap();
+
+    let (session, csrf) = login(&r).await;
+    let opml = client().get(r.url("/admin/sources.opml")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(opml.status(), StatusCode::OK);
+    let opml = opml.text().await.unwrap();
+    check_xml(&opml);
+    assert!(opml.contains("xmlUrl=\"https://ledgerwire.example/feed.xml\""));
+
+    let upload = "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>\
+        <outline text=\"World\"><outline type=\"rss\" text=\"Northgate\" xmlUrl=\"https://northgate.example/rss\"/></outline>\
+        <outline type=\"rss\" text=\"Civic\" xmlUrl=\"https://civicpost.example/feed\"/></body></opml>";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("opml", reqwest::multipart::Part::text(upload).file_name("feeds.opml"));
+    let resp = client()
+        .post(r.url("/admin/sources/opml"))
+        .header("cookie", &session)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let page = client().get(r.url("/admin/sources")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("https://northgate.example/rss") && page.contains("World"));
+    // Remove through the admin form, then through the API.
+    let resp = client()
+        .post(r.url(&format!("/admin/sources/{id}/remove")))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let resp = client()
+        .delete(r.url(&format!("/api/v1/sources/{id}")))
+        .header("authorization", format!("Bearer {API_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = client()
+        .delete(r.url("/api/v1/sources/abc"))
+        .header("authorization", format!("Bearer {API_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi_are_served() {
+    let r = start().await;
+    let (status, body) = text(&r, "/healthz").await;
+    assert_eq!((status, body.trim()), (StatusCode::OK, "ok"));
+    text(&r, &format!("/story/{}", r.news.quillon)).await;
+    text(&r, "/story/missing").await;
+    let (_, metrics) = text(&r, "/metrics").await;
+    assert!(metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"200\"} 1"), "{metrics}");
+    assert!(metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"404\"} 1"));
+    assert!(metrics.contains("storyline_http_request_duration_seconds_bucket{route=\"/story/{id}\",le=\"+Inf\"} 2"));
+    let (status, doc) = json(&r, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/stories", "/api/v1/stories/{id}", "/api/v1/search", "/api/v1/sources", "/api/v1/topics"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"].get("ApiError").is_some());
+    let (_, css) = text(&r, "/static/style.css").await;
+    assert!(css.contains(".story"));
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn private_reading_needs_the_read_token() {
+    let config = ServerConfig {
+        public_read: false,
+        read_token: Some(READ_TOKEN.into()),
+        ..test_config()
+    };
+    let r = start_with(config, &[]).await;
+    let (status, body) = json(&r, "/api/v1/stories").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    assert_eq!(text(&r, "/").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(text(&r, "/healthz").await.0, StatusCode::OK);
+    let resp = client()
+        .get(r.url("/"))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = client().get(r.url(&format!("/feed/rss?access_token={READ_TOKEN}"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = client().get(r.url("/feed/rss?access_token=wrong")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    r.stop().await;
+}
