@@ -50,6 +50,14 @@ enum Command {
     Secured(commands::record::SecuredArgs),
     /// Manage the key that encrypts `secured` values.
     Key(commands::record::KeyArgs),
+    /// Follow, list and remove sources (feeds, sitemaps, pages).
+    Source(commands::sources::SourceArgs),
+    /// Import or export followed sources as OPML.
+    Opml(commands::sources::OpmlArgs),
+    /// Poll sources once (`--once`: all of them) and ingest what is new.
+    Fetch(commands::fetch::FetchArgs),
+    /// Poll sources continuously, each at its own interval, until Ctrl-C.
+    Run(commands::fetch::RunArgs),
     /// Extract the article from an HTML page (or a folder of pages) as JSON.
     Extract(commands::extract::Args),
     /// Cluster a JSON-lines file of articles into stories, offline.
@@ -91,6 +99,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Fmt(args) => commands::record::fmt(args),
         Command::Secured(args) => commands::record::secured(args, &settings),
         Command::Key(args) => commands::record::key(args, &settings),
+        Command::Source(args) => commands::sources::source(args, &settings).await,
+        Command::Opml(args) => commands::sources::opml(args, &settings).await,
+        Command::Fetch(args) => commands::fetch::fetch(args, &settings).await,
+        Command::Run(args) => commands::fetch::run(args, &settings).await,
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),

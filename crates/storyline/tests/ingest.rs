@@ -26,23 +26,67 @@ fn broken_files_are_reported_and_the_rest_is_ingested() {
     let env = Env::new();
     let dir = env.dir.path().join("inbox");
     std::fs::create_dir_all(&dir).unwrap();
-    let good = std::fs::read_to_string(corpus_dir().join("text").read_dir().unwrap().next().unwrap().unwrap().path()).unwrap();
+    let good = std::fs::read_to_string(
+        corpus_dir()
+            .join("text")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
     std::fs::write(dir.join("good.txt"), &good).unwrap();
     std::fs::write(dir.join("empty.txt"), "").unwrap();
     std::fs::write(dir.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
-    std::fs::write(dir.join("truncated.md"), "---\ncategory: news\ntitle: \"Half a record\"\nexcerpt: \"cut off").unwrap();
-    std::fs::write(dir.join("bad-date.md"), "---\ntitle: \"A record\"\npublishedDateTime: 2024-13-45T99:00:00Z\n---\n\nBody.\n").unwrap();
+    std::fs::write(
+        dir.join("truncated.md"),
+        "---\ncategory: news\ntitle: \"Half a record\"\nexcerpt: \"cut off",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad-date.md"),
+        "---\ntitle: \"A record\"\npublishedDateTime: 2024-13-45T99:00:00Z\n---\n\nBody.\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("photo.jpg"), [0xFFu8, 0xD8, 0xFF, 0xE0]).unwrap();
-    std::fs::write(dir.join("nothing.html"), "<html><body><nav>Home</nav></body></html>").unwrap();
+    std::fs::write(
+        dir.join("nothing.html"),
+        "<html><body><nav>Home</nav></body></html>",
+    )
+    .unwrap();
     std::fs::write(dir.join("huge.txt"), "word ".repeat(300_000)).unwrap();
-    let out = env.run(&["ingest", "--json", "--max-bytes", "1000000", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env.run(&[
+        "ingest",
+        "--json",
+        "--max-bytes",
+        "1000000",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut status: HashMap<String, (String, String)> = HashMap::new();
     for line in text.lines().filter(|l| l.contains("\"status\"")) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let name = v["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
-        status.insert(name, (v["status"].as_str().unwrap().into(), v["detail"].as_str().unwrap().into()));
+        let name = v["path"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        status.insert(
+            name,
+            (
+                v["status"].as_str().unwrap().into(),
+                v["detail"].as_str().unwrap().into(),
+            ),
+        );
     }
     assert_eq!(status["good.txt"].0, "ingested");
     for (name, reason) in [
@@ -56,7 +100,10 @@ fn broken_files_are_reported_and_the_rest_is_ingested() {
     ] {
         let (s, detail) = &status[name];
         assert_eq!(s, "skipped", "{name}: {detail}");
-        assert!(detail.contains(reason), "{name}: reason {detail:?} should mention {reason:?}");
+        assert!(
+            detail.contains(reason),
+            "{name}: reason {detail:?} should mention {reason:?}"
+        );
     }
     assert_eq!(status.len(), 8);
 }
@@ -86,19 +133,28 @@ struct Syndication {
 fn our_corpus_clusters_as_labelled() {
     let env = Env::new();
     let root = corpus_dir();
-    let labels: Labels = toml::from_str(&std::fs::read_to_string(root.join("labels.toml")).unwrap()).unwrap();
-    let paths: Vec<String> = ["records", "text", "html"].iter().map(|d| root.join(d).display().to_string()).collect();
+    let labels: Labels =
+        toml::from_str(&std::fs::read_to_string(root.join("labels.toml")).unwrap()).unwrap();
+    let paths: Vec<String> = ["records", "text", "html"]
+        .iter()
+        .map(|d| root.join(d).display().to_string())
+        .collect();
     let path_refs: Vec<&str> = paths.iter().map(String::as_str).collect();
     let (ids, lines) = common::ingest_json(&env, &path_refs);
     let skipped: Vec<_> = lines.iter().filter(|l| l["status"] != "ingested").collect();
-    assert!(skipped.is_empty(), "every corpus file is ingested: {skipped:#?}");
+    assert!(
+        skipped.is_empty(),
+        "every corpus file is ingested: {skipped:#?}"
+    );
     let stories = common::stories_json(&env);
     let story_of = common::story_of_article(&stories);
 
     // Article id of each labelled file.
     let id_of = |file: &str| -> String {
         let full = root.join(file).display().to_string();
-        ids.get(&full).cloned().unwrap_or_else(|| panic!("{file} was not ingested"))
+        ids.get(&full)
+            .cloned()
+            .unwrap_or_else(|| panic!("{file} was not ingested"))
     };
     let mut truth: HashMap<String, &str> = HashMap::new();
     for s in &labels.story {
@@ -120,8 +176,16 @@ fn our_corpus_clusters_as_labelled() {
             }
         }
     }
-    let precision = if tp + fp == 0 { 1.0 } else { tp as f64 / (tp + fp) as f64 };
-    let recall = if tp + fn_ == 0 { 1.0 } else { tp as f64 / (tp + fn_) as f64 };
+    let precision = if tp + fp == 0 {
+        1.0
+    } else {
+        tp as f64 / (tp + fp) as f64
+    };
+    let recall = if tp + fn_ == 0 {
+        1.0
+    } else {
+        tp as f64 / (tp + fn_) as f64
+    };
     println!(
         "corpus: {} articles, {} labelled stories, {} predicted; pairwise precision {precision:.3} recall {recall:.3}",
         articles.len(),
@@ -132,10 +196,17 @@ fn our_corpus_clusters_as_labelled() {
     for s in &labels.story {
         let predicted: HashSet<&String> = s.articles.iter().map(|f| &story_of[&id_of(f)]).collect();
         if predicted.len() != 1 {
-            wrong.push(format!("{} is split across {} stories", s.id, predicted.len()));
+            wrong.push(format!(
+                "{} is split across {} stories",
+                s.id,
+                predicted.len()
+            ));
         }
     }
-    assert!(wrong.is_empty() && precision == 1.0, "clustering differs from the labels: {wrong:?}, precision {precision:.3}");
+    assert!(
+        wrong.is_empty() && precision == 1.0,
+        "clustering differs from the labels: {wrong:?}, precision {precision:.3}"
+    );
 
     // Syndicated copies point at their original.
     let by_id: HashMap<String, &serde_json::Value> = stories
@@ -149,25 +220,40 @@ fn our_corpus_clusters_as_labelled() {
         let original = id_of(&group.original);
         for copy in &group.copies {
             let c = by_id[&id_of(copy)];
-            assert_eq!(c["duplicate_of"].as_str(), Some(original.as_str()), "{copy} is a copy of {}", group.original);
+            assert_eq!(
+                c["duplicate_of"].as_str(),
+                Some(original.as_str()),
+                "{copy} is a copy of {}",
+                group.original
+            );
         }
     }
 
     // Labelled related stories are linked.
-    let story_by_label: HashMap<&str, &String> =
-        labels.story.iter().map(|s| (s.id.as_str(), &story_of[&id_of(&s.articles[0])])).collect();
+    let story_by_label: HashMap<&str, &String> = labels
+        .story
+        .iter()
+        .map(|s| (s.id.as_str(), &story_of[&id_of(&s.articles[0])]))
+        .collect();
     let links: HashSet<(String, String)> = stories
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|s| {
             let id = s["id"].as_str().unwrap().to_string();
-            s["related"].as_array().unwrap().iter().map(move |r| (id.clone(), r["story_id"].as_str().unwrap().to_string()))
+            s["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |r| (id.clone(), r["story_id"].as_str().unwrap().to_string()))
         })
         .collect();
     for s in &labels.story {
         for other in &s.related {
-            let (a, b) = (story_by_label[s.id.as_str()].clone(), story_by_label[other.as_str()].clone());
+            let (a, b) = (
+                story_by_label[s.id.as_str()].clone(),
+                story_by_label[other.as_str()].clone(),
+            );
             assert!(
                 links.contains(&(a.clone(), b.clone())) || links.contains(&(b, a)),
                 "{} and {other} should be linked as related",

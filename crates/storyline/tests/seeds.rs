@@ -22,7 +22,10 @@ fn fmt_reproduces_the_seed_records_byte_for_byte() {
 fn ingest_seeds(env: &Env) -> (HashMap<String, String>, serde_json::Value) {
     let seeds = seeds_dir().unwrap();
     let (ids, lines) = common::ingest_json(env, &[seeds.to_str().unwrap()]);
-    assert!(lines.iter().all(|l| l["status"] == "ingested"), "{lines:#?}");
+    assert!(
+        lines.iter().all(|l| l["status"] == "ingested"),
+        "{lines:#?}"
+    );
     let stories = common::stories_json(env);
     let story_of = common::story_of_article(&stories);
     let by_seed = ids
@@ -44,19 +47,31 @@ fn seeds_form_two_related_stories() {
     let (story_of, stories) = ingest_seeds(&env);
     let minimax = &story_of["000"];
     for file in ["001", "002", "003"] {
-        assert_eq!(&story_of[file], minimax, "seed {file} belongs to the MiniMax story");
+        assert_eq!(
+            &story_of[file], minimax,
+            "seed {file} belongs to the MiniMax story"
+        );
     }
     let moonshot = &story_of["004"];
     assert_ne!(moonshot, minimax, "the Moonshot AI round is another story");
     assert_eq!(stories.as_array().unwrap().len(), 2, "{stories:#}");
-    let minimax_story = stories.as_array().unwrap().iter().find(|s| s["id"] == minimax.as_str()).unwrap();
+    let minimax_story = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == minimax.as_str())
+        .unwrap();
     let related: Vec<&str> = minimax_story["related"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["story_id"].as_str().unwrap())
         .collect();
-    assert_eq!(related, vec![moonshot.as_str()], "the two stories are linked as related");
+    assert_eq!(
+        related,
+        vec![moonshot.as_str()],
+        "the two stories are linked as related"
+    );
 }
 
 #[test]
@@ -77,7 +92,10 @@ fn export_names_providers_and_drops_boilerplate() {
         .iter()
         .find(|r| r.contains("\ntitle: \"Alibaba said to lead new financing round"))
         .expect("seed 003 exported");
-    assert!(scmp.contains("provider:\n  name: South China Morning Post"), "{scmp}");
+    assert!(
+        scmp.contains("provider:\n  name: South China Morning Post"),
+        "{scmp}"
+    );
     for boilerplate in [
         "Advertisement",
         "In this article:",
@@ -88,7 +106,10 @@ fn export_names_providers_and_drops_boilerplate() {
     ] {
         for record in &records {
             let body = record.splitn(3, "---\n").nth(2).unwrap_or("");
-            assert!(!body.contains(boilerplate), "exported text contains {boilerplate:?}:\n{body}");
+            assert!(
+                !body.contains(boilerplate),
+                "exported text contains {boilerplate:?}:\n{body}"
+            );
         }
     }
     // Every exported record parses back and carries a `related` list and a secured part.
@@ -108,7 +129,10 @@ fn seed_secured_values_are_kept_verbatim_and_ours_open() {
     let out_dir = env.dir.path().join("export");
     env.ok(&["export", out_dir.to_str().unwrap()]);
     let original = std::fs::read_to_string(seeds.join("000_df95efcbddd7638d.txt")).unwrap();
-    let secured_line = original.lines().find(|l| l.starts_with("secured:")).unwrap();
+    let secured_line = original
+        .lines()
+        .find(|l| l.starts_with("secured:"))
+        .unwrap();
     let mut found_verbatim = false;
     for entry in std::fs::read_dir(&out_dir).unwrap() {
         let path = entry.unwrap().path();
@@ -124,5 +148,8 @@ fn seed_secured_values_are_kept_verbatim_and_ours_open() {
             assert!(shown.contains("sourceUrl"), "{shown}");
         }
     }
-    assert!(found_verbatim, "seed 000's secured value survives ingest and export");
+    assert!(
+        found_verbatim,
+        "seed 000's secured value survives ingest and export"
+    );
 }

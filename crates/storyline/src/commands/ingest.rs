@@ -150,7 +150,14 @@ pub async fn ingest_paths(
                     None if *new_story => format!("{id} → new story {story_id}"),
                     None => format!("{id} → story {story_id}"),
                 };
-                report(line(json, "ingested", &shown, &detail, Some(id), Some(story_id)));
+                report(line(
+                    json,
+                    "ingested",
+                    &shown,
+                    &detail,
+                    Some(id),
+                    Some(story_id),
+                ));
             }
             Outcome::Duplicate { existing, .. } => {
                 summary.duplicates += 1;

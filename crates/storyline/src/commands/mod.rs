@@ -5,8 +5,10 @@ pub mod demo;
 pub mod eval;
 pub mod export;
 pub mod extract;
+pub mod fetch;
 pub mod ingest;
 pub mod record;
+pub mod sources;
 pub mod stories;
 
 use std::sync::Arc;

@@ -12,6 +12,7 @@
 
 pub mod intake;
 pub mod summary;
+pub mod web;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

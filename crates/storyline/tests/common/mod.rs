@@ -12,7 +12,9 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn data(&self) -> PathBuf {
@@ -54,7 +56,10 @@ pub fn seeds_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: seeds not found at {} (set STORYLINE_SEEDS)", dir.display());
+        eprintln!(
+            "SKIPPED: seeds not found at {} (set STORYLINE_SEEDS)",
+            dir.display()
+        );
         None
     }
 }
@@ -75,7 +80,10 @@ pub fn story_of_article(stories: &serde_json::Value) -> std::collections::HashMa
     for story in stories.as_array().expect("a list of stories") {
         let id = story["id"].as_str().expect("story id").to_string();
         for c in story["coverage"].as_array().expect("coverage") {
-            map.insert(c["id"].as_str().expect("article id").to_string(), id.clone());
+            map.insert(
+                c["id"].as_str().expect("article id").to_string(),
+                id.clone(),
+            );
         }
     }
     map
@@ -83,7 +91,13 @@ pub fn story_of_article(stories: &serde_json::Value) -> std::collections::HashMa
 
 /// Ingests paths with `--json`; returns (input path → article id) for ingested inputs and
 /// the per-input JSON lines.
-pub fn ingest_json(env: &Env, paths: &[&str]) -> (std::collections::HashMap<String, String>, Vec<serde_json::Value>) {
+pub fn ingest_json(
+    env: &Env,
+    paths: &[&str],
+) -> (
+    std::collections::HashMap<String, String>,
+    Vec<serde_json::Value>,
+) {
     let mut args = vec!["ingest", "--json"];
     args.extend_from_slice(paths);
     let out = env.ok(&args);

@@ -1,0 +1,220 @@
+//! `storyline source add|list|remove` and `storyline opml import|export`: the outlets
+//! storyline follows.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::Utc;
+use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
+use storyline_ingest::poll::SourceState;
+use storyline_store::{SourceRow, Store};
+
+use crate::settings::Settings;
+
+#[derive(Debug, clap::Args)]
+pub struct SourceArgs {
+    #[command(subcommand)]
+    pub action: SourceAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum SourceAction {
+    /// Follow a feed (RSS, Atom, JSON Feed), a news sitemap or a page.
+    Add {
+        /// The URL (http or https).
+        url: String,
+        /// A group (folder) for the source.
+        #[arg(long)]
+        group: Option<String>,
+        /// A display title.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// List followed sources with their health.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a source (by URL or id).
+    Remove {
+        /// The URL or numeric id.
+        source: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OpmlArgs {
+    #[command(subcommand)]
+    pub action: OpmlAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum OpmlAction {
+    /// Follow every feed of an OPML file (folders become groups; duplicates are kept once).
+    Import {
+        /// The OPML file (`-` for standard input).
+        file: PathBuf,
+    },
+    /// Write the followed sources as OPML 2.0 (to standard output without FILE).
+    Export {
+        /// Where to write.
+        file: Option<PathBuf>,
+    },
+}
+
+/// A new source row for `url` (validated: http or https with a host).
+pub fn new_source(
+    url: &str,
+    title: Option<String>,
+    group: Option<String>,
+) -> anyhow::Result<SourceRow> {
+    let parsed = url::Url::parse(url.trim()).with_context(|| format!("{url:?} is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        anyhow::bail!("{url:?}: only http and https URLs with a host can be followed");
+    }
+    let now = Utc::now();
+    let state = SourceState::new(parsed.as_str());
+    Ok(SourceRow {
+        id: 0,
+        url: parsed.to_string(),
+        kind: "auto".into(),
+        title,
+        group,
+        state: Some(serde_json::to_string(&state)?),
+        next_poll: now,
+        last_error: None,
+        enabled: true,
+        created_at: now,
+    })
+}
+
+pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(settings).await?;
+    match args.action {
+        SourceAction::Add { url, group, title } => {
+            let row = new_source(&url, title, group)?;
+            if store.add_source(&row).await? {
+                println!("following {}", row.url);
+            } else {
+                println!("already following {}", row.url);
+            }
+        }
+        SourceAction::List { json } => {
+            let sources = store.sources().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sources)?);
+            } else if sources.is_empty() {
+                println!(
+                    "No sources. Add one with `storyline source add URL` or `storyline opml import FILE`."
+                );
+            } else {
+                for s in sources {
+                    let state: Option<SourceState> = s
+                        .state
+                        .as_deref()
+                        .and_then(|t| serde_json::from_str(t).ok());
+                    let polled = state
+                        .as_ref()
+                        .and_then(|st| st.last_polled)
+                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "never".into());
+                    let health = match &s.last_error {
+                        Some(e) => format!(
+                            "FAILING ({} in a row): {e}",
+                            state.as_ref().map_or(0, |st| st.failures)
+                        ),
+                        None => "ok".into(),
+                    };
+                    println!(
+                        "{:>4}  {}{}\n      group: {} · last polled: {polled} · next: {} · {health}",
+                        s.id,
+                        s.url,
+                        s.title
+                            .as_deref()
+                            .map(|t| format!("  ({t})"))
+                            .unwrap_or_default(),
+                        s.group.as_deref().unwrap_or("-"),
+                        s.next_poll.format("%Y-%m-%d %H:%M"),
+                    );
+                }
+            }
+        }
+        SourceAction::Remove { source } => {
+            if store.remove_source(&source).await? {
+                println!("removed {source}");
+            } else {
+                anyhow::bail!("no source {source:?}");
+            }
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn opml(args: OpmlArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(settings).await?;
+    match args.action {
+        OpmlAction::Import { file } => {
+            let text = if file.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+                text
+            } else {
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            let doc = import_opml(&text)
+                .with_context(|| format!("cannot read OPML from {}", file.display()))?;
+            let (mut added, mut known, mut refused) = (0, 0, 0);
+            for feed in &doc.feeds {
+                match new_source(&feed.url, feed.title.clone(), feed.group()) {
+                    Ok(row) => {
+                        if store.add_source(&row).await? {
+                            added += 1;
+                        } else {
+                            known += 1;
+                        }
+                    }
+                    Err(e) => {
+                        refused += 1;
+                        println!("skipped {}: {e:#}", feed.url);
+                    }
+                }
+            }
+            for why in &doc.skipped {
+                println!("skipped an outline: {why}");
+            }
+            println!("{added} sources added, {known} already followed, {refused} refused");
+        }
+        OpmlAction::Export { file } => {
+            let feeds: Vec<OpmlFeed> = store
+                .sources()
+                .await?
+                .into_iter()
+                .map(|s| OpmlFeed {
+                    url: s.url,
+                    title: s.title,
+                    site_url: None,
+                    folders: s
+                        .group
+                        .map(|g| g.split(" / ").map(str::to_string).collect())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let text = export_opml("storyline sources", &feeds);
+            match file {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("wrote {} sources to {}", feeds.len(), path.display());
+                }
+                None => print!("{text}"),
+            }
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

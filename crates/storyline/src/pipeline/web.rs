@@ -1,0 +1,136 @@
+//! From a fetched feed item (and its page) to an [`Incoming`] article: the page's values
+//! first, the feed's where the page has none.
+
+use storyline_extract::Extraction;
+use storyline_ingest::article::{FetchedArticle, feed_html_to_text};
+use storyline_model::{Article, Image, Provenance, Provider, article_id};
+
+use super::intake::{Incoming, IntakeError, clean_url, registrable_domain};
+
+/// What the pipeline knows about the source an item came from.
+#[derive(Debug, Clone, Default)]
+pub struct SourceContext {
+    /// The feed (or sitemap, or page) URL.
+    pub feed_url: String,
+    /// The feed's own title, a fallback for the provider's name.
+    pub feed_title: Option<String>,
+}
+
+/// Builds the article of a fetched item.
+pub fn from_fetched(
+    fetched: &FetchedArticle,
+    source: &SourceContext,
+) -> Result<Incoming, IntakeError> {
+    let item = &fetched.item;
+    let extraction: Option<&Extraction> = fetched.extraction.as_ref();
+    let body = fetched.text.trim().to_string();
+    let title = extraction
+        .and_then(|e| e.title.clone())
+        .or_else(|| item.title.clone())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let Some(title) =
+        title.or_else(|| (!body.is_empty()).then(|| storyline_analyze::judge::excerpt(&body, 90)))
+    else {
+        return Err(IntakeError::Empty);
+    };
+    if body.is_empty() && item.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err(IntakeError::NoText {
+            confidence: extraction.map_or(0.0, |e| e.confidence),
+        });
+    }
+    let web_url = fetched
+        .canonical_url
+        .clone()
+        .or_else(|| fetched.final_url.clone())
+        .or_else(|| item.url.clone())
+        .map(|u| clean_url(&u));
+    let domain = web_url
+        .as_deref()
+        .and_then(registrable_domain)
+        .or_else(|| registrable_domain(&source.feed_url))
+        .unwrap_or_default();
+    let provider_name = extraction
+        .and_then(|e| e.site_name.clone())
+        .or_else(|| source.feed_title.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| domain.clone());
+    let summary_text = item
+        .summary
+        .as_deref()
+        .map(feed_html_to_text)
+        .filter(|s| !s.trim().is_empty());
+    let excerpt = extraction
+        .and_then(|e| e.description.clone())
+        .filter(|d| !d.trim().is_empty())
+        .or(summary_text
+            .clone()
+            .map(|s| storyline_analyze::judge::excerpt(&s, 300)))
+        .unwrap_or_else(|| storyline_analyze::judge::excerpt(&body, 300));
+    let body = if body.is_empty() {
+        summary_text.unwrap_or_default()
+    } else {
+        body
+    };
+    let image = extraction
+        .and_then(|e| e.image.clone())
+        .or_else(|| item.image.clone());
+    let authors = if item.authors.is_empty() {
+        extraction.map(|e| e.authors.clone()).unwrap_or_default()
+    } else {
+        item.authors.clone()
+    };
+    let id = article_id(
+        web_url
+            .as_deref()
+            .unwrap_or(&format!("{provider_name}\n{title}\n{body}")),
+    );
+    let article = Article {
+        id,
+        category: "news".into(),
+        title,
+        excerpt,
+        body,
+        published_date_time: item
+            .published
+            .or(extraction.and_then(|e| e.published))
+            .or(item.updated),
+        original_url: web_url.clone(),
+        web_url,
+        kind: "article".into(),
+        heat: -1,
+        published: true,
+        provider: Provider {
+            name: provider_name,
+            domain,
+        },
+        authors,
+        language: item
+            .language
+            .clone()
+            .or_else(|| extraction.and_then(|e| e.language.clone())),
+        images: image
+            .into_iter()
+            .map(|url| Image {
+                url,
+                width: None,
+                height: None,
+                is_cached: false,
+            })
+            .collect(),
+        provenance: Provenance {
+            source_url: fetched.final_url.clone().or_else(|| item.url.clone()),
+            feed_url: Some(source.feed_url.clone()),
+            fetched_at: Some(chrono::Utc::now()),
+            content_hash: None,
+        },
+        ..Article::default()
+    };
+    Ok(Incoming {
+        article,
+        html: fetched.html.clone(),
+        related: Vec::new(),
+        source_record: None,
+        boilerplate_ratio: 0.0,
+    })
+}
