@@ -58,6 +58,8 @@ enum Command {
     Fetch(commands::fetch::FetchArgs),
     /// Poll sources continuously, each at its own interval, until Ctrl-C.
     Run(commands::fetch::RunArgs),
+    /// Show the topic taxonomy in use (or print the built-in one to edit).
+    Topics(commands::topics::Args),
     /// Extract the article from an HTML page (or a folder of pages) as JSON.
     Extract(commands::extract::Args),
     /// Cluster a JSON-lines file of articles into stories, offline.
@@ -103,6 +105,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Opml(args) => commands::sources::opml(args, &settings).await,
         Command::Fetch(args) => commands::fetch::fetch(args, &settings).await,
         Command::Run(args) => commands::fetch::run(args, &settings).await,
+        Command::Topics(args) => commands::topics::run(args, &settings),
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -47,6 +47,29 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The user's topic taxonomy (`<data dir>/taxonomy.toml`), when they keep one.
+    pub fn taxonomy(&self) -> anyhow::Result<Option<storyline_analyze::judge::Taxonomy>> {
+        let path = self.data_dir.join("taxonomy.toml");
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let taxonomy = storyline_analyze::judge::Taxonomy::from_toml(&text)
+            .with_context(|| format!("bad taxonomy in {}", path.display()))?;
+        Ok(Some(taxonomy))
+    }
+
+    /// The pipeline configuration for this installation.
+    pub fn pipeline_config(&self) -> anyhow::Result<crate::pipeline::PipelineConfig> {
+        Ok(crate::pipeline::PipelineConfig {
+            taxonomy: self.taxonomy()?,
+            ..crate::pipeline::PipelineConfig::default()
+        })
+    }
+}
+
 /// The development sets: `--datasets`, else `STORYLINE_DATASETS`, else `../shared/datasets`
 /// next to the repository (found from the working directory or the source tree).
 pub fn datasets_dir(explicit: Option<PathBuf>) -> PathBuf {

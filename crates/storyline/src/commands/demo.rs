@@ -7,7 +7,7 @@ use storyline_ingest::files::FileLimits;
 use storyline_store::{Store, StoryQuery};
 
 use crate::commands::{ingest, stories};
-use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::pipeline::Pipeline;
 use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +33,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut pipeline = Pipeline::open(
         super::as_dyn(&store),
         settings.keyring()?,
-        PipelineConfig::default(),
+        settings.pipeline_config()?,
     )
     .await?;
     println!(

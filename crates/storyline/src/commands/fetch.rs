@@ -21,7 +21,7 @@ use storyline_store::{SourceRow, Store};
 
 use crate::pipeline::intake::clean_url;
 use crate::pipeline::web::{SourceContext, from_fetched};
-use crate::pipeline::{Outcome, Pipeline, PipelineConfig};
+use crate::pipeline::{Outcome, Pipeline};
 use crate::settings::Settings;
 
 /// How storyline reaches the web.
@@ -126,7 +126,7 @@ impl Web {
         let pipeline = Pipeline::open(
             store.clone(),
             settings.keyring()?,
-            PipelineConfig::default(),
+            settings.pipeline_config()?,
         )
         .await?;
         let images = (!options.no_images)

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 use storyline_ingest::files::{self, FileLimits};
 
-use crate::pipeline::{Outcome, Pipeline, PipelineConfig, intake};
+use crate::pipeline::{Outcome, Pipeline, intake};
 use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
@@ -48,7 +48,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut pipeline = Pipeline::open(
         super::as_dyn(&store),
         settings.keyring()?,
-        PipelineConfig::default(),
+        settings.pipeline_config()?,
     )
     .await?;
     let summary = ingest_paths(

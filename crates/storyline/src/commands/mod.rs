@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod record;
 pub mod sources;
 pub mod stories;
+pub mod topics;
 
 use std::sync::Arc;
 

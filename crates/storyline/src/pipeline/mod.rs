@@ -34,6 +34,8 @@ pub struct PipelineConfig {
     /// New articles (other than records, which carry their own flag) are published at once.
     pub auto_publish: bool,
     pub cluster: ClusterConfig,
+    /// Topic taxonomy (the built-in one unless the user keeps their own file).
+    pub taxonomy: Option<Taxonomy>,
 }
 
 impl Default for PipelineConfig {
@@ -42,6 +44,7 @@ impl Default for PipelineConfig {
             replay_window: Duration::days(7),
             auto_publish: true,
             cluster: ClusterConfig::default(),
+            taxonomy: None,
         }
     }
 }
@@ -88,7 +91,7 @@ impl Pipeline {
             clusterer: StoryClusterer::new(config.cluster.clone()),
             store,
             keyring,
-            taxonomy: Taxonomy::builtin(),
+            taxonomy: config.taxonomy.clone().unwrap_or_else(Taxonomy::builtin),
             aliases: HashMap::new(),
             blocked,
             config,
