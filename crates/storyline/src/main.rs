@@ -69,6 +69,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     settings::init_logging(cli.verbose, cli.quiet);
     let settings = Settings::resolve(cli.db.clone(), cli.data_dir.clone());
@@ -109,5 +110,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),
+    }
+}
+
+/// `storyline stories | head` should end quietly when `head` closes the pipe, as other
+/// command-line tools do, rather than panic on the failed write.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; restoring the
+    // default disposition of SIGPIPE has no other effect on the process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
