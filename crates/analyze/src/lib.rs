@@ -2,6 +2,7 @@
 //! Nothing here does I/O; every function is deterministic for a given input and configuration.
 
 pub mod cluster;
+pub mod fasthash;
 pub mod judge;
 pub mod syndication;
 pub mod text;

@@ -13,9 +13,11 @@
 //! Headlines alone are never evidence of syndication: bodies shorter than
 //! `min_words` get no fingerprint.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::fasthash::KeyMap;
 
 /// Number of MinHash slots in a signature.
 pub const SIGNATURE_LEN: usize = 64;
@@ -207,8 +209,8 @@ pub struct SyndicationIndex {
     entries: VecDeque<Entry>,
     /// Entry number of `entries[0]`.
     base: u64,
-    bands: HashMap<u64, Vec<u64>>,
-    paragraphs: HashMap<u64, Vec<u64>>,
+    bands: KeyMap<u64, Vec<u64>>,
+    paragraphs: KeyMap<u64, Vec<u64>>,
 }
 
 impl SyndicationIndex {
@@ -313,7 +315,7 @@ impl SyndicationIndex {
 }
 
 /// Removes entry number `n` (the oldest) from the list under `key`.
-fn remove_front(map: &mut HashMap<u64, Vec<u64>>, key: u64, n: u64) {
+fn remove_front(map: &mut KeyMap<u64, Vec<u64>>, key: u64, n: u64) {
     if let Some(list) = map.get_mut(&key) {
         let keep = list.iter().position(|x| *x > n).unwrap_or(list.len());
         list.drain(..keep);

@@ -123,10 +123,32 @@ fn quiet_stories_close_and_leave_the_window() {
     };
     let mut c = StoryClusterer::new(config);
     let mut closed = Vec::new();
-    for i in 0..20 {
+    let words = [
+        "glacier",
+        "senate",
+        "orchestra",
+        "harbour",
+        "vaccine",
+        "tariff",
+        "comet",
+        "striker",
+        "pipeline",
+        "museum",
+        "drought",
+        "satellite",
+        "election",
+        "bakery",
+        "ferry",
+        "volcano",
+        "chess",
+        "opera",
+        "bridge",
+        "mining",
+    ];
+    for (i, w) in words.iter().enumerate() {
         let d = ClusterDoc {
             id: format!("a{i}"),
-            title: format!("Unrelated event number{i} topic{i} happened place{i}"),
+            title: format!("{w} {w}"),
             ..ClusterDoc::default()
         };
         for e in c.add(&d).events {
@@ -142,7 +164,10 @@ fn quiet_stories_close_and_leave_the_window() {
 
 #[test]
 fn stories_close_after_the_quiet_period() {
-    let mut c = StoryClusterer::new(ClusterConfig::default());
+    let mut c = StoryClusterer::new(ClusterConfig {
+        quiet_period: TimeDelta::hours(72),
+        ..ClusterConfig::default()
+    });
     c.add(&doc("old", "Glacier lake floods Valtorre village", "", 0));
     assert_eq!(c.replay_horizon(), at(0));
     let p = c.add(&doc("mid", "Senate passes fishing quota bill", "", 40));

@@ -2,7 +2,7 @@
 //! open story or a new one, and keeps the window of open stories (merging,
 //! splitting and closing them) in bounded memory.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -11,6 +11,7 @@ use super::features::{FeatureBuilder, TermStats};
 use super::index::{StoryIndex, StoryKey};
 use super::vector::TermVector;
 use super::{ClusterDoc, Placement, RelatedStory, StoryEvent};
+use crate::fasthash::KeySet;
 use crate::syndication::SyndicationIndex;
 
 /// Members whose vectors are kept for drift checks (older ones keep their id only).
@@ -26,6 +27,9 @@ struct Member {
     seq: u64,
     /// Empty once the member is older than the last `MEMBER_VECTORS`.
     vector: TermVector,
+    names: TermVector,
+    /// The article had body text (not only a headline).
+    has_body: bool,
 }
 
 #[derive(Debug)]
@@ -33,12 +37,20 @@ struct Story {
     id: String,
     /// Sum of the members' unit vectors, truncated to `story_terms`.
     sum: TermVector,
+    /// Per term, how many members carry it (truncated to `story_terms`).
+    presence: TermVector,
+    /// Per lead name, how many members name it.
+    name_presence: TermVector,
+    /// Members counted in `presence`.
+    size: f32,
+    /// Members with body text.
+    bodies: f32,
     members: Vec<Member>,
     first_seq: u64,
     last_seq: u64,
     first_time: Option<DateTime<Utc>>,
     last_time: Option<DateTime<Utc>>,
-    indexed: HashSet<u64>,
+    indexed: KeySet<u64>,
     /// Ids merged into this story (their redirects live while it is open).
     merged_from: Vec<String>,
 }
@@ -51,6 +63,58 @@ impl Story {
         } else {
             0.0
         }
+    }
+
+    /// Share of the article's term weight carried by the story's members.
+    fn coverage(&self, vector: &TermVector) -> f32 {
+        let total: f32 = vector.terms().iter().map(|p| p.1).sum();
+        if total <= 0.0 || self.size <= 0.0 {
+            return 0.0;
+        }
+        let covered: f32 = vector
+            .terms()
+            .iter()
+            .map(|(t, w)| w * self.presence.get(*t))
+            .sum();
+        covered / (total * self.size)
+    }
+
+    /// Share of the article's lead names that the story's members name
+    /// (`None` when either side names nobody).
+    fn name_agreement(&self, names: &TermVector) -> Option<f32> {
+        if names.is_empty() || self.name_presence.is_empty() || self.size <= 0.0 {
+            return None;
+        }
+        let covered: f32 = names
+            .terms()
+            .iter()
+            .map(|(t, w)| w * self.name_presence.get(*t))
+            .sum();
+        Some(covered / self.size)
+    }
+
+    /// [`Story::name_agreement`] of this story's names (as a whole) with `other`.
+    fn name_agreement_with(&self, other: &Story) -> Option<f32> {
+        let total: f32 = self.name_presence.terms().iter().map(|p| p.1).sum();
+        if total <= 0.0 {
+            return None;
+        }
+        other.name_agreement(&self.name_presence.clone().scaled(1.0 / total))
+    }
+
+    fn add_member(&mut self, member: Member, keep: usize) {
+        self.sum = self.sum.add_scaled(&member.vector, 1.0, keep);
+        self.presence = self
+            .presence
+            .add_scaled(&member.vector.presence(), 1.0, keep);
+        self.name_presence = self
+            .name_presence
+            .add_scaled(&member.names.presence(), 1.0, keep);
+        self.size += 1.0;
+        if member.has_body {
+            self.bodies += 1.0;
+        }
+        self.members.push(member);
     }
 
     fn note_time(&mut self, t: Option<DateTime<Utc>>) {
@@ -150,6 +214,7 @@ impl StoryClusterer {
 
         let features = self.features.build(doc, &self.config, &mut self.stats);
         let vector = features.vector;
+        let names = features.names;
 
         // 1. a copy of a recent article joins the original's story
         let copy = features
@@ -164,7 +229,7 @@ impl StoryClusterer {
         }
 
         // 2. otherwise the most similar open story, if similar enough
-        let scored = self.score_candidates(&vector, doc.published);
+        let scored = self.score_candidates(&vector, &names, doc.published);
         if target.is_none()
             && let Some((key, sim)) = scored.first()
             && *sim >= self.config.join_threshold
@@ -172,12 +237,19 @@ impl StoryClusterer {
             target = Some(*key);
         }
 
+        let member = Member {
+            article: doc.id.clone(),
+            seq,
+            vector,
+            names,
+            has_body: !doc.text.trim().is_empty(),
+        };
         let (key, new_story) = match target {
             Some(key) => {
-                self.join(key, &doc.id, seq, doc.published, vector);
+                self.join(key, member, doc.published);
                 (key, false)
             }
-            None => (self.open_story(&doc.id, seq, doc.published, vector), true),
+            None => (self.open_story(member, doc.published), true),
         };
 
         // 3. later coverage may show that two open stories are one
@@ -366,6 +438,7 @@ impl StoryClusterer {
     fn score_candidates(
         &mut self,
         vector: &TermVector,
+        names: &TermVector,
         published: Option<DateTime<Utc>>,
     ) -> Vec<(StoryKey, f32)> {
         let query = vector.top_terms(self.config.query_terms);
@@ -387,12 +460,27 @@ impl StoryClusterer {
             .into_iter()
             .filter_map(|k| {
                 let s = self.story(k)?;
-                let sim = s.centroid_similarity(vector) * self.time_factor(s.gap(published));
+                let sim = self.similarity(s, vector, names) * self.time_factor(s.gap(published));
                 Some((k, sim, s.first_seq))
             })
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
         scored.into_iter().map(|(k, s, _)| (k, s)).collect()
+    }
+
+    /// How much an article looks like a story, before the time factor.
+    fn similarity(&self, story: &Story, vector: &TermVector, names: &TermVector) -> f32 {
+        let c = &self.config;
+        let base = (1.0 - c.coverage_weight) * story.centroid_similarity(vector)
+            + c.coverage_weight * story.coverage(vector);
+        base * self.name_factor(story.name_agreement(names))
+    }
+
+    /// Penalty for lead names one side has and the other lacks (1 = none).
+    fn name_factor(&self, agreement: Option<f32>) -> f32 {
+        let c = &self.config;
+        let shortfall = agreement.map_or(0.0, |a| (1.0 - a / c.name_agreement.max(1e-6)).max(0.0));
+        1.0 - c.name_penalty * shortfall
     }
 
     fn index_story(&mut self, key: StoryKey) {
@@ -411,28 +499,24 @@ impl StoryClusterer {
         }
     }
 
-    fn open_story(
-        &mut self,
-        id: &str,
-        seq: u64,
-        published: Option<DateTime<Utc>>,
-        vector: TermVector,
-    ) -> StoryKey {
+    fn open_story(&mut self, member: Member, published: Option<DateTime<Utc>>) -> StoryKey {
+        let seq = member.seq;
         let mut story = Story {
-            id: id.to_string(),
-            sum: vector.clone(),
-            members: vec![Member {
-                article: id.to_string(),
-                seq,
-                vector,
-            }],
+            id: member.article.clone(),
+            sum: TermVector::default(),
+            presence: TermVector::default(),
+            name_presence: TermVector::default(),
+            size: 0.0,
+            bodies: 0.0,
+            members: Vec::new(),
             first_seq: seq,
             last_seq: seq,
             first_time: None,
             last_time: None,
-            indexed: HashSet::new(),
+            indexed: KeySet::default(),
             merged_from: Vec::new(),
         };
+        story.add_member(member, self.config.story_terms);
         story.note_time(published);
         self.insert_story(story, seq)
     }
@@ -457,26 +541,17 @@ impl StoryClusterer {
         key
     }
 
-    fn join(
-        &mut self,
-        key: StoryKey,
-        id: &str,
-        seq: u64,
-        published: Option<DateTime<Utc>>,
-        vector: TermVector,
-    ) {
+    fn join(&mut self, key: StoryKey, member: Member, published: Option<DateTime<Utc>>) {
         let keep = self.config.story_terms;
+        let seq = member.seq;
         if let Some(story) = self.story_mut(key) {
-            story.sum = story.sum.add_scaled(&vector, 1.0, keep);
+            story.add_member(member, keep);
             story.note_time(published);
-            story.members.push(Member {
-                article: id.to_string(),
-                seq,
-                vector,
-            });
             let n = story.members.len();
             if n > MEMBER_VECTORS {
-                story.members[n - MEMBER_VECTORS - 1].vector = TermVector::default();
+                let old = &mut story.members[n - MEMBER_VECTORS - 1];
+                old.vector = TermVector::default();
+                old.names = TermVector::default();
             }
         }
         self.index_story(key);
@@ -492,25 +567,51 @@ impl StoryClusterer {
         events: &mut Vec<StoryEvent>,
     ) -> StoryKey {
         let probe = self.config.join_threshold * 0.5;
-        for (other, sim) in scored {
-            if *other == key || *sim < probe {
-                continue;
+        let mut others: Vec<StoryKey> = scored
+            .iter()
+            .filter(|(k, sim)| *k != key && *sim >= probe)
+            .map(|(k, _)| *k)
+            .collect();
+        // the grown story may now also look like stories the article did not
+        if let Some(story) = self.story(key) {
+            let query = story.sum.top_terms(self.config.query_terms);
+            let (keys, _) = self.index.candidates(
+                &query,
+                self.config.max_postings,
+                self.config.candidates,
+                |k| self.is_live(k),
+            );
+            for k in keys {
+                if k != key && !others.contains(&k) {
+                    others.push(k);
+                }
             }
-            let (Some(a), Some(b)) = (self.story(key), self.story(*other)) else {
+        }
+        for other in others {
+            let (Some(a), Some(b)) = (self.story(key), self.story(other)) else {
                 continue;
             };
             let gap = b
                 .gap(a.first_time)
                 .zip(b.gap(a.last_time))
                 .map(|(x, y)| x.min(y));
-            let same = a.sum.cosine(&b.sum) * self.time_factor(gap);
+            // stories told in full text must also agree on who did what
+            let names = if a.bodies > 0.0 && b.bodies > 0.0 {
+                match (a.name_agreement_with(b), b.name_agreement_with(a)) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                }
+            } else {
+                None
+            };
+            let same = a.sum.cosine(&b.sum) * self.time_factor(gap) * self.name_factor(names);
             if same < self.config.merge_threshold {
                 continue;
             }
             let (into, from) = if a.first_seq <= b.first_seq {
-                (key, *other)
+                (key, other)
             } else {
-                (*other, key)
+                (other, key)
             };
             if let Some(event) = self.merge(into, from) {
                 events.push(event);
@@ -536,6 +637,12 @@ impl StoryClusterer {
         let into_id = {
             let story = self.story_mut(into)?;
             story.sum = story.sum.add_scaled(&gone.sum, 1.0, keep);
+            story.presence = story.presence.add_scaled(&gone.presence, 1.0, keep);
+            story.name_presence = story
+                .name_presence
+                .add_scaled(&gone.name_presence, 1.0, keep);
+            story.size += gone.size;
+            story.bodies += gone.bodies;
             story.members.extend(gone.members);
             story.members.sort_by_key(|m| m.seq);
             story.first_time = match (story.first_time, gone.first_time) {
@@ -651,18 +758,33 @@ impl StoryClusterer {
             }
         }
         story.members = kept;
+        let mut moved_presence = TermVector::default();
+        let mut moved_names = TermVector::default();
+        for m in &taken {
+            moved_presence = moved_presence.add_scaled(&m.vector.presence(), 1.0, keep);
+            moved_names = moved_names.add_scaled(&m.names.presence(), 1.0, keep);
+        }
         story.sum = story.sum.add_scaled(&c_new, -1.0, keep);
+        story.presence = story.presence.add_scaled(&moved_presence, -1.0, keep);
+        story.name_presence = story.name_presence.add_scaled(&moved_names, -1.0, keep);
+        story.size -= taken.len() as f32;
+        let moved_bodies = taken.iter().filter(|m| m.has_body).count() as f32;
+        story.bodies -= moved_bodies;
         let article_ids: Vec<String> = taken.iter().map(|m| m.article.clone()).collect();
         let first_seq = taken.first().map_or(seq, |m| m.seq);
         let new_story = Story {
             id: new_id.clone(),
             sum: c_new,
+            presence: moved_presence,
+            name_presence: moved_names,
+            size: taken.len() as f32,
+            bodies: moved_bodies,
             members: taken,
             first_seq,
             last_seq: seq,
             first_time: story.first_time,
             last_time: story.last_time,
-            indexed: HashSet::new(),
+            indexed: KeySet::default(),
             merged_from: Vec::new(),
         };
         let new_key = self.insert_story(new_story, seq);

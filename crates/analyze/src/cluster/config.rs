@@ -13,6 +13,17 @@ pub struct ClusterConfig {
     /// Minimum similarity (cosine to the story centroid, times the time factor)
     /// for an article to join an open story; below it the article opens a story.
     pub join_threshold: f32,
+    /// Share of the similarity that is coverage (the article's term weight
+    /// found in the story's members, by share of members) rather than cosine to
+    /// the centroid; coverage does not shrink as a story's vocabulary grows,
+    /// which matters for headlines.
+    pub coverage_weight: f32,
+    /// How much an article whose lead names (who did what) the story does not
+    /// share is held back: similarity × (1 − `name_penalty` × shortfall), where
+    /// shortfall = 1 − agreement / `name_agreement` when positive.
+    pub name_penalty: f32,
+    /// Name agreement from which no penalty applies.
+    pub name_agreement: f32,
     /// Minimum centroid cosine for two open stories to be merged.
     pub merge_threshold: f32,
     /// Minimum centroid cosine for two stories to be listed as related.
@@ -58,6 +69,9 @@ pub struct ClusterConfig {
     /// Document frequencies are halved after this many articles (a sliding IDF
     /// with bounded memory).
     pub idf_half_life: u64,
+    /// Imaginary articles, containing none of the terms, added to the IDF
+    /// statistics (cold start of a stream).
+    pub idf_prior_docs: f32,
     /// Near-duplicate detection.
     pub syndication: SyndicationConfig,
 }
@@ -65,13 +79,16 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            join_threshold: 0.30,
-            merge_threshold: 0.60,
+            join_threshold: 0.22,
+            coverage_weight: 1.0,
+            name_penalty: 0.6,
+            name_agreement: 0.5,
+            merge_threshold: 0.25,
             related_threshold: 0.12,
             split_threshold: 0.05,
             split_min_members: 12,
             split_every: 6,
-            quiet_period: TimeDelta::days(3),
+            quiet_period: TimeDelta::days(5),
             quiet_articles: 3_000,
             max_open_stories: 20_000,
             time_scale: TimeDelta::days(2),
@@ -86,6 +103,7 @@ impl Default for ClusterConfig {
             max_postings: 512,
             candidates: 16,
             idf_half_life: 200_000,
+            idf_prior_docs: 200.0,
             syndication: SyndicationConfig::default(),
         }
     }

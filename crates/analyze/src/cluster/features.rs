@@ -6,21 +6,23 @@
 //! `name_weight`; the sum per term is damped (`ln(1 + w)`) and multiplied by the
 //! term's IDF, learned online from the articles seen so far ([`TermStats`]).
 
-use std::collections::HashMap;
-
 use whatlang::Lang;
 
 use super::ClusterDoc;
 use super::config::ClusterConfig;
 use super::vector::TermVector;
+use crate::fasthash::KeyMap;
 use crate::syndication::Fingerprint;
 use crate::text::{self, TermExtractor};
+
+/// Names kept per article.
+const MAX_NAMES: usize = 12;
 
 /// Online document frequencies, halved every `idf_half_life` articles so that
 /// memory stays bounded and the IDF follows the news of the moment.
 #[derive(Debug, Default)]
 pub(crate) struct TermStats {
-    df: HashMap<u64, f32>,
+    df: KeyMap<u64, f32>,
     docs: f32,
     since_halving: u64,
 }
@@ -43,10 +45,12 @@ impl TermStats {
         }
     }
 
-    /// Smoothed inverse document frequency.
-    pub(crate) fn idf(&self, term: u64) -> f32 {
+    /// Smoothed inverse document frequency. `prior_docs` imaginary articles
+    /// containing none of the terms keep the first articles of a stream from
+    /// looking alike only because they are few.
+    pub(crate) fn idf(&self, term: u64, prior_docs: f32) -> f32 {
         let df = self.df.get(&term).copied().unwrap_or(0.0);
-        ((self.docs + 1.0) / (df + 0.5)).ln().max(0.05)
+        ((self.docs + prior_docs + 1.0) / (df + 0.5)).ln().max(0.05)
     }
 }
 
@@ -55,6 +59,9 @@ impl TermStats {
 pub(crate) struct ArticleFeatures {
     /// Unit-length TF-IDF vector.
     pub vector: TermVector,
+    /// Names and acronyms of the headline and lead (who did what), IDF-weighted,
+    /// weights summing to 1.
+    pub names: TermVector,
     /// Near-duplicate fingerprint of the body, when it is long enough.
     pub fingerprint: Option<Fingerprint>,
 }
@@ -89,11 +96,15 @@ impl FeatureBuilder {
             .and_then(text::lang_from_code)
             .unwrap_or_else(|| text::detect_lang(&doc.title, &doc.text, Lang::Eng));
         let extractor = self.extractor(lang);
-        let mut raw: HashMap<u64, f32> = HashMap::new();
+        let mut raw: KeyMap<u64, f32> = KeyMap::default();
+        let mut names: KeyMap<u64, f32> = KeyMap::default();
         let title_names = !text::is_title_case(&doc.title);
         for t in extractor.terms(&doc.title, title_names) {
             let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
             *raw.entry(t.hash).or_insert(0.0) += w;
+            if t.named {
+                *names.entry(t.hash).or_insert(0.0) += w;
+            }
         }
         // read only the start of long bodies: the lead says who did what
         let body_end = text::floor_char_boundary(&doc.text, config.max_body_words * 12);
@@ -111,6 +122,9 @@ impl FeatureBuilder {
             };
             if t.named {
                 w *= config.name_weight;
+                if i < config.lead_words {
+                    *names.entry(t.hash).or_insert(0.0) += w;
+                }
             }
             *raw.entry(t.hash).or_insert(0.0) += w;
         }
@@ -121,10 +135,19 @@ impl FeatureBuilder {
             .iter()
             .map(|t| {
                 let w = raw.get(t).copied().unwrap_or(0.0);
-                (*t, (1.0 + w).ln() * stats.idf(*t))
+                (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs))
             })
             .collect();
+        let mut name_weights: Vec<(u64, f32)> = names
+            .iter()
+            .map(|(t, w)| (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs)))
+            .collect();
+        name_weights.sort_unstable_by_key(|p| p.0);
+        let names = TermVector::from_weights(name_weights, MAX_NAMES);
+        let total: f32 = names.terms().iter().map(|p| p.1).sum();
+        let names = names.scaled(if total > 0.0 { 1.0 / total } else { 0.0 });
         ArticleFeatures {
+            names,
             vector: TermVector::from_weights(weights, config.article_terms).normalized(),
             fingerprint: Fingerprint::of(&doc.text, &config.syndication),
         }

@@ -4,7 +4,7 @@
 //! with the archive. Closed stories are dropped lazily: postings hold a
 //! (slot, generation) pair and stale ones are compacted away when a list is read.
 
-use std::collections::HashMap;
+use crate::fasthash::KeyMap;
 
 /// A story slot in the clusterer plus the generation that occupied it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,7 +29,7 @@ impl StoryKey {
 /// Term → stories.
 #[derive(Debug, Default)]
 pub(crate) struct StoryIndex {
-    postings: HashMap<u64, Vec<u64>>,
+    postings: KeyMap<u64, Vec<u64>>,
 }
 
 impl StoryIndex {
@@ -53,7 +53,7 @@ impl StoryIndex {
         limit: usize,
         live: impl Fn(StoryKey) -> bool,
     ) -> (Vec<StoryKey>, Vec<u64>) {
-        let mut scores: HashMap<u64, f32> = HashMap::new();
+        let mut scores: KeyMap<u64, f32> = KeyMap::default();
         let mut stale_terms = Vec::new();
         for (term, weight) in terms {
             let Some(list) = self.postings.get(term) else {

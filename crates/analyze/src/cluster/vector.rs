@@ -49,6 +49,26 @@ impl TermVector {
         self
     }
 
+    /// Every weight multiplied by `factor`.
+    pub fn scaled(mut self, factor: f32) -> Self {
+        for p in &mut self.0 {
+            p.1 *= factor;
+        }
+        self
+    }
+
+    /// Weight of `term` (0 when absent).
+    pub fn get(&self, term: u64) -> f32 {
+        self.0
+            .binary_search_by_key(&term, |p| p.0)
+            .map_or(0.0, |i| self.0[i].1)
+    }
+
+    /// The same terms with weight 1 each.
+    pub fn presence(&self) -> Self {
+        Self(self.0.iter().map(|(t, _)| (*t, 1.0)).collect())
+    }
+
     /// Dot product.
     pub fn dot(&self, other: &Self) -> f32 {
         let (a, b) = (&self.0, &other.0);

@@ -1,0 +1,46 @@
+//! Scores story clustering on the development sets, the seeds and the corpus.
+//!
+//! `cargo run --release -p storyline-eval --example eval_cluster -- [DATASETS] [CORPUS] [--sweep]`
+//! DATASETS defaults to `$STORYLINE_DATASETS` or `../shared/datasets` (relative to
+//! the repository root); CORPUS to `corpus/`. `--sweep` also scores a range of join
+//! thresholds (the calibration behind the default).
+
+use std::path::PathBuf;
+
+use storyline_analyze::ClusterConfig;
+use storyline_eval::cluster::{run_cluster_eval, run_cluster_eval_with};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sweep = args.iter().any(|a| a == "--sweep");
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let datasets = paths
+        .first()
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("STORYLINE_DATASETS").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/datasets"));
+    let corpus = paths
+        .get(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("corpus"));
+    let corpus = corpus.join("labels.toml").exists().then_some(corpus);
+    match run_cluster_eval(&datasets, corpus.as_deref()) {
+        Ok(report) => println!("{report}"),
+        Err(e) => {
+            eprintln!("eval_cluster: {e}");
+            std::process::exit(1);
+        }
+    }
+    if sweep {
+        for t in [0.18f32, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42] {
+            let config = ClusterConfig {
+                join_threshold: t,
+                ..ClusterConfig::default()
+            };
+            if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
+                println!("join_threshold = {t}\n{report}");
+            }
+        }
+    }
+}
