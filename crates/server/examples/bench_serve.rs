@@ -25,27 +25,116 @@ const TOPICS: &[&str] = &[
     "Space", "Chips", "Deals",
 ];
 const FIRMS: &[&str] = &[
-    "Quillon", "Tessel", "Cobaltline", "Tindra", "Orbis", "Norvale", "Altura", "Stratus Grid",
-    "Larchmont", "Meridian", "Velatide", "Kesvik Ports", "Harrow Bio", "Pellam Air", "Sable Chips",
-    "Brightwater", "Corvane", "Estmark Rail", "Falcon Motors", "Ironleaf",
+    "Quillon",
+    "Tessel",
+    "Cobaltline",
+    "Tindra",
+    "Orbis",
+    "Norvale",
+    "Altura",
+    "Stratus Grid",
+    "Larchmont",
+    "Meridian",
+    "Velatide",
+    "Kesvik Ports",
+    "Harrow Bio",
+    "Pellam Air",
+    "Sable Chips",
+    "Brightwater",
+    "Corvane",
+    "Estmark Rail",
+    "Falcon Motors",
+    "Ironleaf",
 ];
 const VERBS: &[&str] = &[
-    "raises", "cuts", "launches", "buys", "delays", "wins approval for", "reports record",
-    "faces probe over", "opens", "sells", "expands", "pauses",
+    "raises",
+    "cuts",
+    "launches",
+    "buys",
+    "delays",
+    "wins approval for",
+    "reports record",
+    "faces probe over",
+    "opens",
+    "sells",
+    "expands",
+    "pauses",
 ];
 const OBJECTS: &[&str] = &[
-    "a $400m funding round", "its battery plant", "quarterly profit", "a new AI model",
-    "a rival in a $2bn deal", "its satellite launch", "an antitrust review", "a chip fab in Altura",
-    "a drug trial", "its grid software", "a wind farm", "its export business",
+    "a $400m funding round",
+    "its battery plant",
+    "quarterly profit",
+    "a new AI model",
+    "a rival in a $2bn deal",
+    "its satellite launch",
+    "an antitrust review",
+    "a chip fab in Altura",
+    "a drug trial",
+    "its grid software",
+    "a wind farm",
+    "its export business",
 ];
 const WORDS: &[&str] = &[
-    "analysts", "said", "the", "company", "investors", "shares", "rose", "fell", "percent",
-    "regulators", "market", "customers", "growth", "billion", "million", "quarter", "year",
-    "executives", "expected", "plans", "deal", "report", "according", "people", "familiar",
-    "officials", "statement", "week", "demand", "supply", "prices", "costs", "energy", "data",
-    "software", "hardware", "factory", "workers", "union", "strike", "court", "ruling", "appeal",
-    "launch", "rocket", "orbit", "trial", "patients", "vaccine", "storm", "flood", "drought",
-    "election", "minister", "parliament", "budget", "tax", "tariff", "exports", "imports",
+    "analysts",
+    "said",
+    "the",
+    "company",
+    "investors",
+    "shares",
+    "rose",
+    "fell",
+    "percent",
+    "regulators",
+    "market",
+    "customers",
+    "growth",
+    "billion",
+    "million",
+    "quarter",
+    "year",
+    "executives",
+    "expected",
+    "plans",
+    "deal",
+    "report",
+    "according",
+    "people",
+    "familiar",
+    "officials",
+    "statement",
+    "week",
+    "demand",
+    "supply",
+    "prices",
+    "costs",
+    "energy",
+    "data",
+    "software",
+    "hardware",
+    "factory",
+    "workers",
+    "union",
+    "strike",
+    "court",
+    "ruling",
+    "appeal",
+    "launch",
+    "rocket",
+    "orbit",
+    "trial",
+    "patients",
+    "vaccine",
+    "storm",
+    "flood",
+    "drought",
+    "election",
+    "minister",
+    "parliament",
+    "budget",
+    "tax",
+    "tariff",
+    "exports",
+    "imports",
 ];
 
 struct Rng(u64);
@@ -75,14 +164,23 @@ fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
     let object = rng.pick(OBJECTS);
     let topic_a = rng.pick(TOPICS);
     let topic_b = rng.pick(TOPICS);
-    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
-        + Duration::minutes((s * 5) as i64);
+    let start =
+        Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + Duration::minutes((s * 5) as i64);
     let story_id = format!("s{s}");
     let mut rows = Vec::new();
     for k in 0..PER_STORY {
         let p = provider(rng.next() % 200);
-        let url = format!("https://{}/{}/{}-{k}", p.domain, story_id, firm.to_lowercase().replace(' ', "-"));
-        let mut body = format!("{firm} {verb} {object}, {} said on {}.", p.name, start.format("%A"));
+        let url = format!(
+            "https://{}/{}/{}-{k}",
+            p.domain,
+            story_id,
+            firm.to_lowercase().replace(' ', "-")
+        );
+        let mut body = format!(
+            "{firm} {verb} {object}, {} said on {}.",
+            p.name,
+            start.format("%A")
+        );
         for _ in 0..60 {
             body.push(' ');
             body.push_str(rng.pick(WORDS));
@@ -135,8 +233,15 @@ fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/storyline-bench.db".into()));
-    let target: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let path = PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "/tmp/storyline-bench.db".into()),
+    );
+    let target: u64 = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let port: u16 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8088);
     let store = Arc::new(SqliteStore::open(&path).await?);
     let have = store.stats().await?.articles;
@@ -155,19 +260,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 s += 1;
             }
             store.commit(&commit).await?;
-            if s % 10_000 == 0 {
-                eprintln!(
-                    "{} articles in {:.0?}",
-                    s * PER_STORY,
-                    started.elapsed()
-                );
+            if s.is_multiple_of(10_000) {
+                eprintln!("{} articles in {:.0?}", s * PER_STORY, started.elapsed());
             }
         }
-        eprintln!("filled {} articles in {:.1?}", stories * PER_STORY, started.elapsed());
+        eprintln!(
+            "filled {} articles in {:.1?}",
+            stories * PER_STORY,
+            started.elapsed()
+        );
         sqlx_optimize(&store).await;
     }
     let stats = store.stats().await?;
-    eprintln!("store: {} articles, {} stories", stats.articles, stats.stories);
+    eprintln!(
+        "store: {} articles, {} stories",
+        stats.articles, stats.stories
+    );
     let config = ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], port)),
         base_url: format!("http://127.0.0.1:{port}"),

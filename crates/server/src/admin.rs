@@ -171,7 +171,11 @@ fn check_csrf(session: &Session, form: &Params) -> ApiResult<()> {
     }
 }
 
-async fn logout(State(state): State<AppState>, AdminPage(session): AdminPage, body: Bytes) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    body: Bytes,
+) -> Response {
     let result = async {
         let form = Params::from_form(&body)?;
         check_csrf(&session, &form)?;
@@ -247,7 +251,11 @@ async fn sources(
     respond(&state, result)
 }
 
-async fn add_source(State(state): State<AppState>, AdminPage(session): AdminPage, body: Bytes) -> Response {
+async fn add_source(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    body: Bytes,
+) -> Response {
     let result = async {
         let form = Params::from_form(&body)?;
         check_csrf(&session, &form)?;
@@ -274,11 +282,10 @@ async fn remove_source(
     let result = async {
         let form = Params::from_form(&body)?;
         check_csrf(&session, &form)?;
-        let id: i64 = id
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| ApiError::new(ErrorCode::BadId, "a source id is a positive number"))?;
+        let id: i64 =
+            id.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ApiError::new(ErrorCode::BadId, "a source id is a positive number")
+            })?;
         if !state.store().remove_source(&id.to_string()).await? {
             return Err(ApiError::not_found("source"));
         }
@@ -342,11 +349,17 @@ async fn import_opml(
             }
         }
         if !same_secret(&session.csrf, &csrf) {
-            return Err(ApiError::new(ErrorCode::BadCsrf, "the form's CSRF token is wrong"));
+            return Err(ApiError::new(
+                ErrorCode::BadCsrf,
+                "the form's CSRF token is wrong",
+            ));
         }
         let feeds = opml::read(&text).map_err(|e| ApiError::new(ErrorCode::BadBody, e))?;
         if feeds.is_empty() {
-            return Err(ApiError::new(ErrorCode::BadBody, "the OPML file lists no feeds"));
+            return Err(ApiError::new(
+                ErrorCode::BadBody,
+                "the OPML file lists no feeds",
+            ));
         }
         for feed in feeds {
             let new = NewSource {
@@ -356,10 +369,10 @@ async fn import_opml(
                 group: feed.group,
             };
             // A bad entry in a long list is skipped rather than failing the whole upload.
-            if let Err(e) = insert_source(&state, new).await {
-                if e.code == ErrorCode::Internal {
-                    return Err(e);
-                }
+            if let Err(e) = insert_source(&state, new).await
+                && e.code == ErrorCode::Internal
+            {
+                return Err(e);
             }
         }
         Ok(Redirect::to("/admin/sources?done=imported").into_response())
@@ -465,7 +478,9 @@ async fn story(
             .await?
             .ok_or_else(|| ApiError::not_found("story"))?;
         if story.id != id {
-            return Ok(Redirect::to(&format!("/admin/stories/{}", encode(&story.id))).into_response());
+            return Ok(
+                Redirect::to(&format!("/admin/stories/{}", encode(&story.id))).into_response(),
+            );
         }
         let vis = editor_visibility(&state).await?;
         let rows = state.store().story_articles(&story.id).await?;
@@ -489,15 +504,19 @@ async fn story(
 /// Where to go after an action: the form's `back` when it is an admin page, else the list.
 fn back_to(form: &Params, fallback: &str) -> String {
     let back = form.text("back").unwrap_or(fallback);
-    let safe = back.starts_with("/admin")
-        && !back.starts_with("//")
-        && !back.contains(['\\', '\r', '\n']);
+    let safe =
+        back.starts_with("/admin") && !back.starts_with("//") && !back.contains(['\\', '\r', '\n']);
     let base = if safe { back } else { fallback };
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}done=ok")
 }
 
-async fn run_action(state: &AppState, session: &Session, body: &Bytes, make: impl FnOnce(&Params) -> ApiResult<Action>) -> ApiResult<Response> {
+async fn run_action(
+    state: &AppState,
+    session: &Session,
+    body: &Bytes,
+    make: impl FnOnce(&Params) -> ApiResult<Action>,
+) -> ApiResult<Response> {
     let form = Params::from_form(body)?;
     check_csrf(session, &form)?;
     let action = make(&form)?;
@@ -566,7 +585,12 @@ async fn provider_action(
         Ok(match action.as_str() {
             "block" => Action::BlockProvider(domain, true),
             "unblock" => Action::BlockProvider(domain, false),
-            _ => return Err(ApiError::new(ErrorCode::NotFound, "unknown provider action")),
+            _ => {
+                return Err(ApiError::new(
+                    ErrorCode::NotFound,
+                    "unknown provider action",
+                ));
+            }
         })
     })
     .await;
@@ -594,7 +618,14 @@ async fn providers(
             .provider_directory()
             .await?
             .iter()
-            .map(|(p, n)| (p.name.clone(), p.domain.clone(), *n, blocked.contains(&p.domain)))
+            .map(|(p, n)| {
+                (
+                    p.name.clone(),
+                    p.domain.clone(),
+                    *n,
+                    blocked.contains(&p.domain),
+                )
+            })
             .collect();
         for domain in &blocked {
             if !providers.iter().any(|p| &p.1 == domain) {

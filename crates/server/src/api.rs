@@ -15,12 +15,10 @@ use storyline_model::{Coverage, Record};
 use storyline_store::{SourceRow, StoryQuery};
 
 use crate::AppState;
-use crate::auth::{ApiWriter, bearer, same_secret, session_of};
+use crate::auth::{ApiWriter, bearer, is_api_token, session_of};
 use crate::editorial::{self, Action, Outcome};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::pages::{
-    SEARCH_PARAMS, cards_for, public_visibility, related_cards, search_query,
-};
+use crate::pages::{SEARCH_PARAMS, cards_for, public_visibility, related_cards, search_query};
 use crate::params::{Params, check_domain, check_id};
 use crate::views::{self, ArticleView, StoryCard};
 
@@ -42,7 +40,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such endpoint; see /api/v1/openapi.json")
+    ApiError::new(
+        ErrorCode::NotFound,
+        "no such endpoint; see /api/v1/openapi.json",
+    )
 }
 
 /// A page of stories.
@@ -216,8 +217,12 @@ pub struct MergeBody {
 }
 
 fn parse_body<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::new(ErrorCode::BadBody, format!("body is not the expected JSON: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::BadBody,
+            format!("body is not the expected JSON: {e}"),
+        )
+    })
 }
 
 fn unknown_action(action: &str, known: &str) -> ApiError {
@@ -251,7 +256,12 @@ pub async fn story_action(
             let body: MergeBody = parse_body(&body)?;
             Action::MergeStories(id, body.into)
         }
-        other => return Err(unknown_action(other, "publish, unpublish, pin, unpin, merge")),
+        other => {
+            return Err(unknown_action(
+                other,
+                "publish, unpublish, pin, unpin, merge",
+            ));
+        }
     };
     Ok(Json(editorial::apply(state.store(), &action).await?))
 }
@@ -334,17 +344,9 @@ pub struct NewSource {
 
 /// Admin reads (sources may carry access tokens in their URLs): API token or session.
 fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
-    if let Some(token) = bearer(headers) {
-        if state
-            .config()
-            .api_tokens
-            .iter()
-            .any(|t| !t.is_empty() && same_secret(t, token))
-        {
-            return Ok(());
-        }
-    }
-    if session_of(state, headers).is_some() {
+    if bearer(headers).is_some_and(|token| is_api_token(state, token))
+        || session_of(state, headers).is_some()
+    {
         return Ok(());
     }
     Err(ApiError::new(
@@ -419,9 +421,16 @@ pub async fn add_source(
 ) -> ApiResult<Response> {
     let new: NewSource = parse_body(&body)?;
     if insert_source(&state, new).await? {
-        Ok((StatusCode::CREATED, Json(serde_json::json!({"added": true}))).into_response())
+        Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({"added": true})),
+        )
+            .into_response())
     } else {
-        Err(ApiError::new(ErrorCode::Conflict, "that URL is already followed"))
+        Err(ApiError::new(
+            ErrorCode::Conflict,
+            "that URL is already followed",
+        ))
     }
 }
 
@@ -523,7 +532,9 @@ pub struct SearchResults {
 }
 
 /// Parameters of `GET /search`.
-pub const API_SEARCH_PARAMS: &[&str] = &["q", "topic", "provider", "from", "to", "limit", "offset", "page"];
+pub const API_SEARCH_PARAMS: &[&str] = &[
+    "q", "topic", "provider", "from", "to", "limit", "offset", "page",
+];
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
     params(

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -96,14 +96,10 @@ impl Sessions {
         if let Ok(mut map) = self.map.lock() {
             let now = Instant::now();
             map.retain(|_, s| s.expires > now);
-            if map.len() >= MAX_SESSIONS {
-                if let Some(oldest) = map
-                    .values()
-                    .min_by_key(|s| s.expires)
-                    .map(|s| s.id.clone())
-                {
-                    map.remove(&oldest);
-                }
+            if map.len() >= MAX_SESSIONS
+                && let Some(oldest) = map.values().min_by_key(|s| s.expires).map(|s| s.id.clone())
+            {
+                map.remove(&oldest);
             }
             map.insert(session.id.clone(), session.clone());
         }
@@ -113,9 +109,7 @@ impl Sessions {
     /// The live session with this id.
     pub fn get(&self, id: &str) -> Option<Session> {
         let map = self.map.lock().ok()?;
-        map.get(id)
-            .filter(|s| s.expires > Instant::now())
-            .cloned()
+        map.get(id).filter(|s| s.expires > Instant::now()).cloned()
     }
 
     /// Ends a session.
@@ -157,7 +151,8 @@ pub fn session_of(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     cookie(headers, SESSION_COOKIE).and_then(|id| state.sessions().get(id))
 }
 
-fn is_api_token(state: &AppState, token: &str) -> bool {
+/// Whether `token` is one of the configured API tokens.
+pub fn is_api_token(state: &AppState, token: &str) -> bool {
     state
         .config()
         .api_tokens
@@ -166,7 +161,11 @@ fn is_api_token(state: &AppState, token: &str) -> bool {
 }
 
 /// Middleware: when reading is not public, requires a read token, API token or login.
-pub async fn require_reader(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_reader(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if state.config().public_read {
         return next.run(request).await;
     }
@@ -296,7 +295,10 @@ mod tests {
     #[test]
     fn cookies_are_found_by_name() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; storyline_session=abc; b=2".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; storyline_session=abc; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
     }

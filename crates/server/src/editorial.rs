@@ -135,9 +135,9 @@ pub async fn split(store: &dyn Store, article_id: &str) -> ApiResult<String> {
     };
     let old = live_story(store, &old_id).await?;
     let rows = store.story_articles(&old.id).await?;
-    let (moving, staying): (Vec<ArticleRow>, Vec<ArticleRow>) = rows.into_iter().partition(|r| {
-        r.article.id == article_id || r.duplicate_of.as_deref() == Some(article_id)
-    });
+    let (moving, staying): (Vec<ArticleRow>, Vec<ArticleRow>) = rows
+        .into_iter()
+        .partition(|r| r.article.id == article_id || r.duplicate_of.as_deref() == Some(article_id));
     if staying.is_empty() {
         return Err(ApiError::new(
             ErrorCode::Conflict,

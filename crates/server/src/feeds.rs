@@ -179,7 +179,10 @@ async fn search_feed(
         let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
         let mut query = search_query(&params)?;
         if !crate::pages::searchable(&query.text) {
-            return Err(ApiError::new(ErrorCode::EmptyQuery, "a search feed needs `q`"));
+            return Err(ApiError::new(
+                ErrorCode::EmptyQuery,
+                "a search feed needs `q`",
+            ));
         }
         query.limit = 100;
         let vis = public_visibility(&state).await?;
@@ -195,7 +198,9 @@ async fn search_feed(
                 continue;
             }
             if let Some(story) = state.store().story(sid).await? {
-                let listed = stories.iter().any(|s: &storyline_model::Story| s.id == story.id);
+                let listed = stories
+                    .iter()
+                    .any(|s: &storyline_model::Story| s.id == story.id);
                 if vis.shows_story(&story) && !listed {
                     stories.push(story);
                 }

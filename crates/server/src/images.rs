@@ -39,7 +39,8 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 async fn image(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     let valid = key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit());
     if !valid {
-        return ApiError::new(ErrorCode::BadId, "an image key is 16 hex characters").into_response();
+        return ApiError::new(ErrorCode::BadId, "an image key is 16 hex characters")
+            .into_response();
     }
     let Some(dir) = state.config().image_cache_dir.as_ref() else {
         return ApiError::not_found("image").into_response();

@@ -133,12 +133,14 @@ mod tests {
         m.record("/story/{id}", 200, Duration::from_millis(30));
         m.record("/story/{id}", 404, Duration::from_millis(1));
         let text = m.render();
-        assert!(text.contains(
-            "storyline_http_requests_total{route=\"/story/{id}\",status=\"200\"} 2"
-        ));
+        assert!(
+            text.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"200\"} 2")
+        );
         assert!(text.contains(
             "storyline_http_request_duration_seconds_bucket{route=\"/story/{id}\",le=\"0.005\"} 2"
         ));
-        assert!(text.contains("storyline_http_request_duration_seconds_count{route=\"/story/{id}\"} 3"));
+        assert!(
+            text.contains("storyline_http_request_duration_seconds_count{route=\"/story/{id}\"} 3")
+        );
     }
 }

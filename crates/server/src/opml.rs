@@ -29,9 +29,8 @@ pub fn read(text: &str) -> Result<Vec<OutlineFeed>, String> {
         match reader.read_event() {
             Ok(Event::Start(e)) if e.local_name().as_ref() == b"outline" => {
                 let attrs = attributes(&e);
-                match find(&attrs, "xmlUrl") {
-                    Some(url) => push(&mut feeds, url, &attrs, &groups),
-                    None => {}
+                if let Some(url) = find(&attrs, "xmlUrl") {
+                    push(&mut feeds, url, &attrs, &groups);
                 }
                 if groups.len() < MAX_DEPTH {
                     groups.push(find(&attrs, "text").or_else(|| find(&attrs, "title")));
@@ -100,7 +99,8 @@ fn find(attrs: &[(String, String)], key: &str) -> Option<String> {
 
 /// Writes sources as OPML 2.0, grouped by their group.
 pub fn write(title: &str, feeds: &[OutlineFeed]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n");
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n");
     out.push_str(&format!(
         "  <head><title>{}</title></head>\n  <body>\n",
         escape_html(title)
@@ -153,12 +153,20 @@ mod tests {
         let back = read(&text).unwrap();
         assert_eq!(back.len(), 2);
         assert!(back.contains(&feeds[0]));
-        assert_eq!(back.iter().find(|f| f.group.is_none()).unwrap().url, feeds[1].url);
+        assert_eq!(
+            back.iter().find(|f| f.group.is_none()).unwrap().url,
+            feeds[1].url
+        );
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(read("<opml><body><outline xmlUrl=\"x\"").unwrap_or_default().len() <= 1);
+        assert!(
+            read("<opml><body><outline xmlUrl=\"x\"")
+                .unwrap_or_default()
+                .len()
+                <= 1
+        );
         assert!(read("\u{0}\u{1}<<<>>>").unwrap_or_default().is_empty());
         let deep = "<outline text=\"g\">".repeat(10_000);
         assert!(read(&deep).is_ok());

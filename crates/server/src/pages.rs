@@ -48,7 +48,11 @@ impl Chrome {
         self.feeds = vec![
             ("RSS", format!("{base}rss{query}"), "application/rss+xml"),
             ("Atom", format!("{base}atom{query}"), "application/atom+xml"),
-            ("JSON Feed", format!("{base}json{query}"), "application/feed+json"),
+            (
+                "JSON Feed",
+                format!("{base}json{query}"),
+                "application/feed+json",
+            ),
         ];
         self
     }
@@ -56,10 +60,13 @@ impl Chrome {
 
 /// Renders a template as a 200 HTML response.
 pub fn html<T: Template>(template: &T) -> ApiResult<Response> {
-    template.render().map(|body| Html(body).into_response()).map_err(|e| {
-        tracing::error!(error = %e, "template failed");
-        ApiError::new(ErrorCode::Internal, "the page could not be rendered")
-    })
+    template
+        .render()
+        .map(|body| Html(body).into_response())
+        .map_err(|e| {
+            tracing::error!(error = %e, "template failed");
+            ApiError::new(ErrorCode::Internal, "the page could not be rendered")
+        })
 }
 
 #[derive(Template)]
@@ -143,7 +150,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics().render(),
     )
         .into_response()
@@ -228,7 +238,10 @@ impl Pager {
 fn page_number(params: &Params) -> ApiResult<u32> {
     let page = params.number("page", 1, 1000)?;
     if page == 0 {
-        return Err(ApiError::new(ErrorCode::BadPagination, "`page` counts from 1"));
+        return Err(ApiError::new(
+            ErrorCode::BadPagination,
+            "`page` counts from 1",
+        ));
     }
     Ok(page)
 }
@@ -338,7 +351,16 @@ async fn provider(
             ..StoryQuery::default()
         };
         let path = format!("/provider/{}", encode(&domain));
-        listing(&state, raw, &path, name, intro, query, format!("{path}/feed/")).await
+        listing(
+            &state,
+            raw,
+            &path,
+            name,
+            intro,
+            query,
+            format!("{path}/feed/"),
+        )
+        .await
     }
     .await;
     respond(&state, result)
@@ -375,7 +397,9 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
             .await?
             .ok_or_else(|| ApiError::not_found("story"))?;
         if story.id != id {
-            return Ok(Redirect::permanent(&format!("/story/{}", encode(&story.id))).into_response());
+            return Ok(
+                Redirect::permanent(&format!("/story/{}", encode(&story.id))).into_response(),
+            );
         }
         let vis = public_visibility(&state).await?;
         let rows = state.store().story_articles(&story.id).await?;
@@ -413,10 +437,12 @@ pub async fn related_cards(
     let mut stories = Vec::new();
     let mut seen = HashSet::new();
     for link in links.iter().take(16) {
-        if let Some(s) = state.store().story(&link.related_story_id).await? {
-            if s.id != story_id && seen.insert(s.id.clone()) && vis.shows_story(&s) {
-                stories.push(s);
-            }
+        if let Some(s) = state.store().story(&link.related_story_id).await?
+            && s.id != story_id
+            && seen.insert(s.id.clone())
+            && vis.shows_story(&s)
+        {
+            stories.push(s);
         }
         if stories.len() >= 8 {
             break;
@@ -601,10 +627,10 @@ pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
     }
     let from = params.date("from", false)?;
     let to = params.date("to", true)?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(ApiError::new(ErrorCode::BadFilter, "`from` is after `to`"));
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(ApiError::new(ErrorCode::BadFilter, "`from` is after `to`"));
     }
     Ok(SearchQuery {
         text,

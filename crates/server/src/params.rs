@@ -269,10 +269,20 @@ mod tests {
     #[test]
     fn pagination_is_bounded() {
         let p = Params::parse(Some("limit=10&page=3"), &["limit", "page"]).unwrap();
-        assert_eq!(p.page(30).unwrap(), Page { limit: 10, offset: 20 });
+        assert_eq!(
+            p.page(30).unwrap(),
+            Page {
+                limit: 10,
+                offset: 20
+            }
+        );
         for bad in ["limit=0", "limit=101", "limit=-1", "page=0", "offset=abc"] {
             let p = Params::parse(Some(bad), &["limit", "page", "offset"]).unwrap();
-            assert_eq!(p.page(30).unwrap_err().code, ErrorCode::BadPagination, "{bad}");
+            assert_eq!(
+                p.page(30).unwrap_err().code,
+                ErrorCode::BadPagination,
+                "{bad}"
+            );
         }
     }
 
@@ -283,7 +293,10 @@ mod tests {
         let to = p.date("to", true).unwrap().unwrap();
         assert_eq!((to - from).num_seconds(), 86_399);
         let p = Params::parse(Some("from=yesterday"), &["from"]).unwrap();
-        assert_eq!(p.date("from", false).unwrap_err().code, ErrorCode::BadFilter);
+        assert_eq!(
+            p.date("from", false).unwrap_err().code,
+            ErrorCode::BadFilter
+        );
     }
 
     #[test]

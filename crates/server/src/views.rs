@@ -68,7 +68,11 @@ pub struct ProviderRef {
 impl ProviderRef {
     pub fn new(name: &str, domain: &str) -> Self {
         Self {
-            name: if name.is_empty() { domain.into() } else { name.into() },
+            name: if name.is_empty() {
+                domain.into()
+            } else {
+                name.into()
+            },
             domain: domain.into(),
             href: format!("/provider/{}", encode(domain)),
         }
@@ -153,10 +157,7 @@ impl ArticleView {
             published: a.published,
             also_published_by: Vec::new(),
             duplicate_of: row.duplicate_of.clone(),
-            when: a
-                .published_date_time
-                .map(short_time)
-                .unwrap_or_default(),
+            when: a.published_date_time.map(short_time).unwrap_or_default(),
             href: format!("/article/{}", encode(&a.id)),
             link: a
                 .web_url
@@ -234,7 +235,10 @@ pub fn fold_coverage(rows: &[ArticleRow], vis: &Visibility) -> Vec<ArticleView> 
         if let Some(i) = target {
             let p = &copy.article.provider;
             let original = &mut originals[i];
-            let listed = original.also_published_by.iter().any(|x| x.domain == p.domain);
+            let listed = original
+                .also_published_by
+                .iter()
+                .any(|x| x.domain == p.domain);
             if !listed && original.provider.domain != p.domain {
                 original
                     .also_published_by
@@ -308,7 +312,13 @@ pub fn cards(stories: &[Story], rows: Vec<ArticleRow>, vis: &Visibility) -> Vec<
     }
     stories
         .iter()
-        .filter_map(|s| card(s, by_story.get(&s.id).map(Vec::as_slice).unwrap_or(&[]), vis))
+        .filter_map(|s| {
+            card(
+                s,
+                by_story.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
+                vis,
+            )
+        })
         .collect()
 }
 

@@ -24,10 +24,14 @@ fn find_chromedriver() -> Option<PathBuf> {
 }
 
 fn find_chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 fn artifacts_dir() -> PathBuf {
@@ -43,7 +47,10 @@ async fn free_port() -> u16 {
 
 async fn wait_for_port(port: u16) {
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -113,7 +120,10 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
     // A reader opens the front page.
     c.goto(&r.url("/")).await?;
     let first = c.find(Locator::Css(".story .headline a")).await?;
-    assert_eq!(first.text().await?, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    assert_eq!(
+        first.text().await?,
+        "Quillon raises $1.2bn in round led by Larchmont Capital"
+    );
     let more = c.find(Locator::Css(".story .more")).await?.text().await?;
     assert!(more.starts_with("More:"), "{more}");
     std::fs::write(shots.join("front-page.png"), c.screenshot().await?).unwrap();
@@ -130,13 +140,17 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
     // ... searches from the box in the masthead.
     let q = c.find(Locator::Css(".searchbox input[name=q]")).await?;
     q.send_keys("earthquake").await?;
-    c.find(Locator::Css(".searchbox button")).await?.click().await?;
+    c.find(Locator::Css(".searchbox button"))
+        .await?
+        .click()
+        .await?;
     wait_for_url(c, "/search?q=earthquake").await;
     let marks = c.find_all(Locator::Css(".hits mark")).await?;
     assert!(!marks.is_empty(), "no highlighted match");
 
     // A hostile article does not run script (its payloads would rename the page).
-    c.goto(&r.url(&format!("/article/{}", r.news.hostile_article))).await?;
+    c.goto(&r.url(&format!("/article/{}", r.news.hostile_article)))
+        .await?;
     let text = c.find(Locator::Css(".body")).await?.text().await?;
     assert!(text.contains("Kesvik harbour will expand."));
     if let Ok(link) = c.find(Locator::LinkText("more")).await {
@@ -148,27 +162,46 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
     // An editor logs in.
     c.goto(&r.url("/admin")).await?;
     wait_for_url(c, "/admin/login").await;
-    c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
     c.find(Locator::Css(".login button")).await?.click().await?;
     wait_for_url(c, "/admin").await;
     assert!(c.find(Locator::Css(".adminnav")).await.is_ok());
 
     // ... adds a source.
     c.goto(&r.url("/admin/sources")).await?;
-    c.find(Locator::Css("input[name=url]")).await?
-        .send_keys("https://northgate.example/rss.xml").await?;
-    c.find(Locator::Css("input[name=title]")).await?.send_keys("Northgate Observer").await?;
-    c.find(Locator::XPath("//button[text()='Add source']")).await?.click().await?;
+    c.find(Locator::Css("input[name=url]"))
+        .await?
+        .send_keys("https://northgate.example/rss.xml")
+        .await?;
+    c.find(Locator::Css("input[name=title]"))
+        .await?
+        .send_keys("Northgate Observer")
+        .await?;
+    c.find(Locator::XPath("//button[text()='Add source']"))
+        .await?
+        .click()
+        .await?;
     wait_for_url(c, "done=added").await;
     let table = c.find(Locator::Css("table.sources")).await?.text().await?;
-    assert!(table.contains("https://northgate.example/rss.xml"), "{table}");
+    assert!(
+        table.contains("https://northgate.example/rss.xml"),
+        "{table}"
+    );
 
     // ... merges the Tessel story into the Quillon story.
     c.goto(&r.url("/admin/stories")).await?;
     let row = format!("#a-{} form.merge", r.news.tessel);
-    c.find(Locator::Css(&format!("{row} input[name=into]"))).await?
-        .send_keys(&r.news.quillon).await?;
-    c.find(Locator::Css(&format!("{row} button"))).await?.click().await?;
+    c.find(Locator::Css(&format!("{row} input[name=into]")))
+        .await?
+        .send_keys(&r.news.quillon)
+        .await?;
+    c.find(Locator::Css(&format!("{row} button")))
+        .await?
+        .click()
+        .await?;
     wait_for_url(c, &format!("/admin/stories/{}", r.news.quillon)).await;
     c.goto(&r.url(&format!("/story/{}", r.news.tessel))).await?;
     wait_for_url(c, &format!("/story/{}", r.news.quillon)).await;

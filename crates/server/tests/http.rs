@@ -32,10 +32,16 @@ async fn front_page_ranks_published_stories_by_heat_with_more_coverage() {
     let r = start().await;
     let (status, page) = text(&r, "/").await;
     assert_eq!(status, StatusCode::OK);
-    let quillon = position(&page, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    let quillon = position(
+        &page,
+        "Quillon raises $1.2bn in round led by Larchmont Capital",
+    );
     let quake = position(&page, "Magnitude 6.1 earthquake shakes Port Aldine");
     let tessel = position(&page, "Tessel closes $300m Series C, again with Larchmont");
-    assert!(quillon < quake && quake < tessel, "stories not ordered by heat");
+    assert!(
+        quillon < quake && quake < tessel,
+        "stories not ordered by heat"
+    );
     assert!(page.contains("More:"));
     assert!(page.contains("Civic Post") && page.contains("Harbor Business Journal"));
     assert!(!page.contains("Embargoed"), "an unpublished story leaked");
@@ -75,7 +81,11 @@ async fn article_page_renders_text_cached_image_and_link_out() {
     assert!(page.contains("Quillon plans to spend the money on new grid-storage plants."));
     assert!(page.contains("Read the original at The Ledger Wire"));
     assert!(page.contains(&format!("src=\"/images/{key}\"")));
-    let img = client().get(r.url(&format!("/images/{key}"))).send().await.unwrap();
+    let img = client()
+        .get(r.url(&format!("/images/{key}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(img.status(), StatusCode::OK);
     assert_eq!(img.headers()["content-type"], "image/jpeg");
     assert_eq!(img.bytes().await.unwrap().as_ref(), jpeg);
@@ -93,14 +103,20 @@ async fn hostile_article_renders_inert() {
     let (status, page) = text(&r, &format!("/article/{}", r.news.hostile_article)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Kesvik harbour will expand."));
-    assert!(page.contains("<h1>&#60;script&#62;alert("), "hostile title not escaped");
+    assert!(
+        page.contains("<h1>&#60;script&#62;alert("),
+        "hostile title not escaped"
+    );
     let lower = page.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "a script tag survived");
     assert!(!lower.contains("onerror") && !lower.contains("onclick"));
     assert!(!lower.contains("javascript:"));
     assert!(!lower.contains("<iframe"));
     let resp = client().get(r.url("/")).send().await.unwrap();
-    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
     assert!(resp.headers().contains_key("referrer-policy"));
@@ -121,7 +137,10 @@ async fn topic_provider_and_directory_pages_filter_stories() {
     assert!(!page.contains("Tessel closes"));
     let (_, topics) = text(&r, "/topics").await;
     assert!(topics.contains("href=\"/topic/Funding\"") && topics.contains("2 stories"));
-    assert!(!topics.contains("Deals"), "topic of an unpublished story listed");
+    assert!(
+        !topics.contains("Deals"),
+        "topic of an unpublished story listed"
+    );
     let (_, providers) = text(&r, "/providers").await;
     assert!(providers.contains("Civic Post"));
     r.stop().await;
@@ -141,7 +160,10 @@ async fn search_page_highlights_matches_and_applies_filters() {
     let (_, page) = text(&r, "/search?q=%22battery+software%22&topic=Energy").await;
     assert!(page.contains("Quillon raises"));
     let (_, page) = text(&r, "/search?q=Embargoed").await;
-    assert!(page.contains("No articles match."), "unpublished coverage found by search");
+    assert!(
+        page.contains("No articles match."),
+        "unpublished coverage found by search"
+    );
     let (_, page) = text(&r, "/search").await;
     assert!(page.contains("<form class=\"filters\""));
     r.stop().await;
@@ -165,7 +187,11 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
         ("/api/v1/search?q=", 400, "empty_query"),
         ("/api/v1/search?q=%22%22+-", 400, "empty_query"),
         ("/api/v1/search?q=x&from=yesterday", 400, "bad_filter"),
-        ("/api/v1/search?q=x&from=2026-05-14&to=2026-05-13", 400, "bad_filter"),
+        (
+            "/api/v1/search?q=x&from=2026-05-14&to=2026-05-13",
+            400,
+            "bad_filter",
+        ),
         ("/api/v1/search?q=x&sort=new", 400, "unknown_filter"),
         ("/api/v1/search?q=%FF", 400, "bad_filter"),
         ("/api/v1/topics?x=1", 400, "unknown_filter"),
@@ -178,9 +204,15 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
     for (path, status, code) in cases {
         let resp = client().get(r.url(path)).send().await.unwrap();
         assert_eq!(resp.status().as_u16(), *status, "{path}");
-        let body: Value = resp.json().await.unwrap_or_else(|_| panic!("{path}: not JSON"));
+        let body: Value = resp
+            .json()
+            .await
+            .unwrap_or_else(|_| panic!("{path}: not JSON"));
         assert_eq!(body["code"], *code, "{path}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}"
+        );
     }
     let pages: &[(&str, u16, &str)] = &[
         ("/story/bad%20id", 400, "bad_id"),
@@ -199,7 +231,10 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
     }
     let long = format!("/api/v1/search?q={}", "a".repeat(600));
     let (status, body) = json(&r, &long).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_filter")));
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (400, Some("bad_filter"))
+    );
     r.stop().await;
 }
 
@@ -220,19 +255,45 @@ async fn api_lists_stories_and_answers_details() {
     assert_eq!(by_topic["items"].as_array().unwrap().len(), 1);
     let (status, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(detail["coverage"].as_array().unwrap().len(), 3, "copy must be folded");
+    assert_eq!(
+        detail["coverage"].as_array().unwrap().len(),
+        3,
+        "copy must be folded"
+    );
     assert_eq!(detail["related"][0]["id"], "story-tessel");
     let (status, article) = json(&r, &format!("/api/v1/articles/{}", r.news.quillon_civic)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(article["text"].as_str().unwrap().contains("utilities doubled"));
+    assert!(
+        article["text"]
+            .as_str()
+            .unwrap()
+            .contains("utilities doubled")
+    );
     let (_, topics) = json(&r, "/api/v1/topics").await;
-    assert!(topics.as_array().unwrap().iter().any(|t| t["topic"] == "Funding" && t["stories"] == 2));
+    assert!(
+        topics
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["topic"] == "Funding" && t["stories"] == 2)
+    );
     let (_, providers) = json(&r, "/api/v1/providers").await;
-    assert!(providers.as_array().unwrap().iter().any(|p| p["domain"] == "civicpost.example" && p["articles"] == 3));
+    assert!(
+        providers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["domain"] == "civicpost.example" && p["articles"] == 3)
+    );
     let (status, hits) = json(&r, "/api/v1/search?q=wind+turbines").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(hits["items"][0]["article"]["storyId"], "story-tessel");
-    assert!(hits["items"][0]["snippetHtml"].as_str().unwrap().contains("<mark>"));
+    assert!(
+        hits["items"][0]["snippetHtml"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>")
+    );
     r.stop().await;
 }
 
@@ -244,7 +305,10 @@ async fn record_endpoint_writes_the_seed_format() {
     assert!(text.starts_with("---\n"));
     let record = storyline_model::Record::parse(&text, "api").unwrap();
     let article = record.to_article(None).unwrap();
-    assert_eq!(article.title, "Quillon raises $1.2bn in round led by Larchmont Capital");
+    assert_eq!(
+        article.title,
+        "Quillon raises $1.2bn in round led by Larchmont Capital"
+    );
     assert_eq!(article.provider.domain, "ledgerwire.example");
     assert_eq!(article.heat, 80);
     let related = record.related();
@@ -278,7 +342,11 @@ async fn feeds_we_emit_parse_with_feed_rs_and_are_well_formed() {
     ];
     for base in bases {
         for format in ["rss", "atom", "json"] {
-            let query = if base.starts_with("/search") { "?q=Larchmont" } else { "" };
+            let query = if base.starts_with("/search") {
+                "?q=Larchmont"
+            } else {
+                ""
+            };
             let path = format!("{base}{format}{query}");
             let resp = client().get(r.url(&path)).send().await.unwrap();
             assert_eq!(resp.status(), StatusCode::OK, "{path}");
@@ -294,17 +362,38 @@ async fn feeds_we_emit_parse_with_feed_rs_and_are_well_formed() {
             let feed = feed_rs::parser::parse(body.as_bytes())
                 .unwrap_or_else(|e| panic!("{path}: feed-rs refused it: {e}"));
             assert!(!feed.entries.is_empty(), "{path}: no items");
-            let first = feed.entries[0].title.as_ref().map(|t| t.content.clone()).unwrap_or_default();
+            let first = feed.entries[0]
+                .title
+                .as_ref()
+                .map(|t| t.content.clone())
+                .unwrap_or_default();
             assert!(!first.is_empty(), "{path}: untitled item");
-            assert!(!body.contains("Embargoed"), "{path}: unpublished story in feed");
+            assert!(
+                !body.contains("Embargoed"),
+                "{path}: unpublished story in feed"
+            );
         }
     }
     let resp = client().get(r.url("/feed/rss")).send().await.unwrap();
     let body = resp.text().await.unwrap();
     let feed = feed_rs::parser::parse(body.as_bytes()).unwrap();
-    assert!(feed.entries[0].title.as_ref().unwrap().content.starts_with("Quillon raises"));
-    let summary = feed.entries[0].summary.as_ref().map(|s| s.content.clone()).unwrap_or_default();
-    assert!(summary.contains("More:") && summary.contains("Civic Post"), "{summary}");
+    assert!(
+        feed.entries[0]
+            .title
+            .as_ref()
+            .unwrap()
+            .content
+            .starts_with("Quillon raises")
+    );
+    let summary = feed.entries[0]
+        .summary
+        .as_ref()
+        .map(|s| s.content.clone())
+        .unwrap_or_default();
+    assert!(
+        summary.contains("More:") && summary.contains("Civic Post"),
+        "{summary}"
+    );
     r.stop().await;
 }
 
@@ -312,7 +401,13 @@ async fn feeds_we_emit_parse_with_feed_rs_and_are_well_formed() {
 async fn login(r: &Running) -> (String, String) {
     let c = client();
     let form = c.get(r.url("/admin/login")).send().await.unwrap();
-    let login_cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let login_cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let page = form.text().await.unwrap();
     let csrf = hidden(&page, "csrf");
     let resp = c
@@ -325,9 +420,17 @@ async fn login(r: &Running) -> (String, String) {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     let session = set.split(';').next().unwrap().to_string();
-    let admin = c.get(r.url("/admin/sources")).header("cookie", &session).send().await.unwrap();
+    let admin = c
+        .get(r.url("/admin/sources"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(admin.status(), StatusCode::OK);
     let csrf = hidden(&admin.text().await.unwrap(), "csrf");
     (session, csrf)
@@ -335,7 +438,10 @@ async fn login(r: &Running) -> (String, String) {
 
 fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
     page[start..].split('"').next().unwrap().to_string()
 }
 
@@ -348,7 +454,13 @@ async fn admin_needs_a_login_and_forms_need_the_csrf_token() {
     assert_eq!(resp.headers()["location"], "/admin/login");
     // Wrong password.
     let form = c.get(r.url("/admin/login")).send().await.unwrap();
-    let cookie = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = hidden(&form.text().await.unwrap(), "csrf");
     let resp = c
         .post(r.url("/admin/login"))
@@ -391,8 +503,18 @@ async fn admin_needs_a_login_and_forms_need_the_csrf_token() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(!text(&r, "/").await.1.contains("Quillon raises"));
-    for path in ["/admin", "/admin/stories", "/admin/providers", &format!("/admin/stories/{}", r.news.quillon)] {
-        let resp = c.get(r.url(path)).header("cookie", &session).send().await.unwrap();
+    for path in [
+        "/admin",
+        "/admin/stories",
+        "/admin/providers",
+        &format!("/admin/stories/{}", r.news.quillon),
+    ] {
+        let resp = c
+            .get(r.url(path))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
     }
     // API writes with a session need the CSRF header; with a bearer token they do not.
@@ -427,7 +549,12 @@ async fn admin_needs_a_login_and_forms_need_the_csrf_token() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let resp = c.get(r.url("/admin")).header("cookie", &session).send().await.unwrap();
+    let resp = c
+        .get(r.url("/admin"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     r.stop().await;
 }
@@ -437,7 +564,9 @@ async fn api_post(r: &Running, path: &str, body: Option<&str>) -> (StatusCode, V
         .post(r.url(path))
         .header("authorization", format!("Bearer {API_TOKEN}"));
     if let Some(b) = body {
-        req = req.header("content-type", "application/json").body(b.to_string());
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
     }
     let resp = req.send().await.unwrap();
     let status = resp.status();
@@ -447,7 +576,12 @@ async fn api_post(r: &Running, path: &str, body: Option<&str>) -> (StatusCode, V
 
 async fn front_ids(r: &Running) -> Vec<String> {
     let (_, body) = json(r, "/api/v1/stories").await;
-    body["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -457,25 +591,56 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     let (status, _) = api_post(&r, &format!("/api/v1/stories/{}/pin", r.news.hostile), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(front_ids(&r).await[0], r.news.hostile);
-    api_post(&r, &format!("/api/v1/stories/{}/unpin", r.news.hostile), None).await;
+    api_post(
+        &r,
+        &format!("/api/v1/stories/{}/unpin", r.news.hostile),
+        None,
+    )
+    .await;
     // Unpublish a story: gone from API, page and feed.
-    api_post(&r, &format!("/api/v1/stories/{}/unpublish", r.news.quake), None).await;
+    api_post(
+        &r,
+        &format!("/api/v1/stories/{}/unpublish", r.news.quake),
+        None,
+    )
+    .await;
     assert!(!front_ids(&r).await.contains(&r.news.quake));
     assert!(!text(&r, "/").await.1.contains("earthquake shakes"));
     assert!(!text(&r, "/feed/atom").await.1.contains("earthquake shakes"));
     // Publish the embargoed one.
-    api_post(&r, &format!("/api/v1/stories/{}/publish", r.news.embargoed), None).await;
+    api_post(
+        &r,
+        &format!("/api/v1/stories/{}/publish", r.news.embargoed),
+        None,
+    )
+    .await;
     assert_eq!(front_ids(&r).await[0], r.news.embargoed);
     // Unpublish one article: it leaves "More:".
-    api_post(&r, &format!("/api/v1/articles/{}/unpublish", r.news.quillon_civic), None).await;
+    api_post(
+        &r,
+        &format!("/api/v1/articles/{}/unpublish", r.news.quillon_civic),
+        None,
+    )
+    .await;
     let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert!(!detail.to_string().contains("Larchmont bets big"));
     // Block a provider: its coverage disappears everywhere.
     api_post(&r, "/api/v1/providers/harborbusiness.example/block", None).await;
     assert!(!text(&r, "/").await.1.contains("Harbor Business Journal"));
-    assert!(!text(&r, "/feed/json").await.1.contains("Harbor Business Journal"));
+    assert!(
+        !text(&r, "/feed/json")
+            .await
+            .1
+            .contains("Harbor Business Journal")
+    );
     let (_, providers) = json(&r, "/api/v1/providers").await;
-    assert!(providers.as_array().unwrap().iter().any(|p| p["domain"] == "harborbusiness.example" && p["blocked"] == true));
+    assert!(
+        providers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["domain"] == "harborbusiness.example" && p["blocked"] == true)
+    );
     // Merge Tessel into Quillon: the old id redirects, coverage moves.
     let (status, outcome) = api_post(
         &r,
@@ -485,7 +650,11 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(outcome["target"], r.news.quillon);
-    let resp = client().get(r.url(&format!("/story/{}", r.news.tessel))).send().await.unwrap();
+    let resp = client()
+        .get(r.url(&format!("/story/{}", r.news.tessel)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::PERMANENT_REDIRECT);
     let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert!(detail.to_string().contains("Tessel closes $300m"));
@@ -497,13 +666,37 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
         Some(&format!("{{\"into\": \"{}\"}}", r.news.tessel)),
     )
     .await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
-    let (status, err) = api_post(&r, &format!("/api/v1/stories/{}/merge", r.news.quake), Some("{\"to\": 1}")).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
-    let (status, err) = api_post(&r, &format!("/api/v1/stories/{}/explode", r.news.quake), None).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let (status, err) = api_post(
+        &r,
+        &format!("/api/v1/stories/{}/merge", r.news.quake),
+        Some("{\"to\": 1}"),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_body"))
+    );
+    let (status, err) = api_post(
+        &r,
+        &format!("/api/v1/stories/{}/explode", r.news.quake),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
     // Split the Tessel lead back out into its own story.
-    let (status, outcome) = api_post(&r, &format!("/api/v1/articles/{}/split", r.news.tessel_lead), None).await;
+    let (status, outcome) = api_post(
+        &r,
+        &format!("/api/v1/articles/{}/split", r.news.tessel_lead),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let new_story = outcome["target"].as_str().unwrap().to_string();
     let (_, split) = json(&r, &format!("/api/v1/stories/{new_story}")).await;
@@ -512,7 +705,12 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     let (_, rest) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert!(!rest.to_string().contains(&r.news.tessel_lead));
     // A lone article cannot be split further.
-    let (status, _) = api_post(&r, &format!("/api/v1/articles/{}/split", r.news.tessel_lead), None).await;
+    let (status, _) = api_post(
+        &r,
+        &format!("/api/v1/articles/{}/split", r.news.tessel_lead),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     r.stop().await;
 }
@@ -522,12 +720,31 @@ async fn sources_are_managed_through_api_and_opml() {
     let r = start().await;
     let (status, _) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "https://ledgerwire.example/feed.xml", "title": "Ledger Wire", "group": "Business"}"#)).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, err) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "https://ledgerwire.example/feed.xml"}"#)).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
-    let (status, err) = api_post(&r, "/api/v1/sources", Some(r#"{"url": "javascript:alert(1)"}"#)).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
+    let (status, err) = api_post(
+        &r,
+        "/api/v1/sources",
+        Some(r#"{"url": "https://ledgerwire.example/feed.xml"}"#),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let (status, err) = api_post(
+        &r,
+        "/api/v1/sources",
+        Some(r#"{"url": "javascript:alert(1)"}"#),
+    )
+    .await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_body"))
+    );
     let (status, err) = api_post(&r, "/api/v1/sources", Some("not json")).await;
-    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_body")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_body"))
+    );
     let list: Value = client()
         .get(r.url("/api/v1/sources"))
         .header("authorization", format!("Bearer {API_TOKEN}"))
@@ -542,7 +759,12 @@ async fn sources_are_managed_through_api_and_opml() {
     let id = list[0]["id"].as_i64().unwrap();
 
     let (session, csrf) = login(&r).await;
-    let opml = client().get(r.url("/admin/sources.opml")).header("cookie", &session).send().await.unwrap();
+    let opml = client()
+        .get(r.url("/admin/sources.opml"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(opml.status(), StatusCode::OK);
     let opml = opml.text().await.unwrap();
     check_xml(&opml);
@@ -553,7 +775,10 @@ async fn sources_are_managed_through_api_and_opml() {
         <outline type=\"rss\" text=\"Civic\" xmlUrl=\"https://civicpost.example/feed\"/></body></opml>";
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
-        .part("opml", reqwest::multipart::Part::text(upload).file_name("feeds.opml"));
+        .part(
+            "opml",
+            reqwest::multipart::Part::text(upload).file_name("feeds.opml"),
+        );
     let resp = client()
         .post(r.url("/admin/sources/opml"))
         .header("cookie", &session)
@@ -562,7 +787,15 @@ async fn sources_are_managed_through_api_and_opml() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let page = client().get(r.url("/admin/sources")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    let page = client()
+        .get(r.url("/admin/sources"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("https://northgate.example/rss") && page.contains("World"));
     // Remove through the admin form, then through the API.
     let resp = client()
@@ -599,14 +832,30 @@ async fn health_metrics_and_openapi_are_served() {
     text(&r, &format!("/story/{}", r.news.quillon)).await;
     text(&r, "/story/missing").await;
     let (_, metrics) = text(&r, "/metrics").await;
-    assert!(metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"200\"} 1"), "{metrics}");
-    assert!(metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"404\"} 1"));
-    assert!(metrics.contains("storyline_http_request_duration_seconds_bucket{route=\"/story/{id}\",le=\"+Inf\"} 2"));
+    assert!(
+        metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("storyline_http_requests_total{route=\"/story/{id}\",status=\"404\"} 1")
+    );
+    assert!(metrics.contains(
+        "storyline_http_request_duration_seconds_bucket{route=\"/story/{id}\",le=\"+Inf\"} 2"
+    ));
     let (status, doc) = json(&r, "/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/stories", "/api/v1/stories/{id}", "/api/v1/search", "/api/v1/sources", "/api/v1/topics"] {
-        assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
+    for path in [
+        "/api/v1/stories",
+        "/api/v1/stories/{id}",
+        "/api/v1/search",
+        "/api/v1/sources",
+        "/api/v1/topics",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from OpenAPI"
+        );
     }
     assert!(doc["components"]["schemas"].get("ApiError").is_some());
     let (_, css) = text(&r, "/static/style.css").await;
@@ -623,7 +872,10 @@ async fn private_reading_needs_the_read_token() {
     };
     let r = start_with(config, &[]).await;
     let (status, body) = json(&r, "/api/v1/stories").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
     assert_eq!(text(&r, "/").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(text(&r, "/healthz").await.0, StatusCode::OK);
     let resp = client()
@@ -633,9 +885,17 @@ async fn private_reading_needs_the_read_token() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let resp = client().get(r.url(&format!("/feed/rss?access_token={READ_TOKEN}"))).send().await.unwrap();
+    let resp = client()
+        .get(r.url(&format!("/feed/rss?access_token={READ_TOKEN}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let resp = client().get(r.url("/feed/rss?access_token=wrong")).send().await.unwrap();
+    let resp = client()
+        .get(r.url("/feed/rss?access_token=wrong"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     r.stop().await;
 }

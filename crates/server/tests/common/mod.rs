@@ -70,8 +70,17 @@ pub fn row(p: &Piece, story: &str, day: u32) -> ArticleRow {
     }
 }
 
-pub fn story(id: &str, lead: &ArticleRow, rows: &[&ArticleRow], heat: i32, topics: &[&str]) -> Story {
-    let mut domains: Vec<&str> = rows.iter().map(|r| r.article.provider.domain.as_str()).collect();
+pub fn story(
+    id: &str,
+    lead: &ArticleRow,
+    rows: &[&ArticleRow],
+    heat: i32,
+    topics: &[&str],
+) -> Story {
+    let mut domains: Vec<&str> = rows
+        .iter()
+        .map(|r| r.article.provider.domain.as_str())
+        .collect();
     domains.sort();
     domains.dedup();
     Story {
@@ -81,8 +90,14 @@ pub fn story(id: &str, lead: &ArticleRow, rows: &[&ArticleRow], heat: i32, topic
         lead_article_id: lead.article.id.clone(),
         article_count: rows.len() as u32,
         provider_count: domains.len() as u32,
-        first_published: rows.iter().filter_map(|r| r.article.published_date_time).min(),
-        last_published: rows.iter().filter_map(|r| r.article.published_date_time).max(),
+        first_published: rows
+            .iter()
+            .filter_map(|r| r.article.published_date_time)
+            .min(),
+        last_published: rows
+            .iter()
+            .filter_map(|r| r.article.published_date_time)
+            .max(),
         topics: topics.iter().map(|t| t.to_string()).collect(),
         published: true,
         pinned: false,
@@ -104,111 +119,151 @@ pub struct Newsroom {
 }
 
 pub async fn fill(store: &dyn Store) -> Newsroom {
-    let q1 = row(&Piece {
-        url: "https://www.ledgerwire.example/2026/05/12/quillon-raises-1-2bn-larchmont",
-        outlet: "The Ledger Wire",
-        domain: "ledgerwire.example",
-        title: "Quillon raises $1.2bn in round led by Larchmont Capital",
-        body: "Quillon, the Port Aldine maker of battery software, raised $1.2 billion in a round led by Larchmont Capital. The deal values the company at $9 billion, people familiar with the matter said.\n\nQuillon plans to spend the money on new grid-storage plants.",
-        hour: 9,
-        quality: 82,
-        topics: &["Funding", "Energy"],
-    }, "story-quillon", 12);
-    let q2 = row(&Piece {
-        url: "https://civicpost.example/business/quillon-funding",
-        outlet: "Civic Post",
-        domain: "civicpost.example",
-        title: "Larchmont bets big on Quillon's battery software",
-        body: "Larchmont Capital led a $1.2 billion investment in Quillon. The battery software firm says demand from utilities doubled last year.",
-        hour: 10,
-        quality: 70,
-        topics: &["Funding"],
-    }, "story-quillon", 12);
-    let q3 = row(&Piece {
-        url: "https://harborbusiness.example/quillon-valuation",
-        outlet: "Harbor Business Journal",
-        domain: "harborbusiness.example",
-        title: "Quillon valuation hits $9bn after Larchmont-led deal",
-        body: "Quillon is now valued at $9 billion. The Larchmont Capital round is the largest for a storage software company this year.",
-        hour: 11,
-        quality: 64,
-        topics: &["Funding"],
-    }, "story-quillon", 12);
-    let mut q4 = row(&Piece {
-        url: "https://metrodaily.example/wire/quillon-raises-1-2bn",
-        outlet: "Metro Daily",
-        domain: "metrodaily.example",
-        title: "Quillon raises $1.2bn in round led by Larchmont Capital",
-        body: "Quillon, the Port Aldine maker of battery software, raised $1.2 billion in a round led by Larchmont Capital. The deal values the company at $9 billion, people familiar with the matter said.",
-        hour: 12,
-        quality: 40,
-        topics: &["Funding"],
-    }, "story-quillon", 12);
+    let q1 = row(
+        &Piece {
+            url: "https://www.ledgerwire.example/2026/05/12/quillon-raises-1-2bn-larchmont",
+            outlet: "The Ledger Wire",
+            domain: "ledgerwire.example",
+            title: "Quillon raises $1.2bn in round led by Larchmont Capital",
+            body: "Quillon, the Port Aldine maker of battery software, raised $1.2 billion in a round led by Larchmont Capital. The deal values the company at $9 billion, people familiar with the matter said.\n\nQuillon plans to spend the money on new grid-storage plants.",
+            hour: 9,
+            quality: 82,
+            topics: &["Funding", "Energy"],
+        },
+        "story-quillon",
+        12,
+    );
+    let q2 = row(
+        &Piece {
+            url: "https://civicpost.example/business/quillon-funding",
+            outlet: "Civic Post",
+            domain: "civicpost.example",
+            title: "Larchmont bets big on Quillon's battery software",
+            body: "Larchmont Capital led a $1.2 billion investment in Quillon. The battery software firm says demand from utilities doubled last year.",
+            hour: 10,
+            quality: 70,
+            topics: &["Funding"],
+        },
+        "story-quillon",
+        12,
+    );
+    let q3 = row(
+        &Piece {
+            url: "https://harborbusiness.example/quillon-valuation",
+            outlet: "Harbor Business Journal",
+            domain: "harborbusiness.example",
+            title: "Quillon valuation hits $9bn after Larchmont-led deal",
+            body: "Quillon is now valued at $9 billion. The Larchmont Capital round is the largest for a storage software company this year.",
+            hour: 11,
+            quality: 64,
+            topics: &["Funding"],
+        },
+        "story-quillon",
+        12,
+    );
+    let mut q4 = row(
+        &Piece {
+            url: "https://metrodaily.example/wire/quillon-raises-1-2bn",
+            outlet: "Metro Daily",
+            domain: "metrodaily.example",
+            title: "Quillon raises $1.2bn in round led by Larchmont Capital",
+            body: "Quillon, the Port Aldine maker of battery software, raised $1.2 billion in a round led by Larchmont Capital. The deal values the company at $9 billion, people familiar with the matter said.",
+            hour: 12,
+            quality: 40,
+            topics: &["Funding"],
+        },
+        "story-quillon",
+        12,
+    );
     q4.duplicate_of = Some(q1.article.id.clone());
 
-    let t1 = row(&Piece {
-        url: "https://www.ledgerwire.example/2026/05/12/tessel-series-c",
-        outlet: "The Ledger Wire",
-        domain: "ledgerwire.example",
-        title: "Tessel closes $300m Series C, again with Larchmont",
-        body: "Tessel, which builds sensors for wind turbines, closed a $300 million Series C led by Larchmont Capital. It is Larchmont's second large energy bet this week.",
-        hour: 14,
-        quality: 75,
-        topics: &["Funding", "Energy"],
-    }, "story-tessel", 12);
-    let t2 = row(&Piece {
-        url: "https://civicpost.example/business/tessel-series-c",
-        outlet: "Civic Post",
-        domain: "civicpost.example",
-        title: "Turbine sensor maker Tessel raises $300m",
-        body: "Tessel raised $300 million. The company said it would hire 200 engineers in Kesvik.",
-        hour: 15,
-        quality: 60,
-        topics: &["Funding"],
-    }, "story-tessel", 12);
+    let t1 = row(
+        &Piece {
+            url: "https://www.ledgerwire.example/2026/05/12/tessel-series-c",
+            outlet: "The Ledger Wire",
+            domain: "ledgerwire.example",
+            title: "Tessel closes $300m Series C, again with Larchmont",
+            body: "Tessel, which builds sensors for wind turbines, closed a $300 million Series C led by Larchmont Capital. It is Larchmont's second large energy bet this week.",
+            hour: 14,
+            quality: 75,
+            topics: &["Funding", "Energy"],
+        },
+        "story-tessel",
+        12,
+    );
+    let t2 = row(
+        &Piece {
+            url: "https://civicpost.example/business/tessel-series-c",
+            outlet: "Civic Post",
+            domain: "civicpost.example",
+            title: "Turbine sensor maker Tessel raises $300m",
+            body: "Tessel raised $300 million. The company said it would hire 200 engineers in Kesvik.",
+            hour: 15,
+            quality: 60,
+            topics: &["Funding"],
+        },
+        "story-tessel",
+        12,
+    );
 
-    let e1 = row(&Piece {
-        url: "https://northgate.example/science/port-aldine-quake",
-        outlet: "Northgate Observer",
-        domain: "northgate.example",
-        title: "Magnitude 6.1 earthquake shakes Port Aldine",
-        body: "A magnitude 6.1 earthquake struck near Port Aldine early on Wednesday. Officials reported damaged roads but no deaths.",
-        hour: 6,
-        quality: 78,
-        topics: &["Science", "World"],
-    }, "story-quake", 13);
-    let e2 = row(&Piece {
-        url: "https://civicpost.example/world/port-aldine-earthquake",
-        outlet: "Civic Post",
-        domain: "civicpost.example",
-        title: "Port Aldine counts damage after strong quake",
-        body: "Engineers inspected bridges in Port Aldine after the magnitude 6.1 earthquake. Schools will stay closed on Thursday.",
-        hour: 8,
-        quality: 66,
-        topics: &["World"],
-    }, "story-quake", 13);
+    let e1 = row(
+        &Piece {
+            url: "https://northgate.example/science/port-aldine-quake",
+            outlet: "Northgate Observer",
+            domain: "northgate.example",
+            title: "Magnitude 6.1 earthquake shakes Port Aldine",
+            body: "A magnitude 6.1 earthquake struck near Port Aldine early on Wednesday. Officials reported damaged roads but no deaths.",
+            hour: 6,
+            quality: 78,
+            topics: &["Science", "World"],
+        },
+        "story-quake",
+        13,
+    );
+    let e2 = row(
+        &Piece {
+            url: "https://civicpost.example/world/port-aldine-earthquake",
+            outlet: "Civic Post",
+            domain: "civicpost.example",
+            title: "Port Aldine counts damage after strong quake",
+            body: "Engineers inspected bridges in Port Aldine after the magnitude 6.1 earthquake. Schools will stay closed on Thursday.",
+            hour: 8,
+            quality: 66,
+            topics: &["World"],
+        },
+        "story-quake",
+        13,
+    );
 
-    let x1 = row(&Piece {
-        url: "https://www.ledgerwire.example/2026/05/13/embargoed-merger",
-        outlet: "The Ledger Wire",
-        domain: "ledgerwire.example",
-        title: "Embargoed: Cobaltline to buy Tindra",
-        body: "Cobaltline agreed to buy Tindra. The announcement is embargoed until Friday.",
-        hour: 7,
-        quality: 80,
-        topics: &["Deals"],
-    }, "story-embargoed", 13);
+    let x1 = row(
+        &Piece {
+            url: "https://www.ledgerwire.example/2026/05/13/embargoed-merger",
+            outlet: "The Ledger Wire",
+            domain: "ledgerwire.example",
+            title: "Embargoed: Cobaltline to buy Tindra",
+            body: "Cobaltline agreed to buy Tindra. The announcement is embargoed until Friday.",
+            hour: 7,
+            quality: 80,
+            topics: &["Deals"],
+        },
+        "story-embargoed",
+        13,
+    );
 
-    let mut h1 = row(&Piece {
-        url: "https://shadyfeed.example/exclusive",
-        outlet: "Shady Feed",
-        domain: "shadyfeed.example",
-        title: "<script>alert('title')</script>Exclusive scoop on Kesvik harbour",
-        body: "Kesvik harbour will expand. <script>alert('body')</script>",
-        hour: 5,
-        quality: 30,
-        topics: &["World"],
-    }, "story-hostile", 13);
+    let mut h1 = row(
+        &Piece {
+            url: "https://shadyfeed.example/exclusive",
+            outlet: "Shady Feed",
+            domain: "shadyfeed.example",
+            title: "<script>alert('title')</script>Exclusive scoop on Kesvik harbour",
+            body: "Kesvik harbour will expand. <script>alert('body')</script>",
+            hour: 5,
+            quality: 30,
+            topics: &["World"],
+        },
+        "story-hostile",
+        13,
+    );
     h1.html = Some(
         "<p>Kesvik harbour will expand.</p><script>document.title='pwned-script'</script>\
          <img src=\"x\" onerror=\"document.title='pwned-img'\">\
@@ -218,15 +273,29 @@ pub async fn fill(store: &dyn Store) -> Newsroom {
     );
 
     let rows = vec![
-        q1.clone(), q2.clone(), q3.clone(), q4.clone(), t1.clone(), t2.clone(), e1.clone(),
-        e2.clone(), x1.clone(), h1.clone(),
+        q1.clone(),
+        q2.clone(),
+        q3.clone(),
+        q4.clone(),
+        t1.clone(),
+        t2.clone(),
+        e1.clone(),
+        e2.clone(),
+        x1.clone(),
+        h1.clone(),
     ];
     let mut embargoed = story("story-embargoed", &x1, &[&x1], 95, &["Deals"]);
     embargoed.published = false;
     let commit = Commit {
         articles: rows,
         stories: vec![
-            story("story-quillon", &q1, &[&q1, &q2, &q3, &q4], 80, &["Funding", "Energy"]),
+            story(
+                "story-quillon",
+                &q1,
+                &[&q1, &q2, &q3, &q4],
+                80,
+                &["Funding", "Energy"],
+            ),
             story("story-tessel", &t1, &[&t1, &t2], 60, &["Funding", "Energy"]),
             story("story-quake", &e1, &[&e1, &e2], 70, &["Science", "World"]),
             embargoed,
@@ -294,7 +363,11 @@ pub fn test_config() -> ServerConfig {
 
 pub async fn start_with(mut config: ServerConfig, image_files: &[(&str, &[u8])]) -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(&dir.path().join("news.db")).await.unwrap());
+    let store = Arc::new(
+        SqliteStore::open(&dir.path().join("news.db"))
+            .await
+            .unwrap(),
+    );
     let news = fill(store.as_ref()).await;
     let images = dir.path().join("images");
     std::fs::create_dir_all(&images).unwrap();

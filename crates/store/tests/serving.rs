@@ -1,0 +1,117 @@
+//! The serving reads added for the web front end: topic and provider directories with counts,
+//! and the coverage of many stories in one call.
+
+use chrono::{TimeZone, Utc};
+use storyline_model::{Article, Provider, Story};
+use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
+
+fn article(id: &str, story: &str, domain: &str, topics: &[&str], hour: u32) -> ArticleRow {
+    ArticleRow {
+        article: Article {
+            id: id.into(),
+            category: "news".into(),
+            title: format!("Piece {id}"),
+            excerpt: "An excerpt.".into(),
+            body: "Body text of the piece.".into(),
+            published_date_time: Some(Utc.with_ymd_and_hms(2026, 5, 12, hour, 0, 0).unwrap()),
+            web_url: Some(format!("https://{domain}/{id}")),
+            kind: "article".into(),
+            quality: Some(50),
+            heat: -1,
+            published: true,
+            provider: Provider {
+                name: format!("Name of {domain}"),
+                domain: domain.into(),
+            },
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            ..Article::default()
+        },
+        seq: 0,
+        story_id: Some(story.into()),
+        duplicate_of: None,
+        ingested_at: Utc::now(),
+        content_hash: format!("hash-{id}"),
+        html: None,
+        secured: None,
+    }
+}
+
+fn story(id: &str, lead: &str, count: u32, topics: &[&str], published: bool) -> Story {
+    Story {
+        id: id.into(),
+        title: format!("Story {id}"),
+        heat: 50,
+        lead_article_id: lead.into(),
+        article_count: count,
+        provider_count: count,
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        published,
+        ..Story::default()
+    }
+}
+
+async fn filled() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("serving.db"))
+        .await
+        .unwrap();
+    let commit = Commit {
+        articles: vec![
+            article("a1", "s1", "ledgerwire.example", &["AI"], 9),
+            article("a2", "s1", "civicpost.example", &["AI"], 8),
+            article("a3", "s2", "civicpost.example", &["Energy"], 7),
+            article("a4", "s3", "civicpost.example", &["AI"], 6),
+        ],
+        stories: vec![
+            story("s1", "a1", 2, &["AI", "Funding"], true),
+            story("s2", "a3", 1, &["Energy"], true),
+            story("s3", "a4", 1, &["AI"], false),
+        ],
+        ..Commit::default()
+    };
+    store.commit(&commit).await.unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn topic_counts_count_live_stories_and_respect_the_published_flag() {
+    let (_dir, store) = filled().await;
+    let all = store.topic_counts(false, 10).await.unwrap();
+    assert_eq!(all[0], ("AI".to_string(), 2));
+    let public = store.topic_counts(true, 10).await.unwrap();
+    assert!(public.contains(&("AI".to_string(), 1)));
+    assert!(public.contains(&("Energy".to_string(), 1)));
+    assert_eq!(store.topic_counts(true, 1).await.unwrap().len(), 1);
+    // A merged story no longer counts.
+    store
+        .commit(&Commit {
+            merges: vec![("s2".into(), "s1".into())],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let after = store.topic_counts(true, 10).await.unwrap();
+    assert!(!after.iter().any(|(t, _)| t == "Energy"));
+}
+
+#[tokio::test]
+async fn provider_counts_rank_outlets_by_articles() {
+    let (_dir, store) = filled().await;
+    let providers = store.provider_counts(10).await.unwrap();
+    assert_eq!(providers[0].0.domain, "civicpost.example");
+    assert_eq!(providers[0].0.name, "Name of civicpost.example");
+    assert_eq!(providers[0].1, 3);
+    assert_eq!(providers[1].1, 1);
+}
+
+#[tokio::test]
+async fn articles_of_stories_returns_each_storys_coverage_oldest_first() {
+    let (_dir, store) = filled().await;
+    let rows = store
+        .articles_of_stories(&["s1".into(), "s2".into(), "missing".into()])
+        .await
+        .unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r.article.id.as_str()).collect();
+    assert_eq!(ids, vec!["a2", "a1", "a3"]);
+    assert!(store.articles_of_stories(&[]).await.unwrap().is_empty());
+}
