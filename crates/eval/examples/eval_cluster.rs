@@ -33,7 +33,7 @@ fn main() {
         }
     }
     if sweep {
-        for t in [0.18f32, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42] {
+        for t in [0.16f32, 0.18, 0.20, 0.22, 0.25, 0.30, 0.35] {
             let config = ClusterConfig {
                 join_threshold: t,
                 ..ClusterConfig::default()

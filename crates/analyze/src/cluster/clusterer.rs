@@ -14,6 +14,12 @@ use super::{ClusterDoc, Placement, RelatedStory, StoryEvent};
 use crate::fasthash::KeySet;
 use crate::syndication::SyndicationIndex;
 
+/// Whether a story of `size` members re-indexes its centroid and looks for
+/// look-alike stories on its own: at every size up to 8, then every 4th.
+fn rechecks_at(size: usize) -> bool {
+    size <= 8 || size.is_multiple_of(4)
+}
+
 /// Members whose vectors are kept for drift checks (older ones keep their id only).
 const MEMBER_VECTORS: usize = 64;
 /// Centroid terms put in the candidate index.
@@ -104,12 +110,8 @@ impl Story {
 
     fn add_member(&mut self, member: Member, keep: usize) {
         self.sum = self.sum.add_scaled(&member.vector, 1.0, keep);
-        self.presence = self
-            .presence
-            .add_scaled(&member.vector.presence(), 1.0, keep);
-        self.name_presence = self
-            .name_presence
-            .add_scaled(&member.names.presence(), 1.0, keep);
+        self.presence = self.presence.add_presence(&member.vector, 1.0, keep);
+        self.name_presence = self.name_presence.add_presence(&member.names, 1.0, keep);
         self.size += 1.0;
         if member.has_body {
             self.bodies += 1.0;
@@ -554,7 +556,14 @@ impl StoryClusterer {
                 old.names = TermVector::default();
             }
         }
-        self.index_story(key);
+        // a story's heaviest terms settle quickly: re-index while it is small,
+        // then every few articles
+        if self
+            .story(key)
+            .is_some_and(|s| rechecks_at(s.members.len()))
+        {
+            self.index_story(key);
+        }
         self.touch(key, seq);
     }
 
@@ -573,7 +582,7 @@ impl StoryClusterer {
             .map(|(k, _)| *k)
             .collect();
         // the grown story may now also look like stories the article did not
-        if let Some(story) = self.story(key) {
+        if let Some(story) = self.story(key).filter(|s| rechecks_at(s.members.len())) {
             let query = story.sum.top_terms(self.config.query_terms);
             let (keys, _) = self.index.candidates(
                 &query,
@@ -761,8 +770,8 @@ impl StoryClusterer {
         let mut moved_presence = TermVector::default();
         let mut moved_names = TermVector::default();
         for m in &taken {
-            moved_presence = moved_presence.add_scaled(&m.vector.presence(), 1.0, keep);
-            moved_names = moved_names.add_scaled(&m.names.presence(), 1.0, keep);
+            moved_presence = moved_presence.add_presence(&m.vector, 1.0, keep);
+            moved_names = moved_names.add_presence(&m.names, 1.0, keep);
         }
         story.sum = story.sum.add_scaled(&c_new, -1.0, keep);
         story.presence = story.presence.add_scaled(&moved_presence, -1.0, keep);

@@ -100,7 +100,7 @@ impl Default for ClusterConfig {
             article_terms: 40,
             story_terms: 80,
             query_terms: 8,
-            max_postings: 512,
+            max_postings: 128,
             candidates: 16,
             idf_half_life: 200_000,
             idf_prior_docs: 200.0,

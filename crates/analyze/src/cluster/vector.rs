@@ -9,12 +9,9 @@ impl TermVector {
     /// Builds a vector from unsorted (term, weight) pairs; keeps the `keep`
     /// heaviest terms (ties broken by term hash, so the result is deterministic).
     pub fn from_weights(mut pairs: Vec<(u64, f32)>, keep: usize) -> Self {
-        if pairs.len() > keep {
-            pairs.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            pairs.truncate(keep);
-        }
         pairs.sort_unstable_by_key(|p| p.0);
         pairs.dedup_by_key(|p| p.0);
+        truncate_heaviest(&mut pairs, keep);
         Self(pairs)
     }
 
@@ -95,6 +92,15 @@ impl TermVector {
 
     /// `self + scale * other`, keeping the `keep` heaviest terms.
     pub fn add_scaled(&self, other: &Self, scale: f32, keep: usize) -> Self {
+        self.add_mapped(other, |w| w * scale, keep)
+    }
+
+    /// `self + 1` for every term of `other` (counts how many vectors carry a term).
+    pub fn add_presence(&self, other: &Self, sign: f32, keep: usize) -> Self {
+        self.add_mapped(other, |_| sign, keep)
+    }
+
+    fn add_mapped(&self, other: &Self, f: impl Fn(f32) -> f32, keep: usize) -> Self {
         let (a, b) = (&self.0, &other.0);
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
@@ -105,25 +111,57 @@ impl TermVector {
                 out.push(a[i]);
                 i += 1;
             } else if take_b {
-                out.push((b[j].0, b[j].1 * scale));
+                out.push((b[j].0, f(b[j].1)));
                 j += 1;
             } else {
-                out.push((a[i].0, a[i].1 + b[j].1 * scale));
+                out.push((a[i].0, a[i].1 + f(b[j].1)));
                 i += 1;
                 j += 1;
             }
         }
-        out.retain(|p| p.1 > 0.0);
-        Self::from_weights(out, keep)
+        out.retain(|p| p.1 > 1e-6);
+        truncate_heaviest(&mut out, keep);
+        Self(out)
     }
 
-    /// The `n` heaviest terms, heaviest first.
+    /// The `n` heaviest terms, heaviest first (ties by term).
     pub fn top_terms(&self, n: usize) -> Vec<(u64, f32)> {
         let mut v = self.0.clone();
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let by_weight = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if v.len() > n && n > 0 {
+            v.select_nth_unstable_by(n - 1, by_weight);
+        }
         v.truncate(n);
+        v.sort_unstable_by(by_weight);
         v
     }
+}
+
+/// Keeps the `keep` heaviest pairs of a term-sorted list, in term order
+/// (ties at the cut go to the smaller term hashes).
+fn truncate_heaviest(pairs: &mut Vec<(u64, f32)>, keep: usize) {
+    if pairs.len() <= keep {
+        return;
+    }
+    if keep == 0 {
+        pairs.clear();
+        return;
+    }
+    let mut weights: Vec<f32> = pairs.iter().map(|p| p.1).collect();
+    let (_, cut, _) = weights.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+    let cut = *cut;
+    let above = pairs.iter().filter(|p| p.1 > cut).count();
+    let mut at_cut = keep - above;
+    pairs.retain(|p| {
+        if p.1 > cut {
+            true
+        } else if p.1 == cut && at_cut > 0 {
+            at_cut -= 1;
+            true
+        } else {
+            false
+        }
+    });
 }
 
 #[cfg(test)]
