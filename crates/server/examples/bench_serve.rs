@@ -181,7 +181,7 @@ fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
             p.name,
             start.format("%A")
         );
-        for _ in 0..60 {
+        for _ in 0..40 {
             body.push(' ');
             body.push_str(rng.pick(WORDS));
         }

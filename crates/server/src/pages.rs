@@ -276,6 +276,18 @@ async fn listing(
     let has_more = stories.len() > size as usize;
     let shown = &stories[..stories.len().min(size as usize)];
     let cards = cards_for(state, shown, &vis).await?;
+    // A provider page is titled with the outlet's name as its coverage gives it.
+    let heading = query
+        .provider
+        .as_deref()
+        .and_then(|domain| {
+            cards
+                .iter()
+                .flat_map(|c| std::iter::once(&c.lead).chain(c.more.iter()))
+                .find(|a| a.provider.domain == domain)
+                .map(|a| a.provider.name.clone())
+        })
+        .unwrap_or(heading);
     let chrome = Chrome::new(state).with_feeds(feed_base, "");
     html(&FrontPage {
         chrome,
@@ -334,12 +346,7 @@ async fn provider(
 ) -> Response {
     let result = async {
         check_domain(&domain)?;
-        let directory = state.provider_directory().await?;
-        let name = directory
-            .iter()
-            .find(|(p, _)| p.domain == domain)
-            .map(|(p, _)| p.name.clone())
-            .unwrap_or_else(|| domain.clone());
+        let name = domain.clone();
         let blocked = state.store().blocked_providers().await?;
         let intro = if blocked.contains(&domain) {
             format!("{domain} is blocked by the editors.")
