@@ -33,7 +33,7 @@
 //!    A story whose members fall into two 2-means halves with centroid cosine
 //!    below `split_threshold` (0.05) splits; the newer half becomes a story.
 //! 6. **Window**: a story closes after `quiet_period` (5 days of publication
-//!    time) or `quiet_articles` (3,000 arrivals) without new coverage, or when
+//!    time) or `quiet_articles` (2,000 arrivals) without new coverage, or when
 //!    more than `max_open_stories` (20,000) are open. Closed stories leave memory;
 //!    so do their syndication fingerprints.
 //!
