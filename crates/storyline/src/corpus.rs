@@ -21,6 +21,7 @@ pub fn source_dir() -> PathBuf {
 
 /// Writes the embedded corpus into `dir` and returns the folders holding articles.
 pub fn unpack(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     CORPUS
         .extract(dir)
         .with_context(|| format!("cannot unpack the sample corpus into {}", dir.display()))?;

@@ -60,6 +60,10 @@ enum Command {
     Run(commands::fetch::RunArgs),
     /// Show the topic taxonomy in use (or print the built-in one to edit).
     Topics(commands::topics::Args),
+    /// Serve the web UI, the JSON API and feeds.
+    Serve(commands::serve::ServeArgs),
+    /// Administration: the admin password.
+    Admin(commands::serve::AdminArgs),
     /// Extract the article from an HTML page (or a folder of pages) as JSON.
     Extract(commands::extract::Args),
     /// Cluster a JSON-lines file of articles into stories, offline.
@@ -107,6 +111,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Fetch(args) => commands::fetch::fetch(args, &settings).await,
         Command::Run(args) => commands::fetch::run(args, &settings).await,
         Command::Topics(args) => commands::topics::run(args, &settings),
+        Command::Serve(args) => commands::serve::serve(args, &settings).await,
+        Command::Admin(args) => commands::serve::admin(args, &settings),
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -262,3 +262,19 @@ fn our_corpus_clusters_as_labelled() {
         }
     }
 }
+
+#[test]
+fn the_demo_ingests_the_bundled_corpus_and_shows_stories() {
+    let env = Env::new();
+    let out = env.ok(&["demo", "--no-serve", "--limit", "5"]);
+    let labels: Labels =
+        toml::from_str(&std::fs::read_to_string(corpus_dir().join("labels.toml")).unwrap())
+            .unwrap();
+    let files: usize = labels.story.iter().map(|s| s.articles.len()).sum();
+    assert!(out.contains(&format!("{files} ingested")), "{out}");
+    assert!(
+        out.contains(" 1. heat "),
+        "a ranked list of stories is shown: {out}"
+    );
+    assert!(out.contains("0 skipped"), "{out}");
+}

@@ -18,6 +18,11 @@ pub struct Args {
     /// How many stories to show.
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
+    /// Print the stories and exit instead of serving them.
+    #[arg(long)]
+    pub no_serve: bool,
+    #[command(flatten)]
+    pub serve: super::serve::ServeOptions,
 }
 
 pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
@@ -57,6 +62,25 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
     println!("{} articles in {} stories.", stats.articles, stats.stories);
     if args.keep.is_some() {
         println!("The demo store is kept at {}", settings.db.display());
+    }
+    if !args.no_serve {
+        let password = super::serve::random_password()?;
+        super::serve::write_private(
+            &settings.data_dir.join("admin.passwd"),
+            &storyline_server::hash_password(&password)?,
+        )?;
+        let config = super::serve::server_config(&args.serve, &settings)?;
+        let (addr, handle) =
+            super::serve::start(super::as_dyn(&store), config, true, super::serve::ctrl_c())
+                .await?;
+        println!("\nOpen http://{addr}/ to read the demo front page.");
+        println!(
+            "Admin (sources, editorial actions): http://{addr}/admin — user admin, password {password}"
+        );
+        println!(
+            "API: http://{addr}/api/v1/stories · OpenAPI: http://{addr}/api/v1/openapi.json · Ctrl-C stops."
+        );
+        let _ = handle.await;
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -60,6 +60,11 @@ pub struct FetchArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub web: WebOptions,
+    /// Only poll; do not serve the web UI and API.
+    #[arg(long)]
+    pub no_serve: bool,
+    #[command(flatten)]
+    pub serve: super::serve::ServeOptions,
 }
 
 /// What one round did.
@@ -100,6 +105,8 @@ pub struct Web {
     pub images: Option<ImageCache>,
     pub concurrency: usize,
     pub stop: Arc<AtomicBool>,
+    /// Where the server finds cached images by URL.
+    pub images_by_url: std::path::PathBuf,
 }
 
 impl Web {
@@ -138,6 +145,7 @@ impl Web {
             images,
             concurrency: options.concurrency.max(1),
             stop: Arc::new(AtomicBool::new(false)),
+            images_by_url: images_by_url_dir(&settings.data_dir),
         })
     }
 
@@ -244,6 +252,7 @@ impl Web {
                         if let (Some(cache), Some(url)) = (&self.images, image) {
                             match cache.cache(fetcher, &url).await {
                                 Ok(cached) => {
+                                    link_by_url(&cached.path, &url, &self.images_by_url);
                                     let images = vec![Image {
                                         url,
                                         width: Some(cached.width),
@@ -286,6 +295,26 @@ impl Web {
     }
 }
 
+/// The folder where each cached image is also reachable by its URL's id, for the server.
+pub fn images_by_url_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("images").join("by-url")
+}
+
+/// Makes a content-addressed image reachable under `article_id(url)` (a hard link, or a copy
+/// where links are impossible).
+fn link_by_url(stored: &std::path::Path, url: &str, dir: &std::path::Path) {
+    let target = dir.join(storyline_model::article_id(url));
+    if target.exists() {
+        return;
+    }
+    let linked = std::fs::create_dir_all(dir).and_then(|()| {
+        std::fs::hard_link(stored, &target).or_else(|_| std::fs::copy(stored, &target).map(|_| ()))
+    });
+    if let Err(e) = linked {
+        tracing::warn!(error = %e, %url, "cannot index a cached image by URL");
+    }
+}
+
 /// Stops the loop at the next article boundary on Ctrl-C.
 fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
     tokio::spawn(async move {
@@ -323,6 +352,21 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
     let store = super::open_store(settings).await?;
     let mut web = Web::open(settings, &args.web, super::as_dyn(&store)).await?;
     stop_on_ctrl_c(web.stop.clone());
+    let server = if args.no_serve {
+        None
+    } else {
+        let config = super::serve::server_config(&args.serve, settings)?;
+        let stop = web.stop.clone();
+        let shutdown = async move {
+            while !stop.load(Ordering::Relaxed) {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        };
+        let (addr, handle) =
+            super::serve::start(super::as_dyn(&store), config, false, shutdown).await?;
+        println!("serving at http://{addr}/");
+        Some(handle)
+    };
     println!("polling sources; Ctrl-C stops cleanly");
     while !web.stopping() {
         let due = store.due_sources(Utc::now()).await?;
@@ -346,6 +390,9 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             slept += 200;
         }
+    }
+    if let Some(server) = server {
+        let _ = server.await;
     }
     store.close().await;
     println!("stopped");

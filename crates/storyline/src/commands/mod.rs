@@ -8,6 +8,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ingest;
 pub mod record;
+pub mod serve;
 pub mod sources;
 pub mod stories;
 pub mod topics;
