@@ -463,7 +463,12 @@ fn matches(ours: &Ours, expected: &Lit) -> bool {
                     .is_some_and(|rest| rest.trim_start().starts_with('('))
         }
         (Ours::Date(v), Lit::None) => v.is_none(),
-        (Ours::Title(Some(v)), Lit::Str(e)) => plain_text(v) == plain_text(e),
+        // Our titles are plain text already: stripping them again would eat text such as a
+        // literal `<blink>`.
+        (Ours::Title(Some(v)), Lit::Str(e)) => {
+            Some(v.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|v| !v.is_empty())
+                == plain_text(e)
+        }
         (Ours::Title(None), Lit::Str(e)) => plain_text(e).is_none(),
         (Ours::Url(Some(v)), Lit::Str(e)) => normalise_url(v) == normalise_url(e),
         (Ours::Id(Some(v)), Lit::Str(e)) => v.trim() == e.trim(),
@@ -678,7 +683,7 @@ fn feedparser_wellformed_cases_match_on_the_supported_keys() {
 }
 
 /// Just below the share measured when this test was written (see the printed figures).
-const FLOOR_WELLFORMED: f64 = 0.77;
+const FLOOR_WELLFORMED: f64 = 0.93;
 
 #[test]
 fn feedparser_illformed_cases_never_panic_and_recover_where_expected() {

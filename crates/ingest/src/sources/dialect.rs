@@ -3,6 +3,7 @@
 //! - an `<rss>` root that declares a default namespace (`xmlns="http://backend.userland.com/rss2"`)
 //!   loses it, so its elements read as plain RSS;
 //! - a `<feed>` root in an unknown namespace is read as Atom 1.0;
+//! - an `<r:rss>` root whose RSS elements all carry a namespace prefix loses the prefix;
 //! - RSS 0.90 (`http://my.netscape.com/rdf/simple/0.9/`) is read as RSS 1.0;
 //! - an RSS 1.0 item without `<link>` gets its `rdf:about` as link (feed-rs drops link-less
 //!   RSS 1.0 items; `rdf:about` is the item's URI by definition).
@@ -33,6 +34,10 @@ pub fn normalise_dialect(text: &str) -> Cow<'_, str> {
             }
             _ => Cow::Borrowed(text),
         },
+        name if name.ends_with(":rss") => {
+            let prefix = &root.name[..root.name.len() - "rss".len()];
+            Cow::Owned(strip_element_prefix(text, prefix))
+        }
         "feed" => match root.attr("xmlns") {
             Some(ns) if ns != ATOM10_NS && ns != "http://purl.org/atom/ns#" => {
                 let tag = &text[root.offset..root.end];
@@ -58,6 +63,27 @@ pub fn normalise_dialect(text: &str) -> Cow<'_, str> {
         }
         _ => Cow::Borrowed(text),
     }
+}
+
+/// Removes `prefix` (lower-case, colon included) from every element name that carries it, in
+/// start and end tags alike.
+fn strip_element_prefix(text: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for tag in scan_tags(text) {
+        if !tag.name.starts_with(prefix) {
+            continue;
+        }
+        let name_start = tag.offset + if tag.closing { 2 } else { 1 };
+        let name_end = name_start + prefix.len();
+        if text.get(name_start..name_end).is_none() {
+            continue;
+        }
+        out.push_str(&text[at..name_start]);
+        at = name_end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Removes `xmlns="…"` (not prefixed declarations) from a start tag.
@@ -137,6 +163,14 @@ mod tests {
         assert_eq!(parsed.meta.title.as_deref(), Some("T"));
         assert_eq!(parsed.items[0].title.as_deref(), Some("I"));
         assert_eq!(parsed.items[0].authors, ["A"]);
+    }
+
+    #[test]
+    fn rss_with_prefixed_elements_is_read() {
+        let rss = r#"<r:rss version="2.0" xmlns:r="http://backend.userland.com/rss2"><r:channel><r:title>T</r:title><r:item><r:title>I</r:title></r:item></r:channel></r:rss>"#;
+        let parsed = parse_source(rss, None).expect("parses");
+        assert_eq!(parsed.meta.title.as_deref(), Some("T"));
+        assert_eq!(parsed.items[0].title.as_deref(), Some("I"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use super::text::{collapse_whitespace, is_web_url, plain_text};
 use super::{FeedItem, FeedMeta, ParsedSource, SourceError, SourceKind};
 use crate::fetch::charset::relabel_xml_as_utf8;
+use crate::markup::scan_tags;
 
 /// Parses a decoded feed document. `kind` is the sniffed kind (refined from the parse).
 pub fn parse_feed(
@@ -28,11 +29,19 @@ pub fn parse_feed(
         let relabelled = relabel_xml_as_utf8(text);
         let upgraded = upgrade_atom03(&relabelled);
         let dialect = super::dialect::normalise_dialect(&upgraded);
-        Cow::Owned(replace_html_entities(&dialect).into_owned())
+        let declared = declared_entities(&dialect);
+        Cow::Owned(replace_html_entities(&dialect, &declared).into_owned())
     };
-    let feed = match parse_with_feed_rs(&prepared, base_url) {
+    // feed-rs rejects Atom text constructs with a type it does not know; the supplement pass
+    // reads those (base64, XML media types) from the untouched markup.
+    let for_feed_rs = if kind == SourceKind::Atom {
+        known_text_types(&prepared)
+    } else {
+        Cow::Borrowed(prepared.as_ref())
+    };
+    let feed = match parse_with_feed_rs(&for_feed_rs, base_url) {
         Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if kind == SourceKind::Rss => {
-            match force_rss2_version(&prepared) {
+            match force_rss2_version(&for_feed_rs) {
                 Some(fixed) => parse_with_feed_rs(&fixed, base_url),
                 None => Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)),
             }
@@ -131,8 +140,115 @@ fn upgrade_atom03(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Replaces HTML named entities that XML does not define by their characters.
-fn replace_html_entities(text: &str) -> Cow<'_, str> {
+/// Atom text elements whose `type` attribute feed-rs checks.
+const TEXT_CONSTRUCTS: [&str; 5] = ["title", "subtitle", "summary", "rights", "content"];
+
+/// Rewrites the `type` of Atom text constructs into one feed-rs accepts: XML media types become
+/// `xhtml`, other unknown ones (empty, `application/octet-stream`, `text/plain`) become `text`.
+/// `content` keeps real media types, which feed-rs reads itself; only an empty one is fixed.
+fn known_text_types(text: &str) -> Cow<'_, str> {
+    let mut edits: Vec<(usize, usize, &'static str)> = Vec::new();
+    for tag in scan_tags(text) {
+        if tag.closing || !TEXT_CONSTRUCTS.contains(&tag.name.as_str()) {
+            continue;
+        }
+        let Some(ty) = tag.attr("type") else {
+            continue;
+        };
+        let lower = ty.trim().to_ascii_lowercase();
+        let replacement = match lower.as_str() {
+            "text" | "html" | "xhtml" | "text/html" => continue,
+            _ if tag.name == "content" && lower.contains('/') => continue,
+            t if t.ends_with("+xml") || t.ends_with("/xml") => "xhtml",
+            _ => "text",
+        };
+        let source = &text[tag.offset..tag.end];
+        if let Some((start, end)) = attribute_value_span(source, "type") {
+            edits.push((tag.offset + start, tag.offset + end, replacement));
+        }
+    }
+    if edits.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, replacement) in edits {
+        out.push_str(&text[at..start]);
+        out.push_str(replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// The byte span of the quoted value of attribute `name` inside one start tag's source.
+fn attribute_value_span(tag: &str, name: &str) -> Option<(usize, usize)> {
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(found) = tag.get(from..)?.find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let preceded_by_space = at > 0 && bytes[at - 1].is_ascii_whitespace();
+        let rest = &tag[from..];
+        let after_eq = rest.trim_start();
+        let Some(value) = after_eq.strip_prefix('=') else {
+            continue;
+        };
+        if !preceded_by_space {
+            continue;
+        }
+        let value = value.trim_start();
+        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let start = tag.len() - value.len() + 1;
+        let end = start + tag[start..].find(quote)?;
+        return Some((start, end));
+    }
+    None
+}
+
+/// Entities declared in the document's internal DTD subset (`<!ENTITY id "value">`), limited to
+/// plain values (no markup, no nested references) so that expansion stays linear.
+fn declared_entities(text: &str) -> Vec<(String, String)> {
+    let head = &text[..super::floor_boundary(text, 65_536)];
+    let Some(doctype) = head.find("<!DOCTYPE") else {
+        return Vec::new();
+    };
+    let Some(subset_end) = head[doctype..].find("]>").map(|e| doctype + e) else {
+        return Vec::new();
+    };
+    let mut entities = Vec::new();
+    let mut rest = &head[doctype..subset_end];
+    while let Some(at) = rest.find("<!ENTITY") {
+        rest = &rest[at + "<!ENTITY".len()..];
+        let decl_end = rest.find('>').unwrap_or(rest.len());
+        let decl = &rest[..decl_end];
+        rest = &rest[decl_end..];
+        let mut parts = decl.trim().splitn(2, char::is_whitespace);
+        let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let value = value.trim();
+        let Some(quote) = value.chars().next().filter(|q| matches!(q, '"' | '\'')) else {
+            continue;
+        };
+        let Some(inner) = value[1..].strip_suffix(quote) else {
+            continue;
+        };
+        let plain = !inner.contains(['&', '<', '%']);
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if plain && valid_name && inner.len() <= 1024 && entities.len() < 64 {
+            entities.push((name.to_string(), inner.to_string()));
+        }
+    }
+    entities
+}
+
+/// Replaces HTML named entities that XML does not define by their characters, and entities the
+/// document's DTD declares by their values.
+fn replace_html_entities<'a>(text: &'a str, declared: &[(String, String)]) -> Cow<'a, str> {
     if !text.contains('&') {
         return Cow::Borrowed(text);
     }
@@ -158,7 +274,12 @@ fn replace_html_entities(text: &str) -> Cow<'_, str> {
             rest = &rest[1..];
             continue;
         }
-        let (replacement, used) = repair_reference(rest);
+        let (replacement, used) = match declared.iter().find(|(name, _)| {
+            rest[1..].starts_with(name.as_str()) && rest[1 + name.len()..].starts_with(';')
+        }) {
+            Some((name, value)) => (Cow::Owned(escape_xml_text(value)), name.len() + 2),
+            None => repair_reference(rest),
+        };
         out.push_str(&replacement);
         rest = &rest[used..];
     }
@@ -168,6 +289,13 @@ fn replace_html_entities(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(out)
     }
+}
+
+/// Escapes the XML markup characters of a text value.
+fn escape_xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Repairs the reference starting at `&` in `rest`: character references and XML's own entities
@@ -226,7 +354,7 @@ fn map_feed(feed: Feed, sniffed: SourceKind, base_url: Option<&str>) -> ParsedSo
         | feed_rs::model::FeedType::RSS2 => SourceKind::Rss,
     };
     let _ = sniffed;
-    let language = feed.language.clone();
+    let language = feed.language.as_deref().map(normalise_language);
     let meta = FeedMeta {
         kind,
         title: feed.title.as_ref().and_then(text_to_plain),
@@ -280,8 +408,7 @@ fn map_entry(entry: Entry, feed_language: Option<&str>, base_url: Option<&str>) 
             .filter_map(|p| {
                 p.name
                     .as_deref()
-                    .map(collapse_whitespace)
-                    .filter(|n| !n.is_empty())
+                    .and_then(author_name)
                     .or_else(|| p.email.clone())
             })
             .collect(),
@@ -292,15 +419,57 @@ fn map_entry(entry: Entry, feed_language: Option<&str>, base_url: Option<&str>) 
         categories: entry
             .categories
             .iter()
-            .map(|c| c.label.clone().unwrap_or_else(|| c.term.clone()))
-            .map(|c| collapse_whitespace(&c))
+            .map(|c| {
+                let term = collapse_whitespace(&c.term);
+                if term.is_empty() {
+                    c.label
+                        .as_deref()
+                        .map(collapse_whitespace)
+                        .unwrap_or_default()
+                } else {
+                    term
+                }
+            })
             .filter(|c| !c.is_empty())
             .collect(),
         language: entry
             .language
-            .clone()
-            .or_else(|| feed_language.map(str::to_string)),
+            .as_deref()
+            .or(feed_language)
+            .map(normalise_language),
     }
+}
+
+/// A language tag as BCP 47 writes it: `en_US` → `en-US`.
+pub(crate) fn normalise_language(tag: &str) -> String {
+    tag.trim().replace('_', "-")
+}
+
+/// The person's name from an author string as feeds write it: `Name`, `Name (email)`,
+/// `email (Name)`, `Name <email>`, or a bare `(Name)` left over once the email was split off.
+pub(crate) fn author_name(raw: &str) -> Option<String> {
+    let text = collapse_whitespace(raw);
+    let looks_like_email = |s: &str| s.contains('@') && !s.contains(' ');
+    let name = if let Some(open) = text.rfind('(')
+        && text.ends_with(')')
+    {
+        let inner = text[open + 1..text.len() - 1].trim();
+        let outer = text[..open].trim();
+        if outer.is_empty() || looks_like_email(outer) {
+            inner.to_string()
+        } else {
+            outer.to_string()
+        }
+    } else if let Some(open) = text.find('<')
+        && text.ends_with('>')
+        && text[open..].contains('@')
+    {
+        text[..open].trim().to_string()
+    } else {
+        text
+    };
+    let name = collapse_whitespace(&name);
+    (!name.is_empty()).then_some(name)
 }
 
 /// Feed text to plain text: markup is stripped when the text is (X)HTML.
@@ -491,6 +660,52 @@ mod tests {
             parsed.items[0].title.as_deref(),
             Some("Q&A: keep &amp; as written")
         );
+    }
+
+    #[test]
+    fn author_strings_yield_names() {
+        assert_eq!(author_name("Jane Doe").as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            author_name("Jane Doe (jane@x.test)").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            author_name("jane@x.test (Jane  Doe)").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(author_name("(Jane Doe)").as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            author_name("Jane Doe <jane@x.test>").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(author_name("  ()  "), None);
+    }
+
+    #[test]
+    fn atom_text_types_feed_rs_rejects_are_read() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en_GB">
+<title type="">Plain</title><subtitle type="application/octet-stream">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</subtitle>
+<entry><title type='application/xhtml+xml'><div xmlns="http://www.w3.org/1999/xhtml">A &amp; <b>B</b></div></title>
+<content type="application/octet-stream">PHA+Ym9keTwvcD4=</content>
+<category term="tech" label="Technology"/></entry></feed>"#;
+        let parsed = parse_source(atom, None).expect("parses");
+        assert_eq!(parsed.meta.title.as_deref(), Some("Plain"));
+        assert_eq!(parsed.meta.description.as_deref(), Some("Example Atom"));
+        assert_eq!(parsed.meta.language.as_deref(), Some("en-GB"));
+        let item = &parsed.items[0];
+        assert_eq!(item.title.as_deref(), Some("A & B"));
+        assert_eq!(item.content_html.as_deref(), Some("<p>body</p>"));
+        assert_eq!(item.categories, ["tech"]);
+    }
+
+    #[test]
+    fn entities_declared_in_the_doctype_expand() {
+        let rss = r#"<?xml version="1.0"?>
+<!DOCTYPE rss [ <!ENTITY site "tag:x.test,"> <!ENTITY bad "<b>"> ]>
+<rss version="2.0"><channel><title>&site;</title><item><guid isPermaLink="false">&site;1</guid></item></channel></rss>"#;
+        let parsed = parse_source(rss, None).expect("parses");
+        assert_eq!(parsed.meta.title.as_deref(), Some("tag:x.test,"));
+        assert_eq!(parsed.items[0].guid.as_deref(), Some("tag:x.test,1"));
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //!
 //! [`detect_kind`] sniffs the format; [`parse_source`] turns a decoded document into a
 //! [`ParsedSource`]: the feed's [`FeedMeta`] and its [`FeedItem`]s (plus child sitemaps for an
-//! index). Formats live in their own modules: [`feed`] (feed-rs), [`sitemap`] (quick-xml) and
-//! [`page`] (feed discovery in HTML). Parsing never panics: malformed input is a [`SourceError`].
+//! index). Formats live in their own modules: [`feed`] (feed-rs), [`cdf`] (Microsoft's Channel
+//! Definition Format), [`sitemap`] (quick-xml) and [`page`] (feed discovery in HTML). Parsing never panics: malformed input is a [`SourceError`].
 
+pub mod cdf;
 pub mod dialect;
 pub mod feed;
 pub mod page;
@@ -182,7 +183,7 @@ pub fn detect_kind(text: &str) -> Option<SourceKind> {
         .unwrap_or(&root)
         .to_ascii_lowercase();
     match local.as_str() {
-        "rss" | "rdf" => Some(SourceKind::Rss),
+        "rss" | "rdf" | "channel" => Some(SourceKind::Rss),
         "feed" => Some(SourceKind::Atom),
         "urlset" => {
             let head = &trimmed[..floor_boundary(trimmed, 65_536)];
@@ -218,6 +219,7 @@ pub fn parse_source(text: &str, base_url: Option<&str>) -> Result<ParsedSource, 
         start: text.trim_start().chars().take(40).collect(),
     })?;
     match kind {
+        SourceKind::Rss if cdf::is_cdf(text) => Ok(cdf::parse_cdf(text, base_url)),
         SourceKind::Rss | SourceKind::Atom | SourceKind::JsonFeed => {
             feed::parse_feed(text, base_url, kind)
         }

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::feed::{absolutize, looks_like_image};
+use super::feed::{absolutize, author_name, looks_like_image, normalise_language};
 use super::sitemap::parse_w3c_date;
 use super::text::{collapse_whitespace, plain_text};
 use super::{FeedItem, FeedMeta, ParsedSource};
@@ -34,8 +34,17 @@ struct Found {
     naked_description: Option<String>,
     /// Full content found outside feed-rs's reach (XHTML `<body>`, base64 `<content>`).
     content: Option<String>,
-    /// `dc:subject` and `media:category` values.
+    /// `dc:subject`, `media:category` and `itunes:category` values.
     categories: Vec<String>,
+    /// Plain text of the first `title` element in any letter case, read as its type says.
+    plain_title: Option<String>,
+    /// `media:title`, the title of an item that has no other.
+    media_title: Option<String>,
+    /// Atom 0.3 `info`, `itunes:subtitle` or FeedBurner's `browserFriendly`: a description
+    /// of last resort, plain text.
+    info: Option<String>,
+    /// Base64 content: overrides what feed-rs kept undecoded.
+    base64_content: Option<String>,
 }
 
 /// Fills empty fields of `parsed` from the raw markup `text`.
@@ -43,8 +52,18 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
     let mut channel = Found::default();
     let mut items: Vec<Found> = Vec::new();
     let mut depth_in_item = 0usize;
+    let mut depth_in_aside = 0usize;
     for tag in scan_tags(text) {
         let name = tag.name.as_str();
+        // Titles of a channel's image or text input, or of an entry's source, are not its own.
+        if matches!(name, "image" | "textinput" | "source") && !tag.self_closing {
+            if tag.closing {
+                depth_in_aside = depth_in_aside.saturating_sub(1);
+            } else {
+                depth_in_aside += 1;
+            }
+            continue;
+        }
         if matches!(name, "item" | "entry") {
             if tag.closing {
                 depth_in_item = depth_in_item.saturating_sub(1);
@@ -99,15 +118,34 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                     target.categories.push(subject);
                 }
             }
-            "title" => fill(&mut target.naked_title, || {
-                base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
+            "title" => {
+                fill(&mut target.naked_title, || {
+                    base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
+                });
+                if depth_in_aside == 0 {
+                    fill(&mut target.plain_title, || text_construct_plain(text, &tag));
+                }
+            }
+            "media:title" => fill(&mut target.media_title, || text_construct_plain(text, &tag)),
+            "info" | "itunes:subtitle" | "feedburner:browserfriendly" => {
+                fill(&mut target.info, || text_construct_plain(text, &tag))
+            }
+            "itunes:category" => {
+                if let Some(category) = tag.attr("text").map(collapse_whitespace)
+                    && !category.is_empty()
+                {
+                    target.categories.push(category);
+                }
+            }
+            "fullitem" if depth_in_item > 0 => fill(&mut target.content, || {
+                element_text(text, &tag).filter(|_| !tag.self_closing)
             }),
-            "description" | "summary" | "subtitle" | "tagline" | "info" => {
+            "description" | "summary" | "subtitle" | "tagline" => {
                 fill(&mut target.naked_description, || {
                     base64_text(text, &tag).or_else(|| naked_markup(text, &tag))
                 })
             }
-            "content" => fill(&mut target.content, || base64_text(text, &tag)),
+            "content" => fill(&mut target.base64_content, || base64_text(text, &tag)),
             "body" | "xhtml:body" if depth_in_item > 0 => fill(&mut target.content, || {
                 raw_inner(text, &tag).map(str::to_string)
             }),
@@ -115,6 +153,11 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
         }
     }
     fill_meta(&mut parsed.meta, channel);
+    // feed-rs drops items it cannot read (an RSS 1.0 item without a link): when it kept none,
+    // the items found here stand on their own.
+    if parsed.items.is_empty() {
+        parsed.items = vec![FeedItem::default(); items.len()];
+    }
     if items.len() == parsed.items.len() {
         for (item, found) in parsed.items.iter_mut().zip(items) {
             fill_item(item, found, base_url);
@@ -139,13 +182,17 @@ fn fill_meta(meta: &mut FeedMeta, found: Found) {
         .title
         .take()
         .or(found.title.as_deref().and_then(plain_text));
-    meta.description = meta.description.take().or(found.description);
+    meta.title = meta.title.take().or(found.plain_title);
+    meta.description = meta.description.take().or(found.description).or(found.info);
     meta.updated = meta
         .updated
         .or(found.updated)
         .or(found.date)
         .or(found.published);
-    meta.language = meta.language.take().or(found.language);
+    meta.language = meta
+        .language
+        .take()
+        .or(found.language.as_deref().map(normalise_language));
 }
 
 fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
@@ -155,6 +202,9 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     }
     if let Some(raw) = found.naked_description.as_deref().map(str::trim) {
         item.summary = Some(raw.to_string());
+    }
+    if let Some(decoded) = found.base64_content {
+        item.content_html = Some(decoded.trim().to_string());
     }
     if item.content_html.is_none() {
         item.content_html = found.content.map(|c| c.trim().to_string());
@@ -170,12 +220,11 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     item.title = item
         .title
         .take()
-        .or(found.title.as_deref().and_then(plain_text));
+        .or(found.title.as_deref().and_then(plain_text))
+        .or(found.plain_title)
+        .or(found.media_title);
     if item.authors.is_empty()
-        && let Some(author) = found
-            .author
-            .map(|a| collapse_whitespace(&a))
-            .filter(|a| !a.is_empty())
+        && let Some(author) = found.author.as_deref().and_then(author_name)
     {
         item.authors.push(author);
     }
@@ -185,7 +234,10 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     if item.published.is_none() && item.updated.is_none() {
         item.published = found.date;
     }
-    item.language = item.language.take().or(found.language);
+    item.language = item
+        .language
+        .take()
+        .or(found.language.as_deref().map(normalise_language));
 }
 
 fn image_url(tag: &Tag) -> Option<String> {
@@ -200,7 +252,7 @@ fn image_url(tag: &Tag) -> Option<String> {
 
 /// The text content of the element opened by `tag`: up to the next closing tag of the same
 /// name, CDATA unwrapped, entities decoded, whitespace collapsed.
-fn element_text(text: &str, tag: &Tag) -> Option<String> {
+pub(crate) fn element_text(text: &str, tag: &Tag) -> Option<String> {
     let rest = text.get(tag.end..)?;
     let close = format!("</{}", tag.name);
     let end = rest.to_ascii_lowercase().find(&close)?;
@@ -211,6 +263,30 @@ fn element_text(text: &str, tag: &Tag) -> Option<String> {
     };
     let value = collapse_whitespace(&unwrapped);
     (!value.is_empty()).then_some(value)
+}
+
+/// The plain text of a text element read as its type or mode says: base64 decoded; escaped
+/// HTML (`type="html"`, `mode="escaped"`, CDATA) unescaped once and stripped of tags; plain or
+/// inline XML stripped of tags with its entities decoded once.
+fn text_construct_plain(text: &str, tag: &Tag) -> Option<String> {
+    if tag.self_closing {
+        return None;
+    }
+    if let Some(decoded) = base64_text(text, tag) {
+        return plain_text(&decoded);
+    }
+    let raw = raw_inner(text, tag)?;
+    if let Some(inner) = raw.strip_prefix("<![CDATA[") {
+        let inner = inner.strip_suffix("]]>").unwrap_or(inner);
+        return plain_text(inner);
+    }
+    let ty = tag.attr("type").unwrap_or("").to_ascii_lowercase();
+    let escaped = tag.attr("mode") == Some("escaped") || ty == "html" || ty == "text/html";
+    if escaped {
+        plain_text(&decode_entities(raw))
+    } else {
+        plain_text(raw)
+    }
 }
 
 /// The raw inner markup of a text element that holds unescaped HTML elements although its type
@@ -283,7 +359,7 @@ fn decode_base64(encoded: &str) -> Option<Vec<u8>> {
 }
 
 /// W3C dates (Dublin Core) or RFC 2822.
-fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_date(text: &str) -> Option<DateTime<Utc>> {
     parse_w3c_date(text).or_else(|| {
         DateTime::parse_from_rfc2822(text.trim())
             .ok()
