@@ -15,6 +15,11 @@ use crate::fasthash::KeyMap;
 use crate::syndication::Fingerprint;
 use crate::text::{self, TermExtractor};
 
+/// Headline bytes read (longer "headlines" are hostile or broken input).
+const MAX_TITLE_BYTES: usize = 2_000;
+/// Body bytes fingerprinted for syndication.
+const MAX_FINGERPRINT_BYTES: usize = 200_000;
+
 /// Names kept per article.
 const MAX_NAMES: usize = 12;
 
@@ -98,8 +103,10 @@ impl FeatureBuilder {
         let extractor = self.extractor(lang);
         let mut raw: KeyMap<u64, f32> = KeyMap::default();
         let mut names: KeyMap<u64, f32> = KeyMap::default();
-        let title_names = !text::is_title_case(&doc.title);
-        for t in extractor.terms(&doc.title, title_names) {
+        // hostile input: a headline is short, a body is read up to a bound
+        let title = &doc.title[..text::floor_char_boundary(&doc.title, MAX_TITLE_BYTES)];
+        let title_names = !text::is_title_case(title);
+        for t in extractor.terms(title, title_names) {
             let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
             *raw.entry(t.hash).or_insert(0.0) += w;
             if t.named {
@@ -149,7 +156,10 @@ impl FeatureBuilder {
         ArticleFeatures {
             names,
             vector: TermVector::from_weights(weights, config.article_terms).normalized(),
-            fingerprint: Fingerprint::of(&doc.text, &config.syndication),
+            fingerprint: Fingerprint::of(
+                &doc.text[..text::floor_char_boundary(&doc.text, MAX_FINGERPRINT_BYTES)],
+                &config.syndication,
+            ),
         }
     }
 }

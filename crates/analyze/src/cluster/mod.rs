@@ -44,9 +44,9 @@
 //! corpus: the chosen point maximises B-cubed F1 on the development sets among
 //! the points that keep the seeds exact and the corpus free of wrong joins
 //! (pairwise precision 1). Lower join thresholds gain recall on headlines
-//! (0.20: MStream 0.797, UCI 0.819) but join the Moonshot AI seed into the
-//! MiniMax story; higher ones (0.30) lose recall everywhere (MStream 0.791,
-//! corpus 0.818). Coverage beat centroid cosine at every threshold on both
+//! (0.20: MStream 0.810, UCI 0.818) but join the Moonshot AI seed into the
+//! MiniMax story; higher ones lose recall everywhere (0.30: MStream 0.791,
+//! UCI 0.810, and the seeds split). Coverage beat centroid cosine at every threshold on both
 //! headline sets; merging at 0.25 added 0.05–0.10 B-cubed F1 on both.
 //! `cargo run --release -p storyline-eval --example eval_cluster -- --sweep`
 //! prints the sweep.
