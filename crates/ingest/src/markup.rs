@@ -4,6 +4,9 @@
 //! [`scan_tags`] walks the text and yields every start, end and self-closing tag with its
 //! attributes (names lower-cased, values entity-decoded), skipping comments, CDATA, doctypes and
 //! processing instructions. It never fails: anything that is not a tag is text and is ignored.
+//!
+//! [`resolve_relative_urls`] rewrites the relative `href` and `src` attributes of an HTML
+//! fragment against a base URL, as a reader must before showing feed content out of context.
 
 /// One tag found by [`scan_tags`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +172,118 @@ fn ends_attribute_name(bytes: &[u8], i: usize) -> bool {
     }
 }
 
+/// The byte span of the quoted value of attribute `name` (matched case-insensitively) inside one
+/// start tag's source text.
+pub fn attribute_value_span(tag: &str, name: &str) -> Option<(usize, usize)> {
+    let lower = tag.to_ascii_lowercase();
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(found) = lower.get(from..)?.find(name) {
+        let at = from + found;
+        from = at + name.len();
+        if at == 0 || !bytes[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(value) = tag[from..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let start = tag.len() - value.len() + 1;
+        let end = start + tag[start..].find(quote)?;
+        return Some((start, end));
+    }
+    None
+}
+
+/// Attributes holding a URL that a relative reference in feed content may use.
+const URL_ATTRIBUTES: [&str; 4] = ["href", "src", "poster", "cite"];
+
+/// Rewrites relative URLs in the `href`, `src`, `poster` and `cite` attributes of an HTML
+/// fragment against `base`. Absolute URLs, fragments (`#x`) and anything when `base` is not an
+/// absolute URL are left alone; non-ASCII characters stay readable (IRI form).
+pub fn resolve_relative_urls(html: &str, base: &str) -> String {
+    let Ok(base) = url::Url::parse(base) else {
+        return html.to_string();
+    };
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for tag in scan_tags(html) {
+        if tag.closing {
+            continue;
+        }
+        let source = &html[tag.offset..tag.end];
+        for name in URL_ATTRIBUTES {
+            let Some(value) = tag.attr(name) else {
+                continue;
+            };
+            let value = value.trim();
+            let is_relative =
+                url::Url::parse(value) == Err(url::ParseError::RelativeUrlWithoutBase);
+            if !is_relative || value.starts_with('#') {
+                continue;
+            }
+            let (Ok(joined), Some((start, end))) =
+                (base.join(value), attribute_value_span(source, name))
+            else {
+                continue;
+            };
+            let readable = decode_non_ascii_escapes(joined.as_str());
+            let escaped = readable
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
+            edits.push((tag.offset + start, tag.offset + end, escaped));
+        }
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(html.len() + 64 * edits.len());
+    let mut at = 0;
+    for (start, end, value) in edits {
+        if start < at {
+            continue;
+        }
+        out.push_str(&html[at..start]);
+        out.push_str(&value);
+        at = end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// Decodes percent-escapes that spell non-ASCII UTF-8 characters (`%C3%80` → `À`); ASCII
+/// escapes, which may be significant, stay.
+fn decode_non_ascii_escapes(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of escapes of high bytes is decoded when it is valid UTF-8.
+        let mut run: Vec<u8> = Vec::new();
+        let mut j = i;
+        while bytes.get(j) == Some(&b'%') {
+            let hex = url
+                .get(j + 1..j + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match hex {
+                Some(b) if b >= 0x80 => {
+                    run.push(b);
+                    j += 3;
+                }
+                _ => break,
+            }
+        }
+        if !run.is_empty() && std::str::from_utf8(&run).is_ok() {
+            out.extend_from_slice(&run);
+            i = j;
+        } else {
+            let end = if j > i { j } else { i + 1 };
+            out.extend_from_slice(&bytes[i..end]);
+            i = end;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| url.to_string())
+}
+
 /// Decodes character references and the common named entities; unknown ones are kept as written.
 pub fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
@@ -244,6 +359,23 @@ mod tests {
     }
 
     #[test]
+    fn relative_urls_resolve_against_the_base() {
+        let html = "<p><a href=\"/a?x=1&amp;y=2\">a</a> <img SRC='img/\u{c0}.png'> \
+                    <a href=\"#top\">t</a> <a href=\"https://o.test/\">o</a></p>";
+        assert_eq!(
+            resolve_relative_urls(html, "http://base.test/dir/feed"),
+            "<p><a href=\"http://base.test/a?x=1&amp;y=2\">a</a> \
+             <img SRC='http://base.test/dir/img/\u{c0}.png'> \
+             <a href=\"#top\">t</a> <a href=\"https://o.test/\">o</a></p>"
+        );
+        assert_eq!(
+            resolve_relative_urls("<a href=x>", "not a url"),
+            "<a href=x>"
+        );
+        assert_eq!(decode_non_ascii_escapes("/%C3%80%2F%FF"), "/\u{c0}%2F%FF");
+    }
+
+    #[test]
     fn hostile_input_does_not_panic() {
         for text in [
             "<",
@@ -257,6 +389,7 @@ mod tests {
         ] {
             let _ = scan_tags(text).count();
             let _ = decode_entities(text);
+            let _ = resolve_relative_urls(text, "http://x.test/");
         }
     }
 }

@@ -15,7 +15,7 @@ use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use super::text::{collapse_whitespace, is_web_url, plain_text};
 use super::{FeedItem, FeedMeta, ParsedSource, SourceError, SourceKind};
 use crate::fetch::charset::relabel_xml_as_utf8;
-use crate::markup::scan_tags;
+use crate::markup::{attribute_value_span, scan_tags};
 
 /// Parses a decoded feed document. `kind` is the sniffed kind (refined from the parse).
 pub fn parse_feed(
@@ -93,12 +93,20 @@ fn force_rss2_version(text: &str) -> Option<String> {
     cleaned.push_str(rest);
     let cleaned = cleaned.trim_end_matches('/');
     let self_closing = tag.ends_with('/');
+    let body = &text[end + 1..];
+    // Items straight under `<rss>`, without the `<channel>` RSS requires: supply it.
+    let body = match body.rfind("</rss>") {
+        Some(close) if !self_closing && !body.contains("<channel") => {
+            format!("<channel>{}</channel>{}", &body[..close], &body[close..])
+        }
+        _ => body.to_string(),
+    };
     Some(format!(
         "{}<rss version=\"2.0\"{}{}>{}",
         &text[..start],
         cleaned,
         if self_closing { "/" } else { "" },
-        &text[end + 1..]
+        body
     ))
 }
 
@@ -179,31 +187,6 @@ fn known_text_types(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
-}
-
-/// The byte span of the quoted value of attribute `name` inside one start tag's source.
-fn attribute_value_span(tag: &str, name: &str) -> Option<(usize, usize)> {
-    let bytes = tag.as_bytes();
-    let mut from = 0;
-    while let Some(found) = tag.get(from..)?.find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let preceded_by_space = at > 0 && bytes[at - 1].is_ascii_whitespace();
-        let rest = &tag[from..];
-        let after_eq = rest.trim_start();
-        let Some(value) = after_eq.strip_prefix('=') else {
-            continue;
-        };
-        if !preceded_by_space {
-            continue;
-        }
-        let value = value.trim_start();
-        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
-        let start = tag.len() - value.len() + 1;
-        let end = start + tag[start..].find(quote)?;
-        return Some((start, end));
-    }
-    None
 }
 
 /// Entities declared in the document's internal DTD subset (`<!ENTITY id "value">`), limited to
@@ -626,6 +609,9 @@ mod tests {
         assert_eq!(parsed.items[0].title.as_deref(), Some("i"));
         let rss = "<rss version='0.94'><channel><title>v</title></channel></rss>";
         assert!(parse_source(rss, None).is_ok());
+        let rss = "<rss><item><title>no channel</title></item></rss>";
+        let parsed = parse_source(rss, None).expect("channel supplied");
+        assert_eq!(parsed.items[0].title.as_deref(), Some("no channel"));
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! elements (`dc:title`, `dc:creator`, `dc:date`, `dcterms:modified`, `dcterms:issued`,
 //! `dc:description`, `itunes:author`, `itunes:summary`) on the channel and on items.
 //!
+//! It also tracks `xml:base` through the document, so that relative links in an item's summary
+//! and content resolve against the base in effect where they were written (else the feed URL).
+//!
 //! Items are matched by position (feed-rs keeps document order) and only when the counts agree,
 //! so nothing is attributed to the wrong item. Values only fill empty fields.
 
@@ -12,7 +15,7 @@ use super::feed::{absolutize, author_name, looks_like_image, normalise_language}
 use super::sitemap::parse_w3c_date;
 use super::text::{collapse_whitespace, plain_text};
 use super::{FeedItem, FeedMeta, ParsedSource};
-use crate::markup::{Tag, decode_entities, scan_tags};
+use crate::markup::{Tag, decode_entities, resolve_relative_urls, scan_tags};
 
 /// What the pass found for the channel or one item.
 #[derive(Debug, Default)]
@@ -45,6 +48,55 @@ struct Found {
     info: Option<String>,
     /// Base64 content: overrides what feed-rs kept undecoded.
     base64_content: Option<String>,
+    /// The base URL in effect at the item (`xml:base`, else the document's URL).
+    item_base: Option<String>,
+    /// The base URL in effect at its summary / description.
+    summary_base: Option<String>,
+    /// The base URL in effect at its full content.
+    content_base: Option<String>,
+}
+
+/// How many open elements a closing tag may skip to find its match: deeper mismatches (broken
+/// markup) are ignored rather than searched, which keeps hostile input linear.
+const BASE_MATCH_WINDOW: usize = 64;
+
+/// The `xml:base` in effect, element by element.
+struct BaseStack {
+    open: Vec<(String, Option<String>)>,
+    document: Option<String>,
+}
+
+impl BaseStack {
+    fn current(&self) -> Option<&str> {
+        self.open
+            .last()
+            .and_then(|(_, base)| base.as_deref())
+            .or(self.document.as_deref())
+    }
+
+    fn enter(&mut self, tag: &Tag) {
+        if tag.self_closing {
+            return;
+        }
+        let base = match tag.attr("xml:base").map(str::trim) {
+            Some(declared) => Some(match self.current() {
+                Some(current) => absolutize(declared, Some(current)),
+                None => declared.to_string(),
+            }),
+            None => self.current().map(str::to_string),
+        };
+        self.open.push((tag.name.clone(), base));
+    }
+
+    fn leave(&mut self, tag: &Tag) {
+        let window = self.open.len().saturating_sub(BASE_MATCH_WINDOW);
+        if let Some(at) = self.open[window..]
+            .iter()
+            .rposition(|(name, _)| *name == tag.name)
+        {
+            self.open.truncate(window + at);
+        }
+    }
 }
 
 /// Fills empty fields of `parsed` from the raw markup `text`.
@@ -53,7 +105,16 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
     let mut items: Vec<Found> = Vec::new();
     let mut depth_in_item = 0usize;
     let mut depth_in_aside = 0usize;
+    let mut bases = BaseStack {
+        open: Vec::new(),
+        document: base_url.map(str::to_string),
+    };
     for tag in scan_tags(text) {
+        if tag.closing {
+            bases.leave(&tag);
+        } else {
+            bases.enter(&tag);
+        }
         let name = tag.name.as_str();
         // Titles of a channel's image or text input, or of an entry's source, are not its own.
         if matches!(name, "image" | "textinput" | "source") && !tag.self_closing {
@@ -75,6 +136,7 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                         .map(str::trim)
                         .filter(|a| !a.is_empty())
                         .map(str::to_string),
+                    item_base: bases.current().map(str::to_string),
                     ..Found::default()
                 });
             }
@@ -91,6 +153,21 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
         } else {
             &mut channel
         };
+        match name {
+            "description" | "summary" if depth_in_item > 0 => {
+                fill(&mut target.summary_base, || {
+                    bases.current().map(str::to_string)
+                });
+            }
+            "content" | "content:encoded" | "body" | "xhtml:body" | "fullitem"
+                if depth_in_item > 0 =>
+            {
+                fill(&mut target.content_base, || {
+                    bases.current().map(str::to_string)
+                });
+            }
+            _ => {}
+        }
         match name {
             "media:thumbnail" | "media:content" | "enclosure" if depth_in_item > 0 => {
                 fill(&mut target.image, || image_url(&tag));
@@ -238,6 +315,17 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
         .language
         .take()
         .or(found.language.as_deref().map(normalise_language));
+    // Relative links in the HTML resolve against the base in effect where it was written.
+    let item_base = found.item_base.as_deref();
+    if let Some(base) = found.summary_base.as_deref().or(item_base) {
+        item.summary = item.summary.take().map(|s| resolve_relative_urls(&s, base));
+    }
+    if let Some(base) = found.content_base.as_deref().or(item_base) {
+        item.content_html = item
+            .content_html
+            .take()
+            .map(|c| resolve_relative_urls(&c, base));
+    }
 }
 
 fn image_url(tag: &Tag) -> Option<String> {

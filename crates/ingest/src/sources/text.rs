@@ -18,7 +18,7 @@ pub fn plain_text(fragment: &str) -> Option<String> {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
             if is_tag {
-                match after.find('>') {
+                match tag_end(after) {
                     Some(end) => {
                         out.push(' ');
                         rest = &after[end + 1..];
@@ -37,6 +37,23 @@ pub fn plain_text(fragment: &str) -> Option<String> {
     let decoded = decode_entities(&out);
     let collapsed = collapse_whitespace(&decoded);
     (!collapsed.is_empty()).then_some(collapsed)
+}
+
+/// The offset of the `>` closing a tag whose text (after `<`) is `tag`: a `>` inside a quoted
+/// attribute value does not close it.
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (at, c) in tag.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if tag[..at].trim_end().ends_with('=') => quote = Some(c),
+            (None, '>') => return Some(at),
+            (None, _) => {}
+        }
+    }
+    // An unterminated quote: fall back to the first `>`.
+    tag.find('>')
 }
 
 /// Whitespace runs become one space; the ends are trimmed.
@@ -63,6 +80,11 @@ mod tests {
         assert_eq!(plain_text("a < b").as_deref(), Some("a < b"));
         assert_eq!(plain_text("  <br/> ").as_deref(), None);
         assert_eq!(plain_text("unclosed <b").as_deref(), Some("unclosed"));
+        assert_eq!(
+            plain_text(r#"<img alt="a<br />b" src='x>y'> after"#).as_deref(),
+            Some("after")
+        );
+        assert_eq!(plain_text(r#"<p class="x>"#), None);
     }
 
     #[test]
