@@ -145,7 +145,45 @@ fn upgrade_atom03(text: &str) -> Cow<'_, str> {
             .replace(&format!("type=\"{old}\""), &format!("type=\"{new}\""))
             .replace(&format!("type='{old}'"), &format!("type='{new}'"));
     }
-    Cow::Owned(out)
+    Cow::Owned(keep_atom03_inline_roots(&out))
+}
+
+/// Atom 0.3 inline XML content is the element's children as written, with no wrapper `<div>`
+/// to drop as Atom 1.0 `xhtml` has: each such element gets one added, which feed-rs removes,
+/// so the publisher's own outer element survives.
+fn keep_atom03_inline_roots(text: &str) -> String {
+    let mut insertions: Vec<(usize, &'static str)> = Vec::new();
+    let mut open: Option<String> = None;
+    for tag in scan_tags(text) {
+        match &open {
+            None if !tag.closing
+                && !tag.self_closing
+                && TEXT_CONSTRUCTS.contains(&tag.name.as_str())
+                && tag.attr("type") == Some("xhtml") =>
+            {
+                insertions.push((tag.end, "<div xmlns=\"http://www.w3.org/1999/xhtml\">"));
+                open = Some(tag.name.clone());
+            }
+            Some(name) if tag.closing && tag.name == *name => {
+                insertions.push((tag.offset, "</div>"));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if open.is_some() {
+        // Unclosed: leave the document as it was rather than unbalance it further.
+        insertions.pop();
+    }
+    let mut out = String::with_capacity(text.len() + insertions.len() * 48);
+    let mut at = 0;
+    for (position, insert) in insertions {
+        out.push_str(&text[at..position]);
+        out.push_str(insert);
+        at = position;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Atom text elements whose `type` attribute feed-rs checks.
@@ -274,11 +312,14 @@ fn replace_html_entities<'a>(text: &'a str, declared: &[(String, String)]) -> Co
     }
 }
 
-/// Escapes the XML markup characters of a text value.
+/// Escapes the XML markup characters of a text value, quotes included (it may land in an
+/// attribute).
 fn escape_xml_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// Repairs the reference starting at `&` in `rest`: character references and XML's own entities
@@ -377,13 +418,13 @@ fn map_entry(entry: Entry, feed_language: Option<&str>, base_url: Option<&str>) 
         summary: entry
             .summary
             .as_ref()
-            .map(|t| t.content.trim().to_string())
+            .map(|t| without_xhtml_namespace(t.content.trim()))
             .filter(|s| !s.is_empty()),
         content_html: entry
             .content
             .as_ref()
             .and_then(|c| c.body.as_ref())
-            .map(|b| b.trim().to_string())
+            .map(|b| without_xhtml_namespace(b.trim()))
             .filter(|s| !s.is_empty()),
         authors: entry
             .authors
@@ -421,6 +462,12 @@ fn map_entry(entry: Entry, feed_language: Option<&str>, base_url: Option<&str>) 
             .or(feed_language)
             .map(normalise_language),
     }
+}
+
+/// Inline XHTML serialised as HTML: the XHTML namespace declaration, meaningless in HTML, goes.
+fn without_xhtml_namespace(html: &str) -> String {
+    html.replace(" xmlns=\"http://www.w3.org/1999/xhtml\"", "")
+        .replace(" xmlns='http://www.w3.org/1999/xhtml'", "")
 }
 
 /// A language tag as BCP 47 writes it: `en_US` → `en-US`.
@@ -682,6 +729,17 @@ mod tests {
         assert_eq!(item.title.as_deref(), Some("A & B"));
         assert_eq!(item.content_html.as_deref(), Some("<p>body</p>"));
         assert_eq!(item.categories, ["tech"]);
+    }
+
+    #[test]
+    fn atom03_inline_xml_keeps_its_outer_element() {
+        let atom = r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+<summary type="application/xhtml+xml" mode="xml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></summary>
+</entry></feed>"#;
+        let parsed = parse_source(atom, None).expect("parses");
+        let summary = parsed.items[0].summary.as_deref().unwrap_or_default();
+        assert!(summary.starts_with("<div>"), "{summary}");
+        assert!(summary.contains("<b>b</b>"), "{summary}");
     }
 
     #[test]
