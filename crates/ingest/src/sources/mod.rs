@@ -184,7 +184,8 @@ pub fn detect_kind(text: &str) -> Option<SourceKind> {
         .to_ascii_lowercase();
     match local.as_str() {
         "rss" | "rdf" | "channel" => Some(SourceKind::Rss),
-        "feed" => Some(SourceKind::Atom),
+        // An Atom Entry Document (RFC 4287 §4.1.2) is a feed of one.
+        "feed" | "entry" => Some(SourceKind::Atom),
         "urlset" => {
             let head = &trimmed[..floor_boundary(trimmed, 65_536)];
             Some(
@@ -246,6 +247,10 @@ mod tests {
         );
         assert_eq!(
             detect_kind("<!-- hi --><feed xmlns='http://www.w3.org/2005/Atom'/>"),
+            Some(SourceKind::Atom)
+        );
+        assert_eq!(
+            detect_kind("<entry xmlns='http://www.w3.org/2005/Atom'><title>e</title></entry>"),
             Some(SourceKind::Atom)
         );
         assert_eq!(
