@@ -8,7 +8,10 @@ use sqlx::SqlitePool;
 use crate::error::{QueryContext, StoreError, StoreResult};
 
 /// Every migration, in order; the version of a migration is its index + 1.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_serving_indexes.sql"),
+];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
     let known = MIGRATIONS.len() as i64;
