@@ -48,6 +48,8 @@ struct Found {
     info: Option<String>,
     /// Base64 content: overrides what feed-rs kept undecoded.
     base64_content: Option<String>,
+    /// An RSS item's `description` and `summary` texts, in document order, first of each.
+    summaries: Vec<(String, String)>,
     /// The base URL in effect at the item (`xml:base`, else the document's URL).
     item_base: Option<String>,
     /// The base URL in effect at its summary / description.
@@ -59,6 +61,12 @@ struct Found {
 /// How many open elements a closing tag may skip to find its match: deeper mismatches (broken
 /// markup) are ignored rather than searched, which keeps hostile input linear.
 const BASE_MATCH_WINDOW: usize = 64;
+
+/// Elements deeper than this do not change the base (real feeds nest a dozen levels).
+const BASE_MAX_DEPTH: usize = 256;
+
+/// A longer resolved base is ignored: real URLs are far shorter, hostile ones grow per level.
+const BASE_MAX_LEN: usize = 4096;
 
 /// The `xml:base` in effect, element by element.
 struct BaseStack {
@@ -75,7 +83,7 @@ impl BaseStack {
     }
 
     fn enter(&mut self, tag: &Tag) {
-        if tag.self_closing {
+        if tag.self_closing || self.open.len() >= BASE_MAX_DEPTH {
             return;
         }
         let base = match tag.attr("xml:base").map(str::trim) {
@@ -84,7 +92,9 @@ impl BaseStack {
                 None => declared.to_string(),
             }),
             None => self.current().map(str::to_string),
-        };
+        }
+        .filter(|base| base.len() <= BASE_MAX_LEN)
+        .or_else(|| self.current().map(str::to_string));
         self.open.push((tag.name.clone(), base));
     }
 
@@ -158,6 +168,12 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                 fill(&mut target.summary_base, || {
                     bases.current().map(str::to_string)
                 });
+                if !tag.self_closing
+                    && !target.summaries.iter().any(|(n, _)| *n == tag.name)
+                    && let Some(value) = element_text(text, &tag)
+                {
+                    target.summaries.push((tag.name.clone(), value));
+                }
             }
             "content" | "content:encoded" | "body" | "xhtml:body" | "fullitem"
                 if depth_in_item > 0 =>
@@ -286,6 +302,14 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     if item.content_html.is_none() {
         item.content_html = found.content.map(|c| c.trim().to_string());
     }
+    // An RSS item with both a `description` and a `summary`: the first is the summary, the
+    // second the fuller text, rather than one of them being lost.
+    if item.content_html.is_none()
+        && let [(_, first), (_, second)] = found.summaries.as_slice()
+    {
+        item.summary = Some(first.clone());
+        item.content_html = Some(second.clone());
+    }
     for category in found.categories {
         if !item.categories.contains(&category) {
             item.categories.push(category);
@@ -342,8 +366,7 @@ fn image_url(tag: &Tag) -> Option<String> {
 /// name, CDATA unwrapped, entities decoded, whitespace collapsed.
 pub(crate) fn element_text(text: &str, tag: &Tag) -> Option<String> {
     let rest = text.get(tag.end..)?;
-    let close = format!("</{}", tag.name);
-    let end = rest.to_ascii_lowercase().find(&close)?;
+    let end = find_closing_tag(rest, &tag.name)?;
     let raw = &rest[..end];
     let unwrapped = match raw.trim().strip_prefix("<![CDATA[") {
         Some(inner) => inner.strip_suffix("]]>").unwrap_or(inner).to_string(),
@@ -396,11 +419,20 @@ fn naked_markup(text: &str, tag: &Tag) -> Option<String> {
     has_elements.then(|| raw.to_string())
 }
 
+/// The offset in `rest` of the first `</name` (name compared without regard to ASCII case),
+/// found without copying `rest`, so that reading every element stays linear in the document.
+fn find_closing_tag(rest: &str, name: &str) -> Option<usize> {
+    rest.match_indices("</").map(|(at, _)| at).find(|&at| {
+        rest.as_bytes()
+            .get(at + 2..at + 2 + name.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(name.as_bytes()))
+    })
+}
+
 /// The raw inner markup of the element opened by `tag`, trimmed.
 fn raw_inner<'a>(text: &'a str, tag: &Tag) -> Option<&'a str> {
     let rest = text.get(tag.end..)?;
-    let close = format!("</{}", tag.name);
-    let end = rest.to_ascii_lowercase().find(&close)?;
+    let end = find_closing_tag(rest, &tag.name)?;
     Some(rest[..end].trim())
 }
 
@@ -493,5 +525,51 @@ mod tests {
         assert_eq!(second.title.as_deref(), Some("Own title"));
         assert_eq!(second.authors, ["Pod Person"]);
         assert_eq!(second.summary.as_deref(), Some("Pod <b>summary</b>"));
+    }
+
+    #[test]
+    fn description_and_summary_both_survive() {
+        let rss = r#"<rss version="2.0"><channel><item><summary>Short</summary>
+<description>&lt;p&gt;Long&lt;/p&gt;</description></item></channel></rss>"#;
+        let parsed = parse_source(rss, None).expect("parses");
+        assert_eq!(parsed.items[0].summary.as_deref(), Some("Short"));
+        assert_eq!(parsed.items[0].content_html.as_deref(), Some("<p>Long</p>"));
+    }
+
+    #[test]
+    fn relative_links_follow_xml_base() {
+        let rss = r#"<rss version="2.0" xml:base="http://a.test/x/"><channel>
+<item xml:base="sub/"><description>&lt;a href="p.html"&gt;p&lt;/a&gt;</description></item>
+<item><description>&lt;img src="/i.png"&gt;</description></item></channel></rss>"#;
+        let parsed = parse_source(rss, Some("http://feed.test/rss")).expect("parses");
+        assert_eq!(
+            parsed.items[0].summary.as_deref(),
+            Some(r#"<a href="http://a.test/x/sub/p.html">p</a>"#)
+        );
+        assert_eq!(
+            parsed.items[1].summary.as_deref(),
+            Some(r#"<img src="http://a.test/i.png">"#)
+        );
+    }
+
+    #[test]
+    fn deep_and_unbalanced_markup_stays_linear() {
+        let mut rss = String::from("<rss version=\"2.0\"><channel><item><description>");
+        for _ in 0..20_000 {
+            rss.push_str("<x xml:base=\"a/\"></y>");
+        }
+        rss.push_str("</description></item></channel></rss>");
+        let _ = parse_source(&rss, Some("http://x.test/"));
+        // The lenient pass on its own (feed-rs rejects this markup before it runs).
+        let mut parsed = crate::sources::ParsedSource {
+            meta: crate::sources::FeedMeta::empty(crate::sources::SourceKind::Rss),
+            items: Vec::new(),
+            child_sitemaps: Vec::new(),
+            discovered_feeds: Vec::new(),
+        };
+        let started = std::time::Instant::now();
+        super::supplement_from_markup(&rss, &mut parsed, Some("http://x.test/"));
+        assert_eq!(parsed.items.len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
