@@ -70,7 +70,11 @@ pub trait Store: Send + Sync {
     async fn due_sources(&self, now: DateTime<Utc>) -> StoreResult<Vec<SourceRow>>;
 
     /// Replaces an article's images (after the image cache has measured them).
-    async fn set_article_images(&self, id: &str, images: &[storyline_model::Image]) -> StoreResult<bool>;
+    async fn set_article_images(
+        &self,
+        id: &str,
+        images: &[storyline_model::Image],
+    ) -> StoreResult<bool>;
     /// Sets the editorial `published` flag of an article.
     async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool>;
     /// Sets the editorial `published` flag of a story.
@@ -88,8 +92,11 @@ pub trait Store: Send + Sync {
     // ---- serving, editorial and auth (server team) ----
 
     /// Topics of live stories with how many stories carry each, most common first.
-    async fn topic_counts(&self, published_only: bool, limit: u32)
-    -> StoreResult<Vec<(String, u64)>>;
+    async fn topic_counts(
+        &self,
+        published_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, u64)>>;
     /// Providers with how many articles each has, most prolific first.
     async fn provider_counts(&self, limit: u32) -> StoreResult<Vec<(Provider, u64)>>;
     /// All coverage of the listed stories (at most 200), each story's oldest first.

@@ -259,7 +259,11 @@ impl Store for SqliteStore {
         sources::due(&self.pool, now).await
     }
 
-    async fn set_article_images(&self, id: &str, images: &[storyline_model::Image]) -> StoreResult<bool> {
+    async fn set_article_images(
+        &self,
+        id: &str,
+        images: &[storyline_model::Image],
+    ) -> StoreResult<bool> {
         let json = serde_json::to_string(images).map_err(|e| StoreError::Corrupt {
             context: "article images",
             message: e.to_string(),

@@ -21,13 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("name a FILE (or - for standard input)");
     };
     let html = read_html(&file)?;
-    let extraction = extract(
-        &html,
-        &ExtractOptions {
-            url: args.url,
-            ..ExtractOptions::default()
-        },
-    );
+    let extraction = extract(&html, &ExtractOptions { url: args.url });
     println!("{}", serde_json::to_string_pretty(&extraction)?);
     Ok(ExitCode::SUCCESS)
 }

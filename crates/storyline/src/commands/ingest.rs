@@ -120,66 +120,102 @@ pub async fn ingest_paths(
         ));
     }
     let keyring = pipeline_keyring(pipeline);
-    for path in found {
-        let shown = path.display().to_string();
-        progress.set_message(short_name(&path));
-        let outcome = match files::read_file(&path, &limits) {
-            Err(reason) => Outcome::Skipped(reason.to_string()),
-            Ok(raw) => match intake::from_file(&raw, &keyring) {
-                Err(e) => Outcome::Skipped(e.to_string()),
+    // Files are read in batches; within a batch, articles enter the pipeline in publication
+    // order (undated ones last, then by path), which is the order they were news in, not
+    // the order a folder listing happens to give.
+    for batch in found.chunks(BATCH_FILES) {
+        let mut ready = Vec::with_capacity(batch.len());
+        for path in batch {
+            progress.set_message(short_name(path));
+            let read = files::read_file(path, &limits)
+                .map_err(|reason| reason.to_string())
+                .and_then(|raw| intake::from_file(&raw, &keyring).map_err(|e| e.to_string()));
+            match read {
+                Ok(incoming) => ready.push((path.clone(), Ok(incoming))),
+                Err(reason) => ready.push((path.clone(), Err(reason))),
+            }
+        }
+        ready.sort_by(|(pa, a), (pb, b)| {
+            let key = |r: &Result<intake::Incoming, String>| match r {
+                Ok(i) => (
+                    i.article.published_date_time.is_none(),
+                    i.article.published_date_time,
+                ),
+                Err(_) => (false, None),
+            };
+            key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
+        });
+        for (path, read) in ready {
+            let shown = path.display().to_string();
+            let outcome = match read {
+                Err(reason) => Outcome::Skipped(reason),
                 Ok(incoming) => match pipeline.ingest(incoming).await {
                     Ok(outcome) => outcome,
                     Err(e) => Outcome::Skipped(format!("{e:#}")),
                 },
-            },
-        };
-        match &outcome {
-            Outcome::Ingested {
-                id,
-                story_id,
-                new_story,
-                duplicate_of,
-            } => {
-                summary.ingested += 1;
-                summary.new_stories += usize::from(*new_story);
-                summary.syndicated += usize::from(duplicate_of.is_some());
-                let detail = match duplicate_of {
-                    Some(original) => {
-                        format!("{id} → story {story_id} (syndicated copy of {original})")
-                    }
-                    None if *new_story => format!("{id} → new story {story_id}"),
-                    None => format!("{id} → story {story_id}"),
-                };
-                report(line(
-                    json,
-                    "ingested",
-                    &shown,
-                    &detail,
-                    Some(id),
-                    Some(story_id),
-                ));
-            }
-            Outcome::Duplicate { existing, .. } => {
-                summary.duplicates += 1;
-                report(line(
-                    json,
-                    "duplicate",
-                    &shown,
-                    &format!("already stored as {existing}"),
-                    Some(existing),
-                    None,
-                ));
-            }
-            Outcome::Skipped(reason) => {
-                summary.skipped += 1;
-                tracing::warn!(path = %shown, %reason, "skipped");
-                report(line(json, "skipped", &shown, reason, None, None));
-            }
+            };
+            report_outcome(&outcome, &shown, json, &mut summary, &report);
+            progress.inc(1);
         }
-        progress.inc(1);
     }
     progress.finish_and_clear();
     Ok(summary)
+}
+
+/// Files read ahead and ordered by publication time before they enter the pipeline.
+const BATCH_FILES: usize = 2000;
+
+fn report_outcome(
+    outcome: &Outcome,
+    shown: &str,
+    json: bool,
+    summary: &mut Summary,
+    report: &dyn Fn(String),
+) {
+    let shown = shown.to_string();
+    match &outcome {
+        Outcome::Ingested {
+            id,
+            story_id,
+            new_story,
+            duplicate_of,
+        } => {
+            summary.ingested += 1;
+            summary.new_stories += usize::from(*new_story);
+            summary.syndicated += usize::from(duplicate_of.is_some());
+            let detail = match duplicate_of {
+                Some(original) => {
+                    format!("{id} → story {story_id} (syndicated copy of {original})")
+                }
+                None if *new_story => format!("{id} → new story {story_id}"),
+                None => format!("{id} → story {story_id}"),
+            };
+            report(line(
+                json,
+                "ingested",
+                &shown,
+                &detail,
+                Some(id),
+                Some(story_id),
+            ));
+        }
+        Outcome::Duplicate { existing, .. } => {
+            summary.duplicates += 1;
+            report(line(
+                json,
+                "duplicate",
+                &shown,
+                &format!("already stored as {existing}"),
+                Some(existing),
+                None,
+            ));
+        }
+        Outcome::Skipped(reason) => {
+            summary.skipped += 1;
+            tracing::warn!(path = %shown, %reason, "skipped");
+            report(line(json, "skipped", &shown, reason, None, None));
+        }
+    }
 }
 
 fn pipeline_keyring(pipeline: &Pipeline) -> storyline_model::Keyring {

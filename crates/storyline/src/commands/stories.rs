@@ -79,16 +79,15 @@ pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<S
         let articles = store.story_articles(&story.id).await?;
         let mut related = Vec::new();
         for link in store.story_links(&story.id).await? {
-            if let Some(other) = store.story(&link.related_story_id).await? {
-                if other.id != story.id
-                    && !related.iter().any(|r: &RelatedView| r.story_id == other.id)
-                {
-                    related.push(RelatedView {
-                        story_id: other.id,
-                        title: other.title,
-                        score: link.score,
-                    });
-                }
+            if let Some(other) = store.story(&link.related_story_id).await?
+                && other.id != story.id
+                && !related.iter().any(|r: &RelatedView| r.story_id == other.id)
+            {
+                related.push(RelatedView {
+                    story_id: other.id,
+                    title: other.title,
+                    score: link.score,
+                });
             }
         }
         views.push(StoryView {

@@ -71,7 +71,6 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         html,
         &ExtractOptions {
             url: url.map(str::to_string),
-            ..ExtractOptions::default()
         },
     );
     let words = extraction.text.split_whitespace().count();

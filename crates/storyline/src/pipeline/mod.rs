@@ -115,11 +115,11 @@ impl Pipeline {
             for row in &rows {
                 let placement = self.clusterer.add(&cluster_doc(row));
                 self.advance_clock(row.article.published_date_time);
-                if let Some(stored) = &row.story_id {
-                    if *stored != placement.story_id {
-                        self.aliases
-                            .insert(placement.story_id.clone(), stored.clone());
-                    }
+                if let Some(stored) = &row.story_id
+                    && *stored != placement.story_id
+                {
+                    self.aliases
+                        .insert(placement.story_id.clone(), stored.clone());
                 }
                 replayed += 1;
             }
@@ -149,9 +149,17 @@ impl Pipeline {
         self.news_clock.unwrap_or_else(Utc::now)
     }
 
+    /// The stored id of a story the clusterer names now (following its merges).
     fn story_id(&self, clustered: &str) -> String {
-        let resolved = self.clusterer.resolve(clustered);
-        self.aliases.get(&resolved).cloned().unwrap_or(resolved)
+        self.alias(&self.clusterer.resolve(clustered))
+    }
+
+    /// The stored id of a clusterer story id, as named (merges not followed).
+    fn alias(&self, clustered: &str) -> String {
+        self.aliases
+            .get(clustered)
+            .cloned()
+            .unwrap_or_else(|| clustered.to_string())
     }
 
     /// Takes one article through the pipeline and commits it.
@@ -262,7 +270,7 @@ impl Pipeline {
         for event in &placement.events {
             match event {
                 StoryEvent::Merged { from, into } => {
-                    let (from, into) = (self.story_id(from), self.story_id(into));
+                    let (from, into) = (self.alias(from), self.story_id(into));
                     if from != into {
                         commit.merges.push((from, into.clone()));
                         touched.push(into);
@@ -273,12 +281,12 @@ impl Pipeline {
                     article_ids,
                     from,
                 } => {
-                    let new_story = self.story_id(new_story);
+                    let new_story = self.alias(new_story);
                     for id in article_ids {
                         commit.moves.push((id.clone(), new_story.clone()));
                     }
                     touched.push(new_story);
-                    touched.push(self.story_id(from));
+                    touched.push(self.alias(from));
                 }
                 StoryEvent::Closed { .. } => {}
             }
@@ -334,10 +342,10 @@ impl Pipeline {
         let mut commit = Commit::default();
         for story in &active {
             let articles = self.store.story_articles(&story.id).await?;
-            if let Some(fresh) = summary::summarize(&story.id, &articles, clock) {
-                if fresh.heat != story.heat {
-                    commit.stories.push(fresh);
-                }
+            if let Some(fresh) = summary::summarize(&story.id, &articles, clock)
+                && fresh.heat != story.heat
+            {
+                commit.stories.push(fresh);
             }
         }
         let changed = commit.stories.len();
@@ -346,20 +354,23 @@ impl Pipeline {
     }
 }
 
-/// The clusterer's view of a stored article.
+/// The clusterer's view of a stored article: headline, body (the excerpt when a record has
+/// no body), date, and the outlet's name — the same fields `storyline cluster` and the
+/// evaluation loaders give it.
 fn cluster_doc(row: &ArticleRow) -> ClusterDoc {
+    let a = &row.article;
     ClusterDoc {
-        id: row.article.id.clone(),
-        title: row.article.title.clone(),
-        text: row.article.body.clone(),
-        published: row.article.published_date_time,
-        provider: Some(if row.article.provider.domain.is_empty() {
-            row.article.provider.name.clone()
+        id: a.id.clone(),
+        title: a.title.clone(),
+        text: if a.body.trim().is_empty() {
+            a.excerpt.clone()
         } else {
-            row.article.provider.domain.clone()
-        }),
-        url: row.article.web_url.clone(),
-        lang: row.article.language.clone(),
+            a.body.clone()
+        },
+        published: a.published_date_time,
+        provider: Some(a.provider.name.clone()).filter(|n| !n.is_empty() && n != "Unknown"),
+        url: a.web_url.clone(),
+        lang: a.language.clone(),
     }
 }
 

@@ -23,7 +23,7 @@ impl Env {
 
     /// Runs `storyline ARGS` with this folder as its data directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = assert_cmd::Command::cargo_bin("storyline")
+        assert_cmd::Command::cargo_bin("storyline")
             .expect("storyline binary")
             .env("STORYLINE_DATA", self.data())
             .env_remove("STORYLINE_DB")
@@ -31,8 +31,7 @@ impl Env {
             .env("NO_COLOR", "1")
             .args(args)
             .output()
-            .expect("run storyline");
-        output
+            .expect("run storyline")
     }
 
     /// Runs and requires success; returns stdout.
