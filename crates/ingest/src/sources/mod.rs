@@ -280,6 +280,25 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_of_tricky_documents_parses_or_fails_cleanly() {
+        let samples = [
+            r#"<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "v'&quot;">]><r:rss version="2.0" xmlns:r="http://backend.userland.com/rss2" xml:base="http://b.test/x/"><r:channel><TiTlE>T&e;</TiTlE><r:item xml:base="s/"><r:description>&lt;a href="&#192;"&gt;&lt;img src='i.png'&gt;</r:description><summary>S</summary><author>me@x.test (Me)</author><itunes:category text="C"><itunes:category text="D"/></itunes:category></r:item></r:channel></r:rss>"#,
+            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#" xml:lang="en_US"><info mode="escaped">&lt;b&gt;I&lt;/b&gt;</info><entry><title mode="base64">PGI+VDwvYj4=</title><summary type="application/xhtml+xml"><div xmlns="http://www.w3.org/1999/xhtml">x <a href="r">y</a></div></summary></entry></feed>"#,
+            r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="">t</title><entry><title type="application/octet-stream">dA==</title><content type='application/octet-stream'>PGI+PC9iPg==</content><category term="a" label="b"/></entry></feed>"#,
+            r#"<CHANNEL HREF="http://c.test/" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>C</TITLE><ABSTRACT>A</ABSTRACT><ITEM HREF="/i" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>I</TITLE></ITEM></CHANNEL>"#,
+            r#"<rss><item><description><![CDATA[ <!DOCTYPE ]]></description></item></rss>"#,
+        ];
+        for sample in samples {
+            let full = parse_source(sample, Some("http://feed.test/f.xml"));
+            assert!(full.is_ok(), "{sample}: {full:?}");
+            for (at, _) in sample.char_indices() {
+                let _ = parse_source(&sample[..at], Some("http://feed.test/f.xml"));
+                let _ = parse_source(&sample[at..], None);
+            }
+        }
+    }
+
+    #[test]
     fn empty_and_unknown_documents_are_errors() {
         assert_eq!(parse_source("  \n", None), Err(SourceError::Empty));
         assert!(matches!(

@@ -188,6 +188,13 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
             "media:thumbnail" | "media:content" | "enclosure" if depth_in_item > 0 => {
                 fill(&mut target.image, || image_url(&tag));
             }
+            "itunes:category" => {
+                if let Some(category) = tag.attr("text").map(collapse_whitespace)
+                    && !category.is_empty()
+                {
+                    target.categories.push(category);
+                }
+            }
             _ if tag.self_closing => {}
             "dc:title" => fill(&mut target.title, || element_text(text, &tag)),
             "dc:creator" | "dc:author" | "itunes:author" => {
@@ -222,13 +229,6 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
             "media:title" => fill(&mut target.media_title, || text_construct_plain(text, &tag)),
             "info" | "itunes:subtitle" | "feedburner:browserfriendly" => {
                 fill(&mut target.info, || text_construct_plain(text, &tag))
-            }
-            "itunes:category" => {
-                if let Some(category) = tag.attr("text").map(collapse_whitespace)
-                    && !category.is_empty()
-                {
-                    target.categories.push(category);
-                }
             }
             "fullitem" if depth_in_item > 0 => fill(&mut target.content, || {
                 element_text(text, &tag).filter(|_| !tag.self_closing)
@@ -510,6 +510,7 @@ mod tests {
 <item><dc:title>DC &amp; item</dc:title><dc:creator>Example editor</dc:creator><dc:subject>AI</dc:subject>
 <dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued><media:thumbnail url="/t.jpg"/></item>
 <item><title>Own title</title><dc:title>ignored</dc:title><itunes:author>Pod Person</itunes:author>
+<itunes:category text="Tech"><itunes:category text="Gadgets"/></itunes:category>
 <itunes:summary><![CDATA[Pod <b>summary</b>]]></itunes:summary></item>
 </channel></rss>"#;
         let parsed = parse_source(rss, Some("https://x.test/feed")).expect("parses");
@@ -524,6 +525,7 @@ mod tests {
         let second = &parsed.items[1];
         assert_eq!(second.title.as_deref(), Some("Own title"));
         assert_eq!(second.authors, ["Pod Person"]);
+        assert_eq!(second.categories, ["Tech", "Gadgets"]);
         assert_eq!(second.summary.as_deref(), Some("Pod <b>summary</b>"));
     }
 
