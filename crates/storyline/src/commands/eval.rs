@@ -17,6 +17,10 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum What {
+    /// Article extraction: shingle F1 on the article-extraction benchmark, word F1 (overall
+    /// and per page type), title/author/date and with/without shares on WCXB dev, and what
+    /// site templates add.
+    Extract,
     /// Story clustering: pairwise P/R/F1, B-cubed and NMI on MStream News, UCI headlines,
     /// the seeds and our corpus.
     Cluster {
@@ -29,6 +33,10 @@ pub enum What {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let datasets = datasets_dir(args.datasets);
     match args.what {
+        What::Extract => {
+            let report = storyline_eval::extract::run_extract_eval(&datasets)?;
+            println!("{report}");
+        }
         What::Cluster { corpus } => {
             let corpus = corpus.unwrap_or_else(crate::corpus::source_dir);
             let report = storyline_eval::cluster::run_cluster_eval(&datasets, Some(&corpus))?;
