@@ -7,6 +7,7 @@
 //! Definition Format), [`sitemap`] (quick-xml) and [`page`] (feed discovery in HTML). Parsing never panics: malformed input is a [`SourceError`].
 
 pub mod cdf;
+pub mod dates;
 pub mod dialect;
 pub mod feed;
 pub mod page;

@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::dates::parse_loose_date;
 use super::feed::{absolutize, author_name, looks_like_image, normalise_language};
 use super::sitemap::parse_w3c_date;
 use super::text::{collapse_whitespace, plain_text};
@@ -48,6 +49,11 @@ struct Found {
     info: Option<String>,
     /// Base64 content: overrides what feed-rs kept undecoded.
     base64_content: Option<String>,
+    /// Raw text of the first publication date element (`pubDate`, `published`, `issued`),
+    /// read leniently when the strict readers gave nothing.
+    raw_published: Option<String>,
+    /// Same for the last-modification date (`updated`, `modified`, `lastBuildDate`).
+    raw_updated: Option<String>,
     /// An RSS item's `description` and `summary` texts, in document order, first of each.
     summaries: Vec<(String, String)>,
     /// The base URL in effect at the item (`xml:base`, else the document's URL).
@@ -226,6 +232,12 @@ pub fn supplement_from_markup(text: &str, parsed: &mut ParsedSource, base_url: O
                     fill(&mut target.plain_title, || text_construct_plain(text, &tag));
                 }
             }
+            "pubdate" | "published" | "issued" => {
+                fill(&mut target.raw_published, || element_text(text, &tag))
+            }
+            "updated" | "modified" | "lastbuilddate" => {
+                fill(&mut target.raw_updated, || element_text(text, &tag))
+            }
             "media:title" => fill(&mut target.media_title, || text_construct_plain(text, &tag)),
             "info" | "itunes:subtitle" | "feedburner:browserfriendly" => {
                 fill(&mut target.info, || text_construct_plain(text, &tag))
@@ -282,6 +294,13 @@ fn fill_meta(meta: &mut FeedMeta, found: Found) {
         .or(found.updated)
         .or(found.date)
         .or(found.published);
+    if meta.updated.is_none() {
+        meta.updated = found
+            .raw_updated
+            .as_deref()
+            .or(found.raw_published.as_deref())
+            .and_then(parse_loose_date);
+    }
     meta.language = meta
         .language
         .take()
@@ -332,6 +351,12 @@ fn fill_item(item: &mut FeedItem, found: Found, base_url: Option<&str>) {
     item.summary = item.summary.take().or(found.description);
     item.published = item.published.or(found.published);
     item.updated = item.updated.or(found.updated);
+    if item.published.is_none() {
+        item.published = found.raw_published.as_deref().and_then(parse_loose_date);
+    }
+    if item.updated.is_none() {
+        item.updated = found.raw_updated.as_deref().and_then(parse_loose_date);
+    }
     if item.published.is_none() && item.updated.is_none() {
         item.published = found.date;
     }
