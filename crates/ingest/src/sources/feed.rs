@@ -159,7 +159,8 @@ fn keep_atom03_inline_roots(text: &str) -> String {
             None if !tag.closing
                 && !tag.self_closing
                 && TEXT_CONSTRUCTS.contains(&tag.name.as_str())
-                && tag.attr("type") == Some("xhtml") =>
+                && tag.attr("type") == Some("xhtml")
+                && tag.attr("mode").is_none_or(|mode| mode == "xml") =>
             {
                 insertions.push((tag.end, "<div xmlns=\"http://www.w3.org/1999/xhtml\">"));
                 open = Some(tag.name.clone());
