@@ -263,7 +263,9 @@ pub async fn story_action(
             ));
         }
     };
-    Ok(Json(editorial::apply(state.store(), &action).await?))
+    let outcome = editorial::apply(state.store(), &action).await?;
+    state.page_cache().invalidate();
+    Ok(Json(outcome))
 }
 
 #[utoipa::path(post, path = "/api/v1/articles/{id}/{action}", tag = "editorial",
@@ -282,7 +284,9 @@ pub async fn article_action(
         "split" => Action::SplitArticle(id),
         other => return Err(unknown_action(other, "publish, unpublish, split")),
     };
-    Ok(Json(editorial::apply(state.store(), &action).await?))
+    let outcome = editorial::apply(state.store(), &action).await?;
+    state.page_cache().invalidate();
+    Ok(Json(outcome))
 }
 
 #[utoipa::path(post, path = "/api/v1/providers/{domain}/{action}", tag = "editorial",
@@ -299,7 +303,9 @@ pub async fn provider_action(
         "unblock" => Action::BlockProvider(domain, false),
         other => return Err(unknown_action(other, "block, unblock")),
     };
-    Ok(Json(editorial::apply(state.store(), &action).await?))
+    let outcome = editorial::apply(state.store(), &action).await?;
+    state.page_cache().invalidate();
+    Ok(Json(outcome))
 }
 
 /// A followed source.

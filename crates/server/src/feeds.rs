@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -79,16 +78,23 @@ async fn stories_feed(state: &AppState, query: StoryQuery) -> ApiResult<Vec<Stor
     crate::pages::story_cards(state, &query, &vis).await
 }
 
-fn emit(format: Format, doc: &FeedDoc) -> Response {
+fn emit(state: &AppState, format: Format, doc: &FeedDoc) -> Response {
     let body = match format {
         Format::Rss => rss_text(doc),
         Format::Atom => atom_text(doc),
         Format::Json => json_text(doc),
     };
     match body {
-        Ok(body) => ([(header::CONTENT_TYPE, format.media_type())], body).into_response(),
+        Ok(body) => state
+            .page_cache()
+            .put(doc.self_url.clone(), format.media_type(), body),
         Err(e) => e.into_response(),
     }
+}
+
+/// The cached feed at `self_url`, when fresh.
+fn cached(state: &AppState, self_url: &str) -> Option<Response> {
+    state.page_cache().get(self_url)
 }
 
 async fn front_feed(
@@ -100,14 +106,18 @@ async fn front_feed(
         let format = Format::parse(&format)?;
         Params::parse(raw.as_deref(), &[])?;
         let base = &state.config().base_url;
+        let self_url = format!("{base}/feed/{}", format_name(format));
+        if let Some(hit) = cached(&state, &self_url) {
+            return Ok(hit);
+        }
         let doc = FeedDoc {
             title: state.config().site_title.clone(),
             description: "Top stories, hottest first".into(),
             home: format!("{base}/"),
-            self_url: format!("{base}/feed/{}", format_name(format)),
+            self_url,
             items: stories_feed(&state, StoryQuery::default()).await?,
         };
-        Ok(emit(format, &doc))
+        Ok(emit(&state, format, &doc))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -128,14 +138,18 @@ async fn topic_feed(
             topic: Some(name.clone()),
             ..StoryQuery::default()
         };
+        let self_url = format!("{base}{path}/feed/{}", format_name(format));
+        if let Some(hit) = cached(&state, &self_url) {
+            return Ok(hit);
+        }
         let doc = FeedDoc {
             title: format!("{} · {}", name, state.config().site_title),
             description: format!("Stories on {name}"),
             home: format!("{base}{path}"),
-            self_url: format!("{base}{path}/feed/{}", format_name(format)),
+            self_url,
             items: stories_feed(&state, query).await?,
         };
-        Ok(emit(format, &doc))
+        Ok(emit(&state, format, &doc))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -156,14 +170,18 @@ async fn provider_feed(
             provider: Some(domain.clone()),
             ..StoryQuery::default()
         };
+        let self_url = format!("{base}{path}/feed/{}", format_name(format));
+        if let Some(hit) = cached(&state, &self_url) {
+            return Ok(hit);
+        }
         let doc = FeedDoc {
             title: format!("{} · {}", domain, state.config().site_title),
             description: format!("Stories covered by {domain}"),
             home: format!("{base}{path}"),
-            self_url: format!("{base}{path}/feed/{}", format_name(format)),
+            self_url,
             items: stories_feed(&state, query).await?,
         };
-        Ok(emit(format, &doc))
+        Ok(emit(&state, format, &doc))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -220,7 +238,7 @@ async fn search_feed(
             self_url: format!("{base}/search/feed/{}?{q}", format_name(format)),
             items,
         };
-        Ok(emit(format, &doc))
+        Ok(emit(&state, format, &doc))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod editorial;
 pub mod error;
 pub mod feeds;
@@ -68,6 +69,9 @@ pub struct ServerConfig {
     pub session_ttl: Duration,
     /// Mark the session cookie `Secure` (set it when served over HTTPS).
     pub secure_cookies: bool,
+    /// How long rendered public listings and feeds are reused (zero: never). Editorial actions
+    /// through this server clear them at once.
+    pub page_cache_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -84,6 +88,7 @@ impl Default for ServerConfig {
             page_size: 30,
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
+            page_cache_ttl: Duration::from_secs(2),
         }
     }
 }
@@ -98,6 +103,7 @@ struct Inner {
     config: ServerConfig,
     metrics: metrics::Metrics,
     sessions: auth::Sessions,
+    pages: cache::PageCache,
     topics: Cached<Vec<(String, u64)>>,
     providers: Cached<Vec<(Provider, u64)>>,
 }
@@ -111,12 +117,14 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
         let sessions = auth::Sessions::new(config.session_ttl);
+        let pages = cache::PageCache::new(config.page_cache_ttl);
         AppState {
             inner: Arc::new(Inner {
                 store,
                 config,
                 metrics: metrics::Metrics::default(),
                 sessions,
+                pages,
                 topics: Mutex::new(None),
                 providers: Mutex::new(None),
             }),
@@ -137,6 +145,11 @@ impl AppState {
 
     pub fn sessions(&self) -> &auth::Sessions {
         &self.inner.sessions
+    }
+
+    /// Rendered public listings.
+    pub fn page_cache(&self) -> &cache::PageCache {
+        &self.inner.pages
     }
 
     /// Topics of public stories with counts (cached briefly).

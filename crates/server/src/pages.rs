@@ -267,6 +267,10 @@ async fn listing(
 ) -> ApiResult<Response> {
     let params = Params::parse(raw.as_deref(), &["page"])?;
     let page = page_number(&params)?;
+    let key = format!("{path}?{}", raw.as_deref().unwrap_or(""));
+    if let Some(hit) = state.page_cache().get(&key) {
+        return Ok(hit);
+    }
     let size = state.config().page_size.clamp(1, 100);
     query.limit = size + 1;
     query.offset = (page - 1).saturating_mul(size);
@@ -289,13 +293,20 @@ async fn listing(
         })
         .unwrap_or(heading);
     let chrome = Chrome::new(state).with_feeds(feed_base, "");
-    html(&FrontPage {
+    let page = FrontPage {
         chrome,
         heading,
         intro,
         cards,
         pager: Pager::new(path, "", page, has_more),
-    })
+    };
+    let body = page.render().map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        ApiError::new(ErrorCode::Internal, "the page could not be rendered")
+    })?;
+    Ok(state
+        .page_cache()
+        .put(key, "text/html; charset=utf-8", body))
 }
 
 async fn front(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {

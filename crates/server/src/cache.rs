@@ -1,0 +1,109 @@
+//! A short-lived cache of rendered public listings (front, topic and provider pages, feeds).
+//! Every reader gets the same bytes for these, so under load they are rendered at most once
+//! per `ttl`. Editorial actions taken through this server bump a generation counter, which
+//! empties the cache at once; articles the pipeline commits show up within `ttl`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// Most entries kept; beyond it the cache is cleared.
+const MAX_ENTRIES: usize = 2_000;
+
+struct Entry {
+    at: Instant,
+    generation: u64,
+    content_type: &'static str,
+    body: Bytes,
+}
+
+/// Rendered listings by path and query.
+pub struct PageCache {
+    ttl: Duration,
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl PageCache {
+    /// A cache keeping pages for `ttl`; a zero `ttl` disables it.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            generation: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached response for `key`, when fresh.
+    pub fn get(&self, key: &str) -> Option<Response> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let entries = self.entries.lock().ok()?;
+        let entry = entries.get(key)?;
+        if entry.generation != generation || entry.at.elapsed() >= self.ttl {
+            return None;
+        }
+        Some(
+            (
+                [(header::CONTENT_TYPE, entry.content_type)],
+                entry.body.clone(),
+            )
+                .into_response(),
+        )
+    }
+
+    /// Keeps a rendered body and returns it as a response.
+    pub fn put(&self, key: String, content_type: &'static str, body: String) -> Response {
+        let body = Bytes::from(body);
+        if !self.ttl.is_zero()
+            && let Ok(mut entries) = self.entries.lock()
+        {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Entry {
+                    at: Instant::now(),
+                    generation: self.generation.load(Ordering::Acquire),
+                    content_type,
+                    body: body.clone(),
+                },
+            );
+        }
+        ([(header::CONTENT_TYPE, content_type)], body).into_response()
+    }
+
+    /// Forgets everything (after an editorial action).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire_and_invalidation_empties_the_cache() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        cache.put("/".into(), "text/html", "front".into());
+        assert!(cache.get("/").is_some());
+        assert!(cache.get("/?page=2").is_none());
+        cache.invalidate();
+        assert!(cache.get("/").is_none());
+        let off = PageCache::new(Duration::ZERO);
+        off.put("/".into(), "text/html", "front".into());
+        assert!(off.get("/").is_none());
+    }
+}
