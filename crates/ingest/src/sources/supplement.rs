@@ -2,12 +2,18 @@
 //! honour: a lone `media:thumbnail` or image enclosure as the lead image, and Dublin Core / iTunes
 //! elements (`dc:title`, `dc:creator`, `dc:date`, `dcterms:modified`, `dcterms:issued`,
 //! `dc:description`, `itunes:author`, `itunes:summary`) on the channel and on items.
+//! Further fallbacks: titles in any letter case, `media:title`, `itunes:category` (nested ones
+//! too), Atom 0.3 `info` / `itunes:subtitle` as a description, base64 text constructs, dates in
+//! the shapes [`super::dates`] reads, and an RSS item's second summary (`description` and
+//! `summary` both given) kept as its content. When feed-rs kept no items at all, the items found
+//! here stand on their own.
 //!
 //! It also tracks `xml:base` through the document, so that relative links in an item's summary
 //! and content resolve against the base in effect where they were written (else the feed URL).
 //!
 //! Items are matched by position (feed-rs keeps document order) and only when the counts agree,
-//! so nothing is attributed to the wrong item. Values only fill empty fields.
+//! so nothing is attributed to the wrong item. Values mostly fill empty fields; decoded base64
+//! and naked markup replace what feed-rs read verbatim.
 
 use chrono::{DateTime, Utc};
 
