@@ -2,3 +2,4 @@
 //! `../shared/datasets/` (read at run time, never copied into the project), the
 //! metrics their README defines, and the reports printed by `storyline eval`.
 pub mod cluster;
+pub mod extract;

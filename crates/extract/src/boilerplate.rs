@@ -17,6 +17,8 @@ pub(crate) enum Lean {
     Content,
     /// Names boilerplate (`share`, `related`, `newsletter`).
     Boilerplate,
+    /// Names both (`article-share`, `entry-content-read-more`): decided by what it holds.
+    Mixed,
     /// Says nothing either way.
     Neutral,
 }
@@ -115,7 +117,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "adslot",
     "adunit",
     "dfp",
-    "gpt",
     "sponsor",
     "sponsored",
     "cookie",
@@ -125,8 +126,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "breadcrumb",
     "breadcrumbs",
     "sidebar",
-    "widget",
-    "widgets",
     "nav",
     "navbar",
     "navigation",
@@ -135,15 +134,12 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "masthead",
     "popup",
     "modal",
-    "overlay",
     "byline",
     "dateline",
-    "timestamp",
     "caption",
     "credit",
     "credits",
     "copyright",
-    "print",
     "toolbar",
     "pagination",
     "pager",
@@ -152,56 +148,27 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "mostread",
     "outbrain",
     "taboola",
-    "more",
     "readmore",
-    "skip",
-    "visually",
     "sronly",
-    "sr",
     "screenreader",
-    "hidden",
-    "hide",
     "login",
     "paywall",
-    "tags",
-    "tag",
     "tagcloud",
-    "topics",
-    "author",
     "bio",
     "disqus",
     "comments",
     "comment",
-    "banner",
-    "toc",
-    "rating",
     "teaser",
     "teasers",
-    "follow",
     "donate",
     "donation",
-    "cta",
-    "alert",
-    "banners",
-    "header",
-    "meta",
-    "sticky",
-    "carousel",
-    "slider",
-    "embed",
-    "video",
-    "audio",
-    "player",
     "newsletterbox",
-    "jump",
     "rail",
-    "aside",
-    "also",
-    "next",
-    "prev",
-    "previous",
     "feedback",
     "survey",
+    "subnav",
+    "topnav",
+    "offcanvas",
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -221,48 +188,49 @@ const CONTENT_WORDS: &[&str] = &[
     "markdown",
 ];
 
-/// Splits a class or id value into lower-case words (`storyBody-text` -> story, body, text).
-fn words(value: &str) -> impl Iterator<Item = String> + '_ {
-    value
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .flat_map(split_camel)
-}
-
-fn split_camel(part: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in part.chars() {
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+/// Calls `visit` with each word of a class or id value (`storyBody-text` -> story, Body,
+/// text), without allocating; words are compared case-insensitively by the caller.
+fn for_each_word(value: &str, mut visit: impl FnMut(&str)) {
+    for part in value.split(|c: char| !c.is_alphanumeric()) {
+        if part.is_empty() {
+            continue;
         }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
+        let mut start = 0;
+        let mut previous_lower = false;
+        for (position, c) in part.char_indices() {
+            if c.is_uppercase() && previous_lower && position > start {
+                visit(&part[start..position]);
+                start = position;
+            }
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        }
+        visit(&part[start..]);
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
-/// How the `class` and `id` values lean. Content words win over boilerplate words only when
-/// they describe the element as a whole (`article-body`), not a part of it (`article-share`).
+fn listed(list: &[&str], word: &str) -> bool {
+    list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+}
+
+/// How the `class` and `id` values lean.
 pub(crate) fn lean(class: &str, id: &str) -> Lean {
     if class.len() + id.len() > 2_000 {
         return Lean::Neutral;
     }
     let mut boilerplate = false;
     let mut content = false;
-    for word in words(class).chain(words(id)) {
-        if BOILERPLATE_WORDS.contains(&word.as_str()) {
+    let mut visit = |word: &str| {
+        if listed(BOILERPLATE_WORDS, word) {
             boilerplate = true;
-        } else if CONTENT_WORDS.contains(&word.as_str()) {
+        } else if listed(CONTENT_WORDS, word) {
             content = true;
         }
-    }
+    };
+    for_each_word(class, &mut visit);
+    for_each_word(id, &mut visit);
     match (boilerplate, content) {
-        (true, _) => Lean::Boilerplate,
+        (true, true) => Lean::Mixed,
+        (true, false) => Lean::Boilerplate,
         (false, true) => Lean::Content,
         (false, false) => Lean::Neutral,
     }
@@ -350,7 +318,8 @@ mod tests {
 
     #[test]
     fn whole_words_decide_the_lean() {
-        assert_eq!(lean("article-share-bar", ""), Lean::Boilerplate);
+        assert_eq!(lean("share-bar", ""), Lean::Boilerplate);
+        assert_eq!(lean("article-share-bar", ""), Lean::Mixed);
         assert_eq!(lean("shareholder-letter", ""), Lean::Neutral);
         assert_eq!(lean("adventure", ""), Lean::Neutral);
         assert_eq!(lean("storyBody", ""), Lean::Content);

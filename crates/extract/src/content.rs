@@ -25,18 +25,30 @@ use crate::dom::{NodeKind, Page};
 pub(crate) struct ScoringConfig {
     /// Shortest text block that counts as a paragraph.
     pub min_paragraph_chars: u32,
-    /// Share of the page's text above which a boilerplate-named element is kept anyway.
+    /// Share of the page's prose (long, link-poor blocks) above which a boilerplate-named
+    /// element is kept anyway (a quarter of it for names that also say "content").
     pub protect_share: f32,
     /// Sibling threshold as a share of the best container's score.
     pub sibling_share: f32,
+    /// The share of the main region's text below which the best container is replaced by the
+    /// whole region (pages not declared as articles: listings, products, forums, services) …
+    pub region_share: f32,
+    /// … and the same for pages declared as articles (lower: an article is usually one block).
+    pub region_share_article: f32,
+    /// The region replaces the container only when the region's other paragraphs hold at least
+    /// this share of the container's paragraph text (content split over several blocks).
+    pub region_prose_ratio: f32,
 }
 
 impl Default for ScoringConfig {
     fn default() -> Self {
         ScoringConfig {
             min_paragraph_chars: 25,
-            protect_share: 0.3,
+            protect_share: 0.4,
             sibling_share: 0.2,
+            region_share: 0.5,
+            region_share_article: 0.3,
+            region_prose_ratio: 0.5,
         }
     }
 }
@@ -54,6 +66,10 @@ pub(crate) struct Selection {
     pub chars: Vec<u32>,
     /// Characters inside links per subtree, after pruning.
     pub link_chars: Vec<u32>,
+    /// The best-scoring container (inside one of the roots).
+    pub best: Option<usize>,
+    /// Characters of scored paragraphs per subtree.
+    pub prose: Vec<u32>,
     /// Score of the best container.
     pub best_score: f32,
     /// Paragraphs (scored text blocks) inside the chosen roots.
@@ -156,14 +172,48 @@ fn link_density(chars: u32, link_chars: u32) -> f32 {
     }
 }
 
+/// Characters of paragraph-like text per subtree (blocks of 80+ characters with few links),
+/// before pruning: what a container holds of the page's prose.
+fn prose_chars(page: &Page, never: &[bool]) -> Vec<u32> {
+    let count = page.nodes.len();
+    let block_of = blocks_of(page);
+    let (chars, _) = measure(page, never);
+    let mut own = vec![0u32; count];
+    let mut own_links = vec![0u32; count];
+    let mut skip = vec![false; count];
+    for index in 0..count {
+        skip[index] = never[index] || page.nodes[index].parent.is_some_and(|parent| skip[parent]);
+        if skip[index] {
+            continue;
+        }
+        if let NodeKind::Text(_) = page.nodes[index].kind {
+            let block = block_of[index];
+            own[block] = own[block].saturating_add(chars[index]);
+            if in_link(page, index, block) {
+                own_links[block] = own_links[block].saturating_add(chars[index]);
+            }
+        }
+    }
+    let mut prose = vec![0u32; count];
+    for index in (0..count).rev() {
+        if own[index] >= 80 && link_density(own[index], own_links[index]) < 0.3 {
+            prose[index] = prose[index].saturating_add(own[index]);
+        }
+        if let Some(parent) = page.nodes[index].parent {
+            prose[parent] = prose[parent].saturating_add(prose[index]);
+        }
+    }
+    prose
+}
+
 /// Decides, top-down, which nodes are pruned.
 fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
     let count = page.nodes.len();
     let never: Vec<bool> = (0..count)
         .map(|index| page.tag(index).is_some_and(boilerplate::is_never_content))
         .collect();
-    let (raw_chars, raw_links) = measure(page, &never);
-    let page_chars = raw_chars.first().copied().unwrap_or(0).max(1);
+    let prose = prose_chars(page, &never);
+    let page_prose = prose.first().copied().unwrap_or(0).max(1) as f32;
     let mut pruned = vec![false; count];
     for index in 0..count {
         if let Some(parent) = page.nodes[index].parent
@@ -185,9 +235,9 @@ fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
         if matches!(*tag, local_name!("html") | local_name!("body")) {
             continue;
         }
-        let share = raw_chars[index] as f32 / page_chars as f32;
-        let links = link_density(raw_chars[index], raw_links[index]);
-        let protected = share >= config.protect_share && links < 0.5;
+        let share = prose[index] as f32 / page_prose;
+        let holds = |needed: f32| prose[index] > 0 && share >= needed;
+        let protected = holds(config.protect_share);
         if page.attr(index, "hidden").is_some()
             || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
             || page
@@ -214,9 +264,11 @@ fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
         }
         let class = page.attr(index, "class").unwrap_or_default();
         let id = page.attr(index, "id").unwrap_or_default();
-        if boilerplate::lean(class, id) == Lean::Boilerplate && !protected {
-            pruned[index] = true;
-        }
+        pruned[index] = match boilerplate::lean(class, id) {
+            Lean::Boilerplate => !protected,
+            Lean::Mixed => !holds(config.protect_share / 4.0),
+            Lean::Content | Lean::Neutral => false,
+        };
     }
     pruned
 }
@@ -251,14 +303,55 @@ fn prior(page: &Page, index: usize) -> f32 {
     let id = page.attr(index, "id").unwrap_or_default();
     match boilerplate::lean(class, id) {
         Lean::Content => weight += 20.0,
+        Lean::Mixed => weight += 5.0,
         Lean::Boilerplate => weight -= 20.0,
         Lean::Neutral => {}
     }
     weight
 }
 
+/// The whole page as one selection (only never-content tags pruned), for learning templates.
+pub(crate) fn whole_page(page: &Page) -> Selection {
+    let count = page.nodes.len();
+    let pruned: Vec<bool> = (0..count)
+        .map(|index| {
+            page.tag(index).is_some_and(boilerplate::is_never_content)
+                || matches!(page.nodes[index].kind, NodeKind::Other)
+        })
+        .collect();
+    // A pruned parent prunes its subtree: render skips whole subtrees, so marking roots suffices.
+    let (chars, link_chars) = measure(page, &pruned);
+    let block_of = blocks_of(page);
+    Selection {
+        roots: if count > 0 { vec![0] } else { Vec::new() },
+        pruned,
+        block_of,
+        chars,
+        link_chars,
+        prose: vec![0; count],
+        best: None,
+        best_score: 0.0,
+        paragraphs: 0,
+    }
+}
+
+fn blocks_of(page: &Page) -> Vec<usize> {
+    let count = page.nodes.len();
+    let mut block_of = vec![0usize; count];
+    for index in 0..count {
+        block_of[index] = if is_block(page, index) {
+            index
+        } else {
+            page.nodes[index]
+                .parent
+                .map_or(index, |parent| block_of[parent])
+        };
+    }
+    block_of
+}
+
 /// Chooses the page's main content.
-pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
+pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool) -> Selection {
     let count = page.nodes.len();
     let pruned = prune(page, config);
     let (chars, link_chars) = measure(page, &pruned);
@@ -324,6 +417,15 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
         }
     }
 
+    let mut prose = vec![0u32; count];
+    for index in (0..count).rev() {
+        if paragraph[index] {
+            prose[index] = prose[index].saturating_add(own_chars[index]);
+        }
+        if let Some(parent) = page.nodes[index].parent {
+            prose[parent] = prose[parent].saturating_add(prose[index]);
+        }
+    }
     let mut best: Option<(usize, f32)> = None;
     let mut score = vec![0f32; count];
     for index in 0..count {
@@ -338,12 +440,28 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
     }
 
     let Some((best, best_score)) = best else {
+        // No paragraph anywhere: the short blocks of the main region (or body) are all there
+        // is. The confidence will say how little that is.
+        let region = (0..count)
+            .find(|&index| {
+                !pruned[index]
+                    && (page.is(index, &local_name!("main"))
+                        || page
+                            .attr(index, "role")
+                            .is_some_and(|role| role.eq_ignore_ascii_case("main")))
+            })
+            .or_else(|| (0..count).find(|&index| page.is(index, &local_name!("body"))));
         return Selection {
-            roots: Vec::new(),
+            roots: region
+                .filter(|&region| chars[region] > 0)
+                .into_iter()
+                .collect(),
             pruned,
             block_of,
             chars,
             link_chars,
+            prose,
+            best: None,
             best_score: 0.0,
             paragraphs: 0,
         };
@@ -380,6 +498,27 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
             }
         }
     }
+    // Listings, products, forums, services and documentation (and articles built from many
+    // page-builder blocks) spread their content over many blocks: when the best container
+    // holds only a small part of the page's main region and the rest of the region has real
+    // paragraphs too, the whole region is the content.
+    let share_needed = if declared_article {
+        config.region_share_article
+    } else {
+        config.region_share
+    };
+    {
+        let region = main_region(page, best, &pruned);
+        let selected: u32 = roots.iter().map(|&root| chars[root]).sum();
+        let selected_prose: u32 = roots.iter().map(|&root| prose[root]).sum();
+        let other_prose = prose[region].saturating_sub(selected_prose) as f32;
+        if region != best
+            && (selected as f32) < share_needed * chars[region] as f32
+            && other_prose >= config.region_prose_ratio * selected_prose as f32
+        {
+            roots = vec![region];
+        }
+    }
     let paragraphs = roots
         .iter()
         .map(|&root| {
@@ -395,9 +534,33 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig) -> Selection {
         block_of,
         chars,
         link_chars,
+        prose,
+        best: Some(best),
         best_score,
         paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
     }
+}
+
+/// The page's main region around `best`: the nearest `main` (or `role=main`) ancestor, else
+/// the body.
+fn main_region(page: &Page, best: usize, pruned: &[bool]) -> usize {
+    let mut node = Some(best);
+    let mut body = None;
+    while let Some(current) = node {
+        if !pruned[current]
+            && (page.is(current, &local_name!("main"))
+                || page
+                    .attr(current, "role")
+                    .is_some_and(|role| role.eq_ignore_ascii_case("main")))
+        {
+            return current;
+        }
+        if page.is(current, &local_name!("body")) {
+            body = Some(current);
+        }
+        node = page.nodes[current].parent;
+    }
+    body.unwrap_or(best)
 }
 
 /// Whether a text node sits inside a link within its block.

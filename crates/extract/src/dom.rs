@@ -9,7 +9,7 @@
 //! stack. Nodes are stored in pre-order, so a subtree is an index range
 //! (`a ..= a.last_descendant`) and skipping it is a jump.
 
-use dom_query::{Document, LocalName, NodeData, NodeId};
+use dom_query::{Document, LocalName, NodeData, NodeId, local_name};
 
 /// One node of the page.
 #[derive(Debug)]
@@ -58,7 +58,20 @@ impl Page {
         let mut last_child: Vec<Option<usize>> = Vec::with_capacity(tree.len());
         let mut stack: Vec<(NodeId, Option<usize>)> = vec![(root, None)];
         while let Some((id, parent)) = stack.pop() {
-            let Some(kind) = tree.query_node(&id, |tree_node| convert(&tree_node.data)) else {
+            // Script and style bodies are never text; only JSON-LD is read from a script.
+            let keep_text = parent.is_none_or(|parent| match &nodes[parent].kind {
+                NodeKind::Element { tag, attrs } => match *tag {
+                    local_name!("style") => false,
+                    local_name!("script") => attrs.iter().any(|(key, value)| {
+                        *key == local_name!("type")
+                            && value.eq_ignore_ascii_case("application/ld+json")
+                    }),
+                    _ => true,
+                },
+                _ => true,
+            });
+            let Some(kind) = tree.query_node(&id, |tree_node| convert(&tree_node.data, keep_text))
+            else {
                 continue;
             };
             let index = nodes.len();
@@ -168,7 +181,30 @@ impl Iterator for Children<'_> {
     }
 }
 
-fn convert(data: &NodeData) -> NodeKind {
+/// Attributes extraction reads; the rest are not copied.
+fn is_read_attribute(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("id")
+            | local_name!("class")
+            | local_name!("role")
+            | local_name!("itemprop")
+            | local_name!("hidden")
+            | local_name!("aria-hidden")
+            | local_name!("style")
+            | local_name!("rel")
+            | local_name!("type")
+            | local_name!("content")
+            | local_name!("property")
+            | local_name!("name")
+            | local_name!("http-equiv")
+            | local_name!("datetime")
+            | local_name!("lang")
+            | local_name!("href")
+    )
+}
+
+fn convert(data: &NodeData, keep_text: bool) -> NodeKind {
     match data {
         NodeData::Document | NodeData::Fragment => NodeKind::Document,
         NodeData::Element(element) => NodeKind::Element {
@@ -176,10 +212,12 @@ fn convert(data: &NodeData) -> NodeKind {
             attrs: element
                 .attrs
                 .iter()
+                .filter(|attr| is_read_attribute(&attr.name.local))
                 .map(|attr| (attr.name.local.clone(), Box::from(attr.value.as_ref())))
                 .collect(),
         },
-        NodeData::Text { contents } => NodeKind::Text(Box::from(contents.as_ref())),
+        NodeData::Text { contents } if keep_text => NodeKind::Text(Box::from(contents.as_ref())),
+        NodeData::Text { .. } => NodeKind::Text(Box::from("")),
         _ => NodeKind::Other,
     }
 }
@@ -202,7 +240,6 @@ pub(crate) fn push_collapsed(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dom_query::local_name;
 
     #[test]
     fn parse_keeps_document_order_and_links() {

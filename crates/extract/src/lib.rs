@@ -9,7 +9,8 @@
 //! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
 //! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
 //! carry besides the story; [`content`] scores and chooses the story's blocks; [`render`] turns
-//! them into text and HTML; [`sanitize`] cleans the HTML; [`confidence`] rates the result.
+//! them into text and HTML; [`sanitize`] cleans the HTML; [`confidence`] rates the result; [`templates`]
+//! learns a site's recurring blocks across its pages.
 
 mod boilerplate;
 mod confidence;
@@ -22,12 +23,14 @@ mod nesting;
 mod plain;
 mod render;
 mod sanitize;
+mod templates;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use dates::parse_date;
 pub use plain::{PlainArticle, ProviderHint, clean_plain_text};
+pub use templates::SiteTemplates;
 
 /// What extraction found on one page.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -68,9 +71,32 @@ pub struct ExtractOptions {
 /// Extracts the article from an HTML page. Never fails and never panics: any input gives an
 /// [`Extraction`], empty with confidence 0 when there is no article.
 pub fn extract(html: &str, options: &ExtractOptions) -> Extraction {
+    extract_page(html, options, None)
+}
+
+/// Like [`extract`], and also drops text blocks that `templates` has seen recur across the
+/// site's pages. When that would remove nearly all of the text (the page is itself mostly a
+/// repeat), the page is extracted as if no templates were known.
+pub fn extract_with_templates(
+    html: &str,
+    options: &ExtractOptions,
+    templates: &SiteTemplates,
+) -> Extraction {
+    extract_page(html, options, Some(templates))
+}
+
+fn extract_page(
+    html: &str,
+    options: &ExtractOptions,
+    templates: Option<&SiteTemplates>,
+) -> Extraction {
     let page = dom::Page::parse(&nesting::limit_nesting(html));
     let meta = metadata::read_metadata(&page);
-    let selection = content::select(&page, &content::ScoringConfig::default());
+    let selection = content::select(
+        &page,
+        &content::ScoringConfig::default(),
+        meta.declared_article,
+    );
     let mut blocks = render::text_blocks(&page, &selection);
     if let Some(declared) = meta
         .article_body
@@ -78,6 +104,22 @@ pub fn extract(html: &str, options: &ExtractOptions) -> Extraction {
         .and_then(|body| render::declared_body_blocks(&page, &blocks, body))
     {
         blocks = declared;
+    }
+    if let Some(templates) = templates {
+        let words = |blocks: &[render::TextBlock]| -> usize {
+            blocks
+                .iter()
+                .map(|block| block.text.split_whitespace().count())
+                .sum()
+        };
+        let kept: Vec<render::TextBlock> = blocks
+            .iter()
+            .filter(|block| !templates.is_boilerplate(&block.text))
+            .cloned()
+            .collect();
+        if words(&kept) * 5 >= words(&blocks) {
+            blocks = kept;
+        }
     }
     let text = render::plain_text(&blocks);
     let html = sanitize::clean_html(&render::block_html(&blocks), options.url.as_deref());

@@ -299,12 +299,18 @@ fn is_byline(page: &Page, index: usize) -> bool {
     let class = page.attr(index, "class").unwrap_or_default();
     let id = page.attr(index, "id").unwrap_or_default();
     [class, id].iter().any(|value| {
-        let value = value.to_ascii_lowercase();
-        (value.contains("byline")
-            || value.contains("author-name")
-            || value.contains("author__name"))
-            && !value.contains("bio")
+        (contains_ignore_case(value, "byline")
+            || contains_ignore_case(value, "author-name")
+            || contains_ignore_case(value, "author__name"))
+            && !contains_ignore_case(value, "bio")
     })
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Turns byline text ("By Ada Quill, Staff Writer") into a name; `None` when it does not look

@@ -55,6 +55,13 @@ fn is_link_list(page: &Page, selection: &Selection, index: usize) -> bool {
     if chars == 0 {
         return false;
     }
+    // The chosen container and its ancestors are never link lists, whatever surrounds them.
+    if selection
+        .best
+        .is_some_and(|best| index <= best && best <= page.nodes[index].last_descendant)
+    {
+        return false;
+    }
     let density = selection.link_chars[index] as f32 / chars as f32;
     match *tag {
         local_name!("ul")
@@ -62,7 +69,9 @@ fn is_link_list(page: &Page, selection: &Selection, index: usize) -> bool {
         | local_name!("div")
         | local_name!("section")
         | local_name!("table")
-        | local_name!("dl") => density > 0.5,
+        | local_name!("dl") => {
+            density > 0.5 && (selection.prose[index] as f32) < 0.3 * chars as f32
+        }
         local_name!("p") | local_name!("li") => density > 0.8 && chars < 200,
         _ => false,
     }
