@@ -39,15 +39,22 @@ impl PageCache {
         }
     }
 
-    /// The cached response for `key`, when fresh.
+    /// The cached response for `key`, when fresh. When it has just expired, the first caller
+    /// gets `None` (and renders it again) while the others keep getting the previous copy
+    /// until the new one is stored, so a busy page is rendered once, not by every reader.
     pub fn get(&self, key: &str) -> Option<Response> {
         if self.ttl.is_zero() {
             return None;
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let entries = self.entries.lock().ok()?;
-        let entry = entries.get(key)?;
-        if entry.generation != generation || entry.at.elapsed() >= self.ttl {
+        let mut entries = self.entries.lock().ok()?;
+        let entry = entries.get_mut(key)?;
+        if entry.generation != generation {
+            return None;
+        }
+        if entry.at.elapsed() >= self.ttl {
+            // This caller refreshes; the stale copy serves others for one more period.
+            entry.at = Instant::now();
             return None;
         }
         Some(
@@ -99,6 +106,17 @@ mod tests {
         let cache = PageCache::new(Duration::from_secs(60));
         cache.put("/".into(), "text/html", "front".into());
         assert!(cache.get("/").is_some());
+        let short = PageCache::new(Duration::from_millis(300));
+        short.put("/".into(), "text/html", "front".into());
+        std::thread::sleep(Duration::from_millis(350));
+        assert!(
+            short.get("/").is_none(),
+            "the first reader after expiry refreshes"
+        );
+        assert!(
+            short.get("/").is_some(),
+            "others get the previous copy meanwhile"
+        );
         assert!(cache.get("/?page=2").is_none());
         cache.invalidate();
         assert!(cache.get("/").is_none());
