@@ -4,7 +4,7 @@
 //! session with its CSRF header. Every error is `{code, message}` (see [`crate::error`]).
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -19,7 +19,7 @@ use crate::auth::{ApiWriter, bearer, is_api_token, session_of};
 use crate::editorial::{self, Action, Outcome};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::pages::{SEARCH_PARAMS, cards_for, public_visibility, related_cards, search_query};
-use crate::params::{Params, check_domain, check_id};
+use crate::params::{ApiPath, Params, check_domain, check_id};
 use crate::views::{self, ArticleView, StoryCard};
 
 pub fn routes() -> Router<AppState> {
@@ -114,7 +114,7 @@ pub struct StoryDetail {
     responses((status = 200, body = StoryDetail), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_story(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<StoryDetail>> {
     Params::parse(raw.as_deref(), &[])?;
@@ -148,7 +148,7 @@ pub struct ArticleDetail {
         (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn get_article(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     Params::parse(raw.as_deref(), &[])?;
@@ -244,7 +244,7 @@ fn unknown_action(action: &str, known: &str) -> ApiError {
 pub async fn story_action(
     State(state): State<AppState>,
     _writer: ApiWriter,
-    Path((id, action)): Path<(String, String)>,
+    ApiPath((id, action)): ApiPath<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<Outcome>> {
     let action = match action.as_str() {
@@ -276,7 +276,7 @@ pub async fn story_action(
 pub async fn article_action(
     State(state): State<AppState>,
     _writer: ApiWriter,
-    Path((id, action)): Path<(String, String)>,
+    ApiPath((id, action)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<Outcome>> {
     let action = match action.as_str() {
         "publish" => Action::PublishArticle(id, true),
@@ -296,7 +296,7 @@ pub async fn article_action(
 pub async fn provider_action(
     State(state): State<AppState>,
     _writer: ApiWriter,
-    Path((domain, action)): Path<(String, String)>,
+    ApiPath((domain, action)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<Outcome>> {
     let action = match action.as_str() {
         "block" => Action::BlockProvider(domain, true),
@@ -447,7 +447,7 @@ pub async fn add_source(
 pub async fn remove_source(
     State(state): State<AppState>,
     _writer: ApiWriter,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let id: i64 = id
         .parse()

@@ -253,6 +253,31 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// A path parameter whose rejection (e.g. invalid UTF-8 after percent-decoding) is a
+/// `bad_id` error in the API's format rather than axum's plain-text answer.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError::new(
+                ErrorCode::BadId,
+                format!("bad path parameter: {}", rejection.body_text()),
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

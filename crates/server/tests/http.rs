@@ -181,6 +181,7 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
         ("/api/v1/stories?provider=not%20a%20domain", 400, "bad_id"),
         ("/api/v1/stories/bad%20id", 400, "bad_id"),
         ("/api/v1/stories/no-such-story", 404, "not_found"),
+        ("/api/v1/stories/%FF%FE", 400, "bad_id"),
         ("/api/v1/articles/%3Cscript%3E", 400, "bad_id"),
         ("/api/v1/articles/0000000000000000", 404, "not_found"),
         ("/api/v1/articles/0000000000000000.md", 404, "not_found"),
