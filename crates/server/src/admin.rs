@@ -132,6 +132,8 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
         .await
         .unwrap_or(false);
     if !ok {
+        // Slows down password guessing from one client.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         return render_login(
             &state,
             "Wrong password.",
