@@ -273,3 +273,54 @@ async fn sources_are_added_once_and_come_due() {
     assert!(store.remove_source(&source.url).await.unwrap());
     assert!(!store.remove_source(&source.url).await.unwrap());
 }
+
+#[tokio::test]
+async fn search_ranks_within_the_most_recent_matches() {
+    let (_dir, store) = open().await;
+    let mut articles = Vec::new();
+    // The oldest article matches best (the word in its title) but is older than the
+    // 2,000 most recent matches; the newest title match must lead instead.
+    articles.push(article(
+        "old",
+        "Harbor news",
+        "harbor harbor",
+        "old.example",
+    ));
+    for i in 0..2_050 {
+        articles.push(article(
+            &format!("a{i}"),
+            "Daily notes",
+            "the harbor was calm",
+            "n.example",
+        ));
+    }
+    articles.push(article(
+        "new",
+        "Harbor update",
+        "harbor report",
+        "new.example",
+    ));
+    store
+        .commit(&Commit {
+            articles,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let hits = store
+        .search(&SearchQuery {
+            text: "harbor".into(),
+            limit: 5,
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 5);
+    assert_eq!(hits[0].article.article.id, "new");
+    assert!(hits.iter().all(|h| h.article.article.id != "old"));
+    assert!(
+        hits[0].snippet.contains("[harbor]") || hits[0].snippet.contains("[Harbor]"),
+        "{}",
+        hits[0].snippet
+    );
+}

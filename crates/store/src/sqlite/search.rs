@@ -1,4 +1,5 @@
-//! Full-text search over articles with SQLite FTS5, ranked by BM25 (title weighted up).
+//! Full-text search over articles with SQLite FTS5, ranked by BM25 (title weighted up) among
+//! the most recent matches (a bounded window, so a common word costs no more in a big archive).
 //!
 //! User text is never handed to FTS5 as query syntax: it is parsed here into words,
 //! `"quoted phrases"` and `-excluded` words, and each is re-quoted, so any input is a
@@ -57,15 +58,36 @@ pub(crate) fn fts_expression(text: &str) -> Option<String> {
     Some(expr)
 }
 
+/// Matches ranked per query: the most recent ones (by arrival), so a query that matches a
+/// large share of a big archive still costs a bounded amount. Filters widen the window.
+const RANK_WINDOW: i64 = 2_000;
+const RANK_WINDOW_FILTERED: i64 = 20_000;
+
 pub(crate) async fn run(pool: &SqlitePool, q: &SearchQuery) -> StoreResult<Vec<SearchHit>> {
     let Some(expr) = fts_expression(&q.text) else {
         return Ok(Vec::new());
     };
+    let filtered = q.topic.is_some() || q.provider.is_some() || q.from.is_some() || q.to.is_some();
+    let window = if filtered {
+        RANK_WINDOW_FILTERED
+    } else {
+        RANK_WINDOW
+    };
+    // The arrival number of the `window`-th most recent match: FTS5 walks its doclist
+    // backwards, so this reads `window` entries, not every match.
+    let cutoff: Option<i64> = sqlx::query_scalar(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+    )
+    .bind(&expr)
+    .bind(window - 1)
+    .fetch_optional(pool)
+    .await
+    .ctx("search window")?;
+
     let mut sql = format!(
-        "SELECT {COLUMNS}, snippet(articles_fts, 2, '[', ']', '…', 16) AS snip, \
-         bm25(articles_fts, 8.0, 3.0, 1.0) AS rank \
+        "SELECT {COLUMNS}, bm25(articles_fts, 8.0, 3.0, 1.0) AS rank \
          FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
-         WHERE articles_fts MATCH ?"
+         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
     );
     if q.topic.is_some() {
         sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE json_each.value = ?)");
@@ -80,7 +102,9 @@ pub(crate) async fn run(pool: &SqlitePool, q: &SearchQuery) -> StoreResult<Vec<S
         sql.push_str(" AND a.published_at <= ?");
     }
     sql.push_str(" ORDER BY rank LIMIT ? OFFSET ?");
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(expr);
+    let mut query = sqlx::query(AssertSqlSafe(sql))
+        .bind(&expr)
+        .bind(cutoff.unwrap_or(0));
     if let Some(topic) = &q.topic {
         query = query.bind(topic);
     }
@@ -100,19 +124,30 @@ pub(crate) async fn run(pool: &SqlitePool, q: &SearchQuery) -> StoreResult<Vec<S
         .fetch_all(pool)
         .await
         .ctx("search")?;
-    rows.iter()
-        .map(|row| {
-            let e = |source: sqlx::Error| StoreError::Query {
-                context: "decode search hit",
-                source,
-            };
-            Ok(SearchHit {
-                article: from_row(row)?,
-                snippet: row.try_get("snip").map_err(e)?,
-                rank: row.try_get("rank").map_err(e)?,
-            })
-        })
-        .collect()
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let e = |source: sqlx::Error| StoreError::Query {
+            context: "decode search hit",
+            source,
+        };
+        let article = from_row(row)?;
+        // Snippets only for the hits shown, each a lookup by rowid.
+        let snippet: Option<String> = sqlx::query_scalar(
+            "SELECT snippet(articles_fts, 2, '[', ']', '…', 16) FROM articles_fts \
+             WHERE articles_fts MATCH ? AND rowid = ?",
+        )
+        .bind(&expr)
+        .bind(article.seq)
+        .fetch_optional(pool)
+        .await
+        .ctx("search snippet")?;
+        hits.push(SearchHit {
+            snippet: snippet.unwrap_or_default(),
+            rank: row.try_get("rank").map_err(e)?,
+            article,
+        });
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]
