@@ -5,9 +5,25 @@
 //! levels. [`limit_nesting`] estimates the depth with a light tag scan (end tags that may be
 //! omitted and void elements do not count) and, only when it exceeds [`MAX_DEPTH`], drops the
 //! tags below that depth while keeping all text. The scan is linear and allocation-free for
-//! ordinary pages.
+//! ordinary pages. [`bounded`] caps the input size, so memory stays bounded on huge pages.
 
 use std::borrow::Cow;
+
+/// The most HTML read from one page (16 MiB); the rest is ignored. Extraction memory grows
+/// linearly with the input (about 15 bytes per input byte at peak), so this bounds it.
+pub(crate) const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
+
+/// `html` cut to [`MAX_HTML_BYTES`] at a character boundary.
+pub(crate) fn bounded(html: &str) -> &str {
+    if html.len() <= MAX_HTML_BYTES {
+        return html;
+    }
+    let mut end = MAX_HTML_BYTES;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    &html[..end]
+}
 
 /// The deepest nesting kept (browsers cap their DOM depth at a few hundred levels).
 pub(crate) const MAX_DEPTH: usize = 512;
@@ -195,6 +211,15 @@ mod tests {
         assert_eq!(limited.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(limited.matches("</div>").count(), MAX_DEPTH);
         assert!(limited.contains("9999 "));
+    }
+
+    #[test]
+    fn oversized_input_is_cut_at_a_character_boundary() {
+        let html = "é".repeat(MAX_HTML_BYTES / 2 + 10);
+        let cut = bounded(&html);
+        assert!(cut.len() <= MAX_HTML_BYTES);
+        assert!(cut.len() > MAX_HTML_BYTES - 4);
+        assert_eq!(bounded("<p>small</p>"), "<p>small</p>");
     }
 
     #[test]
