@@ -605,7 +605,8 @@ impl StoryClusterer {
                 .zip(b.gap(a.last_time))
                 .map(|(x, y)| x.min(y));
             // stories told in full text must also agree on who did what
-            let names = if a.bodies > 0.0 && b.bodies > 0.0 {
+            let full_texts = a.bodies > 0.0 && b.bodies > 0.0;
+            let names = if full_texts {
                 match (a.name_agreement_with(b), b.name_agreement_with(a)) {
                     (Some(x), Some(y)) => Some(x.min(y)),
                     (x, y) => x.or(y),
@@ -614,7 +615,12 @@ impl StoryClusterer {
                 None
             };
             let same = a.sum.cosine(&b.sum) * self.time_factor(gap) * self.name_factor(names);
-            if same < self.config.merge_threshold {
+            let threshold = if full_texts {
+                self.config.merge_threshold
+            } else {
+                self.config.headline_merge_threshold
+            };
+            if same < threshold {
                 continue;
             }
             let (into, from) = if a.first_seq <= b.first_seq {

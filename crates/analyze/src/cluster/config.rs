@@ -24,8 +24,12 @@ pub struct ClusterConfig {
     pub name_penalty: f32,
     /// Name agreement from which no penalty applies.
     pub name_agreement: f32,
-    /// Minimum centroid cosine for two open stories to be merged.
+    /// Minimum centroid cosine (× time factor × name factor) for two open
+    /// stories told in full text to be merged.
     pub merge_threshold: f32,
+    /// The same when either story has only headlines: a headline centroid has
+    /// few terms, so the cosine of two halves of one story is lower.
+    pub headline_merge_threshold: f32,
     /// Minimum centroid cosine for two stories to be listed as related.
     pub related_threshold: f32,
     /// Members of a story whose two halves (2-means) have a centroid cosine below
@@ -83,7 +87,8 @@ impl Default for ClusterConfig {
             coverage_weight: 1.0,
             name_penalty: 0.6,
             name_agreement: 0.5,
-            merge_threshold: 0.25,
+            merge_threshold: 0.22,
+            headline_merge_threshold: 0.17,
             related_threshold: 0.12,
             split_threshold: 0.05,
             split_min_members: 12,
