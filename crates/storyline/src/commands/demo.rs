@@ -75,7 +75,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
                 .await?;
         println!("\nOpen http://{addr}/ to read the demo front page.");
         println!(
-            "Admin (sources, editorial actions): http://{addr}/admin — user admin, password {password}"
+            "Admin (sources, editorial actions): http://{addr}/admin — password {password}"
         );
         println!(
             "API: http://{addr}/api/v1/stories · OpenAPI: http://{addr}/api/v1/openapi.json · Ctrl-C stops."
