@@ -74,9 +74,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
             super::serve::start(super::as_dyn(&store), config, true, super::serve::ctrl_c())
                 .await?;
         println!("\nOpen http://{addr}/ to read the demo front page.");
-        println!(
-            "Admin (sources, editorial actions): http://{addr}/admin — password {password}"
-        );
+        println!("Admin (sources, editorial actions): http://{addr}/admin — password {password}");
         println!(
             "API: http://{addr}/api/v1/stories · OpenAPI: http://{addr}/api/v1/openapi.json · Ctrl-C stops."
         );
