@@ -28,6 +28,19 @@ impl OpmlFeed {
     pub fn group(&self) -> Option<String> {
         (!self.folders.is_empty()).then(|| self.folders.join(" / "))
     }
+
+    /// A subscription in the group `group` (a folder path joined with ` / `, as
+    /// [`OpmlFeed::group`] writes it), for export.
+    pub fn in_group(url: String, title: Option<String>, group: Option<&str>) -> Self {
+        Self {
+            url,
+            title,
+            site_url: None,
+            folders: group
+                .map(|g| g.split(" / ").map(str::to_string).collect())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// An imported subscription list.

@@ -21,10 +21,10 @@ use crate::auth::{
 };
 use crate::editorial::{self, Action};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::opml::{self, OutlineFeed};
 use crate::pages::{Chrome, Pager, html, respond};
 use crate::params::{Params, encode};
 use crate::views::{self, ArticleView, StoryCard, Visibility};
+use storyline_ingest::opml::{self, OpmlFeed};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -299,18 +299,14 @@ async fn remove_source(
 
 async fn export_opml(State(state): State<AppState>, AdminPage(_session): AdminPage) -> Response {
     let result = async {
-        let feeds: Vec<OutlineFeed> = state
+        let feeds: Vec<OpmlFeed> = state
             .store()
             .sources()
             .await?
             .into_iter()
-            .map(|s| OutlineFeed {
-                url: s.url,
-                title: s.title,
-                group: s.group,
-            })
+            .map(|s| OpmlFeed::in_group(s.url, s.title, s.group.as_deref()))
             .collect();
-        let text = opml::write(&format!("{} sources", state.config().site_title), &feeds);
+        let text = opml::export_opml(&format!("{} sources", state.config().site_title), &feeds);
         Ok((
             [
                 (header::CONTENT_TYPE, "text/x-opml; charset=utf-8"),
@@ -356,7 +352,9 @@ async fn import_opml(
                 "the form's CSRF token is wrong",
             ));
         }
-        let feeds = opml::read(&text).map_err(|e| ApiError::new(ErrorCode::BadBody, e))?;
+        let feeds = opml::import_opml(&text)
+            .map_err(|e| ApiError::new(ErrorCode::BadBody, e.to_string()))?
+            .feeds;
         if feeds.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::BadBody,
@@ -365,10 +363,10 @@ async fn import_opml(
         }
         for feed in feeds {
             let new = NewSource {
+                group: feed.group(),
                 url: feed.url,
                 kind: Some("feed".into()),
                 title: feed.title,
-                group: feed.group,
             };
             // A bad entry in a long list is skipped rather than failing the whole upload.
             if let Err(e) = insert_source(&state, new).await

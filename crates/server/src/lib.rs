@@ -23,7 +23,6 @@ pub mod feeds;
 pub mod images;
 pub mod metrics;
 pub mod openapi;
-pub mod opml;
 pub mod pages;
 pub mod params;
 pub mod security;

@@ -194,15 +194,7 @@ pub async fn opml(args: OpmlArgs, settings: &Settings) -> anyhow::Result<ExitCod
                 .sources()
                 .await?
                 .into_iter()
-                .map(|s| OpmlFeed {
-                    url: s.url,
-                    title: s.title,
-                    site_url: None,
-                    folders: s
-                        .group
-                        .map(|g| g.split(" / ").map(str::to_string).collect())
-                        .unwrap_or_default(),
-                })
+                .map(|s| OpmlFeed::in_group(s.url, s.title, s.group.as_deref()))
                 .collect();
             let text = export_opml("storyline sources", &feeds);
             match file {
