@@ -112,13 +112,8 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 300));
     let body = extraction.text.clone();
-    let id = article_id(
-        web_url
-            .as_deref()
-            .unwrap_or(&format!("{provider_name}\n{title}\n{body}")),
-    );
     let article = Article {
-        id,
+        id: article_id_for(web_url.as_deref(), &provider_name, &title, &body),
         category: "news".into(),
         title,
         excerpt,
@@ -137,16 +132,7 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         authors: extraction.authors.clone(),
         language: extraction.language.clone(),
         topics: Vec::new(),
-        images: extraction
-            .image
-            .iter()
-            .map(|url| Image {
-                url: url.clone(),
-                width: None,
-                height: None,
-                is_cached: false,
-            })
-            .collect(),
+        images: unmeasured_image(extraction.image.clone()),
         ..Article::default()
     };
     Ok(Incoming {
@@ -170,11 +156,8 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     };
     let removed_chars: usize = plain.removed.iter().map(|l| l.len()).sum();
     let total = removed_chars + plain.body.len();
-    // No URL: the id comes from the outlet and the text, so the same wire text printed by
-    // two outlets gives two articles (one a syndicated copy of the other).
-    let id = article_id(&format!("{name}\n{}\n{}", plain.title, plain.body));
     let article = Article {
-        id,
+        id: article_id_for(None, &name, &plain.title, &plain.body),
         category: "news".into(),
         excerpt: storyline_analyze::judge::excerpt(&plain.body, 300),
         title: plain.title,
@@ -196,6 +179,28 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
             removed_chars as f32 / total as f32
         },
     })
+}
+
+/// An article's id: from its canonical URL; without one, from the outlet and the text, so
+/// the same wire text printed by two outlets gives two articles (one a syndicated copy of
+/// the other).
+pub fn article_id_for(web_url: Option<&str>, provider: &str, title: &str, body: &str) -> String {
+    match web_url {
+        Some(url) => article_id(url),
+        None => article_id(&format!("{provider}\n{title}\n{body}")),
+    }
+}
+
+/// The lead image as found on the page or in the feed: not yet fetched or measured.
+pub fn unmeasured_image(url: Option<String>) -> Vec<Image> {
+    url.into_iter()
+        .map(|url| Image {
+            url,
+            width: None,
+            height: None,
+            is_cached: false,
+        })
+        .collect()
 }
 
 /// Query parameters that only track readers; removed from canonical URLs.

@@ -3,9 +3,11 @@
 
 use storyline_extract::Extraction;
 use storyline_ingest::article::{FetchedArticle, feed_html_to_text};
-use storyline_model::{Article, Image, Provenance, Provider, article_id};
+use storyline_model::{Article, Provenance, Provider};
 
-use super::intake::{Incoming, IntakeError, clean_url, registrable_domain};
+use super::intake::{
+    Incoming, IntakeError, article_id_for, clean_url, registrable_domain, unmeasured_image,
+};
 
 /// What the pipeline knows about the source an item came from.
 #[derive(Debug, Clone, Default)]
@@ -80,13 +82,8 @@ pub fn from_fetched(
     } else {
         item.authors.clone()
     };
-    let id = article_id(
-        web_url
-            .as_deref()
-            .unwrap_or(&format!("{provider_name}\n{title}\n{body}")),
-    );
     let article = Article {
-        id,
+        id: article_id_for(web_url.as_deref(), &provider_name, &title, &body),
         category: "news".into(),
         title,
         excerpt,
@@ -109,15 +106,7 @@ pub fn from_fetched(
             .language
             .clone()
             .or_else(|| extraction.and_then(|e| e.language.clone())),
-        images: image
-            .into_iter()
-            .map(|url| Image {
-                url,
-                width: None,
-                height: None,
-                is_cached: false,
-            })
-            .collect(),
+        images: unmeasured_image(image),
         provenance: Provenance {
             source_url: fetched.final_url.clone().or_else(|| item.url.clone()),
             feed_url: Some(source.feed_url.clone()),
