@@ -119,7 +119,7 @@ pub async fn ingest_paths(
             None,
         ));
     }
-    let keyring = pipeline_keyring(pipeline);
+    let keyring = pipeline.keyring().clone();
     // Files are read in batches; within a batch, articles enter the pipeline in publication
     // order (undated ones last, then by path), which is the order they were news in, not
     // the order a folder listing happens to give.
@@ -216,10 +216,6 @@ fn report_outcome(
             report(line(json, "skipped", &shown, reason, None, None));
         }
     }
-}
-
-fn pipeline_keyring(pipeline: &Pipeline) -> storyline_model::Keyring {
-    pipeline.keyring().clone()
 }
 
 fn short_name(path: &std::path::Path) -> String {

@@ -4,7 +4,7 @@
 
 use storyline_extract::{ExtractOptions, clean_plain_text, extract};
 use storyline_ingest::files::{FileKind, RawFile};
-use storyline_model::{Article, Coverage, Image, Keyring, Provider, Record, article_id};
+use storyline_model::{Article, Image, Keyring, Provider, Record, article_id};
 
 /// An article on its way into the store.
 #[derive(Debug, Clone)]
@@ -12,9 +12,8 @@ pub struct Incoming {
     pub article: Article,
     /// Sanitized HTML for display, when the source was HTML.
     pub html: Option<String>,
-    /// Coverage a record listed as `related` (kept for export).
-    pub related: Vec<Coverage>,
-    /// The record text, when the article came from a record.
+    /// The record text, when the article came from a record (its `related` list and unknown
+    /// fields are read back from it at export).
     pub source_record: Option<String>,
     /// Share of the input that was boilerplate, 0–1 (feeds quality).
     pub boilerplate_ratio: f32,
@@ -57,7 +56,6 @@ pub fn from_record(text: &str, origin: &str, keyring: &Keyring) -> Result<Incomi
     let record = Record::parse(text, origin)?;
     let article = record.to_article(Some(keyring))?;
     Ok(Incoming {
-        related: record.related(),
         article,
         html: None,
         source_record: Some(text.to_string()),
@@ -138,7 +136,6 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
     Ok(Incoming {
         article,
         html: Some(extraction.html),
-        related: Vec::new(),
         source_record: None,
         boilerplate_ratio: 0.0,
     })
@@ -171,7 +168,6 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     Ok(Incoming {
         article,
         html: None,
-        related: Vec::new(),
         source_record: None,
         boilerplate_ratio: if total == 0 {
             0.0

@@ -167,7 +167,6 @@ impl Pipeline {
         let Incoming {
             mut article,
             html,
-            related,
             source_record,
             boilerplate_ratio,
         } = incoming;
@@ -300,7 +299,6 @@ impl Pipeline {
         if let Some(record) = source_record {
             commit.source_records.push((row.article.id.clone(), record));
         }
-        let _ = related; // a record's own `related` list stays in its source record
         commit.articles.push(row);
         // Apply the article and moves first so story summaries see them.
         self.store.commit(&commit).await?;

@@ -118,7 +118,6 @@ pub fn from_fetched(
     Ok(Incoming {
         article,
         html: fetched.html.clone(),
-        related: Vec::new(),
         source_record: None,
         boilerplate_ratio: 0.0,
     })
