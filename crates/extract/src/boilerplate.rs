@@ -29,7 +29,6 @@ pub(crate) fn is_never_content(tag: &LocalName) -> bool {
         *tag,
         local_name!("script")
             | local_name!("style")
-            | local_name!("noscript")
             | local_name!("template")
             | local_name!("svg")
             | local_name!("math")

@@ -238,6 +238,14 @@ fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
         let share = prose[index] as f32 / page_prose;
         let holds = |needed: f32| prose[index] > 0 && share >= needed;
         let protected = holds(config.protect_share);
+        // `<noscript>` usually says "enable JavaScript", holds a tracking pixel or repeats
+        // what script renders, but pages rendered by script (forums, shop front ends) put
+        // their whole content there for crawlers: it stays when it holds most of the page's
+        // prose (more than a copy of the visible text could).
+        if matches!(*tag, local_name!("noscript")) {
+            pruned[index] = !holds(0.6);
+            continue;
+        }
         if page.attr(index, "hidden").is_some()
             || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
             || page

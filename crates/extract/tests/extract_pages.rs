@@ -101,3 +101,31 @@ fn hostile_inputs_do_not_panic() {
         &options,
     );
 }
+
+#[test]
+fn content_held_in_noscript_is_read_only_when_it_is_the_page() {
+    let post = "<div class=post><p>I updated the router firmware last night, and since then the connection drops every hour, even with the old settings restored.</p></div>";
+    let shell = format!(
+        "<html><body><div id=app></div><noscript><div id=main-outlet>{}</div></noscript></body></html>",
+        post.repeat(3)
+    );
+    let extraction = extract(&shell, &ExtractOptions::default());
+    assert!(
+        extraction.text.contains("connection drops every hour"),
+        "{}",
+        extraction.text
+    );
+
+    let article = "<p>The bridge reopened on Monday after two years of repairs, and traffic, the council said, was back to normal by noon.</p>";
+    let page = format!(
+        "<html><body><article>{}</article><noscript><p>Please enable JavaScript to see the comments, the polls and the rest of this very interactive page.</p></noscript></body></html>",
+        article.repeat(3)
+    );
+    let extraction = extract(&page, &ExtractOptions::default());
+    assert!(extraction.text.contains("bridge reopened"));
+    assert!(
+        !extraction.text.contains("enable JavaScript"),
+        "{}",
+        extraction.text
+    );
+}
