@@ -11,6 +11,8 @@
 //!    density, plus what its class/id and tag say (`itemprop=articleBody`, `article`).
 //! 4. **Choose** the best container and the siblings that continue it (a story split by an ad
 //!    slot into several blocks), then drop, inside them, link lists and stock lines.
+//! 5. **Listings**: when a run of same-template items ([`crate::records`]: products, threads'
+//!    posts, search results) holds more text than that choice, the run is the content.
 //!
 //! The result is a [`Selection`]: the roots to render, the per-node prune flags, and the
 //! evidence the confidence is computed from.
@@ -19,6 +21,7 @@ use dom_query::local_name;
 
 use crate::boilerplate::{self, Lean};
 use crate::dom::{NodeKind, Page};
+use crate::records;
 
 /// Configuration of the scorer (one configuration serves every site).
 #[derive(Debug, Clone)]
@@ -74,6 +77,8 @@ pub(crate) struct Selection {
     pub best_score: f32,
     /// Paragraphs (scored text blocks) inside the chosen roots.
     pub paragraphs: u32,
+    /// A run of similar items taken as content ([`crate::records`]): its links are its text.
+    pub records: Option<records::Run>,
 }
 
 /// Whether an element starts a new block of text.
@@ -340,6 +345,7 @@ pub(crate) fn whole_page(page: &Page) -> Selection {
         best: None,
         best_score: 0.0,
         paragraphs: 0,
+        records: None,
     }
 }
 
@@ -459,9 +465,13 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
                             .is_some_and(|role| role.eq_ignore_ascii_case("main")))
             })
             .or_else(|| (0..count).find(|&index| page.is(index, &local_name!("body"))));
+        // Unless the page is a listing of short items (products, links with a line each).
+        let run = records::find(page, &pruned, &chars);
         return Selection {
-            roots: region
-                .filter(|&region| chars[region] > 0)
+            roots: run
+                .map(|run| run.parent)
+                .or(region)
+                .filter(|&root| chars[root] > 0)
                 .into_iter()
                 .collect(),
             pruned,
@@ -472,6 +482,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             best: None,
             best_score: 0.0,
             paragraphs: 0,
+            records: run,
         };
     };
 
@@ -527,6 +538,42 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             roots = vec![region];
         }
     }
+    // Listings, shops and threads: a run of same-template items holding more text than the
+    // scored content is the content (with what the scored content adds, if outside it).
+    // Listings, shops and threads: a run of same-template items holding more text than the
+    // scored content is the content (with what the scored content adds, if outside it).
+    let mut records = None;
+    if let Some(run) = records::find(page, &pruned, &chars) {
+        let selected: u32 = roots.iter().map(|&root| chars[root]).sum();
+        let contains = |outer: usize, inner: usize| {
+            outer <= inner && inner <= page.nodes[outer].last_descendant
+        };
+        let holds_selection = roots.iter().any(|&root| contains(run.parent, root));
+        let within_selection = roots.iter().any(|&root| contains(root, run.parent));
+        let selected_paragraphs = roots
+            .iter()
+            .map(|&root| {
+                (root..page.after_subtree(root))
+                    .filter(|&i| paragraph[i])
+                    .count()
+            })
+            .sum::<usize>();
+        // A run apart from the scored content joins it only when that content is a short
+        // intro on a page that is not an article (an article's run is its related stories).
+        let joins = holds_selection || (selected_paragraphs <= 2 && !declared_article);
+        if within_selection {
+            // Already chosen: when the run is most of the scored container, its items are
+            // the text even where they are mostly links.
+            if run.chars as f32 >= 0.7 * selected as f32 && contains(best, run.parent) {
+                records = Some(run);
+            }
+        } else if run.chars > selected && joins {
+            roots.retain(|&root| !contains(run.parent, root));
+            roots.push(run.parent);
+            roots.sort_unstable();
+            records = Some(run);
+        }
+    }
     let paragraphs = roots
         .iter()
         .map(|&root| {
@@ -546,6 +593,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         best: Some(best),
         best_score,
         paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
+        records,
     }
 }
 

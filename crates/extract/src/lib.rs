@@ -8,7 +8,7 @@
 //!
 //! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
 //! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
-//! carry besides the story; [`content`] scores and chooses the story's blocks; [`render`] turns
+//! carry besides the story; [`content`] scores and chooses the story's blocks ([`records`] finds listings' runs of items); [`render`] turns
 //! them into text and HTML; [`sanitize`] cleans the HTML; [`confidence`] rates the result; [`templates`]
 //! learns a site's recurring blocks across its pages.
 
@@ -21,6 +21,7 @@ mod jsonld;
 mod metadata;
 mod nesting;
 mod plain;
+mod records;
 mod render;
 mod sanitize;
 mod templates;

@@ -55,10 +55,15 @@ fn is_link_list(page: &Page, selection: &Selection, index: usize) -> bool {
     if chars == 0 {
         return false;
     }
-    // The chosen container and its ancestors are never link lists, whatever surrounds them.
-    if selection
-        .best
-        .is_some_and(|best| index <= best && best <= page.nodes[index].last_descendant)
+    // The chosen container and its ancestors are never link lists, whatever surrounds them;
+    // nor is a run of listing items (whose titles are links), its ancestors or its items.
+    let contains =
+        |outer: usize, inner: usize| outer <= inner && inner <= page.nodes[outer].last_descendant;
+    if selection.best.is_some_and(|best| contains(index, best))
+        || selection.records.is_some_and(|run| {
+            contains(index, run.parent)
+                || (contains(run.parent, index) && run.holds_item(page, index))
+        })
     {
         return false;
     }
