@@ -132,7 +132,12 @@ pub(crate) fn is_block(page: &Page, index: usize) -> bool {
 }
 
 fn visible_chars(text: &str) -> u32 {
-    let count = text.chars().filter(|c| !c.is_whitespace()).count();
+    // Counted on bytes: every byte that starts a character and is not ASCII whitespace. The
+    // rare non-ASCII spaces (no-break space) count as visible; that is a rounding error here.
+    let count = text
+        .bytes()
+        .filter(|&byte| !byte.is_ascii_whitespace() && (byte & 0xC0) != 0x80)
+        .count();
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
@@ -144,8 +149,36 @@ fn commas(text: &str) -> u32 {
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
+/// Visible characters of each text node (0 for other nodes), counted once per page.
+fn text_chars(page: &Page) -> Vec<u32> {
+    page.nodes
+        .iter()
+        .map(|node| match &node.kind {
+            NodeKind::Text(text) => visible_chars(text),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Whether each node sits inside a link within its nearest block (top-down, one pass).
+fn links_within_block(page: &Page) -> Vec<bool> {
+    let count = page.nodes.len();
+    let mut linked = vec![false; count];
+    for index in 0..count {
+        let inherited = page.nodes[index]
+            .parent
+            .is_some_and(|parent| linked[parent]);
+        linked[index] = match page.tag(index) {
+            Some(_) if is_block(page, index) => false,
+            Some(&local_name!("a")) => true,
+            _ => inherited,
+        };
+    }
+    linked
+}
+
 /// Measures subtrees bottom-up: (visible chars, link chars), skipping nodes where `skip` holds.
-fn measure(page: &Page, skip: &[bool]) -> (Vec<u32>, Vec<u32>) {
+fn measure(page: &Page, text: &[u32], skip: &[bool]) -> (Vec<u32>, Vec<u32>) {
     let count = page.nodes.len();
     let mut chars = vec![0u32; count];
     let mut link_chars = vec![0u32; count];
@@ -155,9 +188,7 @@ fn measure(page: &Page, skip: &[bool]) -> (Vec<u32>, Vec<u32>) {
             link_chars[index] = 0;
             continue;
         }
-        if let NodeKind::Text(text) = &page.nodes[index].kind {
-            chars[index] = visible_chars(text);
-        }
+        chars[index] = chars[index].saturating_add(text[index]);
         if page.is(index, &local_name!("a")) {
             link_chars[index] = chars[index];
         }
@@ -179,10 +210,10 @@ fn link_density(chars: u32, link_chars: u32) -> f32 {
 
 /// Characters of paragraph-like text per subtree (blocks of 80+ characters with few links),
 /// before pruning: what a container holds of the page's prose.
-fn prose_chars(page: &Page, never: &[bool]) -> Vec<u32> {
+fn prose_chars(page: &Page, facts: &PageFacts, never: &[bool]) -> Vec<u32> {
     let count = page.nodes.len();
-    let block_of = blocks_of(page);
-    let (chars, _) = measure(page, never);
+    let block_of = &facts.block_of;
+    let chars = &facts.text;
     let mut own = vec![0u32; count];
     let mut own_links = vec![0u32; count];
     let mut skip = vec![false; count];
@@ -194,7 +225,7 @@ fn prose_chars(page: &Page, never: &[bool]) -> Vec<u32> {
         if let NodeKind::Text(_) = page.nodes[index].kind {
             let block = block_of[index];
             own[block] = own[block].saturating_add(chars[index]);
-            if in_link(page, index, block) {
+            if facts.linked[index] {
                 own_links[block] = own_links[block].saturating_add(chars[index]);
             }
         }
@@ -212,12 +243,12 @@ fn prose_chars(page: &Page, never: &[bool]) -> Vec<u32> {
 }
 
 /// Decides, top-down, which nodes are pruned.
-fn prune(page: &Page, config: &ScoringConfig) -> Vec<bool> {
+fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
     let count = page.nodes.len();
     let never: Vec<bool> = (0..count)
         .map(|index| page.tag(index).is_some_and(boilerplate::is_never_content))
         .collect();
-    let prose = prose_chars(page, &never);
+    let prose = prose_chars(page, facts, &never);
     let page_prose = prose.first().copied().unwrap_or(0).max(1) as f32;
     let mut pruned = vec![false; count];
     for index in 0..count {
@@ -333,7 +364,7 @@ pub(crate) fn whole_page(page: &Page) -> Selection {
         })
         .collect();
     // A pruned parent prunes its subtree: render skips whole subtrees, so marking roots suffices.
-    let (chars, link_chars) = measure(page, &pruned);
+    let (chars, link_chars) = measure(page, &text_chars(page), &pruned);
     let block_of = blocks_of(page);
     Selection {
         roots: if count > 0 { vec![0] } else { Vec::new() },
@@ -347,6 +378,16 @@ pub(crate) fn whole_page(page: &Page) -> Selection {
         paragraphs: 0,
         records: None,
     }
+}
+
+/// Per-node facts that do not depend on pruning, computed once per page.
+struct PageFacts {
+    /// Visible characters of each text node.
+    text: Vec<u32>,
+    /// The nearest block ancestor of each node (itself for blocks).
+    block_of: Vec<usize>,
+    /// Whether each node sits inside a link within its block.
+    linked: Vec<bool>,
 }
 
 fn blocks_of(page: &Page) -> Vec<usize> {
@@ -367,20 +408,16 @@ fn blocks_of(page: &Page) -> Vec<usize> {
 /// Chooses the page's main content.
 pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool) -> Selection {
     let count = page.nodes.len();
-    let pruned = prune(page, config);
-    let (chars, link_chars) = measure(page, &pruned);
-
-    // Nearest block ancestor, top-down.
-    let mut block_of = vec![0usize; count];
-    for index in 0..count {
-        block_of[index] = if is_block(page, index) {
-            index
-        } else {
-            page.nodes[index]
-                .parent
-                .map_or(index, |parent| block_of[parent])
-        };
-    }
+    let facts = PageFacts {
+        text: text_chars(page),
+        block_of: blocks_of(page),
+        linked: links_within_block(page),
+    };
+    let pruned = prune(page, &facts, config);
+    let (chars, link_chars) = measure(page, &facts.text, &pruned);
+    let PageFacts {
+        block_of, linked, ..
+    } = facts;
 
     // Text attributed to each block (its own inline text, not nested blocks').
     let mut own_chars = vec![0u32; count];
@@ -396,7 +433,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
                 let block = block_of[index];
                 own_chars[block] = own_chars[block].saturating_add(chars[index]);
                 own_commas[block] = own_commas[block].saturating_add(commas(text));
-                if in_link(page, index, block) {
+                if linked[index] {
                     own_links[block] = own_links[block].saturating_add(chars[index]);
                 }
             }
@@ -617,23 +654,6 @@ fn main_region(page: &Page, best: usize, pruned: &[bool]) -> usize {
         node = page.nodes[current].parent;
     }
     body.unwrap_or(best)
-}
-
-/// Whether a text node sits inside a link within its block.
-fn in_link(page: &Page, text: usize, block: usize) -> bool {
-    let mut node = page.nodes[text].parent;
-    let mut steps = 0;
-    while let Some(current) = node {
-        if current == block || steps > 16 {
-            return false;
-        }
-        if page.is(current, &local_name!("a")) {
-            return true;
-        }
-        node = page.nodes[current].parent;
-        steps += 1;
-    }
-    false
 }
 
 fn ends_sentence(page: &Page, index: usize) -> bool {
