@@ -23,6 +23,7 @@ fn a_merged_story_id_resolves_to_the_survivor() {
     // and the third article, which joins the first, shows they are one
     let mut c = StoryClusterer::new(ClusterConfig {
         join_threshold: 0.5,
+        body_join_threshold: 0.5,
         merge_threshold: 0.05,
         split_threshold: 0.0,
         ..ClusterConfig::default()

@@ -3,7 +3,8 @@
 //! `cargo run --release -p storyline-eval --example eval_cluster -- [DATASETS] [CORPUS] [--sweep]`
 //! DATASETS defaults to `$STORYLINE_DATASETS` or `../shared/datasets` (relative to
 //! the repository root); CORPUS to `corpus/`. `--sweep` also scores a range of join
-//! thresholds (the calibration behind the default).
+//! thresholds and of full-text join thresholds (the calibration behind the
+//! defaults).
 
 use std::path::PathBuf;
 
@@ -40,6 +41,27 @@ fn main() {
             };
             if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
                 println!("join_threshold = {t}\n{report}");
+            }
+        }
+        // full texts on both sides: only the seeds and the corpus have them
+        for t in [
+            0.08f32, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30, 0.35,
+        ] {
+            let config = ClusterConfig {
+                body_join_threshold: t,
+                ..ClusterConfig::default()
+            };
+            if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
+                println!("body_join_threshold = {t}\n{report}");
+            }
+        }
+        for t in [0.0f32, 0.05, 0.08, 0.10, 0.12, 0.15] {
+            let config = ClusterConfig {
+                split_threshold: t,
+                ..ClusterConfig::default()
+            };
+            if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
+                println!("split_threshold = {t}\n{report}");
             }
         }
     }

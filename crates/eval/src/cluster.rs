@@ -172,6 +172,9 @@ pub struct SetReport {
     pub exact: bool,
     /// Declared related pairs found linked / declared (labelled corpora only).
     pub related_found: Option<(usize, usize)>,
+    /// Stories merged and split on the way.
+    pub merges: usize,
+    pub splits: usize,
     pub seconds: f64,
 }
 
@@ -239,6 +242,8 @@ pub fn evaluate_set(
         scores,
         exact,
         related_found,
+        merges: tracker.merges,
+        splits: tracker.splits,
         seconds,
     };
     (report, tracker)
@@ -300,7 +305,7 @@ impl fmt::Display for ClusterReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<16} {:>6} {:>5} {:>5}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>6}  {:>8} {:>8}",
+            "{:<16} {:>6} {:>5} {:>5}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>6}  {:>8} {:>9} {:>8}",
             "set",
             "docs",
             "true",
@@ -313,6 +318,7 @@ impl fmt::Display for ClusterReport {
             "pw-F1",
             "NMI",
             "related",
+            "merge/split",
             "docs/s"
         )?;
         for s in &self.sets {
@@ -322,7 +328,7 @@ impl fmt::Display for ClusterReport {
                 .map_or("-".to_string(), |(a, b)| format!("{a}/{b}"));
             writeln!(
                 f,
-                "{:<16} {:>6} {:>5} {:>5}  {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>6.3}  {:>8} {:>8.0}{}",
+                "{:<16} {:>6} {:>5} {:>5}  {:>6.3} {:>6.3} {:>6.3}  {:>6.3} {:>6.3} {:>6.3}  {:>6.3}  {:>8} {:>9} {:>8.0}{}",
                 s.name,
                 s.articles,
                 s.true_stories,
@@ -335,6 +341,7 @@ impl fmt::Display for ClusterReport {
                 c.pairwise_f1,
                 c.nmi,
                 related,
+                format!("{}/{}", s.merges, s.splits),
                 s.articles as f64 / s.seconds.max(1e-9),
                 if s.exact { "  exact" } else { "" },
             )?;

@@ -24,6 +24,8 @@ fn rechecks_at(size: usize) -> bool {
 const MEMBER_VECTORS: usize = 64;
 /// Centroid terms put in the candidate index.
 const INDEXED_TERMS: usize = 24;
+/// Full-text members an article is compared with one by one.
+const BODY_MEMBERS_COMPARED: usize = 16;
 /// Publication dates further ahead of the stream clock than this do not move it.
 const MAX_CLOCK_JUMP_HOURS: i64 = 48;
 
@@ -34,8 +36,21 @@ struct Member {
     /// Empty once the member is older than the last `MEMBER_VECTORS`.
     vector: TermVector,
     names: TermVector,
+    /// The names it mentions most (emptied with `vector`).
+    subjects: TermVector,
     /// The article had body text (not only a headline).
     has_body: bool,
+    /// The body was longer than the lead (not a summary).
+    full_text: bool,
+}
+
+/// What an article brings to the comparison with a story.
+struct Probe<'a> {
+    vector: &'a TermVector,
+    names: &'a TermVector,
+    mentions: &'a [u64],
+    full_text: bool,
+    published: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug)]
@@ -47,10 +62,16 @@ struct Story {
     presence: TermVector,
     /// Per lead name, how many members name it.
     name_presence: TermVector,
+    /// Per name, how many members have it among their subjects.
+    subject_presence: TermVector,
     /// Members counted in `presence`.
     size: f32,
     /// Members with body text.
     bodies: f32,
+    /// Members told in full text (more than a lead).
+    full_texts: f32,
+    /// Members with at least one subject.
+    with_subjects: f32,
     members: Vec<Member>,
     first_seq: u64,
     last_seq: u64,
@@ -108,13 +129,50 @@ impl Story {
         other.name_agreement(&self.name_presence.clone().scaled(1.0 / total))
     }
 
+    /// Cosine of the article to the most similar of the story's recent members
+    /// told in full text (0 when there is none).
+    fn best_body_member(&self, vector: &TermVector) -> f32 {
+        self.members
+            .iter()
+            .rev()
+            .filter(|m| m.full_text && !m.vector.is_empty())
+            .take(BODY_MEMBERS_COMPARED)
+            .map(|m| m.vector.dot(vector))
+            .fold(0.0, f32::max)
+    }
+
+    /// The largest share of members having as a subject a name which
+    /// `mentions` (an article's terms, sorted) lacks, among the members that
+    /// have subjects; 0 while fewer than two have (one article's subjects are
+    /// not yet the story's).
+    fn unnamed_subject(&self, mentions: &[u64]) -> f32 {
+        if self.with_subjects < 2.0 {
+            return 0.0;
+        }
+        self.subject_presence
+            .terms()
+            .iter()
+            .filter(|(t, _)| mentions.binary_search(t).is_err())
+            .map(|(_, n)| n / self.with_subjects)
+            .fold(0.0, f32::max)
+    }
+
     fn add_member(&mut self, member: Member, keep: usize) {
         self.sum = self.sum.add_scaled(&member.vector, 1.0, keep);
         self.presence = self.presence.add_presence(&member.vector, 1.0, keep);
         self.name_presence = self.name_presence.add_presence(&member.names, 1.0, keep);
+        self.subject_presence = self
+            .subject_presence
+            .add_presence(&member.subjects, 1.0, keep);
         self.size += 1.0;
         if member.has_body {
             self.bodies += 1.0;
+        }
+        if member.full_text {
+            self.full_texts += 1.0;
+        }
+        if !member.subjects.is_empty() {
+            self.with_subjects += 1.0;
         }
         self.members.push(member);
     }
@@ -217,6 +275,8 @@ impl StoryClusterer {
         let features = self.features.build(doc, &self.config, &mut self.stats);
         let vector = features.vector;
         let names = features.names;
+        let has_body = !doc.text.trim().is_empty();
+        let full_text = features.full_text;
 
         // 1. a copy of a recent article joins the original's story
         let copy = features
@@ -231,10 +291,16 @@ impl StoryClusterer {
         }
 
         // 2. otherwise the most similar open story, if similar enough
-        let scored = self.score_candidates(&vector, &names, doc.published);
+        let scored = self.score_candidates(&Probe {
+            vector: &vector,
+            names: &names,
+            mentions: &features.mentions,
+            full_text,
+            published: doc.published,
+        });
         if target.is_none()
             && let Some((key, sim)) = scored.first()
-            && *sim >= self.config.join_threshold
+            && *sim >= self.join_threshold(full_text, *key)
         {
             target = Some(*key);
         }
@@ -244,7 +310,9 @@ impl StoryClusterer {
             seq,
             vector,
             names,
-            has_body: !doc.text.trim().is_empty(),
+            subjects: features.subjects,
+            has_body,
+            full_text,
         };
         let (key, new_story) = match target {
             Some(key) => {
@@ -300,8 +368,11 @@ impl StoryClusterer {
             .filter_map(|k| {
                 let other = self.story(k)?;
                 let mut score = story.sum.cosine(&other.sum);
+                // related stories are days apart by nature (a match and the next,
+                // a quake and another): the link fades over the open window, not
+                // over the time scale of one story's coverage
                 if let Some(gap) = other.gap(story.first_time).zip(other.gap(story.last_time)) {
-                    score *= self.time_factor(Some(gap.0.min(gap.1)));
+                    score *= self.decay(Some(gap.0.min(gap.1)), self.config.quiet_period);
                 }
                 (score >= self.config.related_threshold).then(|| RelatedStory {
                     story_id: other.id.clone(),
@@ -432,18 +503,18 @@ impl StoryClusterer {
     }
 
     fn time_factor(&self, gap: Option<TimeDelta>) -> f32 {
-        let scale = self.config.time_scale.num_seconds().max(1) as f32;
+        self.decay(gap, self.config.time_scale)
+    }
+
+    /// exp(−gap / scale); 1 when the gap is unknown.
+    fn decay(&self, gap: Option<TimeDelta>, scale: TimeDelta) -> f32 {
+        let scale = scale.num_seconds().max(1) as f32;
         gap.map_or(1.0, |g| (-(g.num_seconds() as f32) / scale).exp())
     }
 
     /// Open stories near `vector`, scored, best first.
-    fn score_candidates(
-        &mut self,
-        vector: &TermVector,
-        names: &TermVector,
-        published: Option<DateTime<Utc>>,
-    ) -> Vec<(StoryKey, f32)> {
-        let query = vector.top_terms(self.config.query_terms);
+    fn score_candidates(&mut self, probe: &Probe<'_>) -> Vec<(StoryKey, f32)> {
+        let query = probe.vector.top_terms(self.config.query_terms);
         let (keys, stale) = self.index.candidates(
             &query,
             self.config.max_postings,
@@ -462,7 +533,7 @@ impl StoryClusterer {
             .into_iter()
             .filter_map(|k| {
                 let s = self.story(k)?;
-                let sim = self.similarity(s, vector, names) * self.time_factor(s.gap(published));
+                let sim = self.similarity(s, probe) * self.time_factor(s.gap(probe.published));
                 Some((k, sim, s.first_seq))
             })
             .collect();
@@ -470,12 +541,33 @@ impl StoryClusterer {
         scored.into_iter().map(|(k, s, _)| (k, s)).collect()
     }
 
+    /// The similarity an article needs to join story `key`: full texts on
+    /// both sides are compared member by member and take their own threshold.
+    fn join_threshold(&self, full_text: bool, key: StoryKey) -> f32 {
+        let full_texts = full_text && self.story(key).is_some_and(|s| s.full_texts > 0.0);
+        if full_texts {
+            self.config.body_join_threshold
+        } else {
+            self.config.join_threshold
+        }
+    }
+
     /// How much an article looks like a story, before the time factor.
-    fn similarity(&self, story: &Story, vector: &TermVector, names: &TermVector) -> f32 {
+    fn similarity(&self, story: &Story, probe: &Probe<'_>) -> f32 {
         let c = &self.config;
-        let base = (1.0 - c.coverage_weight) * story.centroid_similarity(vector)
-            + c.coverage_weight * story.coverage(vector);
-        base * self.name_factor(story.name_agreement(names))
+        let mut base = (1.0 - c.coverage_weight) * story.centroid_similarity(probe.vector)
+            + c.coverage_weight * story.coverage(probe.vector);
+        if probe.full_text && story.full_texts > 0.0 {
+            // two full texts share enough words to be matched one to one
+            base = base.max(story.best_body_member(probe.vector));
+            // a full text that never names what most of the story's articles
+            // lead with is about something else
+            if story.unnamed_subject(probe.mentions) >= c.subject_share {
+                base *= 1.0 - c.subject_penalty;
+            }
+            return base;
+        }
+        base * self.name_factor(story.name_agreement(probe.names))
     }
 
     /// Penalty for lead names one side has and the other lacks (1 = none).
@@ -508,8 +600,11 @@ impl StoryClusterer {
             sum: TermVector::default(),
             presence: TermVector::default(),
             name_presence: TermVector::default(),
+            subject_presence: TermVector::default(),
             size: 0.0,
             bodies: 0.0,
+            full_texts: 0.0,
+            with_subjects: 0.0,
             members: Vec::new(),
             first_seq: seq,
             last_seq: seq,
@@ -554,6 +649,7 @@ impl StoryClusterer {
                 let old = &mut story.members[n - MEMBER_VECTORS - 1];
                 old.vector = TermVector::default();
                 old.names = TermVector::default();
+                old.subjects = TermVector::default();
             }
         }
         // a story's heaviest terms settle quickly: re-index while it is small,
@@ -656,8 +752,14 @@ impl StoryClusterer {
             story.name_presence = story
                 .name_presence
                 .add_scaled(&gone.name_presence, 1.0, keep);
+            story.subject_presence =
+                story
+                    .subject_presence
+                    .add_scaled(&gone.subject_presence, 1.0, keep);
             story.size += gone.size;
             story.bodies += gone.bodies;
+            story.full_texts += gone.full_texts;
+            story.with_subjects += gone.with_subjects;
             story.members.extend(gone.members);
             story.members.sort_by_key(|m| m.seq);
             story.first_time = match (story.first_time, gone.first_time) {
@@ -775,16 +877,25 @@ impl StoryClusterer {
         story.members = kept;
         let mut moved_presence = TermVector::default();
         let mut moved_names = TermVector::default();
+        let mut moved_subjects = TermVector::default();
         for m in &taken {
             moved_presence = moved_presence.add_presence(&m.vector, 1.0, keep);
             moved_names = moved_names.add_presence(&m.names, 1.0, keep);
+            moved_subjects = moved_subjects.add_presence(&m.subjects, 1.0, keep);
         }
         story.sum = story.sum.add_scaled(&c_new, -1.0, keep);
         story.presence = story.presence.add_scaled(&moved_presence, -1.0, keep);
         story.name_presence = story.name_presence.add_scaled(&moved_names, -1.0, keep);
+        story.subject_presence = story
+            .subject_presence
+            .add_scaled(&moved_subjects, -1.0, keep);
         story.size -= taken.len() as f32;
         let moved_bodies = taken.iter().filter(|m| m.has_body).count() as f32;
         story.bodies -= moved_bodies;
+        let moved_with_subjects = taken.iter().filter(|m| !m.subjects.is_empty()).count() as f32;
+        story.with_subjects -= moved_with_subjects;
+        let moved_full_texts = taken.iter().filter(|m| m.full_text).count() as f32;
+        story.full_texts -= moved_full_texts;
         let article_ids: Vec<String> = taken.iter().map(|m| m.article.clone()).collect();
         let first_seq = taken.first().map_or(seq, |m| m.seq);
         let new_story = Story {
@@ -792,8 +903,11 @@ impl StoryClusterer {
             sum: c_new,
             presence: moved_presence,
             name_presence: moved_names,
+            subject_presence: moved_subjects,
             size: taken.len() as f32,
             bodies: moved_bodies,
+            full_texts: moved_full_texts,
+            with_subjects: moved_with_subjects,
             members: taken,
             first_seq,
             last_seq: seq,

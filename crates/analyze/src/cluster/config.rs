@@ -13,6 +13,15 @@ pub struct ClusterConfig {
     /// Minimum similarity (cosine to the story centroid, times the time factor)
     /// for an article to join an open story; below it the article opens a story.
     pub join_threshold: f32,
+    /// The same when the article and the story both have full texts (the
+    /// similarity then also counts the single most similar member).
+    pub body_join_threshold: f32,
+    /// Share of a story's members with subjects (the names an article mentions
+    /// most) that must share one for a full text that never mentions it to be
+    /// held back.
+    pub subject_share: f32,
+    /// How much such an article is held back: similarity × (1 − this).
+    pub subject_penalty: f32,
     /// Share of the similarity that is coverage (the article's term weight
     /// found in the story's members, by share of members) rather than cosine to
     /// the centroid; coverage does not shrink as a story's vocabulary grows,
@@ -84,6 +93,9 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
             join_threshold: 0.22,
+            body_join_threshold: 0.18,
+            subject_share: 0.66,
+            subject_penalty: 0.7,
             coverage_weight: 1.0,
             name_penalty: 0.6,
             name_agreement: 0.5,

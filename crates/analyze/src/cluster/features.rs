@@ -22,6 +22,10 @@ const MAX_FINGERPRINT_BYTES: usize = 200_000;
 
 /// Names kept per article.
 const MAX_NAMES: usize = 12;
+/// A name mentioned this often in an article is one of its subjects.
+const SUBJECT_MENTIONS: u32 = 3;
+/// Subjects kept per article (the most mentioned).
+const MAX_SUBJECTS: usize = 4;
 
 /// Online document frequencies, halved every `idf_half_life` articles so that
 /// memory stays bounded and the IDF follows the news of the moment.
@@ -67,6 +71,14 @@ pub(crate) struct ArticleFeatures {
     /// Names and acronyms of the headline and lead (who did what), IDF-weighted,
     /// weights summing to 1.
     pub names: TermVector,
+    /// The article's subjects: the names it mentions most (at least
+    /// `SUBJECT_MENTIONS` times), each with weight 1.
+    pub subjects: TermVector,
+    /// Every term of the headline and the body read, sorted: what the article
+    /// mentions at all, for "does it name the story's subject".
+    pub mentions: Vec<u64>,
+    /// The body is longer than the lead: a full text, not a summary.
+    pub full_text: bool,
     /// Near-duplicate fingerprint of the body, when it is long enough.
     pub fingerprint: Option<Fingerprint>,
 }
@@ -106,9 +118,11 @@ impl FeatureBuilder {
         // hostile input: a headline is short, a body is read up to a bound
         let title = &doc.title[..text::floor_char_boundary(&doc.title, MAX_TITLE_BYTES)];
         let title_names = !text::is_title_case(title);
+        let mut mentions: Vec<u64> = Vec::new();
         for t in extractor.terms(title, title_names) {
             let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
             *raw.entry(t.hash).or_insert(0.0) += w;
+            mentions.push(t.hash);
             if t.named {
                 *names.entry(t.hash).or_insert(0.0) += w;
             }
@@ -116,8 +130,13 @@ impl FeatureBuilder {
         // read only the start of long bodies: the lead says who did what
         let body_end = text::floor_char_boundary(&doc.text, config.max_body_words * 12);
         let body = &doc.text[..body_end];
-        for (i, t) in extractor
-            .terms(body, true)
+        let body_terms = extractor.terms(body, true);
+        let full_text = body_terms.len() > config.lead_words;
+        mentions.extend(body_terms.iter().map(|t| t.hash));
+        let subjects = subjects(&mentions, body_terms.iter().filter(|t| t.named));
+        mentions.sort_unstable();
+        mentions.dedup();
+        for (i, t) in body_terms
             .into_iter()
             .take(config.max_body_words)
             .enumerate()
@@ -155,6 +174,9 @@ impl FeatureBuilder {
         let names = names.scaled(if total > 0.0 { 1.0 / total } else { 0.0 });
         ArticleFeatures {
             names,
+            subjects,
+            mentions,
+            full_text,
             vector: TermVector::from_weights(weights, config.article_terms).normalized(),
             fingerprint: Fingerprint::of(
                 &doc.text[..text::floor_char_boundary(&doc.text, MAX_FINGERPRINT_BYTES)],
@@ -162,4 +184,26 @@ impl FeatureBuilder {
             ),
         }
     }
+}
+
+/// The names an article mentions most: terms written as a name somewhere in
+/// the body and occurring (in any form) at least `SUBJECT_MENTIONS` times
+/// among `terms` (headline and body, in order). Who or what a story is about
+/// is named again and again; a name cited in passing is not.
+fn subjects<'a>(terms: &[u64], named: impl Iterator<Item = &'a text::Term>) -> TermVector {
+    let mut counts: KeyMap<u64, u32> = KeyMap::default();
+    for t in named {
+        counts.insert(t.hash, 0);
+    }
+    for t in terms {
+        if let Some(c) = counts.get_mut(t) {
+            *c += 1;
+        }
+    }
+    let frequent: Vec<(u64, f32)> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= SUBJECT_MENTIONS)
+        .map(|(t, c)| (t, c as f32))
+        .collect();
+    TermVector::from_weights(frequent, MAX_SUBJECTS).presence()
 }
