@@ -599,9 +599,12 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         // intro on a page that is not an article (an article's run is its related stories).
         let joins = holds_selection || (selected_paragraphs <= 2 && !declared_article);
         if within_selection {
-            // Already chosen: when the run is most of the scored container, its items are
-            // the text even where they are mostly links.
-            if run.chars as f32 >= 0.7 * selected as f32 && contains(best, run.parent) {
+            // Already chosen: when the run is most of the content, its items are the text
+            // even where they are mostly links (on an article, only inside the scored
+            // container: around it, runs are related stories).
+            if run.chars as f32 >= 0.7 * selected as f32
+                && (!declared_article || contains(best, run.parent))
+            {
                 records = Some(run);
             }
         } else if run.chars > selected && joins {
