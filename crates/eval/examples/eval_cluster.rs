@@ -55,7 +55,7 @@ fn main() {
                 println!("body_join_threshold = {t}\n{report}");
             }
         }
-        for t in [0.0f32, 0.05, 0.08, 0.10, 0.12, 0.15] {
+        for t in [0.0f32, 0.05, 0.10, 0.15, 0.17, 0.20, 0.25] {
             let config = ClusterConfig {
                 split_threshold: t,
                 ..ClusterConfig::default()

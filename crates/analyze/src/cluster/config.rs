@@ -102,7 +102,7 @@ impl Default for ClusterConfig {
             merge_threshold: 0.22,
             headline_merge_threshold: 0.17,
             related_threshold: 0.12,
-            split_threshold: 0.05,
+            split_threshold: 0.17,
             split_min_members: 12,
             split_every: 6,
             quiet_period: TimeDelta::days(5),
