@@ -206,13 +206,10 @@ fn our_corpus_clusters_as_labelled() {
     println!("stories not kept whole: {wrong:?}");
     // Look-alike stories (same company or investor, different event) never share a story.
     assert_eq!(precision, 1.0, "a wrong join between labelled stories");
-    // Known gap: three labelled stories still arrive in two parts each (see the issue notes);
-    // this floor sits just below what the clusterer reaches today.
-    assert!(
-        recall >= 0.9,
-        "pairwise recall {recall:.3} fell below 0.9: {wrong:?}"
-    );
-    assert!(wrong.len() <= 3, "{wrong:?}");
+    // Every labelled story arrives whole: the undated plain-text pieces and the
+    // differently angled full texts (a hands-on review, a local live page) included.
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(recall, 1.0, "pairwise recall {recall:.3}");
 
     // Syndicated copies point at their original.
     let by_id: HashMap<String, &serde_json::Value> = stories
@@ -302,9 +299,11 @@ fn our_corpus_clusters_as_labelled() {
         }
     }
     println!("related pairs linked: {linked} of {pairs}");
+    // Known miss: orbis-atlas and ai-disclosure-act share only Orbis, named in passing
+    // in the bill's coverage, so their centroids stay apart.
     assert!(
-        pairs > 0 && linked * 2 >= pairs,
-        "fewer than half of the related pairs are linked"
+        pairs > 0 && linked + 1 >= pairs,
+        "more than one related pair is not linked ({linked} of {pairs})"
     );
 }
 
