@@ -50,7 +50,7 @@ impl Default for ScoringConfig {
             protect_share: 0.4,
             sibling_share: 0.2,
             region_share: 0.5,
-            region_share_article: 0.3,
+            region_share_article: 0.25,
             region_prose_ratio: 0.5,
         }
     }
