@@ -235,6 +235,65 @@ pub(crate) fn lean(class: &str, id: &str) -> Lean {
     }
 }
 
+/// Headings that open a section of links to other pages ("You may also like", "Related
+/// items to explore", "Customers also viewed"), in the languages our sources use most.
+pub(crate) fn is_related_heading(text: &str) -> bool {
+    let text = text.trim().trim_end_matches([':', '.', '…', '!']).trim();
+    if text.is_empty() || text.len() > 60 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    const OPENINGS: &[&str] = &[
+        "you may also like",
+        "you might also like",
+        "you may also be interested",
+        "you might be interested",
+        "you may like",
+        "related articles",
+        "related posts",
+        "related stories",
+        "related items",
+        "related products",
+        "related content",
+        "related reading",
+        "more stories",
+        "more from",
+        "more like this",
+        "more to explore",
+        "recommended for you",
+        "recommended articles",
+        "recommended stories",
+        "customers also",
+        "customers who",
+        "people also",
+        "frequently bought together",
+        "similar products",
+        "similar items",
+        "read next",
+        "what to read next",
+        "recent posts",
+        "popular posts",
+        "trending now",
+        "você pode gostar",
+        "veja também",
+        "leia também",
+        "lesen sie auch",
+        "mehr zum thema",
+        "das könnte sie auch interessieren",
+        "à lire aussi",
+        "lire aussi",
+        "sur le même sujet",
+        "vous aimerez aussi",
+        "te puede interesar",
+        "también te puede interesar",
+        "noticias relacionadas",
+        "artículos relacionados",
+        "potrebbe interessarti",
+        "articoli correlati",
+    ];
+    OPENINGS.iter().any(|opening| lower.starts_with(opening))
+}
+
 /// Stock lines that sit inside article text without being part of it.
 pub(crate) fn line_is_boilerplate(line: &str) -> bool {
     let line = line.trim().trim_end_matches([':', '.', '…']).trim();
@@ -334,6 +393,17 @@ mod tests {
         assert!(line_is_boilerplate("(Getty Images)"));
         assert!(!line_is_boilerplate(
             "The advertisement market grew by 4% last year."
+        ));
+    }
+
+    #[test]
+    fn related_headings_are_recognised() {
+        assert!(is_related_heading("You may also like..."));
+        assert!(is_related_heading("  Related items to explore "));
+        assert!(is_related_heading("Customers also viewed"));
+        assert!(!is_related_heading("Related work in the field"));
+        assert!(!is_related_heading(
+            "More from the interview: what the minister said about the budget"
         ));
     }
 

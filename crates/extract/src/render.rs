@@ -10,7 +10,7 @@
 
 use dom_query::local_name;
 
-use crate::boilerplate::line_is_boilerplate;
+use crate::boilerplate::{is_related_heading, line_is_boilerplate};
 use crate::content::Selection;
 use crate::dom::{NodeKind, Page, push_collapsed};
 
@@ -82,6 +82,25 @@ fn is_link_list(page: &Page, selection: &Selection, index: usize) -> bool {
     }
 }
 
+/// Whether `index` is a short heading-like block announcing links to other pages.
+fn opens_related_section(page: &Page, selection: &Selection, index: usize) -> bool {
+    let heading_like = matches!(
+        page.tag(index),
+        Some(
+            &local_name!("h2")
+                | &local_name!("h3")
+                | &local_name!("h4")
+                | &local_name!("h5")
+                | &local_name!("h6")
+                | &local_name!("p")
+                | &local_name!("div")
+        )
+    );
+    heading_like
+        && (1..=40).contains(&selection.chars[index])
+        && is_related_heading(&page.text_of(index))
+}
+
 /// Collects the text blocks of the selection.
 pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> {
     let mut blocks: Vec<TextBlock> = Vec::new();
@@ -107,6 +126,15 @@ pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> 
                     && (is_link_list(page, selection, index) || page.is(index, &local_name!("h1"))))
             {
                 index = page.after_subtree(index);
+                continue;
+            }
+            // "You may also like", "Related items": the rest of that section is other pages'.
+            if index != root
+                && let Some(parent) = page.nodes[index].parent
+                && parent >= root
+                && opens_related_section(page, selection, index)
+            {
+                index = page.after_subtree(parent);
                 continue;
             }
             match &page.nodes[index].kind {
