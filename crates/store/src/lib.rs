@@ -55,7 +55,8 @@ pub trait Store: Send + Sync {
     /// Stories whose latest coverage is at or after `since` (for heat refresh).
     async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>>;
 
-    /// Full-text search over articles, ranked.
+    /// Full-text search over articles, ranked. Hits show snippets, so their rows may come
+    /// without `body`, `html` and `secured`.
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>>;
 
     /// Adds a source; returns false when its URL is already followed.
@@ -99,6 +100,25 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<(String, u64)>>;
     /// Providers with how many articles each has, most prolific first.
     async fn provider_counts(&self, limit: u32) -> StoreResult<Vec<(Provider, u64)>>;
-    /// All coverage of the listed stories (at most 200), each story's oldest first.
+    /// All coverage of the listed stories (at most 200), each story's oldest first. Listings
+    /// show no text, so a backend may leave `body`, `html` and `secured` empty.
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;
+    /// A story (following merges) with all its coverage, oldest first: what a story page
+    /// reads. Like [`Store::articles_of_stories`], rows may come without their texts.
+    async fn story_coverage(&self, id: &str) -> StoreResult<Option<(Story, Vec<ArticleRow>)>> {
+        let Some(story) = self.story(id).await? else {
+            return Ok(None);
+        };
+        let rows = self.story_articles(&story.id).await?;
+        Ok(Some((story, rows)))
+    }
+    /// Stories by id (at most 200), each following merges: one entry per id asked (after
+    /// the 200th, `None`), `None` for an unknown id.
+    async fn stories_by_ids(&self, ids: &[String]) -> StoreResult<Vec<Option<Story>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            out.push(if i < 200 { self.story(id).await? } else { None });
+        }
+        Ok(out)
+    }
 }

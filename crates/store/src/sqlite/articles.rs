@@ -15,6 +15,14 @@ pub(crate) const COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.cat
     a.quality, a.published, a.provider_name, a.provider_domain, a.authors, a.language, a.topics, \
     a.images, a.content_hash, a.secured";
 
+/// The same columns for listings (story pages, cards), which show no text: body, HTML and the
+/// sealed part are left empty, so a story with long articles costs no more to list than a
+/// short one.
+pub(crate) const LISTING_COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.category, \
+    a.title, a.excerpt, '' AS body, NULL AS html, a.published_at, a.ingested_at, a.original_url, \
+    a.web_url, a.kind, a.quality, a.published, a.provider_name, a.provider_domain, a.authors, \
+    a.language, a.topics, a.images, a.content_hash, NULL AS secured";
+
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
     let a = &row.article;
     let images = serde_json::to_string(&a.images).map_err(|e| StoreError::Corrupt {

@@ -2,12 +2,15 @@
 //! counts, and the coverage of many stories in one query (a front page shows thirty stories at
 //! once; asking for each one separately would cost thirty round trips).
 
-use sqlx::AssertSqlSafe;
-use sqlx::SqlitePool;
-use storyline_model::Provider;
+use std::collections::{HashMap, HashSet};
 
-use super::articles::{COLUMNS, from_row};
-use crate::error::{QueryContext, StoreResult};
+use sqlx::AssertSqlSafe;
+use sqlx::{Row, SqlitePool};
+use storyline_model::{Provider, Story};
+
+use super::articles::{LISTING_COLUMNS, from_row};
+use super::stories;
+use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::ArticleRow;
 
 /// The most a single `articles_of_stories` call accepts; longer lists are cut.
@@ -58,7 +61,8 @@ pub(crate) async fn provider_counts(
         .collect())
 }
 
-/// All coverage of the listed stories (at most 200 stories), each story's oldest first.
+/// All coverage of the listed stories (at most 200 stories), each story's oldest first,
+/// without the texts (cards show none).
 pub(crate) async fn articles_of_stories(
     pool: &SqlitePool,
     story_ids: &[String],
@@ -69,7 +73,7 @@ pub(crate) async fn articles_of_stories(
     }
     let marks = vec!["?"; ids.len()].join(", ");
     let sql = format!(
-        "SELECT {COLUMNS} FROM articles a WHERE a.story_id IN ({marks}) \
+        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id IN ({marks}) \
          ORDER BY a.story_id, COALESCE(a.published_at, a.ingested_at), a.seq"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -78,4 +82,114 @@ pub(crate) async fn articles_of_stories(
     }
     let rows = query.fetch_all(pool).await.ctx("articles of stories")?;
     rows.iter().map(from_row).collect()
+}
+
+/// A story, following merges, with its coverage oldest first and without the texts: the reads
+/// of a story page on one connection, the story row and its redirect in one query.
+pub(crate) async fn story_coverage(
+    pool: &SqlitePool,
+    id: &str,
+) -> StoreResult<Option<(Story, Vec<ArticleRow>)>> {
+    let mut conn = pool.acquire().await.ctx("story coverage: connection")?;
+    let story_sql = format!(
+        "SELECT {}, s.merged_into FROM stories s WHERE s.id = ?",
+        stories::COLUMNS
+    );
+    let mut current = id.to_string();
+    let mut found = None;
+    for _ in 0..stories::MAX_REDIRECTS {
+        let row = sqlx::query(AssertSqlSafe(story_sql.as_str()))
+            .bind(&current)
+            .fetch_optional(&mut *conn)
+            .await
+            .ctx("story coverage: story")?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let merged_into: Option<String> =
+            row.try_get("merged_into")
+                .map_err(|source| StoreError::Query {
+                    context: "decode story row",
+                    source,
+                })?;
+        match merged_into {
+            Some(target) => current = target,
+            None => {
+                found = Some(stories::from_row(&row)?);
+                break;
+            }
+        }
+    }
+    let Some(story) = found else {
+        return Err(StoreError::Corrupt {
+            context: "story redirects",
+            message: format!("redirect chain from {id} does not end"),
+        });
+    };
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id = ? \
+         ORDER BY COALESCE(a.published_at, a.ingested_at), a.seq"
+    )))
+    .bind(&story.id)
+    .fetch_all(&mut *conn)
+    .await
+    .ctx("story coverage: articles")?;
+    let articles = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some((story, articles)))
+}
+
+/// Stories by id in one query (at most 200), each following merges: one entry per id asked
+/// (`None` for an unknown id or one past the 200th).
+pub(crate) async fn stories_by_ids(
+    pool: &SqlitePool,
+    ids: &[String],
+) -> StoreResult<Vec<Option<Story>>> {
+    let asked = &ids[..ids.len().min(MAX_STORIES_PER_CALL)];
+    if asked.is_empty() {
+        return Ok(vec![None; ids.len()]);
+    }
+    let marks = vec!["?"; asked.len()].join(", ");
+    let sql = format!(
+        "SELECT {}, s.merged_into FROM stories s WHERE s.id IN ({marks})",
+        stories::COLUMNS
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in asked {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(pool).await.ctx("stories by ids")?;
+    let mut live: HashMap<String, Story> = HashMap::new();
+    let mut merged: HashSet<String> = HashSet::new();
+    for row in &rows {
+        let merged_into: Option<String> =
+            row.try_get("merged_into")
+                .map_err(|source| StoreError::Query {
+                    context: "decode story row",
+                    source,
+                })?;
+        let story = stories::from_row(row)?;
+        if merged_into.is_some() {
+            merged.insert(story.id);
+        } else {
+            live.insert(story.id.clone(), story);
+        }
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        let story = if i >= MAX_STORIES_PER_CALL {
+            None
+        } else if let Some(story) = live.get(id) {
+            Some(story.clone())
+        } else if merged.contains(id) {
+            // Rare (merges drop their links, and move their articles): followed on its own.
+            match stories::resolve(pool, id).await? {
+                Some(target) => stories::by_id(pool, &target).await?,
+                None => None,
+            }
+        } else {
+            None
+        };
+        out.push(story);
+    }
+    Ok(out)
 }

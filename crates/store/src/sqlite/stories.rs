@@ -10,13 +10,13 @@ use super::{from_ts, json_list, parse_list, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::StoryQuery;
 
-const COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.heat, s.article_count, s.provider_count, \
+pub(crate) const COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.heat, s.article_count, s.provider_count, \
     s.first_published, s.last_published, s.topics, s.published, s.pinned";
 
 /// How many redirects `resolve` follows before it gives up (a cycle would be a bug).
-const MAX_REDIRECTS: usize = 64;
+pub(crate) const MAX_REDIRECTS: usize = 64;
 
-fn from_row(row: &SqliteRow) -> StoreResult<Story> {
+pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<Story> {
     let e = |source: sqlx::Error| StoreError::Query {
         context: "decode story row",
         source,

@@ -1,0 +1,216 @@
+//! Full-text search over articles with SQLite FTS5: FTS5 finds the most recent matches (a
+//! bounded window, read backwards along its doclists), Rust ranks them with BM25 (title
+//! weighted up) and cuts snippets for the hits shown. A word that matches a large share of a
+//! big archive costs no more than a rare one.
+
+mod query;
+mod rank;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sqlx::pool::PoolConnection;
+use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
+
+use super::articles::from_row;
+use super::to_ts;
+use crate::error::{QueryContext, StoreError, StoreResult};
+use crate::types::{SearchHit, SearchQuery};
+use query::UserQuery;
+
+/// Matches ranked per query: the most recent ones (by arrival), so a query that matches a
+/// large share of a big archive still costs a bounded amount.
+const RANK_WINDOW: i64 = 300;
+/// With filters, the window of recent matches the filters are applied to; the first
+/// `RANK_WINDOW` that pass are ranked.
+const FILTER_WINDOW: i64 = 20_000;
+/// Ranking reads the start of a body, where news says what matters, so a long article costs
+/// no more than a short one.
+const BODY_PREFIX_CHARS: u32 = 2_000;
+/// Matches read to estimate how common a phrase is.
+const FREQUENCY_SAMPLE: i64 = 1_000;
+/// How long an estimate is reused; they move slowly as an archive grows.
+const FREQUENCY_TTL: Duration = Duration::from_secs(600);
+const FREQUENCY_ENTRIES: usize = 4_096;
+
+/// Columns of a candidate: what a hit's row needs (no texts) plus what ranking reads.
+const CANDIDATE_COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.category, a.title, \
+    a.excerpt, '' AS body, NULL AS html, a.published_at, a.ingested_at, a.original_url, \
+    a.web_url, a.kind, a.quality, a.published, a.provider_name, a.provider_domain, a.authors, \
+    a.language, a.topics, a.images, a.content_hash, NULL AS secured";
+
+/// Estimated number of documents containing each phrase, shared by all searches of a store.
+#[derive(Default)]
+pub(crate) struct DocFrequencies {
+    entries: Mutex<HashMap<String, (Instant, f64, f64)>>,
+}
+
+impl DocFrequencies {
+    /// `(documents with the phrase, documents)`: exact below `FREQUENCY_SAMPLE` matches,
+    /// else extrapolated from how far back the sample reaches (arrival order is uniform
+    /// enough for an IDF).
+    async fn get(
+        &self,
+        conn: &mut PoolConnection<Sqlite>,
+        phrase: &[String],
+    ) -> StoreResult<(f64, f64)> {
+        let expr = UserQuery {
+            include: vec![phrase.to_vec()],
+            exclude: Vec::new(),
+        }
+        .expression()
+        .to_lowercase();
+        if let Ok(entries) = self.entries.lock()
+            && let Some((at, docs, total)) = entries.get(&expr)
+            && at.elapsed() < FREQUENCY_TTL
+        {
+            return Ok((*docs, *total));
+        }
+        let (n, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), min(rowid), (SELECT max(seq) FROM articles) FROM \
+             (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
+        )
+        .bind(&expr)
+        .bind(FREQUENCY_SAMPLE)
+        .fetch_one(&mut **conn)
+        .await
+        .ctx("search: phrase frequency")?;
+        let total = newest.unwrap_or(0).max(1) as f64;
+        let docs = match oldest {
+            Some(oldest) if n >= FREQUENCY_SAMPLE => {
+                let span = (total - oldest as f64 + 1.0).max(1.0);
+                (n as f64 * total / span).min(total)
+            }
+            _ => n as f64,
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= FREQUENCY_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(expr, (Instant::now(), docs, total));
+        }
+        Ok((docs, total))
+    }
+}
+
+pub(crate) async fn run(
+    pool: &SqlitePool,
+    frequencies: &DocFrequencies,
+    q: &SearchQuery,
+) -> StoreResult<Vec<SearchHit>> {
+    let Some(user) = UserQuery::parse(&q.text) else {
+        return Ok(Vec::new());
+    };
+    let expr = user.expression();
+    let phrases = user.folded_phrases();
+    let filtered = q.topic.is_some() || q.provider.is_some() || q.from.is_some() || q.to.is_some();
+    let mut conn = pool.acquire().await.ctx("search: connection")?;
+
+    // With filters, only the `FILTER_WINDOW` most recent matches are looked at: the arrival
+    // number of the oldest of them bounds the walk below.
+    let cutoff: Option<i64> = if filtered {
+        sqlx::query_scalar(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? \
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        )
+        .bind(&expr)
+        .bind(FILTER_WINDOW - 1)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx("search: filter window")?
+    } else {
+        None
+    };
+
+    // FTS5 walks the matches newest first (no sort), each joined to its article by primary
+    // key, and stops after `RANK_WINDOW` rows.
+    let mut sql = format!(
+        "SELECT {CANDIDATE_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start \
+         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
+         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
+    );
+    if q.topic.is_some() {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE json_each.value = ?)");
+    }
+    if q.provider.is_some() {
+        sql.push_str(" AND a.provider_domain = ?");
+    }
+    if q.from.is_some() {
+        sql.push_str(" AND a.published_at >= ?");
+    }
+    if q.to.is_some() {
+        sql.push_str(" AND a.published_at <= ?");
+    }
+    sql.push_str(" ORDER BY articles_fts.rowid DESC LIMIT ?");
+    let mut query = sqlx::query(AssertSqlSafe(sql))
+        .bind(&expr)
+        .bind(cutoff.unwrap_or(0));
+    if let Some(topic) = &q.topic {
+        query = query.bind(topic);
+    }
+    if let Some(provider) = &q.provider {
+        query = query.bind(provider);
+    }
+    if let Some(from) = q.from {
+        query = query.bind(to_ts(from));
+    }
+    if let Some(to) = q.to {
+        query = query.bind(to_ts(to));
+    }
+    let rows = query
+        .bind(RANK_WINDOW)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("search: candidates")?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    // One phrase: its IDF scales every score alike, so it is not needed for the order.
+    let mut idf = vec![1.0; phrases.len()];
+    if phrases.len() > 1 {
+        for (i, phrase) in user.include.iter().enumerate() {
+            let (docs, total) = frequencies.get(&mut conn, phrase).await?;
+            idf[i] = rank::idf(docs, total);
+        }
+    }
+    drop(conn);
+
+    let decode = |source: sqlx::Error| StoreError::Query {
+        context: "decode search candidate",
+        source,
+    };
+    let mut texts: Vec<[&str; 3]> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        texts.push([
+            row.try_get("title").map_err(decode)?,
+            row.try_get("excerpt").map_err(decode)?,
+            row.try_get("body_start").map_err(decode)?,
+        ]);
+    }
+    let mut spans = Vec::new();
+    let counts: Vec<rank::Counts> = texts
+        .iter()
+        .map(|columns| rank::count(*columns, &phrases, &mut spans))
+        .collect();
+    let scores = rank::bm25(&counts, &idf);
+    // Best first; among equals, the newer (rows came newest first).
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+
+    let limit = if q.limit == 0 { 20 } else { q.limit } as usize;
+    order
+        .into_iter()
+        .skip(q.offset as usize)
+        .take(limit)
+        .map(|i| {
+            Ok(SearchHit {
+                article: from_row(&rows[i])?,
+                snippet: rank::snippet(texts[i], &phrases),
+                // FTS5's convention: lower is better.
+                rank: -scores[i],
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! User search text as phrases to include and exclude.
+//!
+//! User text is never handed to FTS5 as query syntax: it is parsed here into words,
+//! `"quoted phrases"` and `-excluded` words, and each is re-quoted, so any input is a valid
+//! query. The same phrases, case-folded, drive ranking and snippets.
+
+use super::rank::fold;
+
+/// What a reader asked for: every `include` phrase must match, no `exclude` phrase may.
+/// A phrase is a run of words, each made only of letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UserQuery {
+    pub include: Vec<Vec<String>>,
+    pub exclude: Vec<Vec<String>>,
+}
+
+impl UserQuery {
+    /// Parses user text; `None` when nothing searchable is left.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut include = Vec::new();
+        let mut exclude = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+            rest = &rest[start..];
+            let negated = rest.starts_with('-');
+            if negated {
+                rest = &rest[1..];
+            }
+            let (term, tail) = if let Some(inner) = rest.strip_prefix('"') {
+                match inner.find('"') {
+                    Some(end) => (&inner[..end], &inner[end + 1..]),
+                    None => (inner, ""),
+                }
+            } else {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            };
+            rest = tail;
+            let words: Vec<String> = term
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            if negated {
+                exclude.push(words);
+            } else {
+                include.push(words);
+            }
+        }
+        (!include.is_empty()).then_some(Self { include, exclude })
+    }
+
+    /// The FTS5 MATCH expression: included phrases ANDed, excluded ones NOTed.
+    pub fn expression(&self) -> String {
+        let quote = |words: &[String]| format!("\"{}\"", words.join(" "));
+        let mut expr = self
+            .include
+            .iter()
+            .map(|p| quote(p))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        for phrase in &self.exclude {
+            expr = format!("({expr}) NOT {}", quote(phrase));
+        }
+        expr
+    }
+
+    /// The included phrases case-folded as the index folds them, for ranking in Rust.
+    pub fn folded_phrases(&self) -> Vec<Vec<String>> {
+        self.include
+            .iter()
+            .map(|p| p.iter().map(|w| fold(w)).collect())
+            .collect()
+    }
+}
+
+/// Turns user text into an FTS5 MATCH expression, or `None` when nothing searchable is left.
+#[cfg(test)]
+pub(crate) fn fts_expression(text: &str) -> Option<String> {
+    UserQuery::parse(text).map(|q| q.expression())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_becomes_quoted_terms() {
+        assert_eq!(
+            fts_expression("alibaba \"funding round\" -moonshot").as_deref(),
+            Some("(\"alibaba\" AND \"funding round\") NOT \"moonshot\"")
+        );
+    }
+
+    #[test]
+    fn fts_syntax_in_user_text_is_neutralised() {
+        assert_eq!(
+            fts_expression("NEAR(a* OR b)").as_deref(),
+            Some("\"NEAR a\" AND \"OR\" AND \"b\"")
+        );
+        assert_eq!(fts_expression("  \"\" - * ( ) "), None);
+    }
+
+    #[test]
+    fn phrases_are_folded_for_ranking() {
+        let q = UserQuery::parse("Zürich \"Chip FAB\" -x").unwrap();
+        assert_eq!(
+            q.folded_phrases(),
+            vec![
+                vec!["zurich".to_string()],
+                vec!["chip".into(), "fab".into()]
+            ]
+        );
+    }
+}
