@@ -88,6 +88,17 @@ impl PageCache {
         ([(header::CONTENT_TYPE, content_type)], body).into_response()
     }
 
+    /// Counts invalidations: a value read from the store under one generation is stale once
+    /// the generation has moved on.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// How long entries are reused (zero: never).
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// Forgets everything (after an editorial action).
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);

@@ -205,28 +205,24 @@ async fn search_feed(
         query.limit = 100;
         let vis = public_visibility(&state).await?;
         let hits = state.store().search(&query).await?;
-        let mut seen = HashSet::new();
-        let mut stories = Vec::new();
         let hits = crate::pages::visible_hits(&state, hits, &vis).await?;
-        for hit in &hits {
-            let Some(sid) = &hit.article.story_id else {
-                continue;
-            };
-            if !seen.insert(sid.clone()) {
-                continue;
-            }
-            if let Some(story) = state.store().story(sid).await? {
-                let listed = stories
-                    .iter()
-                    .any(|s: &storyline_model::Story| s.id == story.id);
-                if vis.shows_story(&story) && !listed {
-                    stories.push(story);
-                }
-            }
-            if stories.len() >= state.config().page_size as usize {
-                break;
-            }
-        }
+        // The hits' stories, best hit first, in one store call.
+        let mut seen = HashSet::new();
+        let ids: Vec<String> = hits
+            .iter()
+            .filter_map(|h| h.article.story_id.clone())
+            .filter(|sid| seen.insert(sid.clone()))
+            .collect();
+        let mut listed = HashSet::new();
+        let stories: Vec<storyline_model::Story> = state
+            .store()
+            .stories_by_ids(&ids)
+            .await?
+            .into_iter()
+            .flatten()
+            .filter(|s| vis.shows_story(s) && listed.insert(s.id.clone()))
+            .take(state.config().page_size as usize)
+            .collect();
         let items = cards_for(&state, &stories, &vis).await?;
         let base = &state.config().base_url;
         let extra = crate::pages::search_extra(&query);

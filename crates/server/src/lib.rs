@@ -95,7 +95,65 @@ impl Default for ServerConfig {
 /// How long topic and provider directories are cached.
 const DIRECTORY_TTL: Duration = Duration::from_secs(30);
 
-type Cached<T> = Mutex<Option<(Instant, Arc<T>)>>;
+/// Blocked providers as read under a page-cache generation, and when.
+type BlockedList = (u64, Instant, Arc<Vec<String>>);
+
+/// A value read from the store and reused for `DIRECTORY_TTL`. Reading it can be slow (a
+/// directory counts every story), so one request refreshes it while the others keep the
+/// previous copy, and only the very first read makes others wait.
+struct Cached<T> {
+    value: Mutex<Option<(Instant, Arc<T>)>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl<T> Cached<T> {
+    fn new() -> Self {
+        Self {
+            value: Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn current(&self) -> Option<(Instant, Arc<T>)> {
+        let guard = self.value.lock().ok()?;
+        guard.as_ref().map(|(at, v)| (*at, Arc::clone(v)))
+    }
+
+    async fn get<F>(&self, load: F) -> Result<Arc<T>, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        let current = self.current();
+        if let Some((at, value)) = &current
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(Arc::clone(value));
+        }
+        let _refreshing = match (self.refresh.try_lock(), current) {
+            (Ok(guard), _) => guard,
+            // Someone is refreshing: the previous copy will do meanwhile.
+            (Err(_), Some((_, stale))) => return Ok(stale),
+            // Nothing yet: wait for the first read, then use it.
+            (Err(_), None) => {
+                let guard = self.refresh.lock().await;
+                if let Some((_, value)) = self.current() {
+                    return Ok(value);
+                }
+                guard
+            }
+        };
+        if let Some((at, value)) = self.current()
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(value);
+        }
+        let value = Arc::new(load.await?);
+        if let Ok(mut guard) = self.value.lock() {
+            *guard = Some((Instant::now(), Arc::clone(&value)));
+        }
+        Ok(value)
+    }
+}
 
 struct Inner {
     store: Arc<dyn Store>,
@@ -105,6 +163,8 @@ struct Inner {
     pages: cache::PageCache,
     topics: Cached<Vec<(String, u64)>>,
     providers: Cached<Vec<(Provider, u64)>>,
+    /// Blocked providers with the page-cache generation they were read under.
+    blocked: Mutex<Option<BlockedList>>,
 }
 
 /// Everything a handler needs; cheap to clone.
@@ -124,8 +184,9 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 sessions,
                 pages,
-                topics: Mutex::new(None),
-                providers: Mutex::new(None),
+                topics: Cached::new(),
+                providers: Cached::new(),
+                blocked: Mutex::new(None),
             }),
         }
     }
@@ -151,38 +212,40 @@ impl AppState {
         &self.inner.pages
     }
 
+    /// Blocked providers. Every public page needs them, so they are kept as long as rendered
+    /// listings are; an editorial action (which invalidates the page cache) makes the next
+    /// reader fetch them again, so a block shows at once.
+    pub async fn blocked_providers(&self) -> Result<Arc<Vec<String>>, ApiError> {
+        let pages = self.page_cache();
+        // Read before the store: a list fetched while an action commits is kept under the
+        // old generation and so never outlives the invalidation.
+        let generation = pages.generation();
+        if let Ok(guard) = self.inner.blocked.lock()
+            && let Some((at_generation, at, list)) = guard.as_ref()
+            && *at_generation == generation
+            && at.elapsed() < pages.ttl()
+        {
+            return Ok(Arc::clone(list));
+        }
+        let list = Arc::new(self.store().blocked_providers().await?);
+        if !pages.ttl().is_zero()
+            && let Ok(mut guard) = self.inner.blocked.lock()
+        {
+            *guard = Some((generation, Instant::now(), Arc::clone(&list)));
+        }
+        Ok(list)
+    }
+
     /// Topics of public stories with counts (cached briefly).
     pub async fn topic_directory(&self) -> Result<Arc<Vec<(String, u64)>>, ApiError> {
-        if let Some(hit) = fresh(&self.inner.topics) {
-            return Ok(hit);
-        }
-        let list = Arc::new(self.store().topic_counts(true, 500).await?);
-        remember(&self.inner.topics, &list);
-        Ok(list)
+        let load = async { Ok(self.store().topic_counts(true, 500).await?) };
+        self.inner.topics.get(load).await
     }
 
     /// Providers with article counts (cached briefly).
     pub async fn provider_directory(&self) -> Result<Arc<Vec<(Provider, u64)>>, ApiError> {
-        if let Some(hit) = fresh(&self.inner.providers) {
-            return Ok(hit);
-        }
-        let list = Arc::new(self.store().provider_counts(1000).await?);
-        remember(&self.inner.providers, &list);
-        Ok(list)
-    }
-}
-
-fn fresh<T>(cell: &Cached<T>) -> Option<Arc<T>> {
-    let guard = cell.lock().ok()?;
-    guard
-        .as_ref()
-        .filter(|(at, _)| at.elapsed() < DIRECTORY_TTL)
-        .map(|(_, v)| Arc::clone(v))
-}
-
-fn remember<T>(cell: &Cached<T>, value: &Arc<T>) {
-    if let Ok(mut guard) = cell.lock() {
-        *guard = Some((Instant::now(), Arc::clone(value)));
+        let load = async { Ok(self.store().provider_counts(1000).await?) };
+        self.inner.providers.get(load).await
     }
 }
 

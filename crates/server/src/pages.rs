@@ -161,7 +161,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
 
 /// Public visibility, with the current blocked providers.
 pub async fn public_visibility(state: &AppState) -> ApiResult<Visibility> {
-    Ok(Visibility::public(state.store().blocked_providers().await?))
+    Ok(Visibility::public(
+        state.blocked_providers().await?.iter().cloned().collect(),
+    ))
 }
 
 /// Search hits the public may see: visible articles in published stories.
@@ -170,32 +172,32 @@ pub async fn visible_hits(
     hits: Vec<SearchHit>,
     vis: &Visibility,
 ) -> ApiResult<Vec<SearchHit>> {
-    let mut shown_stories: HashMap<String, bool> = HashMap::new();
-    let mut out = Vec::with_capacity(hits.len());
-    for hit in hits {
-        if !vis.shows_article(&hit.article) {
-            continue;
-        }
-        if let Some(sid) = &hit.article.story_id {
-            let shown = match shown_stories.get(sid) {
-                Some(shown) => *shown,
-                None => {
-                    let shown = state
-                        .store()
-                        .story(sid)
-                        .await?
-                        .is_some_and(|s| vis.shows_story(&s));
-                    shown_stories.insert(sid.clone(), shown);
-                    shown
-                }
-            };
-            if !shown {
-                continue;
-            }
-        }
-        out.push(hit);
-    }
-    Ok(out)
+    let hits: Vec<SearchHit> = hits
+        .into_iter()
+        .filter(|h| vis.shows_article(&h.article))
+        .collect();
+    // The hits' stories in one store call.
+    let mut ids: Vec<String> = hits
+        .iter()
+        .filter_map(|h| h.article.story_id.clone())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let stories = state.store().stories_by_ids(&ids).await?;
+    let shown: HashMap<String, bool> = ids
+        .into_iter()
+        .zip(stories)
+        .map(|(id, story)| (id, story.is_some_and(|s| vis.shows_story(&s))))
+        .collect();
+    Ok(hits
+        .into_iter()
+        .filter(|h| {
+            h.article
+                .story_id
+                .as_ref()
+                .is_none_or(|sid| shown.get(sid).copied().unwrap_or(false))
+        })
+        .collect())
 }
 
 /// Loads a page of stories as cards.
@@ -409,9 +411,10 @@ struct StoryPage {
 async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let result = async {
         check_id(&id, "story")?;
-        let story = state
+        // The story and its coverage in one store call (one connection, two queries).
+        let (story, rows) = state
             .store()
-            .story(&id)
+            .story_coverage(&id)
             .await?
             .ok_or_else(|| ApiError::not_found("story"))?;
         if story.id != id {
@@ -420,7 +423,6 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
             );
         }
         let vis = public_visibility(&state).await?;
-        let rows = state.store().story_articles(&story.id).await?;
         let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
         let timeline = views::fold_coverage(&rows, &vis);
         let related = related_cards(&state, &story.id, &vis).await?;
@@ -452,20 +454,25 @@ pub async fn related_cards(
     vis: &Visibility,
 ) -> ApiResult<Vec<StoryCard>> {
     let links = state.store().story_links(story_id).await?;
-    let mut stories = Vec::new();
-    let mut seen = HashSet::new();
-    for link in links.iter().take(16) {
-        if let Some(s) = state.store().story(&link.related_story_id).await?
-            && s.id != story_id
-            && seen.insert(s.id.clone())
-            && vis.shows_story(&s)
-        {
-            stories.push(s);
-        }
-        if stories.len() >= 8 {
-            break;
-        }
+    if links.is_empty() {
+        return Ok(Vec::new());
     }
+    // The sixteen best links' stories in one query, not one query each.
+    let ids: Vec<String> = links
+        .iter()
+        .take(16)
+        .map(|l| l.related_story_id.clone())
+        .collect();
+    let mut seen = HashSet::new();
+    let stories: Vec<Story> = state
+        .store()
+        .stories_by_ids(&ids)
+        .await?
+        .into_iter()
+        .flatten()
+        .filter(|s| s.id != story_id && vis.shows_story(s) && seen.insert(s.id.clone()))
+        .take(8)
+        .collect();
     cards_for(state, &stories, vis).await
 }
 
@@ -666,6 +673,12 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
         let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
         let page = page_number(&params)?;
         let mut query = search_query(&params)?;
+        // Results are public and the same for every reader: reused like listings, for the
+        // page cache's time, and dropped at once by an editorial action.
+        let key = format!("/search?{}", raw.as_deref().unwrap_or(""));
+        if let Some(hit) = state.page_cache().get(&key) {
+            return Ok(hit);
+        }
         let size = 20;
         query.limit = size + 1;
         query.offset = (page - 1) * size;
@@ -705,7 +718,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             chrome = chrome.with_feeds("/search/feed/".into(), &q);
         }
         chrome.query = query.text.clone();
-        html(&SearchPage {
+        let page = SearchPage {
             chrome,
             q: query.text.clone(),
             topic: query.topic.clone().unwrap_or_default(),
@@ -716,7 +729,14 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             searched,
             pager: Pager::new("/search", &extra, page, has_more),
             topics,
-        })
+        };
+        let body = page.render().map_err(|e| {
+            tracing::error!(error = %e, "template failed");
+            ApiError::new(ErrorCode::Internal, "the page could not be rendered")
+        })?;
+        Ok(state
+            .page_cache()
+            .put(key, "text/html; charset=utf-8", body))
     }
     .await;
     respond(&state, result)
