@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
 
-use super::articles::from_row;
+use super::articles::{LISTING_COLUMNS, from_row};
 use super::to_ts;
 use crate::error::{QueryContext, StoreError, StoreResult};
-use crate::types::{SearchHit, SearchQuery};
+use crate::types::{ArticleRow, SearchHit, SearchQuery};
 use query::UserQuery;
 
 /// Matches ranked per query: the most recent ones (by arrival), so a query that matches a
@@ -33,12 +33,6 @@ const FREQUENCY_SAMPLE: i64 = 1_000;
 /// How long an estimate is reused; they move slowly as an archive grows.
 const FREQUENCY_TTL: Duration = Duration::from_secs(600);
 const FREQUENCY_ENTRIES: usize = 4_096;
-
-/// Columns of a candidate: what a hit's row needs (no texts) plus what ranking reads.
-const CANDIDATE_COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.category, a.title, \
-    a.excerpt, '' AS body, NULL AS html, a.published_at, a.ingested_at, a.original_url, \
-    a.web_url, a.kind, a.quality, a.published, a.provider_name, a.provider_domain, a.authors, \
-    a.language, a.topics, a.images, a.content_hash, NULL AS secured";
 
 /// Estimated number of documents containing each phrase, shared by all searches of a store.
 #[derive(Default)]
@@ -126,7 +120,7 @@ pub(crate) async fn run(
     // FTS5 walks the matches newest first (no sort), each joined to its article by primary
     // key, and stops after `RANK_WINDOW` rows.
     let mut sql = format!(
-        "SELECT {CANDIDATE_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start \
+        "SELECT a.seq, a.title, a.excerpt, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start \
          FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
          WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
     );
@@ -175,7 +169,6 @@ pub(crate) async fn run(
             idf[i] = rank::idf(docs, total);
         }
     }
-    drop(conn);
 
     let decode = |source: sqlx::Error| StoreError::Query {
         context: "decode search candidate",
@@ -200,17 +193,43 @@ pub(crate) async fn run(
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
 
     let limit = if q.limit == 0 { 20 } else { q.limit } as usize;
-    order
+    let shown: Vec<usize> = order
         .into_iter()
         .skip(q.offset as usize)
         .take(limit)
-        .map(|i| {
-            Ok(SearchHit {
-                article: from_row(&rows[i])?,
+        .collect();
+    if shown.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Whole rows only for the hits shown, not for every candidate.
+    let mut seqs = Vec::with_capacity(shown.len());
+    for &i in &shown {
+        seqs.push(rows[i].try_get::<i64, _>("seq").map_err(decode)?);
+    }
+    let marks = vec!["?"; seqs.len()].join(", ");
+    let mut query = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.seq IN ({marks})"
+    )));
+    for seq in &seqs {
+        query = query.bind(seq);
+    }
+    let full = query.fetch_all(&mut *conn).await.ctx("search: hits")?;
+    drop(conn);
+    let mut by_seq: HashMap<i64, ArticleRow> = HashMap::with_capacity(full.len());
+    for row in &full {
+        let article = from_row(row)?;
+        by_seq.insert(article.seq, article);
+    }
+    Ok(shown
+        .into_iter()
+        .zip(seqs)
+        .filter_map(|(i, seq)| {
+            Some(SearchHit {
+                article: by_seq.remove(&seq)?,
                 snippet: rank::snippet(texts[i], &phrases),
                 // FTS5's convention: lower is better.
                 rank: -scores[i],
             })
         })
-        .collect()
+        .collect())
 }
