@@ -521,7 +521,7 @@ async fn run_action(
     check_csrf(session, &form)?;
     let action = make(&form)?;
     let outcome = editorial::apply(state.store(), &action).await?;
-    state.page_cache().invalidate();
+    state.invalidate_pages();
     let fallback = match action {
         Action::MergeStories(..) | Action::SplitArticle(_) => {
             format!("/admin/stories/{}", encode(&outcome.target))

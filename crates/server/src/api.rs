@@ -264,7 +264,7 @@ pub async fn story_action(
         }
     };
     let outcome = editorial::apply(state.store(), &action).await?;
-    state.page_cache().invalidate();
+    state.invalidate_pages();
     Ok(Json(outcome))
 }
 
@@ -285,7 +285,7 @@ pub async fn article_action(
         other => return Err(unknown_action(other, "publish, unpublish, split")),
     };
     let outcome = editorial::apply(state.store(), &action).await?;
-    state.page_cache().invalidate();
+    state.invalidate_pages();
     Ok(Json(outcome))
 }
 
@@ -304,7 +304,7 @@ pub async fn provider_action(
         other => return Err(unknown_action(other, "block, unblock")),
     };
     let outcome = editorial::apply(state.store(), &action).await?;
-    state.page_cache().invalidate();
+    state.invalidate_pages();
     Ok(Json(outcome))
 }
 

@@ -71,6 +71,10 @@ pub struct ServerConfig {
     /// How long rendered public listings and feeds are reused (zero: never). Editorial actions
     /// through this server clear them at once.
     pub page_cache_ttl: Duration,
+    /// How long rendered search results are reused (zero: never). A search is dearer than
+    /// a listing and readers repeat the same ones, so they are kept longer; editorial
+    /// actions through this server clear them at once too.
+    pub search_cache_ttl: Duration,
 }
 
 impl Default for ServerConfig {
@@ -88,6 +92,7 @@ impl Default for ServerConfig {
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             page_cache_ttl: Duration::from_secs(2),
+            search_cache_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -161,6 +166,7 @@ struct Inner {
     metrics: metrics::Metrics,
     sessions: auth::Sessions,
     pages: cache::PageCache,
+    searches: cache::PageCache,
     topics: Cached<Vec<(String, u64)>>,
     providers: Cached<Vec<(Provider, u64)>>,
     /// Blocked providers with the page-cache generation they were read under.
@@ -177,6 +183,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
         let sessions = auth::Sessions::new(config.session_ttl);
         let pages = cache::PageCache::new(config.page_cache_ttl);
+        let searches = cache::PageCache::new(config.search_cache_ttl);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -184,6 +191,7 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 sessions,
                 pages,
+                searches,
                 topics: Cached::new(),
                 providers: Cached::new(),
                 blocked: Mutex::new(None),
@@ -210,6 +218,17 @@ impl AppState {
     /// Rendered public listings.
     pub fn page_cache(&self) -> &cache::PageCache {
         &self.inner.pages
+    }
+
+    /// Rendered search results.
+    pub fn search_cache(&self) -> &cache::PageCache {
+        &self.inner.searches
+    }
+
+    /// Forgets every rendered page and search (after an editorial action).
+    pub fn invalidate_pages(&self) {
+        self.inner.pages.invalidate();
+        self.inner.searches.invalidate();
     }
 
     /// Blocked providers. Every public page needs them, so they are kept as long as rendered

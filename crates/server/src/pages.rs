@@ -673,10 +673,10 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
         let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
         let page = page_number(&params)?;
         let mut query = search_query(&params)?;
-        // Results are public and the same for every reader: reused like listings, for the
-        // page cache's time, and dropped at once by an editorial action.
+        // Results are public and the same for every reader: reused for the search cache's
+        // time, and dropped at once by an editorial action.
         let key = format!("/search?{}", raw.as_deref().unwrap_or(""));
-        if let Some(hit) = state.page_cache().get(&key) {
+        if let Some(hit) = state.search_cache().get(&key) {
             return Ok(hit);
         }
         let size = 20;
@@ -735,7 +735,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             ApiError::new(ErrorCode::Internal, "the page could not be rendered")
         })?;
         Ok(state
-            .page_cache()
+            .search_cache()
             .put(key, "text/html; charset=utf-8", body))
     }
     .await;

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::Serialize;
 use storyline_model::Story;
 use storyline_store::ArticleRow;
@@ -205,7 +205,13 @@ pub fn is_web_url(url: &str) -> bool {
 
 /// `May 13, 11:20` in UTC.
 pub fn short_time(t: DateTime<Utc>) -> String {
-    t.format("%b %-d, %H:%M").to_string()
+    // Written out rather than through a format string, which chrono parses on every call
+    // (a story page formats one per article).
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.get(t.month0() as usize).copied().unwrap_or("");
+    format!("{month} {}, {:02}:{:02}", t.day(), t.hour(), t.minute())
 }
 
 /// Visible originals of a story with their syndicated copies folded in, oldest first.
@@ -362,6 +368,14 @@ mod tests {
             "a <mark>&lt;b&gt;</mark> &amp; <mark>c</mark>"
         );
         assert_eq!(highlight("x ] y"), "x ] y");
+    }
+
+    #[test]
+    fn short_times_read_like_the_format_they_replace() {
+        use chrono::TimeZone;
+        let t = Utc.with_ymd_and_hms(2025, 5, 3, 7, 4, 0).unwrap();
+        assert_eq!(short_time(t), t.format("%b %-d, %H:%M").to_string());
+        assert_eq!(short_time(t), "May 3, 07:04");
     }
 
     #[test]
