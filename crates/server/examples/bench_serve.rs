@@ -8,7 +8,7 @@
 //! ```
 //!
 //! A fourth argument sets how many milliseconds rendered pages are reused (default 2000, the
-//! server's default; 0 serves every request uncached).
+//! server's default; 0 serves every request uncached, search results included).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -246,7 +246,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(1_000_000);
     let port: u16 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8088);
-    // Milliseconds rendered pages are reused; 0 measures every request uncached.
+    // Milliseconds rendered pages are reused; 0 measures every request uncached (searches
+    // included, which are otherwise reused for the server's default 30 s).
     let page_cache_ms: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(2000);
     let mut store = Arc::new(SqliteStore::open(&path).await?);
     let have = store.stats().await?.articles;
@@ -288,6 +289,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         base_url: format!("http://127.0.0.1:{port}"),
         site_title: "storyline bench".into(),
         page_cache_ttl: std::time::Duration::from_millis(page_cache_ms),
+        search_cache_ttl: if page_cache_ms == 0 {
+            std::time::Duration::ZERO
+        } else {
+            ServerConfig::default().search_cache_ttl
+        },
         ..ServerConfig::default()
     };
     let state = AppState::new(store.clone(), config);
