@@ -714,7 +714,12 @@ impl StoryClusterer {
             let threshold = if full_texts {
                 self.config.merge_threshold
             } else {
+                // a centroid averaged over many headlines is denser: two large
+                // stories sharing a topic word reach a cosine that the halves of
+                // a small story do not, so the bar rises with the smaller size
+                let smaller = a.size.min(b.size).max(1.0);
                 self.config.headline_merge_threshold
+                    * (1.0 + self.config.merge_size_growth * smaller.ln())
             };
             if same < threshold {
                 continue;

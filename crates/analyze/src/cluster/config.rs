@@ -39,6 +39,10 @@ pub struct ClusterConfig {
     /// The same when either story has only headlines: a headline centroid has
     /// few terms, so the cosine of two halves of one story is lower.
     pub headline_merge_threshold: f32,
+    /// The headline merge threshold grows with the smaller story's size n:
+    /// × (1 + this × ln n), since a centroid averaged over many headlines is
+    /// denser and two large neighbouring stories reach a higher cosine.
+    pub merge_size_growth: f32,
     /// Minimum centroid cosine for two stories to be listed as related.
     pub related_threshold: f32,
     /// Members of a story whose two halves (2-means) have a centroid cosine below
@@ -100,9 +104,10 @@ impl Default for ClusterConfig {
             name_penalty: 0.6,
             name_agreement: 0.5,
             merge_threshold: 0.22,
-            headline_merge_threshold: 0.17,
+            headline_merge_threshold: 0.15,
+            merge_size_growth: 0.3,
             related_threshold: 0.12,
-            split_threshold: 0.17,
+            split_threshold: 0.15,
             split_min_members: 12,
             split_every: 6,
             quiet_period: TimeDelta::days(5),
