@@ -13,7 +13,7 @@ use crate::dom::Page;
 /// Fewest siblings that make a run.
 const MIN_ITEMS: u32 = 4;
 /// Fewest visible characters per item on average (a menu of one-word links is not a listing).
-const MIN_ITEM_CHARS: u32 = 30;
+const MIN_ITEM_CHARS: u32 = 20;
 /// Share of the parent's text the run must hold for the parent to stand for it.
 const MIN_PARENT_SHARE: f32 = 0.6;
 
