@@ -1,5 +1,5 @@
 //! The serving reads added for the web front end: topic and provider directories with counts,
-//! and the coverage of many stories in one call.
+//! the coverage of many stories in one call, a story with its coverage, and stories by id.
 
 use chrono::{TimeZone, Utc};
 use storyline_model::{Article, Provider, Story};
@@ -114,4 +114,45 @@ async fn articles_of_stories_returns_each_storys_coverage_oldest_first() {
     let ids: Vec<&str> = rows.iter().map(|r| r.article.id.as_str()).collect();
     assert_eq!(ids, vec!["a2", "a1", "a3"]);
     assert!(store.articles_of_stories(&[]).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn story_coverage_follows_merges_and_lists_coverage_oldest_first() {
+    let (_dir, store) = filled().await;
+    let (s1, rows) = store.story_coverage("s1").await.unwrap().unwrap();
+    assert_eq!(s1.id, "s1");
+    let ids: Vec<&str> = rows.iter().map(|r| r.article.id.as_str()).collect();
+    assert_eq!(ids, vec!["a2", "a1"]);
+    assert_eq!(rows[0].article.excerpt, "An excerpt.");
+    assert!(store.story_coverage("missing").await.unwrap().is_none());
+    store
+        .commit(&Commit {
+            merges: vec![("s2".into(), "s1".into())],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let (survivor, rows) = store.story_coverage("s2").await.unwrap().unwrap();
+    assert_eq!(survivor.id, "s1", "a merged id leads to the survivor");
+    assert_eq!(rows.len(), 3);
+}
+
+#[tokio::test]
+async fn stories_by_ids_answers_each_id_in_order() {
+    let (_dir, store) = filled().await;
+    store
+        .commit(&Commit {
+            merges: vec![("s2".into(), "s1".into())],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let asked: Vec<String> = ["s3", "missing", "s2", "s1"].map(String::from).to_vec();
+    let found = store.stories_by_ids(&asked).await.unwrap();
+    let ids: Vec<Option<&str>> = found
+        .iter()
+        .map(|s| s.as_ref().map(|s| s.id.as_str()))
+        .collect();
+    assert_eq!(ids, vec![Some("s3"), None, Some("s1"), Some("s1")]);
+    assert!(store.stories_by_ids(&[]).await.unwrap().is_empty());
 }
