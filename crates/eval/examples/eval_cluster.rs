@@ -3,8 +3,8 @@
 //! `cargo run --release -p storyline-eval --example eval_cluster -- [DATASETS] [CORPUS] [--sweep]`
 //! DATASETS defaults to `$STORYLINE_DATASETS` or `../shared/datasets` (relative to
 //! the repository root); CORPUS to `corpus/`. `--sweep` also scores a range of join
-//! thresholds and of full-text join thresholds (the calibration behind the
-//! defaults).
+//! thresholds, full-text join thresholds, undated quiet windows and split
+//! thresholds (the calibration behind the defaults).
 
 use std::path::PathBuf;
 
@@ -53,6 +53,16 @@ fn main() {
             };
             if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
                 println!("body_join_threshold = {t}\n{report}");
+            }
+        }
+        // the clock of undated streams: only MStream is undated
+        for n in [200u64, 300, 400, 500, 1_000, 2_000, 8_000] {
+            let config = ClusterConfig {
+                quiet_articles: n,
+                ..ClusterConfig::default()
+            };
+            if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
+                println!("quiet_articles = {n}\n{report}");
             }
         }
         for t in [0.0f32, 0.05, 0.10, 0.15, 0.17, 0.20, 0.25] {

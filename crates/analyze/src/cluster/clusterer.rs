@@ -439,7 +439,9 @@ impl StoryClusterer {
                 self.activity.pop_front();
                 continue;
             }
-            let by_count = now.saturating_sub(a.seq) > self.config.quiet_articles;
+            // Arrivals stand in for time only where there is no time: a dated
+            // story waits out `quiet_period` however busy the stream is.
+            let by_count = a.at.is_none() && now.saturating_sub(a.seq) > self.config.quiet_articles;
             let by_time = matches!((self.clock, a.at), (Some(c), Some(at)) if c - at > self.config.quiet_period);
             let by_cap = self.open > self.config.max_open_stories;
             if !(by_count || by_time || by_cap) {
