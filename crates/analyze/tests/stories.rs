@@ -118,9 +118,41 @@ fn a_reprint_is_marked_as_a_copy_of_the_earliest() {
 #[test]
 fn quiet_stories_close_and_leave_the_window() {
     let config = ClusterConfig {
-        quiet_articles: 5,
+        undated_quiet_articles: 5,
         ..ClusterConfig::default()
     };
+    let (closed, c) = feed_distinct_stories(config, None);
+    assert!(closed.contains(&"a0".to_string()), "{closed:?}");
+    assert!(c.open_stories() <= 7, "{}", c.open_stories());
+    assert!(c.members("a0").is_none());
+}
+
+#[test]
+fn dated_stories_are_not_closed_by_the_undated_count() {
+    let config = ClusterConfig {
+        undated_quiet_articles: 5,
+        ..ClusterConfig::default()
+    };
+    let at = DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .map(|t| t.to_utc())
+        .ok();
+    let (closed, c) = feed_distinct_stories(config.clone(), at);
+    assert!(closed.is_empty(), "{closed:?}");
+    assert_eq!(c.open_stories(), 20);
+    // the window's bound still applies to dated stories
+    let bounded = ClusterConfig {
+        quiet_articles: 5,
+        ..config
+    };
+    let (closed, _) = feed_distinct_stories(bounded, at);
+    assert!(closed.contains(&"a0".to_string()), "{closed:?}");
+}
+
+/// Twenty one-word stories that share nothing, all published at `at`.
+fn feed_distinct_stories(
+    config: ClusterConfig,
+    at: Option<DateTime<Utc>>,
+) -> (Vec<String>, StoryClusterer) {
     let mut c = StoryClusterer::new(config);
     let mut closed = Vec::new();
     let words = [
@@ -149,6 +181,7 @@ fn quiet_stories_close_and_leave_the_window() {
         let d = ClusterDoc {
             id: format!("a{i}"),
             title: format!("{w} {w}"),
+            published: at,
             ..ClusterDoc::default()
         };
         for e in c.add(&d).events {
@@ -157,9 +190,7 @@ fn quiet_stories_close_and_leave_the_window() {
             }
         }
     }
-    assert!(closed.contains(&"a0".to_string()), "{closed:?}");
-    assert!(c.open_stories() <= 7, "{}", c.open_stories());
-    assert!(c.members("a0").is_none());
+    (closed, c)
 }
 
 #[test]

@@ -58,11 +58,11 @@ fn main() {
         // the clock of undated streams: only MStream is undated
         for n in [200u64, 300, 400, 500, 1_000, 2_000, 8_000] {
             let config = ClusterConfig {
-                quiet_articles: n,
+                undated_quiet_articles: n,
                 ..ClusterConfig::default()
             };
             if let Ok(report) = run_cluster_eval_with(&datasets, corpus.as_deref(), &config) {
-                println!("quiet_articles = {n}\n{report}");
+                println!("undated_quiet_articles = {n}\n{report}");
             }
         }
         for t in [0.0f32, 0.05, 0.10, 0.15, 0.17, 0.20, 0.25] {

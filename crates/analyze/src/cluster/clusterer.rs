@@ -439,9 +439,14 @@ impl StoryClusterer {
                 self.activity.pop_front();
                 continue;
             }
-            // Arrivals stand in for time only where there is no time: a dated
-            // story waits out `quiet_period` however busy the stream is.
-            let by_count = a.at.is_none() && now.saturating_sub(a.seq) > self.config.quiet_articles;
+            // Arrivals are the only clock of an undated story; a dated one is
+            // closed by count only as a bound on the window's size and cost.
+            let quiet_arrivals = if a.at.is_none() {
+                self.config.undated_quiet_articles
+            } else {
+                self.config.quiet_articles
+            };
+            let by_count = now.saturating_sub(a.seq) > quiet_arrivals;
             let by_time = matches!((self.clock, a.at), (Some(c), Some(at)) if c - at > self.config.quiet_period);
             let by_cap = self.open > self.config.max_open_stories;
             if !(by_count || by_time || by_cap) {

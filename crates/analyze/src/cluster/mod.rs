@@ -54,8 +54,9 @@
 //!    story's first article becomes a story named after its earliest member.
 //!    Checked at 12 members, then every 6.
 //! 6. **Window**: a story closes after `quiet_period` (5 days of publication
-//!    time) without new coverage; an undated story (no date on its last
-//!    coverage) after `quiet_articles` (400) arrivals without it; any story when
+//!    time) or `quiet_articles` (2,000 arrivals, a bound on the window) without
+//!    new coverage; an undated story (no date on its last coverage) after
+//!    `undated_quiet_articles` (400 arrivals, its only clock); any story when
 //!    more than `max_open_stories` (20,000) are open. Closed stories leave memory;
 //!    so do their syndication fingerprints.
 //!
