@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::AssertSqlSafe;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use storyline_model::{Provider, Story};
 
 use super::articles::{LISTING_COLUMNS, from_row};
@@ -106,13 +106,7 @@ pub(crate) async fn story_coverage(
         let Some(row) = row else {
             return Ok(None);
         };
-        let merged_into: Option<String> =
-            row.try_get("merged_into")
-                .map_err(|source| StoreError::Query {
-                    context: "decode story row",
-                    source,
-                })?;
-        match merged_into {
+        match stories::merged_into(&row)? {
             Some(target) => current = target,
             None => {
                 found = Some(stories::from_row(&row)?);
@@ -161,12 +155,7 @@ pub(crate) async fn stories_by_ids(
     let mut live: HashMap<String, Story> = HashMap::new();
     let mut merged: HashSet<String> = HashSet::new();
     for row in &rows {
-        let merged_into: Option<String> =
-            row.try_get("merged_into")
-                .map_err(|source| StoreError::Query {
-                    context: "decode story row",
-                    source,
-                })?;
+        let merged_into = stories::merged_into(row)?;
         let story = stories::from_row(row)?;
         if merged_into.is_some() {
             merged.insert(story.id);

@@ -42,6 +42,16 @@ pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<Story> {
     })
 }
 
+/// The story a row was merged into, for queries that select `s.merged_into` beside
+/// [`COLUMNS`].
+pub(crate) fn merged_into(row: &SqliteRow) -> StoreResult<Option<String>> {
+    row.try_get("merged_into")
+        .map_err(|source| StoreError::Query {
+            context: "decode story row",
+            source,
+        })
+}
+
 /// Creates or replaces a story's summary. Editorial flags (`published`, `pinned`) of an
 /// existing story are kept: they belong to the editor, not to the pipeline.
 pub(crate) async fn upsert(conn: &mut SqliteConnection, story: &Story) -> StoreResult<()> {
