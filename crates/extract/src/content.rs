@@ -579,6 +579,16 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
     // scored content is the content (with what the scored content adds, if outside it).
     // Listings, shops and threads: a run of same-template items holding more text than the
     // scored content is the content (with what the scored content adds, if outside it).
+    let paragraphs_under = |roots: &[usize]| -> usize {
+        roots
+            .iter()
+            .map(|&root| {
+                (root..page.after_subtree(root))
+                    .filter(|&i| paragraph[i])
+                    .count()
+            })
+            .sum()
+    };
     let mut records = None;
     if let Some(run) = records::find(page, &pruned, &chars) {
         let selected: u32 = roots.iter().map(|&root| chars[root]).sum();
@@ -587,14 +597,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         };
         let holds_selection = roots.iter().any(|&root| contains(run.parent, root));
         let within_selection = roots.iter().any(|&root| contains(root, run.parent));
-        let selected_paragraphs = roots
-            .iter()
-            .map(|&root| {
-                (root..page.after_subtree(root))
-                    .filter(|&i| paragraph[i])
-                    .count()
-            })
-            .sum::<usize>();
+        let selected_paragraphs = paragraphs_under(&roots);
         // A run apart from the scored content joins it only when that content is a short
         // intro on a page that is not an article (an article's run is its related stories).
         let joins = holds_selection || (selected_paragraphs <= 2 && !declared_article);
@@ -614,14 +617,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             records = Some(run);
         }
     }
-    let paragraphs = roots
-        .iter()
-        .map(|&root| {
-            (root..page.after_subtree(root))
-                .filter(|&i| paragraph[i])
-                .count()
-        })
-        .sum::<usize>();
+    let paragraphs = paragraphs_under(&roots);
 
     Selection {
         roots,
