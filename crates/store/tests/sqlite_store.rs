@@ -324,3 +324,129 @@ async fn search_ranks_within_the_most_recent_matches() {
         hits[0].snippet
     );
 }
+
+#[tokio::test]
+async fn search_filters_reach_the_whole_archive() {
+    let (_dir, store) = open().await;
+    let dated = |id: &str, domain: &str, topics: &[&str], y: i32, m: u32, d: u32| {
+        let mut row = article(id, "Harbor cranes", "harbor cranes stood idle", domain);
+        row.article.topics = topics.iter().map(|t| t.to_string()).collect();
+        row.article.published_date_time = Some(Utc.with_ymd_and_hms(y, m, d, 23, 30, 0).unwrap());
+        row
+    };
+    // The filtered matches are the oldest of more than 20,000 matches of the same word.
+    let mut articles = vec![
+        dated(
+            "port-2019",
+            "port-news.co.uk",
+            &["Stratus Grid"],
+            2019,
+            12,
+            31,
+        ),
+        dated(
+            "port-2020",
+            "port-news.co.uk",
+            &["Shipping & Ports"],
+            2020,
+            1,
+            1,
+        ),
+        dated(
+            "mid-2021",
+            "mid.example",
+            &["Shipping & Ports"],
+            2021,
+            6,
+            15,
+        ),
+    ];
+    for i in 0..20_100 {
+        articles.push(dated(&format!("n{i}"), "n.example", &["AI"], 2026, 5, 12));
+    }
+    store
+        .commit(&Commit {
+            articles,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let ids = |query: SearchQuery| {
+        let store = &store;
+        async move {
+            let mut ids: Vec<String> = store
+                .search(&SearchQuery {
+                    text: "harbor".into(),
+                    ..query
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|hit| hit.article.article.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let date = |y, m, d| Some(Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap());
+    assert_eq!(
+        ids(SearchQuery {
+            provider: Some("port-news.co.uk".into()),
+            ..SearchQuery::default()
+        })
+        .await,
+        ["port-2019", "port-2020"]
+    );
+    assert_eq!(
+        ids(SearchQuery {
+            topic: Some("Shipping & Ports".into()),
+            ..SearchQuery::default()
+        })
+        .await,
+        ["mid-2021", "port-2020"]
+    );
+    // "Stratus Grid" must not match a topic that merely contains "Grid".
+    assert_eq!(
+        ids(SearchQuery {
+            topic: Some("Grid".into()),
+            ..SearchQuery::default()
+        })
+        .await,
+        Vec::<String>::new()
+    );
+    // Day boundaries are exact, month and year terms only narrow the walk.
+    assert_eq!(
+        ids(SearchQuery {
+            from: date(2020, 1, 1),
+            to: date(2021, 12, 31),
+            ..SearchQuery::default()
+        })
+        .await,
+        ["mid-2021", "port-2020"]
+    );
+    assert_eq!(
+        ids(SearchQuery {
+            to: date(2020, 1, 1),
+            ..SearchQuery::default()
+        })
+        .await,
+        ["port-2019"]
+    );
+    assert_eq!(
+        ids(SearchQuery {
+            from: date(2021, 1, 1),
+            to: date(2025, 12, 31),
+            ..SearchQuery::default()
+        })
+        .await,
+        ["mid-2021"]
+    );
+    assert_eq!(
+        ids(SearchQuery {
+            from: date(2027, 1, 1),
+            ..SearchQuery::default()
+        })
+        .await,
+        Vec::<String>::new()
+    );
+}

@@ -11,6 +11,7 @@ use crate::error::{QueryContext, StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_serving_indexes.sql"),
+    include_str!("../../migrations/0003_search_facets.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -1,8 +1,11 @@
 //! Full-text search over articles with SQLite FTS5: FTS5 finds the most recent matches (a
 //! bounded window, read backwards along its doclists), Rust ranks them with BM25 (title
 //! weighted up) and cuts snippets for the hits shown. A word that matches a large share of a
-//! big archive costs no more than a rare one.
+//! big archive costs no more than a rare one, and filters are index terms (`facets`), so a
+//! filtered search costs no more than an unfiltered one and reaches back through the whole
+//! archive.
 
+mod facets;
 mod query;
 mod rank;
 
@@ -14,7 +17,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
 
 use super::articles::{LISTING_COLUMNS, from_row};
-use super::to_ts;
+use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{ArticleRow, SearchHit, SearchQuery};
 use query::UserQuery;
@@ -22,9 +25,6 @@ use query::UserQuery;
 /// Matches ranked per query: the most recent ones (by arrival), so a query that matches a
 /// large share of a big archive still costs a bounded amount.
 const RANK_WINDOW: i64 = 300;
-/// With filters, the window of recent matches the filters are applied to; the first
-/// `RANK_WINDOW` that pass are ranked.
-const FILTER_WINDOW: i64 = 20_000;
 /// Ranking reads the start of a body, where news says what matters, so a long article costs
 /// no more than a short one.
 const BODY_PREFIX_CHARS: u32 = 2_000;
@@ -96,33 +96,19 @@ pub(crate) async fn run(
     let Some(user) = UserQuery::parse(&q.text) else {
         return Ok(Vec::new());
     };
-    let expr = user.expression();
     let phrases = user.folded_phrases();
-    let filtered = q.topic.is_some() || q.provider.is_some() || q.from.is_some() || q.to.is_some();
     let mut conn = pool.acquire().await.ctx("search: connection")?;
-
-    // With filters, only the `FILTER_WINDOW` most recent matches are looked at: the arrival
-    // number of the oldest of them bounds the walk below.
-    let cutoff: Option<i64> = if filtered {
-        sqlx::query_scalar(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? \
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        )
-        .bind(&expr)
-        .bind(FILTER_WINDOW - 1)
-        .fetch_optional(&mut *conn)
-        .await
-        .ctx("search: filter window")?
-    } else {
-        None
+    let Some(expr) = match_expression(&mut conn, &user, q).await? else {
+        return Ok(Vec::new());
     };
 
-    // FTS5 walks the matches newest first (no sort), each joined to its article by primary
-    // key, and stops after `RANK_WINDOW` rows.
+    // FTS5 walks the matches newest first (no sort), filters included as index terms, each
+    // joined to its article by primary key for the exact filter check, and stops after
+    // `RANK_WINDOW` rows.
     let mut sql = format!(
         "SELECT a.seq, a.title, a.excerpt, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start \
          FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
-         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
+         WHERE articles_fts MATCH ?"
     );
     if q.topic.is_some() {
         sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE json_each.value = ?)");
@@ -137,9 +123,7 @@ pub(crate) async fn run(
         sql.push_str(" AND a.published_at <= ?");
     }
     sql.push_str(" ORDER BY articles_fts.rowid DESC LIMIT ?");
-    let mut query = sqlx::query(AssertSqlSafe(sql))
-        .bind(&expr)
-        .bind(cutoff.unwrap_or(0));
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(&expr);
     if let Some(topic) = &q.topic {
         query = query.bind(topic);
     }
@@ -232,4 +216,48 @@ pub(crate) async fn run(
             })
         })
         .collect())
+}
+
+/// The reader's words with the filters as `facets` terms; `None` when a date range cannot
+/// match anything (it ends before it starts, or the archive has no dated article).
+async fn match_expression(
+    conn: &mut PoolConnection<Sqlite>,
+    user: &UserQuery,
+    q: &SearchQuery,
+) -> StoreResult<Option<String>> {
+    let mut clauses = vec![user.expression()];
+    if let Some(provider) = &q.provider {
+        clauses.push(facets::provider(provider));
+    }
+    if let Some(topic) = &q.topic {
+        clauses.push(facets::topic(topic));
+    }
+    if q.from.is_some() || q.to.is_some() {
+        // An open end is closed at the archive's first or last publication date, so the
+        // range covers only months that can hold articles.
+        let (first, last) = match (q.from, q.to) {
+            (Some(from), Some(to)) => (from, to),
+            _ => {
+                let (oldest, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
+                    "SELECT (SELECT min(published_at) FROM articles), \
+                            (SELECT max(published_at) FROM articles)",
+                )
+                .fetch_one(&mut **conn)
+                .await
+                .ctx("search: date bounds")?;
+                let (Some(oldest), Some(newest)) = (oldest, newest) else {
+                    return Ok(None);
+                };
+                (
+                    q.from.unwrap_or_else(|| from_ts(oldest)),
+                    q.to.unwrap_or_else(|| from_ts(newest)),
+                )
+            }
+        };
+        if first > last {
+            return Ok(None);
+        }
+        clauses.extend(facets::dates(first, last));
+    }
+    Ok(Some(clauses.join(" AND ")))
 }

@@ -53,7 +53,8 @@ impl UserQuery {
         (!include.is_empty()).then_some(Self { include, exclude })
     }
 
-    /// The FTS5 MATCH expression: included phrases ANDed, excluded ones NOTed.
+    /// The FTS5 MATCH expression: included phrases ANDed, excluded ones NOTed, all looked
+    /// for in the text columns only (not in the filters' `facets` column).
     pub fn expression(&self) -> String {
         let quote = |words: &[String]| format!("\"{}\"", words.join(" "));
         let mut expr = self
@@ -65,7 +66,7 @@ impl UserQuery {
         for phrase in &self.exclude {
             expr = format!("({expr}) NOT {}", quote(phrase));
         }
-        expr
+        format!("{{title excerpt body}} : ({expr})")
     }
 
     /// The included phrases case-folded as the index folds them, for ranking in Rust.
@@ -91,7 +92,7 @@ mod tests {
     fn user_text_becomes_quoted_terms() {
         assert_eq!(
             fts_expression("alibaba \"funding round\" -moonshot").as_deref(),
-            Some("(\"alibaba\" AND \"funding round\") NOT \"moonshot\"")
+            Some("{title excerpt body} : ((\"alibaba\" AND \"funding round\") NOT \"moonshot\")")
         );
     }
 
@@ -99,7 +100,7 @@ mod tests {
     fn fts_syntax_in_user_text_is_neutralised() {
         assert_eq!(
             fts_expression("NEAR(a* OR b)").as_deref(),
-            Some("\"NEAR a\" AND \"OR\" AND \"b\"")
+            Some("{title excerpt body} : (\"NEAR a\" AND \"OR\" AND \"b\")")
         );
         assert_eq!(fts_expression("  \"\" - * ( ) "), None);
     }
