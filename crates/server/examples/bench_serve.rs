@@ -20,6 +20,10 @@ use storyline_model::{Article, Provider, Story, article_id};
 use storyline_server::{AppState, ServerConfig};
 use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
 
+/// The allocator the `storyline` binary serves with (see its `main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PER_STORY: u64 = 10;
 const BATCH_STORIES: u64 = 500;
 

@@ -12,13 +12,13 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use storyline_model::{Coverage, Record};
-use storyline_store::{SourceRow, StoryQuery};
+use storyline_store::{SourceRow, StoryCoverage, StoryQuery};
 
 use crate::AppState;
 use crate::auth::{ApiWriter, bearer, is_api_token, session_of};
 use crate::editorial::{self, Action, Outcome};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::pages::{SEARCH_PARAMS, cards_for, public_visibility, related_cards, search_query};
+use crate::pages::{SEARCH_PARAMS, cards_for, linked_cards, public_visibility, search_query};
 use crate::params::{ApiPath, Params, check_domain, check_id};
 use crate::views::{self, ArticleView, StoryCard};
 
@@ -119,18 +119,21 @@ pub async fn get_story(
 ) -> ApiResult<Json<StoryDetail>> {
     Params::parse(raw.as_deref(), &[])?;
     check_id(&id, "story")?;
-    let story = state
+    let StoryCoverage {
+        story,
+        articles: rows,
+        links,
+    } = state
         .store()
-        .story(&id)
+        .story_coverage(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("story"))?;
     let vis = public_visibility(&state).await?;
-    let rows = state.store().story_articles(&story.id).await?;
     let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
     Ok(Json(StoryDetail {
         story: card,
         coverage: views::fold_coverage(&rows, &vis),
-        related: related_cards(&state, &story.id, &vis).await?,
+        related: linked_cards(&state, &story.id, &links, &vis).await?,
     }))
 }
 

@@ -11,8 +11,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use storyline_model::Story;
-use storyline_store::{SearchHit, SearchQuery, StoryQuery};
+use storyline_model::{Story, StoryLink};
+use storyline_store::{SearchHit, SearchQuery, StoryCoverage, StoryQuery};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -411,8 +411,12 @@ struct StoryPage {
 async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let result = async {
         check_id(&id, "story")?;
-        // The story and its coverage in one store call (one connection, two queries).
-        let (story, rows) = state
+        // The story, its coverage and its links in one store call (one connection).
+        let StoryCoverage {
+            story,
+            articles: rows,
+            links,
+        } = state
             .store()
             .story_coverage(&id)
             .await?
@@ -425,7 +429,7 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
         let vis = public_visibility(&state).await?;
         let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
         let timeline = views::fold_coverage(&rows, &vis);
-        let related = related_cards(&state, &story.id, &vis).await?;
+        let related = linked_cards(&state, &story.id, &links, &vis).await?;
         let image = cached_image(&state, &card.lead).await;
         let span = match (story.first_published, story.last_published) {
             (Some(a), Some(b)) if a != b => {
@@ -447,13 +451,13 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
     respond(&state, result)
 }
 
-/// Related stories visible to the public, best first (at most eight).
-pub async fn related_cards(
+/// Cards for a story's links visible to the public, best first (at most eight).
+pub async fn linked_cards(
     state: &AppState,
     story_id: &str,
+    links: &[StoryLink],
     vis: &Visibility,
 ) -> ApiResult<Vec<StoryCard>> {
-    let links = state.store().story_links(story_id).await?;
     if links.is_empty() {
         return Ok(Vec::new());
     }

@@ -16,7 +16,8 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::SqliteStore;
 pub use types::{
-    ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats, StoryQuery,
+    ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage,
+    StoryQuery,
 };
 
 use async_trait::async_trait;
@@ -103,14 +104,20 @@ pub trait Store: Send + Sync {
     /// All coverage of the listed stories (at most 200), each story's oldest first. Listings
     /// show no text, so a backend may leave `body`, `html` and `secured` empty.
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;
-    /// A story (following merges) with all its coverage, oldest first: what a story page
-    /// reads. Like [`Store::articles_of_stories`], rows may come without their texts.
-    async fn story_coverage(&self, id: &str) -> StoreResult<Option<(Story, Vec<ArticleRow>)>> {
+    /// A story (following merges) with all its coverage, oldest first, and its links: what
+    /// a story page reads. Like [`Store::articles_of_stories`], rows may come without their
+    /// texts.
+    async fn story_coverage(&self, id: &str) -> StoreResult<Option<StoryCoverage>> {
         let Some(story) = self.story(id).await? else {
             return Ok(None);
         };
-        let rows = self.story_articles(&story.id).await?;
-        Ok(Some((story, rows)))
+        let articles = self.story_articles(&story.id).await?;
+        let links = self.story_links(&story.id).await?;
+        Ok(Some(StoryCoverage {
+            story,
+            articles,
+            links,
+        }))
     }
     /// Stories by id (at most 200), each following merges: one entry per id asked (after
     /// the 200th, `None`), `None` for an unknown id.

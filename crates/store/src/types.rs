@@ -87,6 +87,15 @@ pub struct SearchQuery {
     pub offset: u32,
 }
 
+/// What a story page reads: a story (after following merges), all its coverage oldest
+/// first (rows may come without their texts), and its links to related stories, best first.
+#[derive(Debug, Clone)]
+pub struct StoryCoverage {
+    pub story: Story,
+    pub articles: Vec<ArticleRow>,
+    pub links: Vec<StoryLink>,
+}
+
 /// One search result.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {

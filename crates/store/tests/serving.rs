@@ -2,7 +2,7 @@
 //! the coverage of many stories in one call, a story with its coverage, and stories by id.
 
 use chrono::{TimeZone, Utc};
-use storyline_model::{Article, Provider, Story};
+use storyline_model::{Article, Provider, Story, StoryLink};
 use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
 
 fn article(id: &str, story: &str, domain: &str, topics: &[&str], hour: u32) -> ArticleRow {
@@ -119,12 +119,35 @@ async fn articles_of_stories_returns_each_storys_coverage_oldest_first() {
 #[tokio::test]
 async fn story_coverage_follows_merges_and_lists_coverage_oldest_first() {
     let (_dir, store) = filled().await;
-    let (s1, rows) = store.story_coverage("s1").await.unwrap().unwrap();
-    assert_eq!(s1.id, "s1");
+    let coverage = store.story_coverage("s1").await.unwrap().unwrap();
+    assert_eq!(coverage.story.id, "s1");
+    let rows = coverage.articles;
     let ids: Vec<&str> = rows.iter().map(|r| r.article.id.as_str()).collect();
     assert_eq!(ids, vec!["a2", "a1"]);
     assert_eq!(rows[0].article.excerpt, "An excerpt.");
+    assert!(coverage.links.is_empty());
     assert!(store.story_coverage("missing").await.unwrap().is_none());
+    store
+        .commit(&Commit {
+            links: vec![(
+                "s3".into(),
+                vec![StoryLink {
+                    story_id: "s3".into(),
+                    related_story_id: "s1".into(),
+                    score: 0.4,
+                }],
+            )],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let linked = store.story_coverage("s1").await.unwrap().unwrap();
+    let related: Vec<&str> = linked
+        .links
+        .iter()
+        .map(|l| l.related_story_id.as_str())
+        .collect();
+    assert_eq!(related, ["s3"], "links are read from either end");
     store
         .commit(&Commit {
             merges: vec![("s2".into(), "s1".into())],
@@ -132,9 +155,9 @@ async fn story_coverage_follows_merges_and_lists_coverage_oldest_first() {
         })
         .await
         .unwrap();
-    let (survivor, rows) = store.story_coverage("s2").await.unwrap().unwrap();
-    assert_eq!(survivor.id, "s1", "a merged id leads to the survivor");
-    assert_eq!(rows.len(), 3);
+    let survivor = store.story_coverage("s2").await.unwrap().unwrap();
+    assert_eq!(survivor.story.id, "s1", "a merged id leads to the survivor");
+    assert_eq!(survivor.articles.len(), 3);
 }
 
 #[tokio::test]

@@ -21,7 +21,9 @@ use storyline_model::{Story, StoryLink};
 
 use crate::Store;
 use crate::error::{QueryContext, StoreError, StoreResult};
-use crate::types::{ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryQuery};
+use crate::types::{
+    ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage, StoryQuery,
+};
 
 /// A store in one SQLite file.
 #[derive(Clone)]
@@ -239,7 +241,7 @@ impl Store for SqliteStore {
         articles::of_story(&self.pool, story_id).await
     }
 
-    async fn story_coverage(&self, id: &str) -> StoreResult<Option<(Story, Vec<ArticleRow>)>> {
+    async fn story_coverage(&self, id: &str) -> StoreResult<Option<StoryCoverage>> {
         serving::story_coverage(&self.pool, id).await
     }
 
@@ -248,7 +250,8 @@ impl Store for SqliteStore {
     }
 
     async fn story_links(&self, story_id: &str) -> StoreResult<Vec<StoryLink>> {
-        stories::links(&self.pool, story_id).await
+        let mut conn = self.pool.acquire().await.ctx("story links: connection")?;
+        stories::links(&mut conn, story_id).await
     }
 
     async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {

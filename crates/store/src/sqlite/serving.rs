@@ -11,7 +11,7 @@ use storyline_model::{Provider, Story};
 use super::articles::{LISTING_COLUMNS, from_row};
 use super::stories;
 use crate::error::{QueryContext, StoreError, StoreResult};
-use crate::types::ArticleRow;
+use crate::types::{ArticleRow, StoryCoverage};
 
 /// The most a single `articles_of_stories` call accepts; longer lists are cut.
 const MAX_STORIES_PER_CALL: usize = 200;
@@ -89,7 +89,7 @@ pub(crate) async fn articles_of_stories(
 pub(crate) async fn story_coverage(
     pool: &SqlitePool,
     id: &str,
-) -> StoreResult<Option<(Story, Vec<ArticleRow>)>> {
+) -> StoreResult<Option<StoryCoverage>> {
     let mut conn = pool.acquire().await.ctx("story coverage: connection")?;
     let story_sql = format!(
         "SELECT {}, s.merged_into FROM stories s WHERE s.id = ?",
@@ -129,7 +129,12 @@ pub(crate) async fn story_coverage(
     .await
     .ctx("story coverage: articles")?;
     let articles = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
-    Ok(Some((story, articles)))
+    let links = stories::links(&mut conn, &story.id).await?;
+    Ok(Some(StoryCoverage {
+        story,
+        articles,
+        links,
+    }))
 }
 
 /// Stories by id in one query (at most 200), each following merges: one entry per id asked

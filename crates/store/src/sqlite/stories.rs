@@ -210,14 +210,17 @@ pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<S
     rows.iter().map(from_row).collect()
 }
 
-pub(crate) async fn links(pool: &SqlitePool, story_id: &str) -> StoreResult<Vec<StoryLink>> {
+pub(crate) async fn links(
+    conn: &mut SqliteConnection,
+    story_id: &str,
+) -> StoreResult<Vec<StoryLink>> {
     let rows: Vec<(String, String, f64)> = sqlx::query_as(
         "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = ?1 \
          UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = ?1 \
          ORDER BY 3 DESC",
     )
     .bind(story_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
     .ctx("story links")?;
     let mut seen = std::collections::HashSet::new();
