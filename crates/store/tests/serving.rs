@@ -102,6 +102,28 @@ async fn provider_counts_rank_outlets_by_articles() {
     assert_eq!(providers[0].0.name, "Name of civicpost.example");
     assert_eq!(providers[0].1, 3);
     assert_eq!(providers[1].1, 1);
+    // Counts follow new articles (a repeated id adds nothing), and the latest name wins.
+    let mut renamed = article("a5", "s2", "ledgerwire.example", &["AI"], 5);
+    renamed.article.provider.name = "LedgerWire".into();
+    let mut again = article("a1", "s1", "ledgerwire.example", &["AI"], 9);
+    again.article.provider.name = "Not counted".into();
+    let more = vec![
+        renamed,
+        again,
+        article("a6", "s2", "ledgerwire.example", &["AI"], 4),
+        article("a7", "s2", "ledgerwire.example", &["AI"], 3),
+    ];
+    store
+        .commit(&Commit {
+            articles: more,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let providers = store.provider_counts(1).await.unwrap();
+    assert_eq!(providers.len(), 1);
+    assert_eq!(providers[0].0.domain, "ledgerwire.example");
+    assert_eq!(providers[0].1, 4);
 }
 
 #[tokio::test]

@@ -48,8 +48,8 @@ pub(crate) async fn provider_counts(
     limit: u32,
 ) -> StoreResult<Vec<(Provider, u64)>> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT provider_domain, MAX(provider_name), COUNT(*) AS n FROM articles \
-         GROUP BY provider_domain ORDER BY n DESC, provider_domain LIMIT ?",
+        "SELECT domain, name, articles FROM provider_counts \
+         ORDER BY articles DESC, domain LIMIT ?",
     )
     .bind(i64::from(limit))
     .fetch_all(pool)
