@@ -1,6 +1,7 @@
 //! `storyline stories`: stories ranked by heat, each with its coverage (provider, title,
 //! time) and its related stories — the command-line front page.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -72,16 +73,33 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads stories with coverage and related stories.
+/// Loads stories with coverage and related stories: the coverage of up to 200 stories per
+/// store call, then per story its links and the linked stories (one call each).
 pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<StoryView>> {
-    let mut views = Vec::new();
-    for story in store.stories(query).await? {
-        let articles = store.story_articles(&story.id).await?;
-        let mut related = Vec::new();
-        for link in store.story_links(&story.id).await? {
-            if let Some(other) = store.story(&link.related_story_id).await?
+    let stories = store.stories(query).await?;
+    let mut by_story: HashMap<String, Vec<ArticleRow>> = HashMap::new();
+    for chunk in stories.chunks(200) {
+        let ids: Vec<String> = chunk.iter().map(|s| s.id.clone()).collect();
+        for row in store.articles_of_stories(&ids).await? {
+            if let Some(story_id) = row.story_id.clone() {
+                by_story.entry(story_id).or_default().push(row);
+            }
+        }
+    }
+    let mut views = Vec::with_capacity(stories.len());
+    for story in stories {
+        let links = store.story_links(&story.id).await?;
+        let ids: Vec<String> = links.iter().map(|l| l.related_story_id.clone()).collect();
+        let others = if ids.is_empty() {
+            Vec::new()
+        } else {
+            store.stories_by_ids(&ids).await?
+        };
+        let mut related: Vec<RelatedView> = Vec::new();
+        for (link, other) in links.iter().zip(others) {
+            if let Some(other) = other
                 && other.id != story.id
-                && !related.iter().any(|r: &RelatedView| r.story_id == other.id)
+                && !related.iter().any(|r| r.story_id == other.id)
             {
                 related.push(RelatedView {
                     story_id: other.id,
@@ -90,6 +108,7 @@ pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<S
                 });
             }
         }
+        let articles = by_story.remove(&story.id).unwrap_or_default();
         views.push(StoryView {
             coverage: coverage(&story, &articles),
             story,
