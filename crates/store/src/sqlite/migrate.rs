@@ -46,5 +46,16 @@ pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
             .map_err(|source| StoreError::Migration { version, source })?;
         tracing::info!(version, "applied schema migration");
     }
+    if current < known {
+        // A migration that rebuilds an index leaves its pages in the write-ahead log, where
+        // every later read would look them up until the next checkpoint; fold them into the
+        // database file now. Best effort: a busy reader only delays it.
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await
+        {
+            tracing::warn!(%error, "checkpoint after migrations failed");
+        }
+    }
     Ok(())
 }
