@@ -139,8 +139,8 @@ async fn style() -> Response {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store().stats().await {
-        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+    match state.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(error) => {
             tracing::error!(%error, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()

@@ -90,6 +90,9 @@ pub trait Store: Send + Sync {
 
     /// Row counts.
     async fn stats(&self) -> StoreResult<Stats>;
+    /// Whether the store answers a read, at a cost that does not grow with its size (for
+    /// health checks; [`Store::stats`] counts every row).
+    async fn ping(&self) -> StoreResult<()>;
 
     // ---- serving, editorial and auth (server team) ----
 

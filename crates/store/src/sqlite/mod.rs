@@ -355,6 +355,14 @@ impl Store for SqliteStore {
             .ctx("blocked providers")
     }
 
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1 FROM articles LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("ping")?;
+        Ok(())
+    }
+
     async fn stats(&self) -> StoreResult<Stats> {
         let (articles, stories, sources): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM articles), \
