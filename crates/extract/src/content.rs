@@ -468,13 +468,29 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         }
     }
 
+    // A paragraph wrapped in a link (a teaser card: headline, standfirst and date inside one
+    // `<a>`) is another page's summary: on an article it is not evidence that the region
+    // around the best container holds more of this page's content (on a listing it is the
+    // content, and stays prose).
+    let mut in_link = vec![false; count];
+    for index in 0..count {
+        in_link[index] = page.is(index, &local_name!("a"))
+            || page.nodes[index]
+                .parent
+                .is_some_and(|parent| in_link[parent]);
+    }
     let mut prose = vec![0u32; count];
+    let mut own_prose = vec![0u32; count];
     for index in (0..count).rev() {
         if paragraph[index] {
             prose[index] = prose[index].saturating_add(own_chars[index]);
+            if !in_link[index] {
+                own_prose[index] = own_prose[index].saturating_add(own_chars[index]);
+            }
         }
         if let Some(parent) = page.nodes[index].parent {
             prose[parent] = prose[parent].saturating_add(prose[index]);
+            own_prose[parent] = own_prose[parent].saturating_add(own_prose[index]);
         }
     }
     let mut best: Option<(usize, f32)> = None;
@@ -567,7 +583,12 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         let region = main_region(page, best, &pruned);
         let selected: u32 = roots.iter().map(|&root| chars[root]).sum();
         let selected_prose: u32 = roots.iter().map(|&root| prose[root]).sum();
-        let other_prose = prose[region].saturating_sub(selected_prose) as f32;
+        let selected_own: u32 = roots.iter().map(|&root| own_prose[root]).sum();
+        let other_prose = if declared_article {
+            own_prose[region].saturating_sub(selected_own)
+        } else {
+            prose[region].saturating_sub(selected_prose)
+        } as f32;
         if region != best
             && (selected as f32) < share_needed * chars[region] as f32
             && other_prose >= config.region_prose_ratio * selected_prose as f32

@@ -129,3 +129,25 @@ fn content_held_in_noscript_is_read_only_when_it_is_the_page() {
         extraction.text
     );
 }
+
+#[test]
+fn teaser_cards_after_an_article_do_not_widen_it_to_the_page() {
+    let story = "<p>The harbour authority confirmed on Friday that the north pier, closed since the storm in March, will reopen to ferries next week, once divers have finished checking the piles.</p>";
+    let card = "<article class=item><a href=/other><h4>Another story from the same outlet</h4><p>A standfirst that summarises another page at some length, with a clause, another clause, and a date.</p><span>2H ago</span></a></article>";
+    let page = format!(
+        "<html><head><meta property=og:type content=article></head><body><main><article>{}</article><section><h3>More news</h3>{}</section></main></body></html>",
+        story.repeat(3),
+        card.repeat(20)
+    );
+    let extraction = extract(&page, &ExtractOptions::default());
+    assert!(
+        extraction.text.contains("north pier"),
+        "{}",
+        extraction.text
+    );
+    assert!(
+        !extraction.text.contains("standfirst"),
+        "{}",
+        extraction.text
+    );
+}
