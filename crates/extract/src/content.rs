@@ -638,6 +638,15 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             records = Some(run);
         }
     }
+    // The publisher's own marking of the story body (`itemprop=articleBody`) outranks the
+    // scoring when it holds real text: siblings, regions and runs around it are furniture.
+    if records.is_none() {
+        let declared = declared_bodies(page, &pruned, &chars);
+        let declared_chars: u32 = declared.iter().map(|&root| chars[root]).sum();
+        if declared_chars >= 100 {
+            roots = declared;
+        }
+    }
     let paragraphs = paragraphs_under(&roots);
 
     Selection {
@@ -652,6 +661,26 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
         records,
     }
+}
+
+/// The outermost unpruned elements marked `itemprop=articleBody`, in document order.
+fn declared_bodies(page: &Page, pruned: &[bool], chars: &[u32]) -> Vec<usize> {
+    let mut bodies = Vec::new();
+    let mut index = 0;
+    while index < page.nodes.len() {
+        if !pruned[index]
+            && chars[index] > 0
+            && page
+                .attr(index, "itemprop")
+                .is_some_and(|v| v == "articleBody")
+        {
+            bodies.push(index);
+            index = page.after_subtree(index);
+        } else {
+            index += 1;
+        }
+    }
+    bodies
 }
 
 /// The page's main region around `best`: the nearest `main` (or `role=main`) ancestor, else

@@ -151,3 +151,24 @@ fn teaser_cards_after_an_article_do_not_widen_it_to_the_page() {
         extraction.text
     );
 }
+
+#[test]
+fn a_declared_article_body_is_the_content() {
+    let page = "<html><body><div class=wrap>\
+        <div itemprop=articleBody><p>The museum will reopen its east wing in May, after a renovation that took three years and cost twice the first estimate.</p>\
+        <p>Curators said the collection of maps, unseen since 2019, would return to its old rooms, with new lighting and cases.</p></div>\
+        <div class=bottom-text><p>Our customer service centre can be reached by telephone on weekdays between nine and five, and by e-mail at any time of the day or night.</p></div>\
+        </div></body></html>";
+    let extraction = extract(page, &ExtractOptions::default());
+    assert!(extraction.text.contains("east wing"), "{}", extraction.text);
+    assert!(
+        extraction.text.contains("collection of maps"),
+        "{}",
+        extraction.text
+    );
+    assert!(
+        !extraction.text.contains("customer service"),
+        "{}",
+        extraction.text
+    );
+}
