@@ -594,6 +594,13 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             && other_prose >= config.region_prose_ratio * selected_prose as f32
         {
             roots = vec![region];
+        } else if let Some(parent) = page.nodes[best].parent {
+            // A story cut into chunks, each wrapped like its neighbours (`<div class=chunk><div
+            // class=body>…</div><aside>ad</aside></div>` repeated): the body blocks of the
+            // chunks beside the best one's are the story too.
+            roots.extend(chunk_bodies(page, best, parent, &pruned, &prose));
+            roots.sort_unstable();
+            roots.dedup();
         }
     }
     // Listings, shops and threads: a run of same-template items holding more text than the
@@ -661,6 +668,40 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
         records,
     }
+}
+
+/// The blocks shaped like `best` (same tag and class) inside the siblings shaped like its
+/// `parent`, when they hold paragraphs: the other chunks of a story split into chunks.
+fn chunk_bodies(
+    page: &Page,
+    best: usize,
+    parent: usize,
+    pruned: &[bool],
+    prose: &[u32],
+) -> Vec<usize> {
+    let same_shape = |a: usize, b: usize| {
+        page.tag(a).is_some()
+            && page.tag(a) == page.tag(b)
+            && page.attr(a, "class").is_some_and(|class| !class.is_empty())
+            && page.attr(a, "class") == page.attr(b, "class")
+    };
+    let mut chunks = Vec::new();
+    let Some(grandparent) = page.nodes[parent].parent else {
+        return chunks;
+    };
+    if !same_shape(best, best) || !same_shape(parent, parent) {
+        return chunks;
+    }
+    for uncle in page.children(grandparent) {
+        if uncle == parent || pruned[uncle] || !same_shape(uncle, parent) {
+            continue;
+        }
+        chunks
+            .extend(page.children(uncle).filter(|&cousin| {
+                !pruned[cousin] && prose[cousin] > 0 && same_shape(cousin, best)
+            }));
+    }
+    chunks
 }
 
 /// The outermost unpruned elements marked `itemprop=articleBody`, in document order.

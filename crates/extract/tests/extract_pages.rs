@@ -172,3 +172,30 @@ fn a_declared_article_body_is_the_content() {
         extraction.text
     );
 }
+
+#[test]
+fn a_story_cut_into_chunks_is_read_whole() {
+    let first = "<p>The first chunk opens the story: the council met on Monday, argued for four hours, and then voted to close the old bridge.</p>";
+    let second = "<p>The second chunk carries on: engineers had warned for years that the bridge, built in 1911, could not bear the weight of modern lorries.</p>";
+    let page = format!(
+        "<html><body><div class=chunks>\
+         <div class=chunk><div class=chunk-body>{}</div><div class=rail>Ad</div></div>\
+         <div class=wide-ad>Advertisement</div>\
+         <div class=chunk><div class=chunk-body>{}</div><div class=rail>Ad</div></div>\
+         </div></body></html>",
+        first,
+        second.repeat(4)
+    );
+    let extraction = extract(&page, &ExtractOptions::default());
+    assert!(
+        extraction.text.contains("first chunk"),
+        "{}",
+        extraction.text
+    );
+    assert!(
+        extraction.text.contains("second chunk"),
+        "{}",
+        extraction.text
+    );
+    assert!(extraction.text.find("first chunk") < extraction.text.find("second chunk"));
+}
