@@ -594,11 +594,11 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             && other_prose >= config.region_prose_ratio * selected_prose as f32
         {
             roots = vec![region];
-        } else if let Some(parent) = page.nodes[best].parent {
+        } else {
             // A story cut into chunks, each wrapped like its neighbours (`<div class=chunk><div
             // class=body>…</div><aside>ad</aside></div>` repeated): the body blocks of the
             // chunks beside the best one's are the story too.
-            roots.extend(chunk_bodies(page, best, parent, &pruned, &prose));
+            roots.extend(chunk_bodies(page, best, &pruned, &prose));
             roots.sort_unstable();
             roots.dedup();
         }
@@ -670,15 +670,10 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
     }
 }
 
-/// The blocks shaped like `best` (same tag and class) inside the siblings shaped like its
-/// `parent`, when they hold paragraphs: the other chunks of a story split into chunks.
-fn chunk_bodies(
-    page: &Page,
-    best: usize,
-    parent: usize,
-    pruned: &[bool],
-    prose: &[u32],
-) -> Vec<usize> {
+/// The blocks shaped like `best` (same tag and class) inside the siblings shaped like one of
+/// its near ancestors, when they hold paragraphs: the other chunks of a story split into
+/// chunks (`<div class=chunk>…<div class=body>` repeated, with ads or figures between).
+fn chunk_bodies(page: &Page, best: usize, pruned: &[bool], prose: &[u32]) -> Vec<usize> {
     let same_shape = |a: usize, b: usize| {
         page.tag(a).is_some()
             && page.tag(a) == page.tag(b)
@@ -686,23 +681,50 @@ fn chunk_bodies(
             && page.attr(a, "class") == page.attr(b, "class")
     };
     let mut chunks = Vec::new();
-    let Some(grandparent) = page.nodes[parent].parent else {
-        return chunks;
-    };
-    if !same_shape(best, best) || !same_shape(parent, parent) {
+    if !same_shape(best, best) {
         return chunks;
     }
-    for uncle in page.children(grandparent) {
-        if uncle == parent || pruned[uncle] || !same_shape(uncle, parent) {
+    let mut chunk = best;
+    for _ in 0..CHUNK_DEPTH {
+        let Some(parent) = page.nodes[chunk].parent else {
+            break;
+        };
+        chunk = parent;
+        let Some(outer) = page.nodes[chunk].parent else {
+            break;
+        };
+        if !same_shape(chunk, chunk) {
             continue;
         }
-        chunks
-            .extend(page.children(uncle).filter(|&cousin| {
-                !pruned[cousin] && prose[cousin] > 0 && same_shape(cousin, best)
-            }));
+        for other in page.children(outer) {
+            if other == chunk || pruned[other] || !same_shape(other, chunk) {
+                continue;
+            }
+            // The outermost blocks shaped like `best` inside the other chunk.
+            let end = page.after_subtree(other);
+            let mut index = other + 1;
+            while index < end {
+                if pruned[index] {
+                    index = page.after_subtree(index);
+                } else if same_shape(index, best) {
+                    if prose[index] > 0 {
+                        chunks.push(index);
+                    }
+                    index = page.after_subtree(index);
+                } else {
+                    index += 1;
+                }
+            }
+        }
+        if !chunks.is_empty() {
+            break;
+        }
     }
     chunks
 }
+
+/// How far above the best container a story's chunk wrapper is looked for.
+const CHUNK_DEPTH: usize = 6;
 
 /// The outermost unpruned elements marked `itemprop=articleBody`, in document order.
 fn declared_bodies(page: &Page, pruned: &[bool], chars: &[u32]) -> Vec<usize> {

@@ -198,4 +198,26 @@ fn a_story_cut_into_chunks_is_read_whole() {
         extraction.text
     );
     assert!(extraction.text.find("first chunk") < extraction.text.find("second chunk"));
+
+    // The chunk wrapper may sit a few levels above the body, with figures between chunks.
+    let page = format!(
+        "<html><body><main>\
+         <div class=block><section class=outer><div class=narrow><div class=prose>{}</div></div></section></div>\
+         <figure><img src=a.jpg><figcaption>A caption</figcaption></figure>\
+         <div class=block><section class=outer><div class=narrow><div class=prose>{}</div></div></section></div>\
+         </main></body></html>",
+        first,
+        second.repeat(4)
+    );
+    let extraction = extract(&page, &ExtractOptions::default());
+    assert!(
+        extraction.text.contains("first chunk"),
+        "{}",
+        extraction.text
+    );
+    assert!(
+        extraction.text.contains("second chunk"),
+        "{}",
+        extraction.text
+    );
 }
