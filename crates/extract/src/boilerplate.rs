@@ -368,6 +368,43 @@ pub(crate) fn line_is_boilerplate(line: &str) -> bool {
     ];
     PREFIXES.iter().any(|prefix| lower.starts_with(prefix))
         || (lower.starts_with('(') && lower.ends_with(" images)"))
+        || is_timestamp_line(&lower)
+}
+
+/// "Updated 11:21 pm CST, Tuesday, November 19, 2019", "Published: 5 March 2024": a page's
+/// own publication stamp, which the date fields carry; a longer line that opens the same
+/// way ("Updated figures show …") is a sentence and stays.
+fn is_timestamp_line(lower: &str) -> bool {
+    const OPENINGS: &[&str] = &[
+        "updated",
+        "last updated",
+        "published",
+        "first published",
+        "originally published",
+        "last modified",
+    ];
+    let Some(rest) = OPENINGS
+        .iter()
+        .find_map(|opening| lower.strip_prefix(opening))
+    else {
+        return false;
+    };
+    rest.starts_with([' ', ':']) && rest.split_whitespace().count() <= 10 && names_a_moment(rest)
+}
+
+/// Whether the text holds a year (four digits from 1900 to 2099) or a clock time (`9:30`).
+fn names_a_moment(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(4).enumerate().any(|(start, window)| {
+        let digits = window.iter().all(u8::is_ascii_digit);
+        let bounded = |at: Option<&u8>| !at.is_some_and(u8::is_ascii_digit);
+        digits
+            && (window.starts_with(b"19") || window.starts_with(b"20"))
+            && bounded(start.checked_sub(1).and_then(|before| bytes.get(before)))
+            && bounded(bytes.get(start + 4))
+    }) || bytes
+        .windows(3)
+        .any(|window| window[0].is_ascii_digit() && window[1] == b':' && window[2].is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -393,6 +430,17 @@ mod tests {
         assert!(line_is_boilerplate("(Getty Images)"));
         assert!(!line_is_boilerplate(
             "The advertisement market grew by 4% last year."
+        ));
+        assert!(line_is_boilerplate(
+            "Updated 11:21 pm CST, Tuesday, November 19, 2019"
+        ));
+        assert!(line_is_boilerplate("Published: 5 March 2024"));
+        assert!(!line_is_boilerplate("Updated figures"));
+        assert!(!line_is_boilerplate(
+            "Updated APU to 6 nm for better efficiency"
+        ));
+        assert!(!line_is_boilerplate(
+            "Updated figures from 2023 show the harbour handled more freight than in any year since the war."
         ));
     }
 
