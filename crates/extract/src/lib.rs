@@ -106,6 +106,9 @@ fn extract_page(
     {
         blocks = declared;
     }
+    // Print headers and share boxes write out the page's own address; it is not the story.
+    let own_addresses = [meta.canonical_url.as_deref(), options.url.as_deref()];
+    blocks.retain(|block| !render::is_own_address(&block.text, &own_addresses));
     if let Some(templates) = templates {
         let words = |blocks: &[render::TextBlock]| -> usize {
             blocks

@@ -214,6 +214,25 @@ pub(crate) fn declared_body_blocks(
     )
 }
 
+/// Whether a block is nothing but one of the page's own addresses (scheme and a trailing
+/// slash aside).
+pub(crate) fn is_own_address(text: &str, addresses: &[Option<&str>]) -> bool {
+    let bare = |url: &str| {
+        let url = url.trim();
+        let url = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .unwrap_or(url);
+        url.trim_end_matches('/').to_string()
+    };
+    let text = bare(text);
+    !text.is_empty()
+        && addresses
+            .iter()
+            .flatten()
+            .any(|address| bare(address).eq_ignore_ascii_case(&text))
+}
+
 /// Plain text: blocks separated by blank lines.
 pub(crate) fn plain_text(blocks: &[TextBlock]) -> String {
     let mut out = String::new();

@@ -221,3 +221,24 @@ fn a_story_cut_into_chunks_is_read_whole() {
         extraction.text
     );
 }
+
+#[test]
+fn the_page_printing_its_own_address_is_not_story_text() {
+    let page = "<html><head><link rel=canonical href=\"https://courier.example/news/harbour-14848175.php\"></head><body><article>\
+        <div class=print-header><span>https://courier.example/news/harbour-14848175.php</span></div>\
+        <p>The harbour authority confirmed on Friday that the north pier will reopen to ferries next week, once divers have checked the piles.</p>\
+        <p>The pier, closed since the storm in March, carried two thirds of the island's passenger traffic before it was damaged.</p>\
+        <p>See https://courier.example/news/harbour-14848175.php for the timetable.</p>\
+        </article></body></html>";
+    let extraction = extract(page, &ExtractOptions::default());
+    assert!(
+        extraction.text.starts_with("The harbour authority"),
+        "{}",
+        extraction.text
+    );
+    assert!(
+        extraction.text.contains("for the timetable"),
+        "{}",
+        extraction.text
+    );
+}
