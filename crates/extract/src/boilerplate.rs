@@ -291,7 +291,9 @@ pub(crate) fn is_related_heading(text: &str) -> bool {
         "potrebbe interessarti",
         "articoli correlati",
     ];
-    OPENINGS.iter().any(|opening| lower.starts_with(opening))
+    // Said whole, not as an opening ("Don't miss a sale" is a shop's own heading).
+    const WHOLE: &[&str] = &["don't miss", "don’t miss", "related coverage"];
+    OPENINGS.iter().any(|opening| lower.starts_with(opening)) || WHOLE.contains(&lower.as_str())
 }
 
 /// Stock lines that sit inside article text without being part of it.
@@ -449,6 +451,8 @@ mod tests {
         assert!(is_related_heading("You may also like..."));
         assert!(is_related_heading("  Related items to explore "));
         assert!(is_related_heading("Customers also viewed"));
+        assert!(is_related_heading("DON'T MISS"));
+        assert!(!is_related_heading("Don't miss a sale"));
         assert!(!is_related_heading("Related work in the field"));
         assert!(!is_related_heading(
             "More from the interview: what the minister said about the budget"
