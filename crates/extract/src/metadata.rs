@@ -60,6 +60,7 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     let mut h1: Option<String> = None;
     let mut time_value: Option<String> = None;
     let mut byline: Vec<String> = Vec::new();
+    let mut author_link: Option<String> = None;
 
     let mut index = 0;
     while index < page.nodes.len() {
@@ -125,6 +126,10 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
                 byline.push(name);
             }
         }
+        if author_link.is_none() && is_author_link(page, index) {
+            author_link = clean_byline(&page.text_of(index))
+                .filter(|name| (1..=4).contains(&name.split_whitespace().count()));
+        }
         index += 1;
     }
 
@@ -161,6 +166,9 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     }
     if authors.is_empty() {
         authors = byline.iter().flat_map(|name| split_names(name)).collect();
+    }
+    if authors.is_empty() {
+        authors.extend(author_link);
     }
 
     let published = data
@@ -306,6 +314,17 @@ fn is_byline(page: &Page, index: usize) -> bool {
     })
 }
 
+/// Whether an element is a link to an author's page (`/author/ada-quill/`, the WordPress and
+/// most CMSs' convention): its text is the author's name.
+fn is_author_link(page: &Page, index: usize) -> bool {
+    page.is(index, &local_name!("a"))
+        && page.attr(index, "href").is_some_and(|href| {
+            ["/author/", "/authors/"]
+                .iter()
+                .any(|part| contains_ignore_case(href, part))
+        })
+}
+
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     haystack
         .as_bytes()
@@ -403,6 +422,20 @@ mod tests {
             strip_site_suffix("Jazz - a history", None),
             "Jazz - a history"
         );
+    }
+
+    #[test]
+    fn an_author_page_link_names_the_author() {
+        let page = Page::parse(
+            r#"<html><body><h1>Harbour reopens</h1><div class="meta">Written by
+            <a href="/author/ada-quill/">Ada Quill</a> on 1 May</div>
+            <p>The harbour reopened.</p></body></html>"#,
+        );
+        assert_eq!(read_metadata(&page).authors, vec!["Ada Quill"]);
+        let page = Page::parse(
+            r#"<html><body><a href="/author/ada-quill/">See every story this author has written for us over the years</a></body></html>"#,
+        );
+        assert!(read_metadata(&page).authors.is_empty());
     }
 
     #[test]
