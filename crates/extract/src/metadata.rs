@@ -61,9 +61,21 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     let mut time_value: Option<String> = None;
     let mut byline: Vec<String> = Vec::new();
     let mut author_link: Option<String> = None;
+    let mut date_text: Option<DateTime<Utc>> = None;
+    let mut texts_after_h1 = 0usize;
 
     let mut index = 0;
     while index < page.nodes.len() {
+        if let NodeKind::Text(text) = &page.nodes[index].kind {
+            if date_text.is_none() && texts_after_h1 < DATE_TEXT_WINDOW {
+                date_text = stated_date(text);
+            }
+            if h1.is_some() {
+                texts_after_h1 += 1;
+            }
+            index += 1;
+            continue;
+        }
         let NodeKind::Element { tag, .. } = &page.nodes[index].kind else {
             index += 1;
             continue;
@@ -194,7 +206,8 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             .as_deref()
             .and_then(parse_date)
         })
-        .or_else(|| time_value.as_deref().and_then(parse_date));
+        .or_else(|| time_value.as_deref().and_then(parse_date))
+        .or(date_text);
     let modified = data.modified.as_deref().and_then(parse_date).or_else(|| {
         meta.get(&[
             "article:modified_time",
@@ -312,6 +325,41 @@ fn is_byline(page: &Page, index: usize) -> bool {
             || contains_ignore_case(value, "author__name"))
             && !contains_ignore_case(value, "bio")
     })
+}
+
+/// How many text nodes after the headline may still state the page's date.
+const DATE_TEXT_WINDOW: usize = 40;
+
+/// A text node that is only a date, perhaps after a label ("Published on July 18, 2025",
+/// "Last updated: Dec 12, 2025", "12 November 2025"): what pages without date markup show.
+fn stated_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text
+        .trim()
+        .trim_matches(['|', '•', '·', '-', '–', ','])
+        .trim();
+    if text.len() < 8 || text.len() > 48 || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let mut rest = lower.as_str();
+    for label in [
+        "published on",
+        "published",
+        "last updated on",
+        "last updated",
+        "updated on",
+        "updated",
+        "posted on",
+        "posted",
+        "date",
+        "on",
+    ] {
+        if let Some(after) = rest.strip_prefix(label) {
+            rest = after.trim_start_matches(':').trim();
+            break;
+        }
+    }
+    parse_date(rest)
 }
 
 /// Whether an element is a link to an author's page (`/author/ada-quill/`, the WordPress and
@@ -436,6 +484,23 @@ mod tests {
             r#"<html><body><a href="/author/ada-quill/">See every story this author has written for us over the years</a></body></html>"#,
         );
         assert!(read_metadata(&page).authors.is_empty());
+    }
+
+    #[test]
+    fn a_date_shown_near_the_headline_is_the_publication_date() {
+        let page = Page::parse(
+            r#"<html><body><h1>Harbour reopens</h1><div><span>By Ada Quill</span>
+            <span>Published on July 18, 2025</span></div>
+            <p>The harbour reopened in 2024, on a Monday.</p></body></html>"#,
+        );
+        assert_eq!(
+            read_metadata(&page).published.map(|d| d.to_rfc3339()),
+            Some("2025-07-18T00:00:00+00:00".to_string())
+        );
+        let page = Page::parse(
+            r#"<html><body><h1>Harbour reopens</h1><p>The harbour reopened on July 18, 2025.</p></body></html>"#,
+        );
+        assert_eq!(read_metadata(&page).published, None);
     }
 
     #[test]
