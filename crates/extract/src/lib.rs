@@ -17,6 +17,7 @@ mod confidence;
 mod content;
 mod dates;
 mod dom;
+mod entities;
 mod jsonld;
 mod metadata;
 mod nesting;

@@ -13,6 +13,7 @@ use dom_query::local_name;
 
 use crate::dates::parse_date;
 use crate::dom::{NodeKind, Page};
+use crate::entities;
 use crate::jsonld::{ArticleData, read_article_data};
 
 /// Metadata found on a page, before the main text is chosen.
@@ -154,7 +155,8 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     let headline = data
         .headline
         .clone()
-        .or_else(|| meta.get(&["og:title", "twitter:title", "title", "dc.title"]));
+        .or_else(|| meta.get(&["og:title", "twitter:title", "title", "dc.title"]))
+        .map(|headline| entities::decode(&headline));
     let title = choose_title(
         h1.as_deref(),
         headline.as_deref(),
@@ -224,6 +226,8 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             .get(&["og:type"])
             .is_some_and(|kind| kind.eq_ignore_ascii_case("article"));
 
+    let title = title.map(|title| entities::decode(&title));
+    let authors = authors.iter().map(|name| entities::decode(name)).collect();
     PageMetadata {
         title,
         authors,
@@ -239,8 +243,9 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             .or(data.image),
         description: meta
             .get(&["og:description", "description", "twitter:description"])
-            .or(data.description),
-        site_name,
+            .or(data.description)
+            .map(|description| entities::decode(&description)),
+        site_name: site_name.map(|name| entities::decode(&name)),
         canonical_url: canonical.or_else(|| meta.get(&["og:url"])).or(data.url),
         language: language
             .or(data.language)
