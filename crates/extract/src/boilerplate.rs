@@ -340,6 +340,7 @@ pub(crate) fn line_is_boilerplate(line: &str) -> bool {
         "skip advertisement",
         "copy link",
         "link copied",
+        "tags",
     ];
     if EXACT.contains(&lower.as_str()) {
         return true;
@@ -437,6 +438,7 @@ mod tests {
             "Updated 11:21 pm CST, Tuesday, November 19, 2019"
         ));
         assert!(line_is_boilerplate("Published: 5 March 2024"));
+        assert!(line_is_boilerplate("Tags:"));
         assert!(!line_is_boilerplate("Updated figures"));
         assert!(!line_is_boilerplate(
             "Updated APU to 6 nm for better efficiency"
