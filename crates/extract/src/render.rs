@@ -102,7 +102,31 @@ fn opens_related_section(page: &Page, selection: &Selection, index: usize) -> bo
 }
 
 /// Collects the text blocks of the selection.
+///
+/// Link lists inside the content are dropped, unless that would leave almost nothing of it:
+/// then the page is itself a page of links (a category index, a link aggregator's front page,
+/// a shop's grid) and its links are its content.
 pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> {
+    let blocks = collect_blocks(page, selection, true);
+    let selected: u32 = selection
+        .roots
+        .iter()
+        .map(|&root| selection.chars[root])
+        .sum();
+    let kept: usize = blocks
+        .iter()
+        .map(|block| block.text.split_whitespace().map(str::len).sum::<usize>())
+        .sum();
+    if (kept as f32) < LINK_PAGE_SHARE * selected as f32 {
+        return collect_blocks(page, selection, false);
+    }
+    blocks
+}
+
+/// Share of the selection's text below which dropping its link lists is undone.
+const LINK_PAGE_SHARE: f32 = 0.1;
+
+fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> Vec<TextBlock> {
     let mut blocks: Vec<TextBlock> = Vec::new();
     let mut current = String::new();
     let mut current_block: Option<usize> = None;
@@ -123,7 +147,8 @@ pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> 
         while index < end {
             if selection.pruned[index]
                 || (index != root
-                    && (is_link_list(page, selection, index) || page.is(index, &local_name!("h1"))))
+                    && ((drop_link_lists && is_link_list(page, selection, index))
+                        || page.is(index, &local_name!("h1"))))
             {
                 index = page.after_subtree(index);
                 continue;
@@ -287,4 +312,43 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{ScoringConfig, select};
+
+    fn text_of(html: &str) -> String {
+        let page = Page::parse(html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        plain_text(&text_blocks(&page, &selection))
+    }
+
+    #[test]
+    fn a_page_of_links_keeps_its_links() {
+        let links: String = (1..=12)
+            .map(|n| format!("<li><a href=/c/{n}>Lang {n}</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><main><h1>Category: Programming languages</h1><div class=index><ul>{links}</ul></div></main></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("Lang 1"), "{text}");
+        assert!(text.contains("Lang 12"), "{text}");
+    }
+
+    #[test]
+    fn an_article_still_drops_its_link_lists() {
+        let paragraph = "The council approved the new tram line on Tuesday, after a debate that lasted well into the night and ended in a narrow vote.";
+        let links: String = (1..=6)
+            .map(|n| format!("<li><a href=/s/{n}>Other story {n}</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><article><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><ul>{links}</ul></article></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("The council approved"), "{text}");
+        assert!(!text.contains("Other story"), "{text}");
+    }
 }
