@@ -266,6 +266,12 @@ pub(crate) fn is_related_heading(text: &str) -> bool {
         "customers also",
         "customers who",
         "people also",
+        "people who",
+        "shoppers also",
+        "similar sponsored items",
+        "sponsored items",
+        "explore related",
+        "compare with similar",
         "frequently bought together",
         "similar products",
         "similar items",
@@ -455,6 +461,9 @@ mod tests {
         assert!(is_related_heading("Customers also viewed"));
         assert!(is_related_heading("DON'T MISS"));
         assert!(!is_related_heading("Don't miss a sale"));
+        assert!(is_related_heading(
+            "People who viewed this item also viewed"
+        ));
         assert!(!is_related_heading("Related work in the field"));
         assert!(!is_related_heading(
             "More from the interview: what the minister said about the budget"

@@ -101,6 +101,44 @@ fn opens_related_section(page: &Page, selection: &Selection, index: usize) -> bo
         && is_related_heading(&page.text_of(index))
 }
 
+/// Where the text resumes after a related-links heading at `index`, inside `root`. A heading
+/// among other text ends its section: the rest of its parent is other pages'. A heading that
+/// page builders wrapped in elements of its own announces the block beside its outermost
+/// wrapper (a carousel), and only that block is skipped: the wrapper's parent may be the
+/// whole page.
+fn after_related_section(
+    page: &Page,
+    selection: &Selection,
+    root: usize,
+    index: usize,
+) -> Option<usize> {
+    if !opens_related_section(page, selection, index) {
+        return None;
+    }
+    let mut wrapper = index;
+    loop {
+        let parent = page.nodes[wrapper].parent?;
+        if parent < root {
+            return None;
+        }
+        if parent == root || selection.chars[parent] > selection.chars[index] {
+            if wrapper == index {
+                return Some(page.after_subtree(parent));
+            }
+            break;
+        }
+        wrapper = parent;
+    }
+    let mut announced = page.nodes[wrapper].next_sibling;
+    while let Some(sibling) = announced {
+        if !selection.pruned[sibling] && selection.chars[sibling] > 0 {
+            break;
+        }
+        announced = page.nodes[sibling].next_sibling;
+    }
+    Some(page.after_subtree(announced.unwrap_or(wrapper)))
+}
+
 /// Collects the text blocks of the selection.
 ///
 /// Link lists inside the content are dropped, unless that would leave almost nothing of it:
@@ -155,11 +193,9 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
             }
             // "You may also like", "Related items": the rest of that section is other pages'.
             if index != root
-                && let Some(parent) = page.nodes[index].parent
-                && parent >= root
-                && opens_related_section(page, selection, index)
+                && let Some(resume) = after_related_section(page, selection, root, index)
             {
-                index = page.after_subtree(parent);
+                index = resume;
                 continue;
             }
             match &page.nodes[index].kind {
@@ -350,5 +386,19 @@ mod tests {
         let text = text_of(&html);
         assert!(text.contains("The council approved"), "{text}");
         assert!(!text.contains("Other story"), "{text}");
+    }
+
+    #[test]
+    fn a_wrapped_related_heading_skips_only_the_block_it_announces() {
+        let description = "This leather case is cut from full-grain hide and wears in with use, taking on a patina that is yours alone.";
+        let cards: String = (1..=4)
+            .map(|n| format!("<div class=card><a href=/p/{n}>Cable {n}</a><span>Charging cable with braided sleeve, two metres, in black</span></div>"))
+            .collect();
+        let html = format!(
+            "<html><body><main><div class=block><header class=head><h2>You may also like</h2></header><div class=carousel>{cards}</div><p>{description}</p><p>{description}</p><p>{description}</p><p>{description}</p></div></main></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("This leather case"), "{text}");
+        assert!(!text.contains("Charging cable"), "{text}");
     }
 }
