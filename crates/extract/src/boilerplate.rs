@@ -211,6 +211,30 @@ fn listed(list: &[&str], word: &str) -> bool {
     list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
 }
 
+/// Names of overlays: cookie and consent banners, modal dialogs.
+const OVERLAY_WORDS: &[&str] = &[
+    "cookie", "cookies", "consent", "gdpr", "onetrust", "modal", "popup",
+];
+
+/// Whether the `class` and `id` values name an overlay (and nothing that says content).
+pub(crate) fn names_overlay(class: &str, id: &str) -> bool {
+    if class.len() + id.len() > 2_000 {
+        return false;
+    }
+    let mut overlay = false;
+    let mut content = false;
+    let mut visit = |word: &str| {
+        if listed(OVERLAY_WORDS, word) {
+            overlay = true;
+        } else if listed(CONTENT_WORDS, word) {
+            content = true;
+        }
+    };
+    for_each_word(class, &mut visit);
+    for_each_word(id, &mut visit);
+    overlay && !content
+}
+
 /// How the `class` and `id` values lean.
 pub(crate) fn lean(class: &str, id: &str) -> Lean {
     if class.len() + id.len() > 2_000 {
@@ -429,6 +453,15 @@ mod tests {
         assert_eq!(lean("storyBody", ""), Lean::Content);
         assert_eq!(lean("", "related-links"), Lean::Boilerplate);
         assert_eq!(lean("entry-content", "post-42"), Lean::Content);
+    }
+
+    #[test]
+    fn overlays_are_named() {
+        assert!(names_overlay("", "onetrust-consent-sdk"));
+        assert!(names_overlay("cookieBanner", ""));
+        assert!(names_overlay("z-takeover fixed", "modal-privacy-policy"));
+        assert!(!names_overlay("modal-content article-body", ""));
+        assert!(!names_overlay("cookbook", "recipes"));
     }
 
     #[test]

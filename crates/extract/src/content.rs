@@ -271,6 +271,15 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         if matches!(*tag, local_name!("html") | local_name!("body")) {
             continue;
         }
+        let class = page.attr(index, "class").unwrap_or_default();
+        let id = page.attr(index, "id").unwrap_or_default();
+        // Cookie banners and modal dialogs are never the page's content, however much text
+        // they hold (a consent manager's vendor list or a privacy policy in a modal can
+        // outweigh a listing's short items).
+        if boilerplate::names_overlay(class, id) {
+            pruned[index] = true;
+            continue;
+        }
         let share = prose[index] as f32 / page_prose;
         let holds = |needed: f32| prose[index] > 0 && share >= needed;
         let protected = holds(config.protect_share);
@@ -306,8 +315,6 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
             pruned[index] = !protected;
             continue;
         }
-        let class = page.attr(index, "class").unwrap_or_default();
-        let id = page.attr(index, "id").unwrap_or_default();
         pruned[index] = match boilerplate::lean(class, id) {
             Lean::Boilerplate => !protected,
             Lean::Mixed => !holds(config.protect_share / 4.0),
@@ -771,4 +778,31 @@ fn main_region(page: &Page, best: usize, pruned: &[bool]) -> usize {
 fn ends_sentence(page: &Page, index: usize) -> bool {
     let text = page.text_of(index);
     text.ends_with(['.', '!', '?', '"', '”', '。'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{plain_text, text_blocks};
+
+    #[test]
+    fn a_consent_banner_is_never_the_content_however_long() {
+        let policy = "We and our partners process your personal data, such as your browsing behaviour, to personalise advertising, measure its performance and improve our services, and you may withdraw consent at any time.";
+        let vendors: String = (0..8).map(|_| format!("<p>{policy}</p>")).collect();
+        let items: String = (1..=6)
+            .map(|n| {
+                format!(
+                    "<li class=recipe><a href=/r/{n}>Slow-cooker pork ragu, version {n}</a></li>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><body><main><h1>Tomato sauce recipes</h1><ul class=cards>{items}</ul></main><div id=onetrust-consent-sdk><div class=banner>{vendors}</div></div></body></html>"
+        );
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &selection));
+        assert!(text.contains("Slow-cooker pork ragu, version 1"), "{text}");
+        assert!(!text.contains("personal data"), "{text}");
+    }
 }
