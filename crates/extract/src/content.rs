@@ -306,6 +306,12 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         {
             continue;
         }
+        // The page's footer holds legal notes, footnotes and store policies: on a product page
+        // those can be most of the prose, and they are still not the content.
+        if matches!(*tag, local_name!("footer")) && !inside_content(page, index) {
+            pruned[index] = true;
+            continue;
+        }
         if boilerplate::is_page_furniture(tag)
             || page
                 .attr(index, "role")
@@ -322,6 +328,19 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         };
     }
     pruned
+}
+
+/// Whether `index` sits inside an `article` or `main` element (whose own footer may hold the
+/// story's last lines, and is decided like other furniture).
+fn inside_content(page: &Page, index: usize) -> bool {
+    let mut node = page.nodes[index].parent;
+    while let Some(current) = node {
+        if page.is(current, &local_name!("article")) || page.is(current, &local_name!("main")) {
+            return true;
+        }
+        node = page.nodes[current].parent;
+    }
+    false
 }
 
 /// Tag- and name-based prior of a container.
@@ -804,5 +823,34 @@ mod tests {
         let text = plain_text(&text_blocks(&page, &selection));
         assert!(text.contains("Slow-cooker pork ragu, version 1"), "{text}");
         assert!(!text.contains("personal data"), "{text}");
+    }
+
+    #[test]
+    fn the_page_footer_is_never_the_content_however_long() {
+        let legal = "Financing is available to qualified customers, subject to credit approval and limits, and requires a monthly payment plan with terms that vary by state.";
+        let notes: String = (0..8).map(|_| format!("<p>{legal}</p>")).collect();
+        let html = format!(
+            "<html><body><div class=product><h1>Light laptop</h1><p>Remarkably light, thin and quiet: it fits in any bag.</p></div><footer><section class=notes>{notes}</section></footer></body></html>"
+        );
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &selection));
+        assert!(text.contains("Remarkably light"), "{text}");
+        assert!(!text.contains("Financing"), "{text}");
+    }
+
+    #[test]
+    fn an_articles_own_footer_is_judged_like_other_furniture() {
+        let line = "The inquiry will report to parliament in the spring, the minister said, and its findings will be published in full.";
+        let html = format!(
+            "<html><body><article><p>{line}</p><footer><p>{line} {line} {line}</p></footer></article></body></html>"
+        );
+        let page = Page::parse(&html);
+        let footer = (0..page.nodes.len())
+            .find(|&index| page.is(index, &local_name!("footer")))
+            .expect("a footer");
+        assert!(inside_content(&page, footer));
+        let selection = select(&page, &ScoringConfig::default(), true);
+        assert!(!selection.pruned[footer]);
     }
 }
