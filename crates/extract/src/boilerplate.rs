@@ -216,15 +216,28 @@ const OVERLAY_WORDS: &[&str] = &[
     "cookie", "cookies", "consent", "gdpr", "onetrust", "modal", "popup",
 ];
 
+/// Names of a product's customer reviews and ratings.
+const REVIEW_WORDS: &[&str] = &["reviews", "ratings"];
+
 /// Whether the `class` and `id` values name an overlay (and nothing that says content).
 pub(crate) fn names_overlay(class: &str, id: &str) -> bool {
+    names_only(OVERLAY_WORDS, class, id)
+}
+
+/// Whether the `class` and `id` values name customer reviews (and nothing that says content).
+pub(crate) fn names_reviews(class: &str, id: &str) -> bool {
+    names_only(REVIEW_WORDS, class, id)
+}
+
+/// Whether a word of `class` or `id` is in `list`, and none is a content word.
+fn names_only(list: &[&str], class: &str, id: &str) -> bool {
     if class.len() + id.len() > 2_000 {
         return false;
     }
     let mut overlay = false;
     let mut content = false;
     let mut visit = |word: &str| {
-        if listed(OVERLAY_WORDS, word) {
+        if listed(list, word) {
             overlay = true;
         } else if listed(CONTENT_WORDS, word) {
             content = true;
@@ -462,6 +475,8 @@ mod tests {
         assert!(names_overlay("z-takeover fixed", "modal-privacy-policy"));
         assert!(!names_overlay("modal-content article-body", ""));
         assert!(!names_overlay("cookbook", "recipes"));
+        assert!(names_reviews("", "customer-reviews_feature_div"));
+        assert!(!names_reviews("review-body", ""));
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub(crate) struct ScoringConfig {
     /// The region replaces the container only when the region's other paragraphs hold at least
     /// this share of the container's paragraph text (content split over several blocks).
     pub region_prose_ratio: f32,
+    /// Share of the page's prose that keeps an element named for reviews.
+    pub reviews_share: f32,
 }
 
 impl Default for ScoringConfig {
@@ -52,6 +54,7 @@ impl Default for ScoringConfig {
             region_share: 0.5,
             region_share_article: 0.25,
             region_prose_ratio: 0.5,
+            reviews_share: 0.7,
         }
     }
 }
@@ -283,6 +286,12 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         let share = prose[index] as f32 / page_prose;
         let holds = |needed: f32| prose[index] > 0 && share >= needed;
         let protected = holds(config.protect_share);
+        // A product's customer reviews can hold more prose than its description, and are
+        // still not the page's content, unless they are nearly all of it (a page of reviews).
+        if boilerplate::names_reviews(class, id) && !holds(config.reviews_share) {
+            pruned[index] = true;
+            continue;
+        }
         // `<noscript>` usually says "enable JavaScript", holds a tracking pixel or repeats
         // what script renders, but pages rendered by script (forums, shop front ends) put
         // their whole content there for crawlers: it stays when it holds most of the page's
@@ -852,5 +861,30 @@ mod tests {
         assert!(inside_content(&page, footer));
         let selection = select(&page, &ScoringConfig::default(), true);
         assert!(!selection.pruned[footer]);
+    }
+
+    #[test]
+    fn customer_reviews_are_not_a_products_content() {
+        let review = "I bought this pack for a week in the mountains and it carried everything, though the hip belt could be softer, honestly.";
+        let reviews: String = (0..3).map(|_| format!("<p>{review}</p>")).collect();
+        let html = format!(
+            "<html><body><div class=product><h1>Trail 25 pack</h1><p>Keep your gear within reach: pockets galore, a rain cover and a frame sheet that shields your back.</p><p>Ripstop nylon main body fabric has a durable water repellent finish, and the bottom resists abrasion.</p><p>A U-shaped panel with two zip sliders gives quick access to gear, and full access when open.</p><ul><li>Capacity: 25 litres</li><li>Weight: 1 lb 13 oz</li></ul></div><div id=product-reviews>{reviews}</div></body></html>"
+        );
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &selection));
+        assert!(text.contains("Keep your gear"), "{text}");
+        assert!(!text.contains("hip belt"), "{text}");
+    }
+
+    #[test]
+    fn a_page_of_reviews_keeps_them() {
+        let review = "The movers arrived on time, wrapped every piece of furniture and finished two hours earlier than they had quoted us.";
+        let reviews: String = (0..6).map(|_| format!("<p>{review}</p>")).collect();
+        let html = format!("<html><body><div class=reviews>{reviews}</div></body></html>");
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &selection));
+        assert!(text.contains("The movers arrived"), "{text}");
     }
 }
