@@ -82,6 +82,8 @@ pub(crate) struct Selection {
     pub paragraphs: u32,
     /// A run of similar items taken as content ([`crate::records`]): its links are its text.
     pub records: Option<records::Run>,
+    /// Whether the page declares itself an article.
+    pub declared_article: bool,
 }
 
 /// Whether an element starts a new block of text.
@@ -412,6 +414,7 @@ pub(crate) fn whole_page(page: &Page) -> Selection {
         best_score: 0.0,
         paragraphs: 0,
         records: None,
+        declared_article: false,
     }
 }
 
@@ -571,6 +574,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             best_score: 0.0,
             paragraphs: 0,
             records: run,
+            declared_article,
         };
     };
 
@@ -702,6 +706,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         best_score,
         paragraphs: u32::try_from(paragraphs).unwrap_or(u32::MAX),
         records,
+        declared_article,
     }
 }
 

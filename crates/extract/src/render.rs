@@ -141,9 +141,9 @@ fn after_related_section(
 
 /// Collects the text blocks of the selection.
 ///
-/// Link lists inside the content are dropped, unless that would leave almost nothing of it:
-/// then the page is itself a page of links (a category index, a link aggregator's front page,
-/// a shop's grid) and its links are its content.
+/// Link lists inside the content are dropped, unless that would leave little of it: then the
+/// page is itself a page of links (a category index, a link aggregator's front page, a shop's
+/// grid) and its links are its content.
 pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> {
     let blocks = collect_blocks(page, selection, true);
     let selected: u32 = selection
@@ -155,14 +155,27 @@ pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> 
         .iter()
         .map(|block| block.text.split_whitespace().map(str::len).sum::<usize>())
         .sum();
-    if (kept as f32) < LINK_PAGE_SHARE * selected as f32 {
+    let share = if selection.declared_article || kept > LINK_PAGE_MAX_PROSE {
+        LINK_PAGE_SHARE_ARTICLE
+    } else {
+        LINK_PAGE_SHARE
+    };
+    if (kept as f32) < share * selected as f32 {
         return collect_blocks(page, selection, false);
     }
     blocks
 }
 
-/// Share of the selection's text below which dropping its link lists is undone.
-const LINK_PAGE_SHARE: f32 = 0.1;
+/// Share of the selection's text below which dropping its link lists is undone: on a page
+/// that does not declare itself an article (a listing, a shop's category, a front page), the
+/// lists of links are likely its items when they are most of what was chosen …
+const LINK_PAGE_SHARE: f32 = 0.5;
+/// … and on a declared article, or where what remains is an article's length, only when
+/// they are nearly all of it.
+const LINK_PAGE_SHARE_ARTICLE: f32 = 0.1;
+/// Visible characters of text besides the link lists beyond which it is an article (a
+/// listing's intro is a few lines).
+const LINK_PAGE_MAX_PROSE: usize = 2_000;
 
 fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> Vec<TextBlock> {
     let mut blocks: Vec<TextBlock> = Vec::new();
@@ -400,5 +413,22 @@ mod tests {
         let text = text_of(&html);
         assert!(text.contains("This leather case"), "{text}");
         assert!(!text.contains("Charging cable"), "{text}");
+    }
+
+    #[test]
+    fn a_listings_links_outweighing_its_intro_are_its_items() {
+        let links: String = (1..=10)
+            .map(|n| format!("<li><a href=/r/{n}>Sheet pan {n}</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><main><h1>Dinner recipes</h1><p>What is for dinner? Take the work out of it with these popular recipes.</p><ul>{links}</ul></main></body></html>"
+        );
+        let page = Page::parse(&html);
+        let listing = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &listing));
+        assert!(text.contains("Sheet pan 10"), "{text}");
+        let article = select(&page, &ScoringConfig::default(), true);
+        let text = plain_text(&text_blocks(&page, &article));
+        assert!(!text.contains("Sheet pan 10"), "{text}");
     }
 }
