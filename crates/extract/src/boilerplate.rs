@@ -219,57 +219,58 @@ const OVERLAY_WORDS: &[&str] = &[
 /// Names of a product's customer reviews and ratings.
 const REVIEW_WORDS: &[&str] = &["reviews", "ratings"];
 
-/// Whether the `class` and `id` values name an overlay (and nothing that says content).
-pub(crate) fn names_overlay(class: &str, id: &str) -> bool {
-    names_only(OVERLAY_WORDS, class, id)
+/// What the `class` and `id` values say, read in one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Names {
+    pub lean: Lean,
+    /// An overlay (cookie banner, modal) and no content word.
+    pub overlay: bool,
+    /// Customer reviews or ratings and no content word.
+    pub reviews: bool,
 }
 
-/// Whether the `class` and `id` values name customer reviews (and nothing that says content).
-pub(crate) fn names_reviews(class: &str, id: &str) -> bool {
-    names_only(REVIEW_WORDS, class, id)
-}
-
-/// Whether a word of `class` or `id` is in `list`, and none is a content word.
-fn names_only(list: &[&str], class: &str, id: &str) -> bool {
-    if class.len() + id.len() > 2_000 {
-        return false;
-    }
-    let mut overlay = false;
-    let mut content = false;
-    let mut visit = |word: &str| {
-        if listed(list, word) {
-            overlay = true;
-        } else if listed(CONTENT_WORDS, word) {
-            content = true;
-        }
+/// Reads what the `class` and `id` values say.
+pub(crate) fn names(class: &str, id: &str) -> Names {
+    let mut names = Names {
+        lean: Lean::Neutral,
+        overlay: false,
+        reviews: false,
     };
-    for_each_word(class, &mut visit);
-    for_each_word(id, &mut visit);
-    overlay && !content
-}
-
-/// How the `class` and `id` values lean.
-pub(crate) fn lean(class: &str, id: &str) -> Lean {
-    if class.len() + id.len() > 2_000 {
-        return Lean::Neutral;
+    if class.len() + id.len() > 2_000 || (class.is_empty() && id.is_empty()) {
+        return names;
     }
     let mut boilerplate = false;
     let mut content = false;
+    let mut overlay = false;
+    let mut reviews = false;
     let mut visit = |word: &str| {
         if listed(BOILERPLATE_WORDS, word) {
             boilerplate = true;
         } else if listed(CONTENT_WORDS, word) {
             content = true;
         }
+        if listed(OVERLAY_WORDS, word) {
+            overlay = true;
+        } else if listed(REVIEW_WORDS, word) {
+            reviews = true;
+        }
     };
     for_each_word(class, &mut visit);
     for_each_word(id, &mut visit);
-    match (boilerplate, content) {
+    names.lean = match (boilerplate, content) {
         (true, true) => Lean::Mixed,
         (true, false) => Lean::Boilerplate,
         (false, true) => Lean::Content,
         (false, false) => Lean::Neutral,
-    }
+    };
+    names.overlay = overlay && !content;
+    names.reviews = reviews && !content;
+    names
+}
+
+/// How the `class` and `id` values lean.
+pub(crate) fn lean(class: &str, id: &str) -> Lean {
+    names(class, id).lean
 }
 
 /// Headings that open a section of links to other pages ("You may also like", "Related
@@ -470,13 +471,13 @@ mod tests {
 
     #[test]
     fn overlays_are_named() {
-        assert!(names_overlay("", "onetrust-consent-sdk"));
-        assert!(names_overlay("cookieBanner", ""));
-        assert!(names_overlay("z-takeover fixed", "modal-privacy-policy"));
-        assert!(!names_overlay("modal-content article-body", ""));
-        assert!(!names_overlay("cookbook", "recipes"));
-        assert!(names_reviews("", "customer-reviews_feature_div"));
-        assert!(!names_reviews("review-body", ""));
+        assert!(names("", "onetrust-consent-sdk").overlay);
+        assert!(names("cookieBanner", "").overlay);
+        assert!(names("z-takeover fixed", "modal-privacy-policy").overlay);
+        assert!(!names("modal-content article-body", "").overlay);
+        assert!(!names("cookbook", "recipes").overlay);
+        assert!(names("", "customer-reviews_feature_div").reviews);
+        assert!(!names("review-body", "").reviews);
     }
 
     #[test]

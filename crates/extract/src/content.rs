@@ -281,7 +281,8 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         // Cookie banners and modal dialogs are never the page's content, however much text
         // they hold (a consent manager's vendor list or a privacy policy in a modal can
         // outweigh a listing's short items).
-        if boilerplate::names_overlay(class, id) {
+        let names = boilerplate::names(class, id);
+        if names.overlay {
             pruned[index] = true;
             continue;
         }
@@ -290,7 +291,7 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         let protected = holds(config.protect_share);
         // A product's customer reviews can hold more prose than its description, and are
         // still not the page's content, unless they are nearly all of it (a page of reviews).
-        if boilerplate::names_reviews(class, id) && !holds(config.reviews_share) {
+        if names.reviews && !holds(config.reviews_share) {
             pruned[index] = true;
             continue;
         }
@@ -332,7 +333,7 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
             pruned[index] = !protected;
             continue;
         }
-        pruned[index] = match boilerplate::lean(class, id) {
+        pruned[index] = match names.lean {
             Lean::Boilerplate => !protected,
             Lean::Mixed => !holds(config.protect_share / 4.0),
             Lean::Content | Lean::Neutral => false,
