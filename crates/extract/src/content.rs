@@ -325,9 +325,9 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
             continue;
         }
         if boilerplate::is_page_furniture(tag)
-            || page
-                .attr(index, "role")
-                .is_some_and(boilerplate::is_furniture_role)
+            || page.attr(index, "role").is_some_and(|role| {
+                boilerplate::is_furniture_role(role) && !holds_tab_panels(page, index, role)
+            })
             || matches!(*tag, local_name!("figcaption"))
         {
             pruned[index] = !protected;
@@ -340,6 +340,16 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         };
     }
     pruned
+}
+
+/// Whether a `tablist` also wraps its tab panels (a misuse of the role that puts the page's
+/// content inside the tab bar).
+fn holds_tab_panels(page: &Page, index: usize, role: &str) -> bool {
+    role.trim().eq_ignore_ascii_case("tablist")
+        && (index + 1..page.after_subtree(index)).any(|inner| {
+            page.attr(inner, "role")
+                .is_some_and(|inner_role| inner_role.trim().eq_ignore_ascii_case("tabpanel"))
+        })
 }
 
 /// Whether `index` sits inside an `article` or `main` element (whose own footer may hold the
@@ -892,5 +902,23 @@ mod tests {
         let selection = select(&page, &ScoringConfig::default(), false);
         let text = plain_text(&text_blocks(&page, &selection));
         assert!(text.contains("The movers arrived"), "{text}");
+    }
+
+    #[test]
+    fn a_tab_list_wrapping_its_panels_is_not_furniture() {
+        let items: String = (1..=6)
+            .map(|n| {
+                format!(
+                    "<div class=item><span>Frozen fish sticks, family pack number {n}</span></div>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><body><main><div role=tablist><div role=tabpanel><h2>My favourites</h2><div class=grid>{items}</div></div></div></main></body></html>"
+        );
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), false);
+        let text = plain_text(&text_blocks(&page, &selection));
+        assert!(text.contains("family pack number 6"), "{text}");
     }
 }
