@@ -31,6 +31,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use dates::parse_date;
+pub use entities::decode as decode_entities;
 pub use plain::{PlainArticle, ProviderHint, clean_plain_text};
 pub use templates::SiteTemplates;
 

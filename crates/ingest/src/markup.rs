@@ -8,6 +8,8 @@
 //! [`resolve_relative_urls`] rewrites the relative `href` and `src` attributes of an HTML
 //! fragment against a base URL, as a reader must before showing feed content out of context.
 
+pub use storyline_extract::decode_entities;
+
 /// One tag found by [`scan_tags`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
@@ -284,51 +286,6 @@ fn decode_non_ascii_escapes(url: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| url.to_string())
 }
 
-/// Decodes character references and the common named entities; unknown ones are kept as written.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest[1..]
-            .find(|c: char| c == ';' || c == '&' || c.is_whitespace() || c == '<')
-            .map(|e| e + 1);
-        let decoded = match end {
-            Some(end) if rest.as_bytes().get(end) == Some(&b';') => {
-                resolve_entity(&rest[1..end]).map(|s| (s, end + 1))
-            }
-            _ => None,
-        };
-        match decoded {
-            Some((s, used)) => {
-                out.push_str(&s);
-                rest = &rest[used..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn resolve_entity(name: &str) -> Option<String> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        return char::from_u32(code).map(String::from);
-    }
-    quick_xml::escape::resolve_html5_entity(name).map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,14 +305,6 @@ mod tests {
         assert!(tags[2].self_closing);
         assert_eq!(tags[3].attr("title"), Some("News"));
         assert!(tags[5].closing);
-    }
-
-    #[test]
-    fn entities_decode() {
-        assert_eq!(
-            decode_entities("a &amp; b &#233; &#x2013; &eacute; &bogus; &"),
-            "a & b é – é &bogus; &"
-        );
     }
 
     #[test]
