@@ -827,7 +827,7 @@ fn ends_sentence(page: &Page, index: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{plain_text, text_blocks};
+    use crate::render::text_of;
 
     #[test]
     fn a_consent_banner_is_never_the_content_however_long() {
@@ -843,9 +843,7 @@ mod tests {
         let html = format!(
             "<html><body><main><h1>Tomato sauce recipes</h1><ul class=cards>{items}</ul></main><div id=onetrust-consent-sdk><div class=banner>{vendors}</div></div></body></html>"
         );
-        let page = Page::parse(&html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&html);
         assert!(text.contains("Slow-cooker pork ragu, version 1"), "{text}");
         assert!(!text.contains("personal data"), "{text}");
     }
@@ -857,9 +855,7 @@ mod tests {
         let html = format!(
             "<html><body><div class=product><h1>Light laptop</h1><p>Remarkably light, thin and quiet: it fits in any bag.</p></div><footer><section class=notes>{notes}</section></footer></body></html>"
         );
-        let page = Page::parse(&html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&html);
         assert!(text.contains("Remarkably light"), "{text}");
         assert!(!text.contains("Financing"), "{text}");
     }
@@ -886,9 +882,7 @@ mod tests {
         let html = format!(
             "<html><body><div class=product><h1>Trail 25 pack</h1><p>Keep your gear within reach: pockets galore, a rain cover and a frame sheet that shields your back.</p><p>Ripstop nylon main body fabric has a durable water repellent finish, and the bottom resists abrasion.</p><p>A U-shaped panel with two zip sliders gives quick access to gear, and full access when open.</p><ul><li>Capacity: 25 litres</li><li>Weight: 1 lb 13 oz</li></ul></div><div id=product-reviews>{reviews}</div></body></html>"
         );
-        let page = Page::parse(&html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&html);
         assert!(text.contains("Keep your gear"), "{text}");
         assert!(!text.contains("hip belt"), "{text}");
     }
@@ -898,9 +892,7 @@ mod tests {
         let review = "The movers arrived on time, wrapped every piece of furniture and finished two hours earlier than they had quoted us.";
         let reviews: String = (0..6).map(|_| format!("<p>{review}</p>")).collect();
         let html = format!("<html><body><div class=reviews>{reviews}</div></body></html>");
-        let page = Page::parse(&html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&html);
         assert!(text.contains("The movers arrived"), "{text}");
     }
 
@@ -916,9 +908,7 @@ mod tests {
         let html = format!(
             "<html><body><main><div role=tablist><div role=tabpanel><h2>My favourites</h2><div class=grid>{items}</div></div></div></main></body></html>"
         );
-        let page = Page::parse(&html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&html);
         assert!(text.contains("family pack number 6"), "{text}");
     }
 }

@@ -116,8 +116,7 @@ fn same_template(page: &Page, a: usize, b: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{ScoringConfig, select};
-    use crate::render::{plain_text, text_blocks};
+    use crate::render::text_of;
 
     fn listing(items: usize) -> String {
         let item = |n: usize| {
@@ -160,9 +159,7 @@ mod tests {
 
     #[test]
     fn a_listing_of_links_is_extracted_as_its_items() {
-        let page = Page::parse(&listing(8));
-        let selection = select(&page, &ScoringConfig::default(), false);
-        let text = plain_text(&text_blocks(&page, &selection));
+        let text = text_of(&listing(8));
         assert!(
             text.contains("Cast iron skillet with two pour spouts, 1 inches"),
             "{text}"

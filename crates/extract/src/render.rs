@@ -363,16 +363,20 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// The text a page's default selection renders to (not declared an article): what the
+/// selection and rendering tests check.
+#[cfg(test)]
+pub(crate) fn text_of(html: &str) -> String {
+    use crate::content::{ScoringConfig, select};
+    let page = Page::parse(html);
+    let selection = select(&page, &ScoringConfig::default(), false);
+    plain_text(&text_blocks(&page, &selection))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::{ScoringConfig, select};
-
-    fn text_of(html: &str) -> String {
-        let page = Page::parse(html);
-        let selection = select(&page, &ScoringConfig::default(), false);
-        plain_text(&text_blocks(&page, &selection))
-    }
 
     #[test]
     fn a_page_of_links_keeps_its_links() {
