@@ -6,6 +6,8 @@
 //! never hands over a match that cannot pass. The exact SQL conditions still decide (the
 //! date terms are whole months and years).
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Datelike, Utc};
 
 /// More date terms than this (a range of many decades, or absurd dates) and the date
@@ -18,7 +20,8 @@ fn term(prefix: char, value: &str) -> String {
     let mut term = String::with_capacity(1 + 2 * value.len());
     term.push(prefix);
     for byte in value.bytes() {
-        term.push_str(&format!("{byte:02X}"));
+        // Writing to a String cannot fail.
+        let _ = write!(term, "{byte:02X}");
     }
     term
 }
