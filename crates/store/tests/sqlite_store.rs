@@ -243,6 +243,78 @@ async fn search_ranks_title_matches_and_handles_phrases_and_filters() {
 }
 
 #[tokio::test]
+async fn search_weighs_rare_words_and_follows_edits_to_articles() {
+    let (_dir, store) = open().await;
+    let mut articles = Vec::new();
+    // "market" is in every article, "quillon" in two; the one with "quillon" three times
+    // must lead the one with "market" three times, whatever their arrival order.
+    articles.push(article(
+        "many-rare",
+        "Evening notes",
+        "quillon quillon quillon market",
+        "a.example",
+    ));
+    articles.push(article(
+        "many-common",
+        "Evening notes",
+        "market market market quillon",
+        "b.example",
+    ));
+    for i in 0..40 {
+        articles.push(article(
+            &format!("m{i}"),
+            "Morning notes",
+            "the market was calm",
+            "c.example",
+        ));
+    }
+    store
+        .commit(&Commit {
+            articles,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let search = |text: &str| {
+        let store = store.clone();
+        let text = text.to_string();
+        async move {
+            store
+                .search(&SearchQuery {
+                    text,
+                    limit: 100,
+                    ..SearchQuery::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.article.article.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("market quillon").await, ["many-rare", "many-common"]);
+
+    // An edited text is found by its new words only, and a deleted article not at all.
+    sqlx::query(
+        "UPDATE articles SET body = 'larchmont harbor', excerpt = '' WHERE id = 'many-rare'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM articles WHERE id = 'many-common'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(search("quillon").await, Vec::<String>::new());
+    assert_eq!(search("larchmont").await, ["many-rare"]);
+    assert_eq!(search("market").await.len(), 40);
+    sqlx::query("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn sources_are_added_once_and_come_due() {
     let (_dir, store) = open().await;
     let now = Utc::now();

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_serving_indexes.sql"),
     include_str!("../../migrations/0003_search_facets.sql"),
     include_str!("../../migrations/0004_provider_counts.sql"),
+    include_str!("../../migrations/0005_search_newest_first.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

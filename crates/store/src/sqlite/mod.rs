@@ -93,6 +93,17 @@ impl SqliteStore {
             } else {
                 Some(Duration::from_secs(1800))
             })
+            // Search ranks inside FTS5 with our own auxiliary function, which SQLite keeps
+            // per connection.
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    let mut handle = conn.lock_handle().await?;
+                    // SAFETY: the locked handle is this connection's, open, and used by no
+                    // one else until `handle` is dropped.
+                    unsafe { search::register(handle.as_raw_handle().as_ptr()) }
+                        .map_err(|message| sqlx::Error::Configuration(message.into()))
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {

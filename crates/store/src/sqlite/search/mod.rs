@@ -1,15 +1,19 @@
 //! Full-text search over articles with SQLite FTS5: FTS5 finds the most recent matches (a
-//! bounded window, read backwards along its doclists), Rust ranks them with BM25 (title
-//! weighted up) and cuts snippets for the hits shown. A word that matches a large share of a
+//! bounded window, read forwards along its doclists) and ranks them with BM25 (title
+//! weighted up) from its own position lists; Rust cuts snippets for the hits shown. A word that matches a large share of a
 //! big archive costs no more than a rare one, and filters are index terms (`facets`), so a
 //! filtered search costs no more than an unfiltered one and reaches back through the whole
 //! archive.
 
 mod facets;
+mod fts5_rank;
 mod query;
 mod rank;
 
+pub(crate) use fts5_rank::register;
+
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -19,7 +23,7 @@ use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
 use super::articles::{LISTING_COLUMNS, from_row};
 use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
-use crate::types::{ArticleRow, SearchHit, SearchQuery};
+use crate::types::{SearchHit, SearchQuery};
 use query::UserQuery;
 
 /// Matches ranked per query: the most recent ones (by arrival), so a query that matches a
@@ -61,15 +65,17 @@ impl DocFrequencies {
         {
             return Ok((*docs, *total));
         }
-        let (n, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT count(*), min(rowid), (SELECT max(seq) FROM articles) FROM \
-             (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-        )
-        .bind(&expr)
-        .bind(FREQUENCY_SAMPLE)
-        .fetch_one(&mut **conn)
-        .await
-        .ctx("search: phrase frequency")?;
+        // The sample size is written into the SQL (see `run` on bound limits).
+        let (n, oldest, newest): (i64, Option<i64>, Option<i64>) =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT count(*), -max(rowid), (SELECT max(seq) FROM articles) FROM \
+                 (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? \
+                  ORDER BY rowid LIMIT {FREQUENCY_SAMPLE})"
+            )))
+            .bind(&expr)
+            .fetch_one(&mut **conn)
+            .await
+            .ctx("search: phrase frequency")?;
         let total = newest.unwrap_or(0).max(1) as f64;
         let docs = match oldest {
             Some(oldest) if n >= FREQUENCY_SAMPLE => {
@@ -102,49 +108,6 @@ pub(crate) async fn run(
         return Ok(Vec::new());
     };
 
-    // FTS5 walks the matches newest first (no sort), filters included as index terms, each
-    // joined to its article by primary key for the exact filter check, and stops after
-    // `RANK_WINDOW` rows.
-    let mut sql = format!(
-        "SELECT a.seq, a.title, a.excerpt, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start \
-         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid \
-         WHERE articles_fts MATCH ?"
-    );
-    if q.topic.is_some() {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(a.topics) WHERE json_each.value = ?)");
-    }
-    if q.provider.is_some() {
-        sql.push_str(" AND a.provider_domain = ?");
-    }
-    if q.from.is_some() {
-        sql.push_str(" AND a.published_at >= ?");
-    }
-    if q.to.is_some() {
-        sql.push_str(" AND a.published_at <= ?");
-    }
-    sql.push_str(" ORDER BY articles_fts.rowid DESC LIMIT ?");
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(&expr);
-    if let Some(topic) = &q.topic {
-        query = query.bind(topic);
-    }
-    if let Some(provider) = &q.provider {
-        query = query.bind(provider);
-    }
-    if let Some(from) = q.from {
-        query = query.bind(to_ts(from));
-    }
-    if let Some(to) = q.to {
-        query = query.bind(to_ts(to));
-    }
-    let rows = query
-        .bind(RANK_WINDOW)
-        .fetch_all(&mut *conn)
-        .await
-        .ctx("search: candidates")?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-
     // One phrase: its IDF scales every score alike, so it is not needed for the order.
     let mut idf = vec![1.0; phrases.len()];
     if phrases.len() > 1 {
@@ -154,68 +117,80 @@ pub(crate) async fn run(
         }
     }
 
+    // FTS5 walks the matches newest first (its forward order: the index's rowid is minus
+    // `seq`), filters included as index terms, and scores each with BM25 from its position
+    // lists; it stops after `RANK_WINDOW` rows. Only date filters need the article row (the
+    // index knows whole months); provider and topic terms are exact. Then the best of the
+    // window are joined to their articles, with the start of the body for snippets.
+    let idf_args = vec!["?"; idf.len()].join(", ");
+    let mut window = format!(
+        "SELECT articles_fts.rowid AS rid, {}(articles_fts, {idf_args}) AS score \
+         FROM articles_fts",
+        fts5_rank::NAME
+    );
+    let dated = q.from.is_some() || q.to.is_some();
+    if dated {
+        window.push_str(" JOIN articles a ON a.seq = -articles_fts.rowid");
+    }
+    window.push_str(" WHERE articles_fts MATCH (SELECT ?)");
+    if q.from.is_some() {
+        window.push_str(" AND a.published_at >= ?");
+    }
+    if q.to.is_some() {
+        window.push_str(" AND a.published_at <= ?");
+    }
+    // The window is written into the SQL, not bound: FTS5 looks at a LIMIT's value when
+    // planning, so a bound one would make SQLite re-prepare the statement on every run.
+    let _ = write!(window, " ORDER BY articles_fts.rowid LIMIT {RANK_WINDOW}");
+    // The page is cut before the join, so only the hits shown are read.
+    let sql = format!(
+        "WITH ranked AS (SELECT rid, score FROM ({window}) \
+                         ORDER BY score DESC, rid LIMIT ? OFFSET ?) \
+         SELECT {LISTING_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start, w.score \
+         FROM ranked w JOIN articles a ON a.seq = -w.rid \
+         ORDER BY w.score DESC, w.rid"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in &idf {
+        query = query.bind(value);
+    }
+    query = query.bind(&expr);
+    if let Some(from) = q.from {
+        query = query.bind(to_ts(from));
+    }
+    if let Some(to) = q.to {
+        query = query.bind(to_ts(to));
+    }
+    let limit = if q.limit == 0 { 20 } else { q.limit };
+    let rows = query
+        .bind(i64::from(limit))
+        .bind(i64::from(q.offset))
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("search: ranked window")?;
+    drop(conn);
+
     let decode = |source: sqlx::Error| StoreError::Query {
-        context: "decode search candidate",
+        context: "decode search hit",
         source,
     };
-    let mut texts: Vec<[&str; 3]> = Vec::with_capacity(rows.len());
+    let mut hits = Vec::with_capacity(rows.len());
     for row in &rows {
-        texts.push([
-            row.try_get("title").map_err(decode)?,
-            row.try_get("excerpt").map_err(decode)?,
-            row.try_get("body_start").map_err(decode)?,
-        ]);
-    }
-    let mut spans = Vec::new();
-    let counts: Vec<rank::Counts> = texts
-        .iter()
-        .map(|columns| rank::count(*columns, &phrases, &mut spans))
-        .collect();
-    let scores = rank::bm25(&counts, &idf);
-    // Best first; among equals, the newer (rows came newest first).
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-
-    let limit = if q.limit == 0 { 20 } else { q.limit } as usize;
-    let shown: Vec<usize> = order
-        .into_iter()
-        .skip(q.offset as usize)
-        .take(limit)
-        .collect();
-    if shown.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Whole rows only for the hits shown, not for every candidate.
-    let mut seqs = Vec::with_capacity(shown.len());
-    for &i in &shown {
-        seqs.push(rows[i].try_get::<i64, _>("seq").map_err(decode)?);
-    }
-    let marks = vec!["?"; seqs.len()].join(", ");
-    let mut query = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.seq IN ({marks})"
-    )));
-    for seq in &seqs {
-        query = query.bind(seq);
-    }
-    let full = query.fetch_all(&mut *conn).await.ctx("search: hits")?;
-    drop(conn);
-    let mut by_seq: HashMap<i64, ArticleRow> = HashMap::with_capacity(full.len());
-    for row in &full {
         let article = from_row(row)?;
-        by_seq.insert(article.seq, article);
+        let body_start: &str = row.try_get("body_start").map_err(decode)?;
+        let score: f64 = row.try_get("score").map_err(decode)?;
+        let snippet = rank::snippet(
+            [&article.article.title, &article.article.excerpt, body_start],
+            &phrases,
+        );
+        hits.push(SearchHit {
+            article,
+            snippet,
+            // FTS5's convention: lower is better.
+            rank: -score,
+        });
     }
-    Ok(shown
-        .into_iter()
-        .zip(seqs)
-        .filter_map(|(i, seq)| {
-            Some(SearchHit {
-                article: by_seq.remove(&seq)?,
-                snippet: rank::snippet(texts[i], &phrases),
-                // FTS5's convention: lower is better.
-                rank: -scores[i],
-            })
-        })
-        .collect())
+    Ok(hits)
 }
 
 /// The reader's words with the filters as `facets` terms; `None` when a date range cannot

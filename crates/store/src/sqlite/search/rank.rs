@@ -1,11 +1,9 @@
-//! Ranking and snippets in Rust, over the candidates FTS5 found.
+//! The ranking formula and snippets.
 //!
-//! FTS5's own `bm25()` first counts, for every phrase, all the documents of the whole index
-//! that contain it (its IDF); for a common word in a million articles that walk costs tens
-//! of milliseconds per query, whatever the LIMIT. Here the same formula (k1 = 1.2, b = 0.75,
-//! column weights) is applied to a bounded window of candidates, with document frequencies
-//! estimated once and cached by the caller. Words are split and folded as the `unicode61
-//! remove_diacritics 2` tokenizer does for the scripts news is written in.
+//! BM25 (k1 = 1.2, b = 0.75, column weights) is applied by `fts5_rank` to a bounded window
+//! of candidates, inside FTS5, with document frequencies estimated once and cached by the
+//! caller. Snippets are cut here from the hits shown: words are split and folded as the
+//! `unicode61 remove_diacritics 2` tokenizer does for the scripts news is written in.
 
 /// Column weights: title, excerpt, body.
 pub(crate) const WEIGHTS: [f64; 3] = [8.0, 3.0, 1.0];
@@ -102,60 +100,25 @@ fn occurrences<'a>(
     })
 }
 
-/// One candidate's figures: hits of each phrase per column, and its length in words.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Counts {
-    hits: Vec<[u32; 3]>,
-    words: usize,
-}
+/// The text columns, in the index's order: title, excerpt, body (`facets` comes after).
+pub(crate) const TEXT_COLUMNS: usize = 3;
 
-/// Counts the phrases in a candidate's title, excerpt and body.
-pub(crate) fn count(
-    columns: [&str; 3],
-    phrases: &[Vec<String>],
-    spans: &mut Vec<(usize, usize)>,
-) -> Counts {
-    let mut counts = Counts {
-        hits: vec![[0; 3]; phrases.len()],
-        words: 0,
-    };
-    for (col, text) in columns.iter().enumerate() {
-        words(text, spans);
-        counts.words += spans.len();
-        for (p, phrase) in phrases.iter().enumerate() {
-            counts.hits[p][col] = occurrences(text, spans, phrase).count() as u32;
-        }
+/// One phrase's BM25 term for a document: `hits` per column (weighted by `WEIGHTS`), the
+/// document's length in tokens and the archive's mean, and the phrase's `idf`.
+pub(crate) fn bm25_term(
+    hits: &[u32; TEXT_COLUMNS],
+    tokens: f64,
+    mean_tokens: f64,
+    idf: f64,
+) -> f64 {
+    let norm = K1 * (1.0 - B + B * tokens / mean_tokens.max(1.0));
+    // FTS5 found the row, so every included phrase is in it somewhere; a hit the position
+    // lists do not place in a text column still counts once, in the body.
+    let mut tf: f64 = hits.iter().zip(WEIGHTS).map(|(&h, w)| h as f64 * w).sum();
+    if tf == 0.0 {
+        tf = WEIGHTS[2];
     }
-    counts
-}
-
-/// BM25 scores (higher is better) of candidates, with `idf` per phrase.
-pub(crate) fn bm25(candidates: &[Counts], idf: &[f64]) -> Vec<f64> {
-    if candidates.is_empty() {
-        return Vec::new();
-    }
-    let mean_words =
-        candidates.iter().map(|c| c.words as f64).sum::<f64>() / candidates.len() as f64;
-    let mean_words = mean_words.max(1.0);
-    candidates
-        .iter()
-        .map(|c| {
-            let norm = K1 * (1.0 - B + B * c.words as f64 / mean_words);
-            c.hits
-                .iter()
-                .enumerate()
-                .map(|(p, hits)| {
-                    // FTS5 found the row, so every phrase is in it somewhere: a phrase our
-                    // folding missed (a script we do not fold) still counts once, in the body.
-                    let mut tf: f64 = hits.iter().zip(WEIGHTS).map(|(&h, w)| h as f64 * w).sum();
-                    if tf == 0.0 {
-                        tf = WEIGHTS[2];
-                    }
-                    idf.get(p).copied().unwrap_or(1.0) * tf * (K1 + 1.0) / (tf + norm)
-                })
-                .sum()
-        })
-        .collect()
+    idf * tf * (K1 + 1.0) / (tf + norm)
 }
 
 /// Inverse document frequency as FTS5 computes it, from `docs` containing the phrase among
@@ -269,31 +232,32 @@ mod tests {
     }
 
     #[test]
-    fn title_hits_outrank_body_hits_and_phrases_need_their_order() {
-        let q = phrases(&["chip fab"]);
-        let mut spans = Vec::new();
-        let in_title = count(["Chip fab opens", "", "the plant"], &q, &mut spans);
-        let in_body = count(["Plant opens", "", "a chip fab opened"], &q, &mut spans);
-        let reversed = count(["Fab chip", "", "fab chip"], &q, &mut spans);
-        assert_eq!(in_title.hits[0], [1, 0, 0]);
-        assert_eq!(reversed.hits[0], [0, 0, 0]);
-        let scores = bm25(&[in_title, in_body], &[1.0]);
-        assert!(scores[0] > scores[1], "{scores:?}");
+    fn title_hits_outrank_body_hits_and_longer_documents_weigh_less() {
+        let in_title = bm25_term(&[1, 0, 0], 40.0, 40.0, 1.0);
+        let in_body = bm25_term(&[0, 0, 1], 40.0, 40.0, 1.0);
+        assert!(in_title > in_body, "{in_title} {in_body}");
+        let short = bm25_term(&[0, 0, 2], 20.0, 40.0, 1.0);
+        let long = bm25_term(&[0, 0, 2], 400.0, 40.0, 1.0);
+        assert!(short > long, "{short} {long}");
+        // More hits count, with diminishing returns.
+        let one = bm25_term(&[0, 0, 1], 40.0, 40.0, 1.0);
+        let four = bm25_term(&[0, 0, 4], 40.0, 40.0, 1.0);
+        assert!(four > one && four < 4.0 * one, "{one} {four}");
+        // A row FTS5 matched always scores above zero.
+        assert!(bm25_term(&[0, 0, 0], 40.0, 40.0, 1.0) > 0.0);
     }
 
     #[test]
     fn rare_words_weigh_more_than_common_ones() {
         assert!(idf(10.0, 1_000_000.0) > idf(500_000.0, 1_000_000.0));
         assert!(idf(999_999.0, 1_000_000.0) > 0.0);
-        let q = phrases(&["the", "harbor"]);
-        let mut spans = Vec::new();
-        let many_the = count(["", "", "the the the the harbor"], &q, &mut spans);
-        let many_harbor = count(["", "", "the harbor harbor harbor harbor"], &q, &mut spans);
-        let scores = bm25(
-            &[many_the, many_harbor],
-            &[idf(900.0, 1000.0), idf(5.0, 1000.0)],
-        );
-        assert!(scores[1] > scores[0], "{scores:?}");
+        let (common, rare) = (idf(900.0, 1000.0), idf(5.0, 1000.0));
+        // Four of the common word and one rare against one common and four rare.
+        let many_common =
+            bm25_term(&[0, 0, 4], 5.0, 5.0, common) + bm25_term(&[0, 0, 1], 5.0, 5.0, rare);
+        let many_rare =
+            bm25_term(&[0, 0, 1], 5.0, 5.0, common) + bm25_term(&[0, 0, 4], 5.0, 5.0, rare);
+        assert!(many_rare > many_common, "{many_rare} {many_common}");
     }
 
     #[test]
