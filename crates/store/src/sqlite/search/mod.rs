@@ -142,10 +142,14 @@ pub(crate) async fn run(
     // The window is written into the SQL, not bound: FTS5 looks at a LIMIT's value when
     // planning, so a bound one would make SQLite re-prepare the statement on every run.
     let _ = write!(window, " ORDER BY articles_fts.rowid LIMIT {RANK_WINDOW}");
-    // The page is cut before the join, so only the hits shown are read.
+    // The page is cut before the join, so only the hits shown are read. Its bounds are
+    // written into the SQL like the window's (see above): bound, they too made SQLite
+    // re-prepare the statement on every run.
+    let limit = if q.limit == 0 { 20 } else { q.limit };
+    let offset = q.offset;
     let sql = format!(
         "WITH ranked AS (SELECT rid, score FROM ({window}) \
-                         ORDER BY score DESC, rid LIMIT ? OFFSET ?) \
+                         ORDER BY score DESC, rid LIMIT {limit} OFFSET {offset}) \
          SELECT {LISTING_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start, w.score \
          FROM ranked w JOIN articles a ON a.seq = -w.rid \
          ORDER BY w.score DESC, w.rid"
@@ -161,10 +165,7 @@ pub(crate) async fn run(
     if let Some(to) = q.to {
         query = query.bind(to_ts(to));
     }
-    let limit = if q.limit == 0 { 20 } else { q.limit };
     let rows = query
-        .bind(i64::from(limit))
-        .bind(i64::from(q.offset))
         .fetch_all(&mut *conn)
         .await
         .ctx("search: ranked window")?;
