@@ -1,21 +1,10 @@
 //! When two open stories turn out to be one, the newer merges into the older
 //! and its id keeps resolving to the survivor.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
+mod common;
 
-fn doc(id: &str, title: &str, text: &str, hours: i64) -> ClusterDoc {
-    let published = DateTime::parse_from_rfc3339("2031-04-02T08:00:00Z")
-        .ok()
-        .map(|t| t.with_timezone(&Utc) + TimeDelta::hours(hours));
-    ClusterDoc {
-        id: id.into(),
-        title: title.into(),
-        text: text.into(),
-        published,
-        ..ClusterDoc::default()
-    }
-}
+use common::doc;
+use storyline_analyze::{ClusterConfig, StoryClusterer, StoryEvent};
 
 #[test]
 fn a_merged_story_id_resolves_to_the_survivor() {

@@ -1,20 +1,10 @@
 //! A story that drifts (chained coverage of two different events) is split in
 //! two, and the newer event leaves under its own id.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
+mod common;
 
-fn doc(id: &str, title: &str, hours: i64) -> ClusterDoc {
-    let published = DateTime::parse_from_rfc3339("2031-04-02T08:00:00Z")
-        .ok()
-        .map(|t| t.with_timezone(&Utc) + TimeDelta::hours(hours));
-    ClusterDoc {
-        id: id.into(),
-        title: title.into(),
-        published,
-        ..ClusterDoc::default()
-    }
-}
+use common::doc;
+use storyline_analyze::{ClusterConfig, StoryClusterer, StoryEvent};
 
 #[test]
 fn a_drifted_story_splits_and_the_new_event_leaves() {
@@ -48,7 +38,7 @@ fn a_drifted_story_splits_and_the_new_event_leaves() {
     let mut last = None;
     for (i, title) in ferry.iter().chain(museum.iter()).enumerate() {
         let id = format!("a{i:02}");
-        let placed = c.add(&doc(&id, title, i as i64));
+        let placed = c.add(&doc(&id, title, "", i as i64));
         events.extend(placed.events.clone());
         last = Some(placed);
     }
