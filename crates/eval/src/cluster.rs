@@ -17,7 +17,10 @@ use std::time::Instant;
 
 use storyline_analyze::{ClusterConfig, ClusterDoc, RelatedStory, StoryClusterer, StoryEvent};
 
-pub use corpus::{LabelledCorpus, load_corpus, load_seeds, read_article, seeds_dir};
+pub use corpus::{
+    CorpusLabels, LabelledCorpus, LabelledStory, Syndication, load_corpus, load_seeds,
+    read_article, read_labels, seeds_dir,
+};
 pub use datasets::{LabelledSet, load_mstream_news, load_uci_news};
 pub use metrics::{ClusterScores, score};
 

@@ -5,6 +5,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use common::{Env, corpus_dir};
+use storyline_eval::cluster::read_labels;
 
 #[test]
 fn a_second_ingest_of_the_same_folder_adds_nothing() {
@@ -108,33 +109,11 @@ fn broken_files_are_reported_and_the_rest_is_ingested() {
     assert_eq!(status.len(), 8);
 }
 
-#[derive(serde::Deserialize)]
-struct Labels {
-    story: Vec<LabelledStory>,
-    #[serde(default)]
-    syndication: Vec<Syndication>,
-}
-
-#[derive(serde::Deserialize)]
-struct LabelledStory {
-    id: String,
-    articles: Vec<String>,
-    #[serde(default)]
-    related: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct Syndication {
-    original: String,
-    copies: Vec<String>,
-}
-
 #[test]
 fn our_corpus_clusters_as_labelled() {
     let env = Env::new();
     let root = corpus_dir();
-    let labels: Labels =
-        toml::from_str(&std::fs::read_to_string(root.join("labels.toml")).unwrap()).unwrap();
+    let labels = read_labels(&root).unwrap();
     let paths: Vec<String> = ["records", "text", "html"]
         .iter()
         .map(|d| root.join(d).display().to_string())
@@ -311,9 +290,7 @@ fn our_corpus_clusters_as_labelled() {
 fn the_demo_ingests_the_bundled_corpus_and_shows_stories() {
     let env = Env::new();
     let out = env.ok(&["demo", "--no-serve", "--limit", "5"]);
-    let labels: Labels =
-        toml::from_str(&std::fs::read_to_string(corpus_dir().join("labels.toml")).unwrap())
-            .unwrap();
+    let labels = read_labels(&corpus_dir()).unwrap();
     let files: usize = labels.story.iter().map(|s| s.articles.len()).sum();
     assert!(out.contains(&format!("{files} ingested")), "{out}");
     assert!(

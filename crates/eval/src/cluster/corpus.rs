@@ -123,18 +123,44 @@ fn arrival_order(set: &mut LabelledSet) {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Labels {
+/// A corpus folder's `labels.toml`: its stories and its groups of syndicated copies.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CorpusLabels {
     #[serde(default)]
-    story: Vec<LabelledStory>,
+    pub story: Vec<LabelledStory>,
+    #[serde(default)]
+    pub syndication: Vec<Syndication>,
 }
 
-#[derive(serde::Deserialize)]
-struct LabelledStory {
-    id: String,
-    articles: Vec<String>,
+/// One labelled story: its article files (relative to the corpus folder) and the labels of
+/// the stories it is related to.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LabelledStory {
+    pub id: String,
+    pub articles: Vec<String>,
     #[serde(default)]
-    related: Vec<String>,
+    pub related: Vec<String>,
+}
+
+/// A wire story and its reprints (article files).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Syndication {
+    pub original: String,
+    pub copies: Vec<String>,
+}
+
+/// Reads `<dir>/labels.toml`.
+pub fn read_labels(dir: &Path) -> Result<CorpusLabels, EvalError> {
+    let labels_path = dir.join("labels.toml");
+    let text = std::fs::read_to_string(&labels_path).map_err(|source| EvalError::Read {
+        path: labels_path.clone(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| EvalError::Format {
+        path: labels_path,
+        line: 0,
+        message: e.to_string(),
+    })
 }
 
 /// A labelled corpus: its articles and the related-story pairs it declares.
@@ -147,16 +173,7 @@ pub struct LabelledCorpus {
 
 /// Loads `<dir>/labels.toml` and every article it lists.
 pub fn load_corpus(dir: &Path) -> Result<LabelledCorpus, EvalError> {
-    let labels_path = dir.join("labels.toml");
-    let text = std::fs::read_to_string(&labels_path).map_err(|source| EvalError::Read {
-        path: labels_path.clone(),
-        source,
-    })?;
-    let labels: Labels = toml::from_str(&text).map_err(|e| EvalError::Format {
-        path: labels_path.clone(),
-        line: 0,
-        message: e.to_string(),
-    })?;
+    let labels = read_labels(dir)?;
     let mut corpus = LabelledCorpus {
         set: LabelledSet {
             name: "own corpus".into(),
