@@ -3,8 +3,9 @@
 //! `m<yearmonth>`, each one token.
 //!
 //! A filter becomes a clause ANDed to the reader's words, so FTS5 intersects doclists and
-//! never hands over a match that cannot pass. The exact SQL conditions still decide (the
-//! date terms are whole months and years).
+//! never hands over a match that cannot pass. Provider and topic terms are exact (whole
+//! names, byte for byte); date terms are whole months and years, so a date range is still
+//! checked against the article's `published_at`.
 
 use std::fmt::Write;
 

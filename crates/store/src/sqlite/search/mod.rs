@@ -1,9 +1,8 @@
 //! Full-text search over articles with SQLite FTS5: FTS5 finds the most recent matches (a
 //! bounded window, read forwards along its doclists) and ranks them with BM25 (title
-//! weighted up) from its own position lists; Rust cuts snippets for the hits shown. A word that matches a large share of a
-//! big archive costs no more than a rare one, and filters are index terms (`facets`), so a
-//! filtered search costs no more than an unfiltered one and reaches back through the whole
-//! archive.
+//! weighted up) from its own position lists; Rust cuts snippets for the hits shown. A word
+//! that matches a large share of a big archive costs no more than a rare one, and filters
+//! are index terms (`facets`), so a filtered search reaches back through the whole archive.
 
 mod facets;
 mod fts5_rank;
@@ -132,7 +131,7 @@ pub(crate) async fn run(
     if dated {
         window.push_str(" JOIN articles a ON a.seq = -articles_fts.rowid");
     }
-    window.push_str(" WHERE articles_fts MATCH (SELECT ?)");
+    window.push_str(" WHERE articles_fts MATCH ?");
     if q.from.is_some() {
         window.push_str(" AND a.published_at >= ?");
     }
