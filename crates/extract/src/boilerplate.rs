@@ -219,6 +219,25 @@ const OVERLAY_WORDS: &[&str] = &[
 /// Names of a product's customer reviews and ratings.
 const REVIEW_WORDS: &[&str] = &["reviews", "ratings"];
 
+/// Names of the panels of tabs and accordions, shown one at a time and hidden until opened.
+const DISCLOSURE_WORDS: &[&str] = &[
+    "accordion",
+    "tab",
+    "tabs",
+    "tabpanel",
+    "panel",
+    "collapse",
+    "collapsible",
+    "faq",
+    "answer",
+];
+
+/// ARIA roles of tab and accordion panels (an accordion's panels are `region`s).
+pub(crate) fn is_disclosure_role(role: &str) -> bool {
+    let role = role.trim();
+    role.eq_ignore_ascii_case("tabpanel") || role.eq_ignore_ascii_case("region")
+}
+
 /// What the `class` and `id` values say, read in one pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Names {
@@ -227,6 +246,8 @@ pub(crate) struct Names {
     pub overlay: bool,
     /// Customer reviews or ratings and no content word.
     pub reviews: bool,
+    /// The panel of a tab set or an accordion.
+    pub disclosure: bool,
 }
 
 /// Reads what the `class` and `id` values say.
@@ -235,6 +256,7 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
         lean: Lean::Neutral,
         overlay: false,
         reviews: false,
+        disclosure: false,
     };
     if class.len() + id.len() > 2_000 || (class.is_empty() && id.is_empty()) {
         return names;
@@ -243,6 +265,7 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     let mut content = false;
     let mut overlay = false;
     let mut reviews = false;
+    let mut disclosure = false;
     let mut visit = |word: &str| {
         if listed(BOILERPLATE_WORDS, word) {
             boilerplate = true;
@@ -253,6 +276,9 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
             overlay = true;
         } else if listed(REVIEW_WORDS, word) {
             reviews = true;
+        }
+        if listed(DISCLOSURE_WORDS, word) {
+            disclosure = true;
         }
     };
     for_each_word(class, &mut visit);
@@ -265,6 +291,7 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     };
     names.overlay = overlay && !content;
     names.reviews = reviews && !content;
+    names.disclosure = disclosure;
     names
 }
 

@@ -303,11 +303,17 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
             pruned[index] = !holds(0.6);
             continue;
         }
-        if page.attr(index, "hidden").is_some()
+        // A collapsed tab or accordion panel (an FAQ's answers, a service's feature tabs) is
+        // hidden only until a click: it is the page's content like the open one beside it.
+        if (page.attr(index, "hidden").is_some()
             || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
             || page
                 .attr(index, "style")
-                .is_some_and(boilerplate::style_hides)
+                .is_some_and(boilerplate::style_hides))
+            && !(names.disclosure
+                || page
+                    .attr(index, "role")
+                    .is_some_and(boilerplate::is_disclosure_role))
         {
             pruned[index] = !protected;
             continue;
@@ -894,6 +900,15 @@ mod tests {
         let html = format!("<html><body><div class=reviews>{reviews}</div></body></html>");
         let text = text_of(&html);
         assert!(text.contains("The movers arrived"), "{text}");
+    }
+
+    #[test]
+    fn collapsed_accordion_and_tab_panels_are_content() {
+        let html = "<html><body><main><h1>Garden design services</h1><p>We plan, plant and look after gardens of every size, from a city courtyard to a country estate.</p><div class=accordion><h3>How long does a design take?</h3><div class=accordion-panel hidden><p>A first plan is ready within three weeks of the site visit, planting follows in the season.</p></div></div><div role=tabpanel style=\"display:none\"><p>Maintenance visits are monthly, with pruning and feeding planned around the year's weather.</p></div><div class=newsletter-box hidden><p>Sign up to receive our seasonal offers, tips and the occasional discount in your inbox.</p></div></main></body></html>";
+        let text = text_of(html);
+        assert!(text.contains("three weeks"), "{text}");
+        assert!(text.contains("Maintenance visits"), "{text}");
+        assert!(!text.contains("seasonal offers"), "{text}");
     }
 
     #[test]
