@@ -187,11 +187,26 @@ const CONTENT_WORDS: &[&str] = &[
     "markdown",
 ];
 
+/// Whether `part` (a slice of `value`) is the hash a CSS-modules build appends after a double
+/// underscore (`table_root__adKqa`): letters and digits in no word's case, whose camel-case
+/// pieces would read as words (`ad`, `Kqa`). A BEM element after `__` is a word
+/// (`article__body`, styled-components' `styles__Caption`).
+fn is_module_hash(value: &str, part: &str) -> bool {
+    let start = part.as_ptr() as usize - value.as_ptr() as usize;
+    start >= 2
+        && value.as_bytes()[start - 2..start] == *b"__"
+        && part.len() <= 8
+        && part
+            .bytes()
+            .skip(1)
+            .any(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit())
+}
+
 /// Calls `visit` with each word of a class or id value (`storyBody-text` -> story, Body,
 /// text), without allocating; words are compared case-insensitively by the caller.
 fn for_each_word(value: &str, mut visit: impl FnMut(&str)) {
     for part in value.split(|c: char| !c.is_alphanumeric()) {
-        if part.is_empty() {
+        if part.is_empty() || is_module_hash(value, part) {
             continue;
         }
         let mut start = 0;
@@ -484,6 +499,15 @@ fn names_a_moment(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_css_modules_hash_is_no_word() {
+        assert_eq!(lean("mdx-table_root__adKqa", ""), Lean::Neutral);
+        assert_eq!(lean("styles_aside__27iG7", ""), Lean::Neutral);
+        assert_eq!(lean("c-share__item", ""), Lean::Boilerplate);
+        assert_eq!(lean("styles__Caption-sc-1y47awc-0", ""), Lean::Boilerplate);
+        assert_eq!(lean("promo__adKqa", ""), Lean::Boilerplate);
+    }
 
     #[test]
     fn whole_words_decide_the_lean() {
