@@ -305,12 +305,14 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         }
         // A collapsed tab or accordion panel (an FAQ's answers, a service's feature tabs) is
         // hidden only until a click: it is the page's content like the open one beside it.
+        // Panels say so by role, by name or by the heading that labels them (ARIA's pattern).
         if (page.attr(index, "hidden").is_some()
             || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
             || page
                 .attr(index, "style")
                 .is_some_and(boilerplate::style_hides))
             && !(names.disclosure
+                || page.attr(index, "aria-labelledby").is_some()
                 || page
                     .attr(index, "role")
                     .is_some_and(boilerplate::is_disclosure_role))
@@ -904,10 +906,11 @@ mod tests {
 
     #[test]
     fn collapsed_accordion_and_tab_panels_are_content() {
-        let html = "<html><body><main><h1>Garden design services</h1><p>We plan, plant and look after gardens of every size, from a city courtyard to a country estate.</p><div class=accordion><h3>How long does a design take?</h3><div class=accordion-panel hidden><p>A first plan is ready within three weeks of the site visit, planting follows in the season.</p></div></div><div role=tabpanel style=\"display:none\"><p>Maintenance visits are monthly, with pruning and feeding planned around the year's weather.</p></div><div class=newsletter-box hidden><p>Sign up to receive our seasonal offers, tips and the occasional discount in your inbox.</p></div></main></body></html>";
+        let html = "<html><body><main><h1>Garden design services</h1><p>We plan, plant and look after gardens of every size, from a city courtyard to a country estate.</p><div class=accordion><h3>How long does a design take?</h3><div class=accordion-panel hidden><p>A first plan is ready within three weeks of the site visit, planting follows in the season.</p></div></div><div role=tabpanel style=\"display:none\"><p>Maintenance visits are monthly, with pruning and feeding planned around the year's weather.</p></div><button id=q2 aria-controls=a2>Do you water?</button><div id=a2 aria-labelledby=q2 hidden><p>Our gardeners install drip irrigation, so the beds are watered while you are away.</p></div><div class=newsletter-box hidden><p>Sign up to receive our seasonal offers, tips and the occasional discount in your inbox.</p></div></main></body></html>";
         let text = text_of(html);
         assert!(text.contains("three weeks"), "{text}");
         assert!(text.contains("Maintenance visits"), "{text}");
+        assert!(text.contains("drip irrigation"), "{text}");
         assert!(!text.contains("seasonal offers"), "{text}");
     }
 

@@ -191,6 +191,7 @@ fn is_read_attribute(name: &LocalName) -> bool {
             | local_name!("itemprop")
             | local_name!("hidden")
             | local_name!("aria-hidden")
+            | local_name!("aria-labelledby")
             | local_name!("style")
             | local_name!("rel")
             | local_name!("type")
