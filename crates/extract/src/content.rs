@@ -43,6 +43,13 @@ pub(crate) struct ScoringConfig {
     pub region_prose_ratio: f32,
     /// Share of the page's prose that keeps an element named for reviews.
     pub reviews_share: f32,
+    /// The region also replaces a selection holding less than this share of its text when
+    /// the region's paragraphs before the selection hold …
+    pub lead_region_share: f32,
+    /// … at least this share of the selection's paragraph text, …
+    pub lead_prose_ratio: f32,
+    /// … at least this many characters, and more than its paragraphs after the selection.
+    pub min_lead_chars: u32,
 }
 
 impl Default for ScoringConfig {
@@ -55,6 +62,9 @@ impl Default for ScoringConfig {
             region_share_article: 0.25,
             region_prose_ratio: 0.5,
             reviews_share: 0.7,
+            lead_region_share: 0.7,
+            lead_prose_ratio: 0.5,
+            min_lead_chars: 300,
         }
     }
 }
@@ -647,9 +657,29 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         } else {
             prose[region].saturating_sub(selected_prose)
         } as f32;
+        let (lead, tail) = prose_around(
+            page,
+            region,
+            &roots,
+            &ParagraphFacts {
+                block_of: &block_of,
+                paragraph: &paragraph,
+                in_link: &in_link,
+                own_chars: &own_chars,
+            },
+        );
+        // A landing page opens with sections of its own before the block that scores best (a
+        // testimonial slider, one feature band): when the region holds real prose above the
+        // selection, more than below it, the page is built of sections and the region is the
+        // content. An article's extra prose comes after it (comments, related stories).
+        let leads = (selected as f32) < config.lead_region_share * chars[region] as f32
+            && lead as f32 >= config.lead_prose_ratio * selected_prose as f32
+            && lead >= config.min_lead_chars
+            && lead >= tail;
         if region != best
-            && (selected as f32) < share_needed * chars[region] as f32
-            && other_prose >= config.region_prose_ratio * selected_prose as f32
+            && (leads
+                || ((selected as f32) < share_needed * chars[region] as f32
+                    && other_prose >= config.region_prose_ratio * selected_prose as f32))
         {
             roots = vec![region];
         } else {
@@ -782,6 +812,56 @@ fn chunk_bodies(page: &Page, best: usize, pruned: &[bool], prose: &[u32]) -> Vec
     chunks
 }
 
+/// Characters of the region's own paragraphs (not inside links) before the selection and
+/// after it. A paragraph before it that ends in an ellipsis is a teaser's excerpt, which
+/// summarises another page, and does not count.
+fn prose_around(page: &Page, region: usize, roots: &[usize], facts: &ParagraphFacts) -> (u32, u32) {
+    let first = roots.iter().copied().min().unwrap_or(region);
+    let end = roots
+        .iter()
+        .map(|&root| page.after_subtree(root))
+        .max()
+        .unwrap_or(region);
+    // Whether each paragraph before the selection ends in an ellipsis, read from its last
+    // non-blank text node (in document order, the last one seen).
+    // Indexed from `region`: a text node's block lies between the region and the text.
+    let mut cut = vec![false; first.saturating_sub(region)];
+    for index in region..first.max(region) {
+        if let NodeKind::Text(text) = &page.nodes[index].kind {
+            let block = facts.block_of[index];
+            let text = text.trim_end();
+            if text.is_empty() || block < region || !facts.paragraph[block] {
+                continue;
+            }
+            cut[block - region] = text.ends_with("...") || text.ends_with('…');
+        }
+    }
+    let mut lead = 0u32;
+    let mut tail = 0u32;
+    for index in region..page.after_subtree(region) {
+        if !facts.paragraph[index] || facts.in_link[index] {
+            continue;
+        }
+        if index < first {
+            if cut[index - region] {
+                continue;
+            }
+            lead = lead.saturating_add(facts.own_chars[index]);
+        } else if index >= end {
+            tail = tail.saturating_add(facts.own_chars[index]);
+        }
+    }
+    (lead, tail)
+}
+
+/// What [`prose_around`] reads of each node.
+struct ParagraphFacts<'a> {
+    block_of: &'a [usize],
+    paragraph: &'a [bool],
+    in_link: &'a [bool],
+    own_chars: &'a [u32],
+}
+
 /// How far above the best container a story's chunk wrapper is looked for.
 const CHUNK_DEPTH: usize = 6;
 
@@ -902,6 +982,45 @@ mod tests {
         let html = format!("<html><body><div class=reviews>{reviews}</div></body></html>");
         let text = text_of(&html);
         assert!(text.contains("The movers arrived"), "{text}");
+    }
+
+    #[test]
+    fn a_landing_pages_sections_above_a_testimonial_slider_are_content() {
+        let sections: String = [
+            "Site surveys",
+            "Planting plans",
+            "Aftercare visits",
+        ]
+        .iter()
+        .map(|name| format!("<section><h2>{name}</h2><p>Our team visits your garden to measure the beds and the light before any plan is drawn up for you and your family to agree on together</p></section>"))
+        .collect();
+        let quote = "They listened, planned carefully, planted everything in one week, cleaned up after themselves, and the garden still looks wonderful, three summers later, honestly.";
+        let quotes: String = (0..4).map(|_| format!("<p>{quote}</p>")).collect();
+        let html = format!("<html><body>{sections}<div class=slides>{quotes}</div></body></html>");
+        let page = Page::parse(&html);
+        // Declared an article (as some page builders declare every page): the stricter case.
+        let selection = select(&page, &ScoringConfig::default(), true);
+        let text = crate::render::plain_text(&crate::render::text_blocks(&page, &selection));
+        assert!(text.contains("They listened"), "{text}");
+        assert!(text.contains("Planting plans"), "{text}");
+        assert!(text.contains("measure the beds"), "{text}");
+    }
+
+    #[test]
+    fn teaser_excerpts_above_a_story_do_not_widen_it() {
+        let teasers: String = (0..4)
+            .map(|n| format!("<p>Ministers met on Tuesday to discuss the budget and story number {n} says that the talks in the capital may soon...</p>"))
+            .collect();
+        let line = "The council approved the new library on Monday, after a long debate, and building work starts in May.";
+        let story: String = (0..4).map(|_| format!("<p>{line}</p>")).collect();
+        let html = format!(
+            "<html><body><div class=ticker>{teasers}</div><div class=story>{story}</div></body></html>"
+        );
+        let page = Page::parse(&html);
+        let selection = select(&page, &ScoringConfig::default(), true);
+        let text = crate::render::plain_text(&crate::render::text_blocks(&page, &selection));
+        assert!(text.contains("new library"), "{text}");
+        assert!(!text.contains("Ministers met"), "{text}");
     }
 
     #[test]
