@@ -181,6 +181,7 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
     let mut blocks: Vec<TextBlock> = Vec::new();
     let mut current = String::new();
     let mut current_block: Option<usize> = None;
+    let mut last_text: Option<usize> = None;
     let flush = |blocks: &mut Vec<TextBlock>, current: &mut String, block: Option<usize>| {
         let text = current.trim();
         if !text.is_empty() && !line_is_boilerplate(text) {
@@ -221,8 +222,17 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
                     if block_kind(page, block) == BlockKind::Preformatted {
                         current.push_str(text);
                     } else {
+                        if let Some(previous) = last_text
+                            && !is_initial(page, previous)
+                            && separately_wrapped(page, previous, index)
+                            && current.ends_with(char::is_alphanumeric)
+                            && text.starts_with(char::is_alphanumeric)
+                        {
+                            current.push(' ');
+                        }
                         push_collapsed(&mut current, text);
                     }
+                    last_text = Some(index);
                 }
                 NodeKind::Element { tag, .. } if *tag == local_name!("br") => {
                     flush(&mut blocks, &mut current, current_block);
@@ -236,6 +246,81 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
     }
     blocks
 }
+
+/// Whether text nodes `before` and `after` (in document order) sit in separate elements
+/// that touch with no whitespace between them (`<span>Weight</span><span>12 oz</span>`):
+/// layout (flex rows, table-like grids) shows them apart, so their words are apart. Text
+/// continuing its element (`Hel<i>lo</i>`) runs on. Looked for a few levels up only.
+fn separately_wrapped(page: &Page, before: usize, after: usize) -> bool {
+    let mut outer = after;
+    for _ in 0..SEPARATION_DEPTH {
+        let Some(parent) = page.nodes[outer].parent else {
+            return false;
+        };
+        if parent <= before {
+            // `parent` holds both: each side must be wrapped below it, in elements that lay
+            // text out rather than style it (`<strong>D</strong><strong>ay` is one word).
+            return outer != after
+                && !is_styling(page, outer)
+                && wrapper_below(page, before, parent)
+                    .is_some_and(|wrapper| !is_styling(page, wrapper));
+        }
+        outer = parent;
+    }
+    false
+}
+
+/// The child of `ancestor` that holds `index`, when `index` is not itself that child and it
+/// is a few levels down.
+fn wrapper_below(page: &Page, index: usize, ancestor: usize) -> Option<usize> {
+    let mut node = page.nodes[index].parent?;
+    if node == ancestor {
+        return None;
+    }
+    for _ in 0..SEPARATION_DEPTH {
+        let parent = page.nodes[node].parent?;
+        if parent == ancestor {
+            return Some(node);
+        }
+        node = parent;
+    }
+    None
+}
+
+/// Inline elements that style their words (emphasis, weight, sub- and superscripts), and
+/// elements without a class (a word processor's pasted `<span>`s cut words anywhere): a
+/// layout's parts carry class names.
+fn is_styling(page: &Page, index: usize) -> bool {
+    page.attr(index, "class").is_none_or(str::is_empty)
+        || matches!(
+            page.tag(index),
+            Some(
+                &local_name!("b")
+                    | &local_name!("strong")
+                    | &local_name!("i")
+                    | &local_name!("em")
+                    | &local_name!("u")
+                    | &local_name!("s")
+                    | &local_name!("font")
+                    | &local_name!("sup")
+                    | &local_name!("sub")
+                    | &local_name!("small")
+                    | &local_name!("mark")
+            )
+        )
+}
+
+/// Whether a text node is a single letter: a drop cap (`<span class=initial>I</span><span>f
+/// you …`), which starts the word after it.
+fn is_initial(page: &Page, index: usize) -> bool {
+    match &page.nodes[index].kind {
+        NodeKind::Text(text) => text.trim().chars().count() == 1,
+        _ => false,
+    }
+}
+
+/// How far up from a text node the element it shares with the previous text is looked for.
+const SEPARATION_DEPTH: usize = 8;
 
 /// The JSON-LD `articleBody` as blocks, when it is both honest and better than what the page
 /// scoring found: it must be clearly longer than the extracted text, and most of its
@@ -434,5 +519,16 @@ mod tests {
         let article = select(&page, &ScoringConfig::default(), true);
         let text = plain_text(&text_blocks(&page, &article));
         assert!(!text.contains("Sheet pan 10"), "{text}");
+    }
+    #[test]
+    fn touching_layout_elements_keep_their_words_apart() {
+        let description = "A ripstop shell with taped seams keeps the rain out on long days in the hills, and packs into its own pocket.";
+        let html = format!(
+            "<html><body><div class=product><p>{description}</p><div class=spec><span class=name>Weight</span><span class=value>Twelve ounces</span></div><p><span class=cap>T</span><span class=rest>he hood rolls away.</span> It is <strong>D</strong><strong>ay</strong> wear, a <span>3</span><span>rd</span> layer.</p></div></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("Weight Twelve ounces"), "{text}");
+        assert!(text.contains("The hood rolls away"), "{text}");
+        assert!(text.contains("Day wear, a 3rd layer"), "{text}");
     }
 }
