@@ -168,6 +168,10 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "subnav",
     "topnav",
     "offcanvas",
+    "disclaimer",
+    "signature",
+    "stars",
+    "flair",
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -518,6 +522,11 @@ mod tests {
         assert_eq!(lean("storyBody", ""), Lean::Content);
         assert_eq!(lean("", "related-links"), Lean::Boilerplate);
         assert_eq!(lean("entry-content", "post-42"), Lean::Content);
+        // A forum post's signature and user flair, a product's star rating and legal notes.
+        assert_eq!(lean("signature", "sig42"), Lean::Boilerplate);
+        assert_eq!(lean("author-flair", ""), Lean::Boilerplate);
+        assert_eq!(lean("rating-stars", ""), Lean::Boilerplate);
+        assert_eq!(lean("", "product-disclaimer"), Lean::Boilerplate);
     }
 
     #[test]
