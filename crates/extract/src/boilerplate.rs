@@ -172,6 +172,8 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "signature",
     "stars",
     "flair",
+    "extras",
+    "postprofile",
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -386,6 +388,78 @@ pub(crate) fn is_related_heading(text: &str) -> bool {
     OPENINGS.iter().any(|opening| lower.starts_with(opening)) || WHOLE.contains(&lower.as_str())
 }
 
+/// Labels of a forum member's figures beside each post ("Posts: 4,032", "Joined Feb 8, 2023",
+/// "Reaction score 12").
+const MEMBER_STAT_LABELS: &[&str] = &[
+    "posts",
+    "total posts",
+    "joined",
+    "join date",
+    "member since",
+    "registered",
+    "messages",
+    "reaction score",
+    "points",
+    "trophy points",
+    "likes received",
+    "best answers",
+    "threads",
+    "reputation",
+];
+
+/// How a line reads as a forum member's figure: not at all, a label alone (its value is the
+/// next line: `<dt>Joined</dt><dd>Feb 8, 2023</dd>`), or a label with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MemberStat {
+    None,
+    Label,
+    Whole,
+}
+
+/// Whether a line is one of the figures a forum shows under a member's name beside each post
+/// ("Posts: 4,032", "1,204 posts · Joined 2019", "Reputation: 10"), which are not the thread.
+pub(crate) fn member_stat(line: &str) -> MemberStat {
+    let lower = line.trim().to_lowercase();
+    if lower.len() > 40 {
+        return MemberStat::None;
+    }
+    let lower = lower.trim_end_matches(':').trim_end();
+    // "1,204 posts · Joined 2019"
+    let counted = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    if counted.len() < lower.len() && counted.starts_with(" posts") {
+        return MemberStat::Whole;
+    }
+    for label in MEMBER_STAT_LABELS {
+        let Some(rest) = lower.strip_prefix(label) else {
+            continue;
+        };
+        if rest.is_empty() {
+            return MemberStat::Label;
+        }
+        let value = rest.trim_start_matches([':', ' ']);
+        if value.len() < rest.len() && value.len() <= 25 && is_figure(value) {
+            return MemberStat::Whole;
+        }
+    }
+    MemberStat::None
+}
+
+/// Whether a line is a value a forum member's figure label announces: a short count or date.
+pub(crate) fn is_member_stat_value(line: &str) -> bool {
+    let line = line.trim();
+    line.len() <= 25 && is_figure(&line.to_lowercase())
+}
+
+/// A count or a date ("4,032", "feb 8, 2023", "2019-03-01"), in lower case.
+fn is_figure(value: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    value.starts_with(|c: char| c.is_ascii_digit())
+        || (MONTHS.iter().any(|month| value.starts_with(month))
+            && value.contains(|c: char| c.is_ascii_digit()))
+}
+
 /// Stock lines that sit inside article text without being part of it.
 pub(crate) fn line_is_boilerplate(line: &str) -> bool {
     let line = line.trim().trim_end_matches([':', '.', '…']).trim();
@@ -561,6 +635,26 @@ mod tests {
         assert!(!line_is_boilerplate(
             "Updated figures from 2023 show the harbour handled more freight than in any year since the war."
         ));
+    }
+
+    #[test]
+    fn member_figures_are_recognised() {
+        assert_eq!(member_stat("Posts: 4,032"), MemberStat::Whole);
+        assert_eq!(member_stat("1,204 posts · Joined 2019"), MemberStat::Whole);
+        assert_eq!(member_stat("Join Date: Aug 2019"), MemberStat::Whole);
+        assert_eq!(member_stat("Joined"), MemberStat::Label);
+        assert_eq!(member_stat("Reaction score:"), MemberStat::Label);
+        assert_eq!(member_stat("Posts about gardening"), MemberStat::None);
+        assert_eq!(
+            member_stat("Points of interest: 12 museums"),
+            MemberStat::None
+        );
+        assert_eq!(
+            member_stat("Joined the club in 2019 after a long search for a team"),
+            MemberStat::None
+        );
+        assert!(is_member_stat_value("Feb 8, 2023"));
+        assert!(!is_member_stat_value("Thanks for the tip"));
     }
 
     #[test]

@@ -10,7 +10,9 @@
 
 use dom_query::local_name;
 
-use crate::boilerplate::{is_related_heading, line_is_boilerplate};
+use crate::boilerplate::{
+    MemberStat, is_member_stat_value, is_related_heading, line_is_boilerplate, member_stat,
+};
 use crate::content::Selection;
 use crate::dom::{NodeKind, Page, push_collapsed};
 
@@ -161,9 +163,29 @@ pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> 
         LINK_PAGE_SHARE
     };
     if (kept as f32) < share * selected as f32 {
-        return collect_blocks(page, selection, false);
+        return drop_member_stats(collect_blocks(page, selection, false));
     }
-    blocks
+    drop_member_stats(blocks)
+}
+
+/// Drops the figures a forum shows beside each post under the member's name ("Posts: 4,032",
+/// "Joined" and its date on the next line).
+fn drop_member_stats(blocks: Vec<TextBlock>) -> Vec<TextBlock> {
+    let mut kept = Vec::with_capacity(blocks.len());
+    let mut value_due = false;
+    for block in blocks {
+        let due = std::mem::take(&mut value_due);
+        match member_stat(&block.text) {
+            MemberStat::Whole => continue,
+            MemberStat::Label => {
+                value_due = true;
+                continue;
+            }
+            MemberStat::None if due && is_member_stat_value(&block.text) => continue,
+            MemberStat::None => kept.push(block),
+        }
+    }
+    kept
 }
 
 /// Share of the selection's text below which dropping its link lists is undone: on a page
