@@ -8,6 +8,8 @@
 //! list items, quotes, preformatted text) with every text escaped; [`crate::sanitize`] then
 //! passes it through `ammonia`.
 
+use std::collections::HashMap;
+
 use dom_query::local_name;
 
 use crate::boilerplate::{
@@ -204,9 +206,14 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
     let mut current = String::new();
     let mut current_block: Option<usize> = None;
     let mut last_text: Option<usize> = None;
-    let flush = |blocks: &mut Vec<TextBlock>, current: &mut String, block: Option<usize>| {
+    // Where each block's text was first seen: the parent of its block element.
+    let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+    let mut flush = |blocks: &mut Vec<TextBlock>, current: &mut String, block: Option<usize>| {
         let text = current.trim();
-        if !text.is_empty() && !line_is_boilerplate(text) {
+        if !text.is_empty()
+            && !line_is_boilerplate(text)
+            && !repeats(&mut seen, page, selection, text, block)
+        {
             let kind = block.map_or(BlockKind::Paragraph, |block| block_kind(page, block));
             blocks.push(TextBlock {
                 kind,
@@ -343,6 +350,43 @@ fn is_initial(page: &Page, index: usize) -> bool {
 
 /// How far up from a text node the element it shares with the previous text is looked for.
 const SEPARATION_DEPTH: usize = 8;
+
+/// Whether a block's text repeats, word for word, a block seen earlier under another parent:
+/// pages carry the same text twice for different screens (a desktop and a mobile copy, one
+/// hidden by a stylesheet), carousels repeat their slides and forum replies quote earlier
+/// posts. Repeats among siblings (an interview's recurring question, a meal plan's recurring
+/// dish) are the text's own, and so are short lines (prices, labels).
+fn repeats(
+    seen: &mut HashMap<String, Option<usize>>,
+    page: &Page,
+    selection: &Selection,
+    text: &str,
+    block: Option<usize>,
+) -> bool {
+    if text.len() < REPEAT_MIN_LEN
+        || block.is_some_and(|block| {
+            matches!(
+                page.tag(block),
+                Some(&local_name!("td") | &local_name!("th"))
+            ) || selection
+                .records
+                .is_some_and(|run| run.holds_item(page, block))
+        })
+    {
+        return false;
+    }
+    let parent = block.and_then(|block| page.nodes[block].parent);
+    match seen.get(text) {
+        Some(&first) => first != parent,
+        None => {
+            seen.insert(text.to_string(), parent);
+            false
+        }
+    }
+}
+
+/// Shortest block (in bytes) that is dropped when it repeats.
+const REPEAT_MIN_LEN: usize = 20;
 
 /// The JSON-LD `articleBody` as blocks, when it is both honest and better than what the page
 /// scoring found: it must be clearly longer than the extracted text, and most of its
@@ -552,5 +596,19 @@ mod tests {
         assert!(text.contains("Weight Twelve ounces"), "{text}");
         assert!(text.contains("The hood rolls away"), "{text}");
         assert!(text.contains("Day wear, a 3rd layer"), "{text}");
+    }
+    #[test]
+    fn a_block_repeated_elsewhere_is_kept_once() {
+        let feature = "The larger sensor balances bright and shadowy areas in high-contrast scenes, for clearer images.";
+        let question = "What did you cook first?";
+        let html = format!(
+            "<html><body><div class=product><div class=desktop><h2>Sharper photos</h2><p>{feature}</p></div><div class=mobile><h2>Sharper photos</h2><p>{feature}</p></div><div class=interview><p>{question}</p><p>An omelette, badly, on a camping stove in the rain.</p><p>{question}</p><p>Bread, which took me a whole weekend and three tries.</p></div><table><tr><td>Monday</td><td>Optional cardio for thirty minutes</td></tr><tr><td>Tuesday</td><td>Optional cardio for thirty minutes</td></tr></table></div></body></html>"
+        );
+        let text = text_of(&html);
+        assert_eq!(text.matches("larger sensor").count(), 1, "{text}");
+        // Short lines (headings, prices, labels) may recur on their own.
+        assert_eq!(text.matches("Sharper photos").count(), 2, "{text}");
+        assert_eq!(text.matches(question).count(), 2, "{text}");
+        assert_eq!(text.matches("Optional cardio").count(), 2, "{text}");
     }
 }
