@@ -444,6 +444,46 @@ pub(crate) fn member_stat(line: &str) -> MemberStat {
     MemberStat::None
 }
 
+/// Whether a line is part of the frame a forum draws around each post: the member's title
+/// ("Senior Member", "Moderator"), presence, like counts and the post's buttons ("Reply With
+/// Quote", "View Profile").
+pub(crate) fn is_post_furniture(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    if lower.is_empty() || lower.len() > 40 {
+        return false;
+    }
+    const EXACT: &[&str] = &[
+        "member",
+        "moderator",
+        "administrator",
+        "original poster",
+        "offline",
+        "online",
+        "view profile",
+        "view forum posts",
+        "view forum threads",
+        "visit homepage",
+        "reply",
+        "reply with quote",
+        "quote",
+        "multiquote",
+        "code: select all",
+        "report inappropriate content",
+    ];
+    if EXACT.contains(&lower.as_str()) {
+        return true;
+    }
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    match words.as_slice() {
+        // "Senior Member", "Well-known member", "7+ Year Member"
+        [.., last] if words.len() <= 3 && *last == "member" => true,
+        // "12 Likes", "3 helpful votes", "Reply 4", "Reply With Quote 2"
+        [count, "like" | "likes"] | [count, "helpful", "vote" | "votes"] => is_figure(count),
+        ["reply", count] | ["reply", "with", "quote", count] => is_figure(count),
+        _ => false,
+    }
+}
+
 /// Whether a line is a value a forum member's figure label announces: a short count or date.
 pub(crate) fn is_member_stat_value(line: &str) -> bool {
     let line = line.trim();
@@ -655,6 +695,20 @@ mod tests {
         );
         assert!(is_member_stat_value("Feb 8, 2023"));
         assert!(!is_member_stat_value("Thanks for the tip"));
+    }
+
+    #[test]
+    fn post_furniture_is_recognised() {
+        assert!(is_post_furniture("Senior Member"));
+        assert!(is_post_furniture("7+ Year Member"));
+        assert!(is_post_furniture("36 Likes"));
+        assert!(is_post_furniture("Reply With Quote 2"));
+        assert!(is_post_furniture("View Profile"));
+        assert!(!is_post_furniture(
+            "Become a paying member of the club today"
+        ));
+        assert!(!is_post_furniture("Likes"));
+        assert!(!is_post_furniture("Reply to the council's letter"));
     }
 
     #[test]

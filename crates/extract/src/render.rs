@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use dom_query::local_name;
 
 use crate::boilerplate::{
-    MemberStat, is_member_stat_value, is_related_heading, line_is_boilerplate, member_stat,
+    MemberStat, is_member_stat_value, is_post_furniture, is_related_heading, line_is_boilerplate,
+    member_stat,
 };
 use crate::content::Selection;
 use crate::dom::{NodeKind, Page, push_collapsed};
@@ -184,6 +185,7 @@ fn drop_member_stats(blocks: Vec<TextBlock>) -> Vec<TextBlock> {
                 continue;
             }
             MemberStat::None if due && is_member_stat_value(&block.text) => continue,
+            MemberStat::None if is_post_furniture(&block.text) => continue,
             MemberStat::None => kept.push(block),
         }
     }
