@@ -545,6 +545,27 @@ pub(crate) fn line_is_boilerplate(line: &str) -> bool {
         "copy link",
         "link copied",
         "tags",
+        // A shop's and a listing's controls.
+        "learn more",
+        "show more",
+        "see more",
+        "see all",
+        "view all",
+        "view full details",
+        "shop now",
+        "add to cart",
+        "add to bag",
+        "add to basket",
+        "buy now",
+        "loading",
+        "sort and filter",
+        "filters",
+        "select size",
+        "quantity",
+        "sold out",
+        "skip to main content",
+        "skip to search results",
+        "skip to product list",
     ];
     if EXACT.contains(&lower.as_str()) {
         return true;
@@ -668,6 +689,9 @@ mod tests {
         ));
         assert!(line_is_boilerplate("Published: 5 March 2024"));
         assert!(line_is_boilerplate("Tags:"));
+        assert!(line_is_boilerplate("Add to cart"));
+        assert!(line_is_boilerplate("Loading..."));
+        assert!(!line_is_boilerplate("Add to cart, then pay at the counter"));
         assert!(!line_is_boilerplate("Updated figures"));
         assert!(!line_is_boilerplate(
             "Updated APU to 6 nm for better efficiency"
