@@ -174,6 +174,11 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "flair",
     "extras",
     "postprofile",
+    "usp",
+    "usps",
+    "trustbadge",
+    "upsell",
+    "crosssell",
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -662,6 +667,9 @@ mod tests {
         assert_eq!(lean("author-flair", ""), Lean::Boilerplate);
         assert_eq!(lean("rating-stars", ""), Lean::Boilerplate);
         assert_eq!(lean("", "product-disclaimer"), Lean::Boilerplate);
+        // A shop's selling points and offers of other products beside the one on the page.
+        assert_eq!(lean("product-usps", ""), Lean::Boilerplate);
+        assert_eq!(lean("", "upsell-drawer"), Lean::Boilerplate);
     }
 
     #[test]
