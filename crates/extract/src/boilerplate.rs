@@ -179,6 +179,9 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "trustbadge",
     "upsell",
     "crosssell",
+    "announcement",
+    "announcements",
+    "locale",
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -670,6 +673,9 @@ mod tests {
         // A shop's selling points and offers of other products beside the one on the page.
         assert_eq!(lean("product-usps", ""), Lean::Boilerplate);
         assert_eq!(lean("", "upsell-drawer"), Lean::Boilerplate);
+        // Site-wide announcement bars and language or region pickers.
+        assert_eq!(lean("announcement-bar", ""), Lean::Boilerplate);
+        assert_eq!(lean("", "localeSelector"), Lean::Boilerplate);
     }
 
     #[test]
