@@ -427,10 +427,11 @@ pub(crate) enum MemberStat {
 /// Whether a line is one of the figures a forum shows under a member's name beside each post
 /// ("Posts: 4,032", "1,204 posts · Joined 2019", "Reputation: 10"), which are not the thread.
 pub(crate) fn member_stat(line: &str) -> MemberStat {
-    let lower = line.trim().to_lowercase();
-    if lower.len() > 40 {
+    let line = line.trim();
+    if line.len() > 40 {
         return MemberStat::None;
     }
+    let lower = line.to_lowercase();
     let lower = lower.trim_end_matches(':').trim_end();
     // "1,204 posts · Joined 2019"
     let counted = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
@@ -456,10 +457,11 @@ pub(crate) fn member_stat(line: &str) -> MemberStat {
 /// ("Senior Member", "Moderator"), presence, like counts and the post's buttons ("Reply With
 /// Quote", "View Profile").
 pub(crate) fn is_post_furniture(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
-    if lower.is_empty() || lower.len() > 40 {
+    let line = line.trim();
+    if line.is_empty() || line.len() > 40 {
         return false;
     }
+    let lower = line.to_lowercase();
     const EXACT: &[&str] = &[
         "member",
         "moderator",
