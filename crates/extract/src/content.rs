@@ -657,30 +657,33 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         } else {
             prose[region].saturating_sub(selected_prose)
         } as f32;
-        let (lead, tail) = prose_around(
-            page,
-            region,
-            &roots,
-            &ParagraphFacts {
-                block_of: &block_of,
-                paragraph: &paragraph,
-                in_link: &in_link,
-                own_chars: &own_chars,
-            },
-        );
         // A landing page opens with sections of its own before the block that scores best (a
         // testimonial slider, one feature band): when the region holds real prose above the
         // selection, more than below it, the page is built of sections and the region is the
         // content. An article's extra prose comes after it (comments, related stories).
-        let leads = (selected as f32) < config.lead_region_share * chars[region] as f32
-            && lead as f32 >= config.lead_prose_ratio * selected_prose as f32
-            && lead >= config.min_lead_chars
-            && lead >= tail;
-        if region != best
-            && (leads
-                || ((selected as f32) < share_needed * chars[region] as f32
-                    && other_prose >= config.region_prose_ratio * selected_prose as f32))
-        {
+        // Measured only when the share test passes, since it walks the whole region.
+        let leads = || {
+            if (selected as f32) >= config.lead_region_share * chars[region] as f32 {
+                return false;
+            }
+            let (lead, tail) = prose_around(
+                page,
+                region,
+                &roots,
+                &ParagraphFacts {
+                    block_of: &block_of,
+                    paragraph: &paragraph,
+                    in_link: &in_link,
+                    own_chars: &own_chars,
+                },
+            );
+            lead as f32 >= config.lead_prose_ratio * selected_prose as f32
+                && lead >= config.min_lead_chars
+                && lead >= tail
+        };
+        let spread = (selected as f32) < share_needed * chars[region] as f32
+            && other_prose >= config.region_prose_ratio * selected_prose as f32;
+        if region != best && (spread || leads()) {
             roots = vec![region];
         } else {
             // A story cut into chunks, each wrapped like its neighbours (`<div class=chunk><div
@@ -691,8 +694,6 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             roots.dedup();
         }
     }
-    // Listings, shops and threads: a run of same-template items holding more text than the
-    // scored content is the content (with what the scored content adds, if outside it).
     // Listings, shops and threads: a run of same-template items holding more text than the
     // scored content is the content (with what the scored content adds, if outside it).
     let paragraphs_under = |roots: &[usize]| -> usize {
