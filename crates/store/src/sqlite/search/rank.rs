@@ -6,7 +6,7 @@
 //! `unicode61 remove_diacritics 2` tokenizer does for the scripts news is written in.
 
 /// Column weights: title, excerpt, body.
-pub(crate) const WEIGHTS: [f64; 3] = [8.0, 3.0, 1.0];
+const WEIGHTS: [f64; 3] = [8.0, 3.0, 1.0];
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Words in a snippet.
@@ -61,7 +61,7 @@ fn same_word(token: &str, folded: &str) -> bool {
 }
 
 /// Byte spans of the words of `text` (runs of letters and digits), into `out`.
-pub(crate) fn words(text: &str, out: &mut Vec<(usize, usize)>) {
+fn words(text: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
     let mut start = None;
     for (i, c) in text.char_indices() {
