@@ -30,6 +30,8 @@ use crate::types::{
 pub struct SqliteStore {
     pool: SqlitePool,
     frequencies: Arc<search::DocFrequencies>,
+    /// Article lengths for ranking, shared with the search function of every connection.
+    lengths: Arc<search::LengthCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -76,6 +78,8 @@ impl SqliteStore {
 
     async fn connect(options: SqliteConnectOptions, label: &str) -> StoreResult<Self> {
         let in_memory = label == ":memory:";
+        let lengths = Arc::new(search::LengthCache::default());
+        let registered = Arc::clone(&lengths);
         let pool = SqlitePoolOptions::new()
             // An in-memory database lives in one connection; a file serves many readers.
             .max_connections(if in_memory { 1 } else { 8 })
@@ -95,12 +99,13 @@ impl SqliteStore {
             })
             // Search ranks inside FTS5 with our own auxiliary function, which SQLite keeps
             // per connection.
-            .after_connect(|conn, _meta| {
+            .after_connect(move |conn, _meta| {
+                let lengths = Arc::clone(&registered);
                 Box::pin(async move {
                     let mut handle = conn.lock_handle().await?;
                     // SAFETY: the locked handle is this connection's, open, and used by no
                     // one else until `handle` is dropped.
-                    unsafe { search::register(handle.as_raw_handle().as_ptr()) }
+                    unsafe { search::register(handle.as_raw_handle().as_ptr(), lengths) }
                         .map_err(|message| sqlx::Error::Configuration(message.into()))
                 })
             })
@@ -114,6 +119,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             frequencies: Arc::default(),
+            lengths,
         })
     }
 
@@ -270,7 +276,7 @@ impl Store for SqliteStore {
     }
 
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>> {
-        search::run(&self.pool, &self.frequencies, query).await
+        search::run(&self.pool, &self.frequencies, &self.lengths, query).await
     }
 
     async fn add_source(&self, source: &SourceRow) -> StoreResult<bool> {

@@ -9,7 +9,7 @@ mod fts5_rank;
 mod query;
 mod rank;
 
-pub(crate) use fts5_rank::register;
+pub(crate) use fts5_rank::{LengthCache, register};
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -96,11 +96,13 @@ impl DocFrequencies {
 pub(crate) async fn run(
     pool: &SqlitePool,
     frequencies: &DocFrequencies,
+    lengths: &LengthCache,
     q: &SearchQuery,
 ) -> StoreResult<Vec<SearchHit>> {
     let Some(user) = UserQuery::parse(&q.text) else {
         return Ok(Vec::new());
     };
+    lengths.expire();
     let phrases = user.folded_phrases();
     let mut conn = pool.acquire().await.ctx("search: connection")?;
     let Some(expr) = match_expression(&mut conn, &user, q).await? else {
