@@ -66,7 +66,7 @@ const KNOWN_OUTLETS: &[(&str, &str)] = &[
 pub fn clean_plain_text(text: &str) -> PlainArticle {
     let paragraphs = split_paragraphs(text);
     let mut removed = Vec::new();
-    let mut provider = None;
+    let mut provider: Option<ProviderHint> = None;
     let mut kept: Vec<&str> = Vec::new();
 
     let (title, title_was_derived, start) = match paragraphs.first() {
@@ -74,17 +74,27 @@ pub fn clean_plain_text(text: &str) -> PlainArticle {
         _ => (String::new(), true, 0),
     };
 
+    // Footers that name the publisher of this copy, used when no syndication note names one.
+    let mut republisher = None;
+    let mut copyright = None;
     for paragraph in &paragraphs[start.min(paragraphs.len())..] {
         let line = paragraph.text;
         if let Some(hint) = syndication_provider(line) {
             provider.get_or_insert(hint);
             removed.push(line.to_string());
         } else if is_plain_boilerplate(line) {
+            if republisher.is_none() {
+                republisher = footer_name(line, &["republished by "]);
+            }
+            if copyright.is_none() {
+                copyright = footer_name(line, &["copyright", "©", "(c) "]);
+            }
             removed.push(line.to_string());
         } else {
             kept.push(line);
         }
     }
+    let provider = provider.or(republisher).or(copyright);
 
     let title = if title_was_derived {
         derive_title(kept.first().copied().unwrap_or_default())
@@ -247,6 +257,59 @@ fn syndication_provider(line: &str) -> Option<ProviderHint> {
     })
 }
 
+/// The outlet a boilerplate footer names after one of `markers`: "Republished by Bayshore
+/// Chronicle under licence", "Copyright © 2024–2026 The Ledger Wire. All rights reserved."
+/// Years, "©" and "(c)" after the marker are skipped; the name ends at punctuation or at
+/// "all rights", "under" or "with", and must look like a name (capitalised, 1 to 8 words).
+/// Only lines already dropped as boilerplate are read, so an article about copyright law
+/// names nobody.
+fn footer_name(line: &str, markers: &[&str]) -> Option<ProviderHint> {
+    let lower = line.to_lowercase();
+    // Lower-casing keeps byte offsets for the ASCII markers and for most text; a line where
+    // it does not is left alone.
+    if lower.len() != line.len() {
+        return None;
+    }
+    let (position, marker) = markers
+        .iter()
+        .filter_map(|marker| lower.find(marker).map(|position| (position, *marker)))
+        .min()?;
+    let mut rest = &line[position + marker.len()..];
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| {
+            c.is_whitespace() || c.is_ascii_digit() || matches!(c, '©' | '-' | '–' | ',')
+        });
+        let trimmed = trimmed
+            .strip_prefix("(c)")
+            .or_else(|| trimmed.strip_prefix("(C)"))
+            .unwrap_or(trimmed);
+        if trimmed.len() == rest.len() {
+            break;
+        }
+        rest = trimmed;
+    }
+    // "Copyright 2026 by Jane Doe" names a person, not an outlet: not capitalised below.
+    let rest_lower = rest.to_lowercase();
+    let end = [" all rights", " under ", " with "]
+        .iter()
+        .filter_map(|stop| rest_lower.find(stop))
+        .chain(rest.find(['.', ',', ';', '|', '(', ':']))
+        .min()
+        .unwrap_or(rest.len());
+    let name = rest[..end].trim();
+    let words = name.split_whitespace().count();
+    let capitalised = name.chars().next().is_some_and(char::is_uppercase);
+    let generic =
+        ["the author", "the authors", "author", "authors"].contains(&name.to_lowercase().as_str());
+    if !(1..=8).contains(&words) || name.chars().count() < 3 || !capitalised || generic {
+        return None;
+    }
+    Some(ProviderHint {
+        name: name.to_string(),
+        domain: known_domain(name),
+    })
+}
+
 fn known_domain(name: &str) -> Option<String> {
     let lower = name.trim().to_lowercase();
     KNOWN_OUTLETS
@@ -363,6 +426,48 @@ mod tests {
                     .is_some_and(|name| name.to_string_lossy().starts_with(prefix))
             })?;
         std::fs::read_to_string(path).ok()
+    }
+
+    fn provider_of(text: &str) -> Option<String> {
+        clean_plain_text(text).provider.map(|p| p.name)
+    }
+
+    #[test]
+    fn a_copyright_footer_names_the_provider() {
+        let text = "Harbour reopens after storm\n\nThe harbour reopened on Monday.\n\n\
+                    Copyright © 2024-2026 The Ledger Wire. All rights reserved. This material \
+                    may not be republished without permission.";
+        let article = clean_plain_text(text);
+        let provider = article.provider.expect("named by the footer");
+        assert_eq!(provider.name, "The Ledger Wire");
+        assert_eq!(provider.domain, None);
+        assert_eq!(article.body, "The harbour reopened on Monday.");
+        assert_eq!(
+            provider_of("Fares rise\n\nFares rose.\n\n(c) 2026 Reuters. All rights reserved."),
+            Some("Reuters".into())
+        );
+    }
+
+    #[test]
+    fn the_republisher_and_then_the_syndication_note_come_first() {
+        let wire = "Fares rise\n\nFares rose.\n\nDistributed by Continental Press Service. \
+                    Copyright © 2026 Continental Press Service. All rights reserved. \
+                    Republished by Bayshore Chronicle under licence.";
+        assert_eq!(provider_of(wire), Some("Bayshore Chronicle".into()));
+        let noted = "Fares rise\n\nFares rose.\n\nThis article originally appeared in The \
+                     Civic Post (civicpost.example). Copyright © 2026 Metro Daily. All rights \
+                     reserved.";
+        assert_eq!(provider_of(noted), Some("Civic Post".into()));
+    }
+
+    #[test]
+    fn copyright_in_the_story_or_held_by_a_person_names_nobody() {
+        let story = "AI law passes\n\nBig developers must say whether their training data \
+                     contained copyrighted works. Copyright Office staff will check.";
+        assert_eq!(provider_of(story), None);
+        let personal = "Notes\n\nA walk by the river.\n\nCopyright 2026 by jane doe. All \
+                        rights reserved.";
+        assert_eq!(provider_of(personal), None);
     }
 
     #[test]

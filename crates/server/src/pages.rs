@@ -579,7 +579,8 @@ async fn topics(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             .iter()
             .map(|(t, n)| {
                 let r = TopicRef::new(t);
-                (r.href, r.name, *n, "stories".to_string())
+                let noun = if *n == 1 { "story" } else { "stories" };
+                (r.href, r.name, *n, noun.to_string())
             })
             .collect();
         html(&DirectoryPage {
@@ -599,10 +600,12 @@ async fn providers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         let blocked = state.store().blocked_providers().await?;
         let entries = list
             .iter()
-            .filter(|(p, _)| !blocked.contains(&p.domain))
+            // Articles no outlet is named for share the empty domain: not a source to list.
+            .filter(|(p, _)| !p.domain.is_empty() && !blocked.contains(&p.domain))
             .map(|(p, n)| {
                 let r = ProviderRef::new(&p.name, &p.domain);
-                (r.href, r.name, *n, "articles".to_string())
+                let noun = if *n == 1 { "article" } else { "articles" };
+                (r.href, r.name, *n, noun.to_string())
             })
             .collect();
         html(&DirectoryPage {

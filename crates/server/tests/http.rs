@@ -138,6 +138,10 @@ async fn topic_provider_and_directory_pages_filter_stories() {
     let (_, topics) = text(&r, "/topics").await;
     assert!(topics.contains("href=\"/topic/Funding\"") && topics.contains("2 stories"));
     assert!(
+        topics.contains("1 story<"),
+        "a single story counted as plural"
+    );
+    assert!(
         !topics.contains("Deals"),
         "topic of an unpublished story listed"
     );

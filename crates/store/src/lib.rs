@@ -104,6 +104,9 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<(String, u64)>>;
     /// Providers with how many articles each has, most prolific first.
     async fn provider_counts(&self, limit: u32) -> StoreResult<Vec<(Provider, u64)>>;
+    /// The domain of the outlet the archive knows by `name` (case and a leading "The"
+    /// aside), the one with the most articles when several share it.
+    async fn provider_domain_named(&self, name: &str) -> StoreResult<Option<String>>;
     /// All coverage of the listed stories (at most 200), each story's oldest first. Listings
     /// show no text, so a backend may leave `body`, `html` and `secured` empty.
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;

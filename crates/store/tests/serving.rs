@@ -124,6 +124,22 @@ async fn provider_counts_rank_outlets_by_articles() {
     assert_eq!(providers.len(), 1);
     assert_eq!(providers[0].0.domain, "ledgerwire.example");
     assert_eq!(providers[0].1, 4);
+
+    // An outlet named without its address is found by its latest name, case and "The"
+    // aside.
+    for name in [
+        "Name of ledgerwire.example",
+        "The name of LEDGERWIRE.example",
+        " name of ledgerwire.example ",
+    ] {
+        let domain = store.provider_domain_named(name).await.unwrap();
+        assert_eq!(domain.as_deref(), Some("ledgerwire.example"), "{name:?}");
+    }
+    assert_eq!(
+        store.provider_domain_named("LedgerWire").await.unwrap(),
+        None
+    );
+    assert_eq!(store.provider_domain_named("").await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -110,6 +110,34 @@ fn broken_files_are_reported_and_the_rest_is_ingested() {
 }
 
 #[test]
+fn plain_text_joins_the_outlet_its_footer_names() {
+    let env = Env::new();
+    let corpus = corpus_dir();
+    // The Ledger Wire is known from one of its records; its plain-text story names it only
+    // in a copyright footer, and a text that names nobody stays without an outlet.
+    let record = corpus.join("records/ai-bill-ledgerwire.md");
+    let named = corpus.join("text/quillon-round-ledgerwire.txt");
+    let unnamed = corpus.join("text/altura-fab-circuit.txt");
+    env.ok(&["ingest", record.to_str().unwrap()]);
+    let (ids, _) = common::ingest_json(&env, &[named.to_str().unwrap(), unnamed.to_str().unwrap()]);
+    let out = env.dir.path().join("export");
+    env.ok(&["export", out.to_str().unwrap()]);
+    let record_of = |path: &std::path::Path| {
+        let id = &ids[path.to_str().unwrap()];
+        let file = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(id.as_str()))
+            .unwrap_or_else(|| panic!("no export of {id}"));
+        std::fs::read_to_string(file).unwrap()
+    };
+    let text = record_of(&named);
+    assert!(text.contains("name: The Ledger Wire"), "{text}");
+    assert!(text.contains("domain: ledgerwire.example"), "{text}");
+    assert!(!record_of(&unnamed).contains("domain: ledgerwire.example"));
+}
+
+#[test]
 fn our_corpus_clusters_as_labelled() {
     let env = Env::new();
     let root = corpus_dir();

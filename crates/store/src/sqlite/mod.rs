@@ -413,6 +413,10 @@ impl Store for SqliteStore {
         serving::provider_counts(&self.pool, limit).await
     }
 
+    async fn provider_domain_named(&self, name: &str) -> StoreResult<Option<String>> {
+        serving::provider_domain_named(&self.pool, name).await
+    }
+
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>> {
         serving::articles_of_stories(&self.pool, story_ids).await
     }

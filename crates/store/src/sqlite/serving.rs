@@ -61,6 +61,36 @@ pub(crate) async fn provider_counts(
         .collect())
 }
 
+/// The domain of the outlet known by `name`. `provider_counts` has one row per outlet, so
+/// comparing every name costs no more than the directory page does.
+pub(crate) async fn provider_domain_named(
+    pool: &SqlitePool,
+    name: &str,
+) -> StoreResult<Option<String>> {
+    let bare = |n: &str| {
+        let lower = n.trim().to_lowercase();
+        lower
+            .strip_prefix("the ")
+            .map(str::to_string)
+            .unwrap_or(lower)
+    };
+    let wanted = bare(name);
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT domain, name FROM provider_counts WHERE domain <> '' \
+         ORDER BY articles DESC, domain",
+    )
+    .fetch_all(pool)
+    .await
+    .ctx("provider by name")?;
+    Ok(rows
+        .into_iter()
+        .find(|(_, known)| bare(known) == wanted)
+        .map(|(domain, _)| domain))
+}
+
 /// All coverage of the listed stories (at most 200 stories), each story's oldest first,
 /// without the texts (cards show none).
 pub(crate) async fn articles_of_stories(

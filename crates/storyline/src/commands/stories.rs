@@ -163,8 +163,10 @@ pub fn render(views: &[StoryView]) -> String {
         );
         let _ = writeln!(
             out,
-            "    story {} · {} articles from {} providers",
-            s.id, s.article_count, s.provider_count
+            "    story {} · {} from {}",
+            s.id,
+            counted(s.article_count, "article"),
+            counted(s.provider_count, "provider")
         );
         for c in view.coverage.iter().filter(|c| c.duplicate_of.is_none()) {
             let when = c
@@ -203,5 +205,26 @@ fn truncate(text: &str, max: usize) -> String {
         let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
         t.push('…');
         t
+    }
+}
+
+/// "1 article", "5 articles".
+fn counted(n: u32, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1, "article"), "1 article");
+        assert_eq!(counted(0, "provider"), "0 providers");
+        assert_eq!(counted(5, "provider"), "5 providers");
     }
 }

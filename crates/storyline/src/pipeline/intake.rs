@@ -6,6 +6,9 @@ use storyline_extract::{ExtractOptions, clean_plain_text, extract};
 use storyline_ingest::files::{FileKind, RawFile};
 use storyline_model::{Article, Image, Keyring, Provider, Record, article_id};
 
+/// The provider name of an article whose outlet nothing names.
+pub const UNKNOWN_PROVIDER: &str = "Unknown";
+
 /// An article on its way into the store.
 #[derive(Debug, Clone)]
 pub struct Incoming {
@@ -94,7 +97,7 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| {
             if domain.is_empty() {
-                "Unknown".into()
+                UNKNOWN_PROVIDER.into()
             } else {
                 domain.clone()
             }
@@ -149,7 +152,7 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     }
     let (name, domain) = match &plain.provider {
         Some(hint) => (hint.name.clone(), hint.domain.clone().unwrap_or_default()),
-        None => ("Unknown".to_string(), String::new()),
+        None => (UNKNOWN_PROVIDER.to_string(), String::new()),
     };
     let removed_chars: usize = plain.removed.iter().map(|l| l.len()).sum();
     let total = removed_chars + plain.body.len();

@@ -24,7 +24,7 @@ use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
 use storyline_model::{Keyring, StoryLink};
 use storyline_store::{ArticleRow, Commit, Store};
 
-pub use intake::Incoming;
+pub use intake::{Incoming, UNKNOWN_PROVIDER};
 
 /// How the pipeline behaves; one configuration for every source.
 #[derive(Debug, Clone)]
@@ -170,6 +170,17 @@ impl Pipeline {
             source_record,
             boilerplate_ratio,
         } = incoming;
+        // A text that names its outlet but not its address (plain text, by its copyright
+        // or syndication footer) joins that outlet when the archive already knows it.
+        if article.provider.domain.is_empty()
+            && article.provider.name != UNKNOWN_PROVIDER
+            && let Some(domain) = self
+                .store
+                .provider_domain_named(&article.provider.name)
+                .await?
+        {
+            article.provider.domain = domain;
+        }
         if !article.provider.domain.is_empty() && self.blocked.contains(&article.provider.domain) {
             return Ok(Outcome::Skipped(format!(
                 "provider {} is blocked",
@@ -366,7 +377,7 @@ fn cluster_doc(row: &ArticleRow) -> ClusterDoc {
             a.body.clone()
         },
         published: a.published_date_time,
-        provider: Some(a.provider.name.clone()).filter(|n| !n.is_empty() && n != "Unknown"),
+        provider: Some(a.provider.name.clone()).filter(|n| !n.is_empty() && n != UNKNOWN_PROVIDER),
         url: a.web_url.clone(),
         lang: a.language.clone(),
     }
