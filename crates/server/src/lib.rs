@@ -100,6 +100,9 @@ impl Default for ServerConfig {
 /// How long topic and provider directories are cached.
 const DIRECTORY_TTL: Duration = Duration::from_secs(30);
 
+/// Shortest time the blocked-provider list is kept (see `AppState::blocked_providers`).
+const BLOCKED_MIN_TTL: Duration = Duration::from_secs(1);
+
 /// Blocked providers as read under a page-cache generation, and when.
 type BlockedList = (u64, Instant, Arc<Vec<String>>);
 
@@ -232,24 +235,25 @@ impl AppState {
     }
 
     /// Blocked providers. Every public page needs them, so they are kept as long as rendered
-    /// listings are; an editorial action (which invalidates the page cache) makes the next
-    /// reader fetch them again, so a block shows at once.
+    /// listings are, and at least `BLOCKED_MIN_TTL` (a server that renders every page afresh
+    /// still need not read the list for each one); an editorial action (which invalidates the
+    /// page cache) makes the next reader fetch them again, so a block made through this
+    /// server shows at once, and one made by another process within that time.
     pub async fn blocked_providers(&self) -> Result<Arc<Vec<String>>, ApiError> {
         let pages = self.page_cache();
+        let keep = pages.ttl().max(BLOCKED_MIN_TTL);
         // Read before the store: a list fetched while an action commits is kept under the
         // old generation and so never outlives the invalidation.
         let generation = pages.generation();
         if let Ok(guard) = self.inner.blocked.lock()
             && let Some((at_generation, at, list)) = guard.as_ref()
             && *at_generation == generation
-            && at.elapsed() < pages.ttl()
+            && at.elapsed() < keep
         {
             return Ok(Arc::clone(list));
         }
         let list = Arc::new(self.store().blocked_providers().await?);
-        if !pages.ttl().is_zero()
-            && let Ok(mut guard) = self.inner.blocked.lock()
-        {
+        if let Ok(mut guard) = self.inner.blocked.lock() {
             *guard = Some((generation, Instant::now(), Arc::clone(&list)));
         }
         Ok(list)
