@@ -230,6 +230,25 @@ async fn search_ranks_title_matches_and_handles_phrases_and_filters() {
         .await
         .unwrap();
     assert_eq!(excluded.len(), 1);
+    // The filters' own terms (year, month, topic, provider) are not words of the text.
+    let count = |text: &str| {
+        let store = store.clone();
+        let text = text.to_string();
+        async move {
+            store
+                .search(&SearchQuery {
+                    text,
+                    ..SearchQuery::default()
+                })
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    for facet in ["y2026", "M202605", "t4149", "p6C65646765722E6578616D706C65"] {
+        assert_eq!(count(facet).await, 0, "{facet} matched a filter term");
+    }
+    assert_eq!(count("norvale -y2026").await, 2);
     assert!(
         store
             .search(&SearchQuery {
