@@ -240,6 +240,49 @@ fn listed(list: &[&str], word: &str) -> bool {
     list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
 }
 
+/// Names that only furniture wears: advertising, promotion bars, sign-up and sharing boxes,
+/// consent banners. Content is sometimes named `comment`, `teaser` or `caption`, never these.
+const FURNITURE_ONLY_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "newsletter",
+    "newsletters",
+    "newsletterbox",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "promotion",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "adunit",
+    "dfp",
+    "sponsor",
+    "sponsored",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "popup",
+    "modal",
+    "login",
+    "paywall",
+    "outbrain",
+    "taboola",
+    "donate",
+    "donation",
+    "upsell",
+    "announcement",
+    "announcements",
+];
+
 /// Names of overlays: cookie and consent banners, modal dialogs.
 const OVERLAY_WORDS: &[&str] = &[
     "cookie", "cookies", "consent", "gdpr", "onetrust", "modal", "popup",
@@ -277,6 +320,8 @@ pub(crate) struct Names {
     pub reviews: bool,
     /// The panel of a tab set or an accordion.
     pub disclosure: bool,
+    /// A name only furniture wears ([`FURNITURE_ONLY_WORDS`]).
+    pub furniture_only: bool,
 }
 
 /// Reads what the `class` and `id` values say.
@@ -286,6 +331,7 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
         overlay: false,
         reviews: false,
         disclosure: false,
+        furniture_only: false,
     };
     if class.len() + id.len() > 2_000 || (class.is_empty() && id.is_empty()) {
         return names;
@@ -295,7 +341,11 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     let mut overlay = false;
     let mut reviews = false;
     let mut disclosure = false;
+    let mut furniture_only = false;
     let mut visit = |word: &str| {
+        if listed(FURNITURE_ONLY_WORDS, word) {
+            furniture_only = true;
+        }
         if listed(BOILERPLATE_WORDS, word) {
             boilerplate = true;
         } else if listed(CONTENT_WORDS, word) {
@@ -321,6 +371,7 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     names.overlay = overlay && !content;
     names.reviews = reviews && !content;
     names.disclosure = disclosure;
+    names.furniture_only = furniture_only;
     names
 }
 

@@ -13,6 +13,9 @@
 //!    slot into several blocks), then drop, inside them, link lists and stock lines.
 //! 5. **Listings**: when a run of same-template items ([`crate::records`]: products, threads'
 //!    posts, search results) holds more text than that choice, the run is the content.
+//! 6. **Starved pages**: when all that leaves a small part of the page's text and no real
+//!    paragraph, the page's content wore furniture's names or was hidden until its script ran,
+//!    and the choice is made again without believing those (furniture-only names aside).
 //!
 //! The result is a [`Selection`]: the roots to render, the per-node prune flags, and the
 //! evidence the confidence is computed from.
@@ -258,13 +261,25 @@ fn prose_chars(page: &Page, facts: &PageFacts, never: &[bool]) -> Vec<u32> {
 }
 
 /// Decides, top-down, which nodes are pruned.
-fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
+fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -> Vec<bool> {
     let count = page.nodes.len();
     let never: Vec<bool> = (0..count)
         .map(|index| page.tag(index).is_some_and(boilerplate::is_never_content))
         .collect();
     let prose = prose_chars(page, facts, &never);
     let page_prose = prose.first().copied().unwrap_or(0).max(1) as f32;
+    // Without trust in hiding, only a hidden element holding most of the page's text (the
+    // page itself, waiting for its script) is kept: hidden menus, dialogs and per-country
+    // variants of a banner stay furniture.
+    let holds_page: Vec<bool> = if trust.hidden {
+        Vec::new()
+    } else {
+        let (text, _) = measure(page, &facts.text, &never);
+        let page_text = text.first().copied().unwrap_or(0) as f32;
+        text.iter()
+            .map(|&chars| chars > 0 && chars as f32 >= HIDDEN_PAGE_SHARE * page_text)
+            .collect()
+    };
     let mut pruned = vec![false; count];
     for index in 0..count {
         if let Some(parent) = page.nodes[index].parent
@@ -301,7 +316,7 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         let protected = holds(config.protect_share);
         // A product's customer reviews can hold more prose than its description, and are
         // still not the page's content, unless they are nearly all of it (a page of reviews).
-        if names.reviews && !holds(config.reviews_share) {
+        if trust.names && names.reviews && !holds(config.reviews_share) {
             pruned[index] = true;
             continue;
         }
@@ -316,11 +331,12 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
         // A collapsed tab or accordion panel (an FAQ's answers, a service's feature tabs) is
         // hidden only until a click: it is the page's content like the open one beside it.
         // Panels say so by role, by name or by the heading that labels them (ARIA's pattern).
-        if (page.attr(index, "hidden").is_some()
-            || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
-            || page
-                .attr(index, "style")
-                .is_some_and(boilerplate::style_hides))
+        if !holds_page.get(index).copied().unwrap_or(false)
+            && (page.attr(index, "hidden").is_some()
+                || page.attr(index, "aria-hidden").is_some_and(|v| v == "true")
+                || page
+                    .attr(index, "style")
+                    .is_some_and(boilerplate::style_hides))
             && !(names.disclosure
                 || page.attr(index, "aria-labelledby").is_some()
                 || page
@@ -349,6 +365,9 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig) -> Vec<bool> {
             || matches!(*tag, local_name!("figcaption"))
         {
             pruned[index] = !protected;
+            continue;
+        }
+        if !trust.names && !names.furniture_only {
             continue;
         }
         pruned[index] = match names.lean {
@@ -472,19 +491,90 @@ fn blocks_of(page: &Page) -> Vec<usize> {
     block_of
 }
 
+/// What pruning believes besides tags and roles.
+#[derive(Debug, Clone, Copy)]
+struct Trust {
+    /// Class and id names (`related`, `comments`, `teaser`, `caption`); names only furniture
+    /// wears (`promo`, `ad`, `newsletter`) are believed either way.
+    names: bool,
+    /// `hidden`, `aria-hidden` and inline styles that hide.
+    hidden: bool,
+}
+
 /// Chooses the page's main content.
 pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool) -> Selection {
-    let count = page.nodes.len();
     let facts = PageFacts {
         text: text_chars(page),
         block_of: blocks_of(page),
         linked: links_within_block(page),
     };
-    let pruned = prune(page, &facts, config);
+    let trusting = Trust {
+        names: true,
+        hidden: true,
+    };
+    let first = select_pruned(page, config, declared_article, &facts, trusting);
+    // A page whose content itself wears furniture's names (a section page's list of
+    // `teaser` items, a thread whose posts are `comment`s, product cards with a `caption`)
+    // or waits hidden for its script comes out nearly empty: when the selection holds only a
+    // small part of the page's text, names and hiding are not believed, and the result is
+    // taken if it holds much more.
+    let selected = |selection: &Selection| -> u32 {
+        selection
+            .roots
+            .iter()
+            .map(|&root| selection.chars[root])
+            .sum()
+    };
+    let page_text: u32 = facts.text.iter().copied().fold(0u32, u32::saturating_add);
+    let first_chars = selected(&first);
+    if (first_chars as f32) < STARVED_SHARE * page_text as f32
+        && first.best_score < STARVED_MAX_SCORE
+    {
+        let relaxed = select_pruned(
+            page,
+            config,
+            declared_article,
+            &facts,
+            Trust {
+                names: false,
+                hidden: false,
+            },
+        );
+        let relaxed_chars = selected(&relaxed);
+        if relaxed_chars >= STARVED_MIN_CHARS
+            && relaxed_chars as f32 >= STARVED_GAIN * first_chars.max(1) as f32
+        {
+            return relaxed;
+        }
+    }
+    first
+}
+
+/// A selection holding less than this share of the page's text …
+const STARVED_SHARE: f32 = 0.1;
+/// … whose best container scores below this (about one short paragraph's worth) is starved;
+const STARVED_MAX_SCORE: f32 = 10.0;
+/// the selection made without trusting names and hiding replaces it when it holds at least
+/// this many characters …
+const STARVED_MIN_CHARS: u32 = 300;
+/// … and this many times as many as the starved one.
+const STARVED_GAIN: f32 = 3.0;
+/// Without trust in hiding, the share of the page's text a hidden element must hold to stay.
+const HIDDEN_PAGE_SHARE: f32 = 0.5;
+
+/// Chooses the page's main content with the given trust in names and hiding.
+fn select_pruned(
+    page: &Page,
+    config: &ScoringConfig,
+    declared_article: bool,
+    facts: &PageFacts,
+    trust: Trust,
+) -> Selection {
+    let count = page.nodes.len();
+    let pruned = prune(page, facts, config, trust);
     let (chars, link_chars) = measure(page, &facts.text, &pruned);
-    let PageFacts {
-        block_of, linked, ..
-    } = facts;
+    let block_of = facts.block_of.clone();
+    let linked = &facts.linked;
 
     // Text attributed to each block (its own inline text, not nested blocks').
     let mut own_chars = vec![0u32; count];
@@ -744,7 +834,6 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
         }
     }
     let paragraphs = paragraphs_under(&roots);
-
     Selection {
         roots,
         pruned,
@@ -974,6 +1063,62 @@ mod tests {
         let text = text_of(&html);
         assert!(text.contains("Keep your gear"), "{text}");
         assert!(!text.contains("hip belt"), "{text}");
+    }
+
+    #[test]
+    fn a_section_page_whose_items_are_named_teasers_keeps_them() {
+        let headlines = [
+            "Holiday travel hits a record with 82 million travellers",
+            "Car rental firm fuels a nationwide crime spree",
+            "Flying is like a bus ride now, an expert says",
+            "Airports brace for the busiest weekend of the year",
+            "Rail strike called off after a late-night deal",
+            "Why road trips are back in fashion this winter",
+            "Ferry fares to rise by a tenth from January",
+            "The quiet towns where tourists are welcome again",
+        ];
+        let items: String = headlines
+            .iter()
+            .map(|headline| {
+                format!("<li class=teaser-item><a href=/story><h3>{headline}</h3></a></li>")
+            })
+            .collect();
+        let html = format!(
+            "<html><body><header><a href=/>Home</a> <a href=/news>News</a></header><main><h2>Travel</h2><ul class=teaser-list>{items}</ul></main><div class=promo>Subscribe now and save half on your first year of unlimited reading, only this week.</div></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("Car rental firm"), "{text}");
+        assert!(text.contains("busiest weekend"), "{text}");
+        // Furniture's own names are still believed.
+        assert!(!text.contains("Subscribe now"), "{text}");
+    }
+
+    #[test]
+    fn an_article_still_drops_its_teasers() {
+        let paragraph = "The council voted on Tuesday to close the old bridge to cars, citing cracks in two of its piers, and will open it to cyclists and walkers in the spring.";
+        let body: String = (0..4).map(|_| format!("<p>{paragraph}</p>")).collect();
+        let items: String = (0..6)
+            .map(|n| format!("<li class=teaser-item><a href=/s{n}><h3>Another story from the city desk, number {n}</h3></a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><article><h1>Bridge closes to cars</h1>{body}</article><ul class=teaser-list>{items}</ul></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("old bridge"), "{text}");
+        assert!(!text.contains("city desk"), "{text}");
+    }
+
+    #[test]
+    fn a_page_hidden_until_its_script_runs_is_read() {
+        let items: String = (0..10)
+            .map(|n| format!("<li class=card><a href=/i{n}>Vintage poster of a seaside town, number {n}</a><span>$2{n}.00</span></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><div class=bar>Sign in</div><div id=app style=display:none><h1>Posters</h1><ul class=results>{items}</ul></div><div style=display:none class=locale-banner>Free shipping to Canada on orders over 60 dollars, see our international page.</div></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("seaside town, number 3"), "{text}");
+        assert!(!text.contains("Free shipping"), "{text}");
     }
 
     #[test]
