@@ -90,98 +90,112 @@ pub(crate) fn style_hides(style: &str) -> bool {
     compact.contains("display:none") || compact.contains("visibility:hidden")
 }
 
-const BOILERPLATE_WORDS: &[&str] = &[
-    "share",
-    "sharing",
-    "sharebar",
-    "social",
-    "socials",
-    "related",
-    "recommended",
-    "recommendations",
-    "recirc",
-    "recirculation",
-    "newsletter",
-    "newsletters",
-    "subscribe",
-    "subscription",
-    "signup",
-    "promo",
-    "promotion",
-    "advert",
-    "advertisement",
-    "advertising",
-    "ad",
-    "ads",
-    "adslot",
-    "adunit",
-    "dfp",
-    "sponsor",
-    "sponsored",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "breadcrumb",
-    "breadcrumbs",
-    "sidebar",
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
-    "footer",
-    "masthead",
-    "popup",
-    "modal",
-    "byline",
-    "dateline",
-    "caption",
-    "credit",
-    "credits",
-    "copyright",
-    "toolbar",
-    "pagination",
-    "pager",
-    "trending",
-    "popular",
-    "mostread",
-    "outbrain",
-    "taboola",
-    "readmore",
-    "sronly",
-    "screenreader",
-    "login",
-    "paywall",
-    "tagcloud",
-    "bio",
-    "disqus",
-    "comments",
-    "comment",
-    "teaser",
-    "teasers",
-    "donate",
-    "donation",
-    "newsletterbox",
-    "rail",
-    "feedback",
-    "survey",
-    "subnav",
-    "topnav",
-    "offcanvas",
-    "disclaimer",
-    "signature",
-    "stars",
-    "flair",
-    "extras",
-    "postprofile",
-    "usp",
-    "usps",
-    "trustbadge",
-    "upsell",
-    "crosssell",
-    "announcement",
-    "announcements",
-    "locale",
+/// Who wears a boilerplate name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wearer {
+    /// Only furniture: advertising, promotion bars, sign-up and sharing boxes, consent
+    /// banners. Believed even where other names are not (see [`Names::furniture_only`]).
+    Only,
+    /// Mostly furniture, but content sometimes wears it too: a section page's `teaser` items,
+    /// a thread's posts named `comment`, a product card's `caption`.
+    Mostly,
+}
+
+use Wearer::{Mostly, Only};
+
+/// Names of boilerplate, each with who wears it; one list, read with one scan per word.
+const BOILERPLATE_WORDS: &[(&str, Wearer)] = &[
+    ("share", Only),
+    ("sharing", Only),
+    ("sharebar", Only),
+    ("social", Only),
+    ("socials", Only),
+    ("related", Mostly),
+    ("recommended", Mostly),
+    ("recommendations", Mostly),
+    ("recirc", Mostly),
+    ("recirculation", Mostly),
+    ("newsletter", Only),
+    ("newsletters", Only),
+    ("subscribe", Only),
+    ("subscription", Only),
+    ("signup", Only),
+    ("promo", Only),
+    ("promotion", Only),
+    ("advert", Only),
+    ("advertisement", Only),
+    ("advertising", Only),
+    ("ad", Only),
+    ("ads", Only),
+    ("adslot", Only),
+    ("adunit", Only),
+    ("dfp", Only),
+    ("sponsor", Only),
+    ("sponsored", Only),
+    ("cookie", Only),
+    ("cookies", Only),
+    ("consent", Only),
+    ("gdpr", Only),
+    ("breadcrumb", Mostly),
+    ("breadcrumbs", Mostly),
+    ("sidebar", Mostly),
+    ("nav", Mostly),
+    ("navbar", Mostly),
+    ("navigation", Mostly),
+    ("menu", Mostly),
+    ("footer", Mostly),
+    ("masthead", Mostly),
+    ("popup", Only),
+    ("modal", Only),
+    ("byline", Mostly),
+    ("dateline", Mostly),
+    ("caption", Mostly),
+    ("credit", Mostly),
+    ("credits", Mostly),
+    ("copyright", Mostly),
+    ("toolbar", Mostly),
+    ("pagination", Mostly),
+    ("pager", Mostly),
+    ("trending", Mostly),
+    ("popular", Mostly),
+    ("mostread", Mostly),
+    ("outbrain", Only),
+    ("taboola", Only),
+    ("readmore", Mostly),
+    ("sronly", Mostly),
+    ("screenreader", Mostly),
+    ("login", Only),
+    ("paywall", Only),
+    ("tagcloud", Mostly),
+    ("bio", Mostly),
+    ("disqus", Mostly),
+    ("comments", Mostly),
+    ("comment", Mostly),
+    ("teaser", Mostly),
+    ("teasers", Mostly),
+    ("donate", Only),
+    ("donation", Only),
+    ("newsletterbox", Only),
+    ("rail", Mostly),
+    ("feedback", Mostly),
+    ("survey", Mostly),
+    ("subnav", Mostly),
+    ("topnav", Mostly),
+    ("offcanvas", Mostly),
+    ("disclaimer", Mostly),
+    ("signature", Mostly),
+    ("stars", Mostly),
+    ("flair", Mostly),
+    ("extras", Mostly),
+    ("postprofile", Mostly),
+    ("usp", Mostly),
+    ("usps", Mostly),
+    ("trustbadge", Mostly),
+    ("upsell", Only),
+    ("crosssell", Mostly),
+    ("announcement", Only),
+    ("announcements", Only),
+    ("locale", Mostly),
 ];
 
 const CONTENT_WORDS: &[&str] = &[
@@ -240,48 +254,13 @@ fn listed(list: &[&str], word: &str) -> bool {
     list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
 }
 
-/// Names that only furniture wears: advertising, promotion bars, sign-up and sharing boxes,
-/// consent banners. Content is sometimes named `comment`, `teaser` or `caption`, never these.
-const FURNITURE_ONLY_WORDS: &[&str] = &[
-    "share",
-    "sharing",
-    "sharebar",
-    "social",
-    "socials",
-    "newsletter",
-    "newsletters",
-    "newsletterbox",
-    "subscribe",
-    "subscription",
-    "signup",
-    "promo",
-    "promotion",
-    "advert",
-    "advertisement",
-    "advertising",
-    "ad",
-    "ads",
-    "adslot",
-    "adunit",
-    "dfp",
-    "sponsor",
-    "sponsored",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "popup",
-    "modal",
-    "login",
-    "paywall",
-    "outbrain",
-    "taboola",
-    "donate",
-    "donation",
-    "upsell",
-    "announcement",
-    "announcements",
-];
+/// Who wears `word`, if it names boilerplate.
+fn boilerplate_word(word: &str) -> Option<Wearer> {
+    BOILERPLATE_WORDS
+        .iter()
+        .find(|(entry, _)| entry.eq_ignore_ascii_case(word))
+        .map(|&(_, wearer)| wearer)
+}
 
 /// Names of overlays: cookie and consent banners, modal dialogs.
 const OVERLAY_WORDS: &[&str] = &[
@@ -320,7 +299,7 @@ pub(crate) struct Names {
     pub reviews: bool,
     /// The panel of a tab set or an accordion.
     pub disclosure: bool,
-    /// A name only furniture wears ([`FURNITURE_ONLY_WORDS`]).
+    /// A name only furniture wears ([`Wearer::Only`] in the boilerplate words).
     pub furniture_only: bool,
 }
 
@@ -343,11 +322,9 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     let mut disclosure = false;
     let mut furniture_only = false;
     let mut visit = |word: &str| {
-        if listed(FURNITURE_ONLY_WORDS, word) {
-            furniture_only = true;
-        }
-        if listed(BOILERPLATE_WORDS, word) {
+        if let Some(wearer) = boilerplate_word(word) {
             boilerplate = true;
+            furniture_only |= wearer == Only;
         } else if listed(CONTENT_WORDS, word) {
             content = true;
         }
@@ -740,6 +717,22 @@ mod tests {
         assert!(!names("cookbook", "recipes").overlay);
         assert!(names("", "customer-reviews_feature_div").reviews);
         assert!(!names("review-body", "").reviews);
+    }
+
+    #[test]
+    fn furniture_only_names_are_marked() {
+        for (class, only) in [
+            ("promo-box", true),
+            ("adSlot", true),
+            ("newsletter-signup", true),
+            ("teaser-item", false),
+            ("comment-body", false),
+            ("image-caption", false),
+            ("story-text", false),
+        ] {
+            assert_eq!(names(class, "").furniture_only, only, "{class}");
+        }
+        assert_eq!(lean("teaser-item", ""), Lean::Boilerplate);
     }
 
     #[test]
