@@ -1,6 +1,7 @@
 //! The SQLite backend: one file, WAL journal, schema migrations applied on open.
 
 mod articles;
+mod library;
 mod migrate;
 mod search;
 mod serving;
@@ -77,6 +78,7 @@ impl SqliteStore {
     }
 
     async fn connect(options: SqliteConnectOptions, label: &str) -> StoreResult<Self> {
+        library::configure();
         let in_memory = label == ":memory:";
         let lengths = Arc::new(search::LengthCache::default());
         let registered = Arc::clone(&lengths);
