@@ -16,6 +16,10 @@
 //! 6. **Starved pages**: when all that leaves a small part of the page's text and no real
 //!    paragraph, the page's content wore furniture's names or was hidden until its script ran,
 //!    and the choice is made again without believing those (furniture-only names aside).
+//! 7. **Stripped selections**: when pruning took most of the chosen blocks' own text and the
+//!    best container is not a full story (a thread's `comment` replies, a landing page's
+//!    `teaser` sections), the choice is made again without believing names (furniture-only
+//!    names and customer reviews aside).
 //!
 //! The result is a [`Selection`]: the roots to render, the per-node prune flags, and the
 //! evidence the confidence is computed from.
@@ -316,7 +320,7 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -
         let protected = holds(config.protect_share);
         // A product's customer reviews can hold more prose than its description, and are
         // still not the page's content, unless they are nearly all of it (a page of reviews).
-        if trust.names && names.reviews && !holds(config.reviews_share) {
+        if (trust.names || trust.reviews) && names.reviews && !holds(config.reviews_share) {
             pruned[index] = true;
             continue;
         }
@@ -499,6 +503,8 @@ struct Trust {
     names: bool,
     /// `hidden`, `aria-hidden` and inline styles that hide.
     hidden: bool,
+    /// Names of customer reviews, believed even when other names are not.
+    reviews: bool,
 }
 
 /// Chooses the page's main content.
@@ -511,6 +517,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
     let trusting = Trust {
         names: true,
         hidden: true,
+        reviews: true,
     };
     let first = select_pruned(page, config, declared_article, &facts, trusting);
     // A page whose content itself wears furniture's names (a section page's list of
@@ -538,6 +545,7 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             Trust {
                 names: false,
                 hidden: false,
+                reviews: false,
             },
         );
         let relaxed_chars = selected(&relaxed);
@@ -547,7 +555,52 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
             return relaxed;
         }
     }
+    // A thread whose replies are `comment`s, a landing page whose sections are `teaser`s, a
+    // category page whose card rows are `recirc` lists: the chosen blocks keep a paragraph or
+    // two, so the page is not starved, but pruning took most of their own text. Unless the
+    // best container is a full story (whose comments are comments), names other than
+    // furniture-only ones and reviews are not believed, and the result is taken if it holds much
+    // more.
+    if first.best_score < STRIPPED_MAX_SCORE {
+        let raw: u32 = first
+            .roots
+            .iter()
+            .map(|&root| raw_chars(page, &facts, root))
+            .fold(0u32, u32::saturating_add);
+        if raw >= STRIPPED_MIN_CHARS && (first_chars as f32) < STRIPPED_SHARE * raw as f32 {
+            let relaxed = select_pruned(
+                page,
+                config,
+                declared_article,
+                &facts,
+                Trust {
+                    names: false,
+                    hidden: true,
+                    reviews: true,
+                },
+            );
+            if selected(&relaxed) as f32 >= STRIPPED_GAIN * first_chars.max(1) as f32 {
+                return relaxed;
+            }
+        }
+    }
     first
+}
+
+/// Visible characters under `root`, never-content tags aside, before any other pruning.
+fn raw_chars(page: &Page, facts: &PageFacts, root: usize) -> u32 {
+    let end = page.after_subtree(root);
+    let mut total = 0u32;
+    let mut index = root;
+    while index < end {
+        if page.tag(index).is_some_and(boilerplate::is_never_content) {
+            index = page.after_subtree(index);
+            continue;
+        }
+        total = total.saturating_add(facts.text[index]);
+        index += 1;
+    }
+    total
 }
 
 /// A selection holding less than this share of the page's text …
@@ -559,6 +612,15 @@ const STARVED_MAX_SCORE: f32 = 10.0;
 const STARVED_MIN_CHARS: u32 = 300;
 /// … and this many times as many as the starved one.
 const STARVED_GAIN: f32 = 3.0;
+/// A selection whose best container scores below this (a few paragraphs, not a full story) …
+const STRIPPED_MAX_SCORE: f32 = 80.0;
+/// … and that keeps less than this share of its roots' own text (never-content tags aside) …
+const STRIPPED_SHARE: f32 = 0.4;
+/// … out of at least this many characters was stripped by names; …
+const STRIPPED_MIN_CHARS: u32 = 1000;
+/// … the selection made without believing them replaces it when it holds this many times as
+/// much.
+const STRIPPED_GAIN: f32 = 2.0;
 /// Without trust in hiding, the share of the page's text a hidden element must hold to stay.
 const HIDDEN_PAGE_SHARE: f32 = 0.5;
 
@@ -1193,5 +1255,55 @@ mod tests {
         );
         let text = text_of(&html);
         assert!(text.contains("family pack number 6"), "{text}");
+    }
+
+    #[test]
+    fn a_threads_replies_named_comments_are_kept() {
+        let reply = "I had the same problem with the boiler last winter, and the fix was to bleed the radiators first, then reset the pump.";
+        let replies: String = (0..12)
+            .map(|n| format!("<div class=comment><span>user{n}</span><p>{reply}</p></div>"))
+            .collect();
+        let html = format!(
+            "<html><body><nav><a href=/>Forums</a></nav><main><div class=thread-head><h1>Boiler keeps losing pressure</h1><p>Started by a member in Heating and plumbing, with twelve replies so far.</p></div><div class=posts><div class=post><p>My boiler drops from 1.5 bar to almost zero within two days, and there is no visible leak anywhere.</p></div>{replies}</div></main></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("drops from 1.5 bar"), "{text}");
+        assert!(text.contains("bleed the radiators"), "{text}");
+        assert!(!text.contains("Forums"), "{text}");
+    }
+
+    #[test]
+    fn a_full_storys_comments_stay_out() {
+        let line = "The council approved the new library on Monday, after a long debate about its cost, its site and its opening hours, and building work starts in May.";
+        let body: String = (0..14).map(|_| format!("<p>{line}</p>")).collect();
+        let comment = "Great news for the town, although I wonder who will pay for the upkeep once the grant runs out, and whether the hours will be long enough.";
+        let comments: String = (0..30)
+            .map(|_| format!("<li class=comment><p>{comment}</p></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><article><h1>Library approved</h1>{body}<ol class=comment-list>{comments}</ol></article></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("new library"), "{text}");
+        assert!(!text.contains("upkeep"), "{text}");
+    }
+
+    #[test]
+    fn a_landing_pages_teaser_sections_are_kept_and_its_reviews_left_out() {
+        let feature = "Every plan includes unlimited users, shared inboxes, and reports you can build in minutes, so your team sees what matters.";
+        let sections: String = (0..6)
+            .map(|n| {
+                format!("<section class=teaser><h2>Feature {n}</h2><p>{feature}</p></section>")
+            })
+            .collect();
+        let review = "We switched last spring and our response times halved, the setup took one afternoon, and support answered within the hour.";
+        let reviews: String = (0..6).map(|_| format!("<p>{review}</p>")).collect();
+        let html = format!(
+            "<html><body><main><div class=hero><h1>Help desk software</h1><div class=lead><p>One place for every customer conversation, from email, chat, phone and social media, with answers your agents can reuse.</p></div></div><div class=cta><p>Set up in an afternoon, priced per agent, with no contract, and a free trial of a month for you.</p></div><div class=features>{sections}</div><div class=reviews>{reviews}</div></main></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("Feature 3"), "{text}");
+        assert!(text.contains("unlimited users"), "{text}");
+        assert!(!text.contains("response times halved"), "{text}");
     }
 }
