@@ -2,7 +2,7 @@
 //!
 //! The chosen roots are walked in document order. Pruned subtrees are skipped, and so are,
 //! inside the content, link lists (related stories, tag lists) and the headline `<h1>` (the
-//! title is its own field). Text is cut into blocks wherever the nearest block element changes
+//! title is its own field, unless the headline is all the post says). Text is cut into blocks wherever the nearest block element changes
 //! or a `<br>` appears; blocks that are stock lines ("Advertisement", "Photo: …") are dropped.
 //! Blocks are joined by blank lines. The HTML keeps the block structure (paragraphs, headings,
 //! list items, quotes, preformatted text) with every text escaped; [`crate::sanitize`] then
@@ -148,9 +148,10 @@ fn after_related_section(
 ///
 /// Link lists inside the content are dropped, unless that would leave little of it: then the
 /// page is itself a page of links (a category index, a link aggregator's front page, a shop's
-/// grid) and its links are its content.
+/// grid) and its links are its content. The headline is dropped too, unless the rest is a
+/// few words: then the headline is the post (a link post, a photo's page).
 pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> {
-    let blocks = collect_blocks(page, selection, true);
+    let blocks = collect_blocks(page, selection, true, false);
     let selected: u32 = selection
         .roots
         .iter()
@@ -165,8 +166,18 @@ pub(crate) fn text_blocks(page: &Page, selection: &Selection) -> Vec<TextBlock> 
     } else {
         LINK_PAGE_SHARE
     };
-    if (kept as f32) < share * selected as f32 {
-        return drop_member_stats(collect_blocks(page, selection, false));
+    let drop_link_lists = (kept as f32) >= share * selected as f32;
+    let blocks = if drop_link_lists {
+        blocks
+    } else {
+        collect_blocks(page, selection, false, false)
+    };
+    let words: usize = blocks
+        .iter()
+        .map(|block| block.text.split_whitespace().count())
+        .sum();
+    if words < HEADLINE_POST_MAX_WORDS {
+        return drop_member_stats(collect_blocks(page, selection, drop_link_lists, true));
     }
     drop_member_stats(blocks)
 }
@@ -202,8 +213,15 @@ const LINK_PAGE_SHARE_ARTICLE: f32 = 0.1;
 /// Visible characters of text besides the link lists beyond which it is an article (a
 /// listing's intro is a few lines).
 const LINK_PAGE_MAX_PROSE: usize = 2_000;
+/// Words of text besides the headline under which the headline is kept as the post's text.
+const HEADLINE_POST_MAX_WORDS: usize = 20;
 
-fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> Vec<TextBlock> {
+fn collect_blocks(
+    page: &Page,
+    selection: &Selection,
+    drop_link_lists: bool,
+    keep_headline: bool,
+) -> Vec<TextBlock> {
     let mut blocks: Vec<TextBlock> = Vec::new();
     let mut current = String::new();
     let mut current_block: Option<usize> = None;
@@ -231,7 +249,7 @@ fn collect_blocks(page: &Page, selection: &Selection, drop_link_lists: bool) -> 
             if selection.pruned[index]
                 || (index != root
                     && ((drop_link_lists && is_link_list(page, selection, index))
-                        || page.is(index, &local_name!("h1"))))
+                        || (!keep_headline && page.is(index, &local_name!("h1")))))
             {
                 index = page.after_subtree(index);
                 continue;
@@ -542,6 +560,24 @@ mod tests {
         let text = text_of(&html);
         assert!(text.contains("Lang 1"), "{text}");
         assert!(text.contains("Lang 12"), "{text}");
+    }
+
+    #[test]
+    fn a_link_posts_headline_is_its_text() {
+        let html = "<html><body><main><div class=post><div class=meta><a href=/r/tech>r/technology</a></div><h1>Regulator says foreign satellite firms face the same limits abroad as at home, and asks the public for comment</h1><a href=https://example.com/story>example.com</a></div></main></body></html>";
+        let text = text_of(html);
+        assert!(text.contains("Regulator says"), "{text}");
+    }
+
+    #[test]
+    fn a_storys_headline_is_not_its_text() {
+        let paragraph = "The council approved the new tram line on Tuesday, after a debate that lasted well into the night and ended in a narrow vote.";
+        let html = format!(
+            "<html><body><article><h1>Tram line approved</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("The council approved"), "{text}");
+        assert!(!text.contains("Tram line approved"), "{text}");
     }
 
     #[test]
