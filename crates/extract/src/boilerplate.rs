@@ -80,6 +80,29 @@ pub(crate) fn is_furniture_role(role: &str) -> bool {
     )
 }
 
+/// Whether a `class` attribute marks text shown only to screen readers (the utility classes
+/// of the common CSS frameworks and of WordPress).
+pub(crate) fn is_screen_reader_only(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|token| {
+        SCREEN_READER_ONLY
+            .iter()
+            .any(|name| token.eq_ignore_ascii_case(name))
+    })
+}
+
+/// Class names of text shown only to screen readers.
+const SCREEN_READER_ONLY: &[&str] = &[
+    "sr-only",
+    "sr_only",
+    "visually-hidden",
+    "visuallyhidden",
+    "u-visually-hidden",
+    "screen-reader-text",
+    "screen-reader-only",
+    "screenreader-only",
+    "a11y-hidden",
+];
+
 /// Whether `style` hides the element.
 pub(crate) fn style_hides(style: &str) -> bool {
     let compact: String = style
@@ -706,6 +729,15 @@ mod tests {
         // Site-wide announcement bars and language or region pickers.
         assert_eq!(lean("announcement-bar", ""), Lean::Boilerplate);
         assert_eq!(lean("", "localeSelector"), Lean::Boilerplate);
+    }
+
+    #[test]
+    fn screen_reader_only_text_is_named() {
+        assert!(is_screen_reader_only("price sr-only"));
+        assert!(is_screen_reader_only("Visually-Hidden"));
+        assert!(is_screen_reader_only("screen-reader-text"));
+        assert!(!is_screen_reader_only("only-sr visually"));
+        assert!(!is_screen_reader_only(""));
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! Four passes over the page arena, each linear and iterative:
 //! 1. **Measure** every subtree: characters of visible text and of link text.
 //! 2. **Prune** page furniture and boilerplate ([`crate::boilerplate`]): never-content tags,
-//!    hidden elements, `nav`/`aside`/`footer`, furniture roles, and elements whose class or id
-//!    names share bars, related links, newsletters and the like, unless they hold a large share
-//!    of the page's text with few links (a page wrapper named `with-sidebar` is not a sidebar).
+//!    hidden elements, text for screen readers only, `nav`/`aside`/`footer`, furniture roles,
+//!    and elements whose class or id names share bars, related links, newsletters and the
+//!    like, unless they hold a large share of the page's text with few links (a page wrapper
+//!    named `with-sidebar` is not a sidebar).
 //! 3. **Score** paragraphs (text blocks of 25+ characters: length, commas, few links) and credit
 //!    their ancestors, nearest most; a container's score is its credit, damped by its link
 //!    density, plus what its class/id and tag say (`itemprop=articleBody`, `article`).
@@ -348,6 +349,12 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -
                     .is_some_and(boilerplate::is_disclosure_role))
         {
             pruned[index] = !protected;
+            continue;
+        }
+        // Text for screen readers only repeats a visible label ("$25.00" beside the price
+        // drawn as digits) or names an icon ("Facebook"): it is not what the page shows.
+        if boilerplate::is_screen_reader_only(class) && !protected {
+            pruned[index] = true;
             continue;
         }
         if page
@@ -1305,5 +1312,19 @@ mod tests {
         assert!(text.contains("Feature 3"), "{text}");
         assert!(text.contains("unlimited users"), "{text}");
         assert!(!text.contains("response times halved"), "{text}");
+    }
+
+    #[test]
+    fn screen_reader_only_text_is_not_shown() {
+        let items: String = (1..=6)
+            .map(|n| format!("<li class=card><a href=/p/{n}>Merino wool hiking sock, pair number {n}</a><span class=price>$2{n}.00<span class=sr-only>Regular price $2{n}.00</span></span></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><main><h1>Socks</h1><ul class=grid>{items}</ul></main></body></html>"
+        );
+        let text = text_of(&html);
+        assert!(text.contains("pair number 6"), "{text}");
+        assert!(text.contains("$26.00"), "{text}");
+        assert!(!text.contains("Regular price"), "{text}");
     }
 }
