@@ -4,7 +4,8 @@
 //! Two kinds of evidence: the element itself (tags such as `nav` or `aside`, ARIA roles,
 //! hidden elements) and the words in its `class` and `id` (`share-bar`, `related-stories`,
 //! `newsletter-signup`). Words are matched whole after splitting on `-`, `_`, spaces and
-//! camel case, so `shareholder` is not a share bar and `adventure` is not an ad.
+//! camel case, so `shareholder` is not a share bar and `adventure` is not an ad; a word right
+//! after `has` or `with` says what an element holds, not what it is (`has-sidebar`).
 //! [`line_is_boilerplate`] recognises the stock phrases that appear as text inside articles
 //! ("Advertisement", "Story continues below").
 
@@ -285,6 +286,10 @@ fn boilerplate_word(word: &str) -> Option<Wearer> {
         .map(|&(_, wearer)| wearer)
 }
 
+/// Words that make the boilerplate word right after them (in the same class) say what an
+/// element holds, not what it is.
+const HOLDER_WORDS: &[&str] = &["has", "with"];
+
 /// Names of overlays: cookie and consent banners, modal dialogs.
 const OVERLAY_WORDS: &[&str] = &[
     "cookie", "cookies", "consent", "gdpr", "onetrust", "modal", "popup",
@@ -360,8 +365,25 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
             disclosure = true;
         }
     };
-    for_each_word(class, &mut visit);
-    for_each_word(id, &mut visit);
+    for value in [class, id] {
+        for token in value.split_ascii_whitespace() {
+            // `has-sidebar`, `main-wrap has-rail-right`, `layout--with-comments`: a wrapper
+            // that holds the furniture beside the content, not the furniture (the word right
+            // after `has` or `with` only: `media-with-caption__caption` is a caption).
+            let mut holder = false;
+            for_each_word(token, |word| {
+                let held = std::mem::take(&mut holder);
+                if HOLDER_WORDS
+                    .iter()
+                    .any(|entry| entry.eq_ignore_ascii_case(word))
+                {
+                    holder = true;
+                } else if !(held && boilerplate_word(word).is_some()) {
+                    visit(word);
+                }
+            });
+        }
+    }
     names.lean = match (boilerplate, content) {
         (true, true) => Lean::Mixed,
         (true, false) => Lean::Boilerplate,
@@ -729,6 +751,15 @@ mod tests {
         // Site-wide announcement bars and language or region pickers.
         assert_eq!(lean("announcement-bar", ""), Lean::Boilerplate);
         assert_eq!(lean("", "localeSelector"), Lean::Boilerplate);
+    }
+
+    #[test]
+    fn a_wrapper_that_has_furniture_is_not_furniture() {
+        assert_eq!(lean("wrap has-rail-right", ""), Lean::Neutral);
+        assert_eq!(lean("layout--with-sidebar", ""), Lean::Neutral);
+        assert_eq!(lean("right-rail", ""), Lean::Boilerplate);
+        assert_eq!(lean("media-with-caption__caption", ""), Lean::Boilerplate);
+        assert_eq!(lean("has-sidebar sidebar", ""), Lean::Boilerplate);
     }
 
     #[test]
