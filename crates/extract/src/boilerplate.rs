@@ -9,6 +9,9 @@
 //! [`line_is_boilerplate`] recognises the stock phrases that appear as text inside articles
 //! ("Advertisement", "Story continues below").
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use dom_query::{LocalName, local_name};
 
 /// How an element's `class`/`id` words lean.
@@ -131,7 +134,7 @@ enum Wearer {
 
 use Wearer::{Mostly, Only};
 
-/// Names of boilerplate, each with who wears it; one list, read with one scan per word.
+/// Names of boilerplate, each with who wears it (looked up through [`senses`]).
 const BOILERPLATE_WORDS: &[(&str, Wearer)] = &[
     ("share", Only),
     ("sharing", Only),
@@ -278,16 +281,62 @@ fn for_each_word(value: &str, mut visit: impl FnMut(&str)) {
     }
 }
 
-fn listed(list: &[&str], word: &str) -> bool {
-    list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+/// What one class word says: the lists below, merged into one entry per word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct WordSense {
+    boilerplate: Option<Wearer>,
+    content: bool,
+    overlay: bool,
+    reviews: bool,
+    disclosure: bool,
+    holder: bool,
 }
 
-/// Who wears `word`, if it names boilerplate.
-fn boilerplate_word(word: &str) -> Option<Wearer> {
-    BOILERPLATE_WORDS
-        .iter()
-        .find(|(entry, _)| entry.eq_ignore_ascii_case(word))
-        .map(|&(_, wearer)| wearer)
+/// Marks one of a [`WordSense`]'s flags.
+type SetFlag = fn(&mut WordSense);
+
+/// Longest word in any list: a longer word is not looked up.
+const LONGEST_WORD: usize = 16;
+
+/// Every listed word (lower case) with what it says, built once: one hash lookup per class
+/// word instead of a scan of each list (this runs for every classed element of every page).
+fn senses() -> &'static HashMap<&'static str, WordSense> {
+    static SENSES: LazyLock<HashMap<&'static str, WordSense>> = LazyLock::new(|| {
+        let mut map: HashMap<&'static str, WordSense> = HashMap::new();
+        for &(word, wearer) in BOILERPLATE_WORDS {
+            map.entry(word).or_default().boilerplate = Some(wearer);
+        }
+        let flags: [(&[&'static str], SetFlag); 5] = [
+            (CONTENT_WORDS, |w| w.content = true),
+            (OVERLAY_WORDS, |w| w.overlay = true),
+            (REVIEW_WORDS, |w| w.reviews = true),
+            (DISCLOSURE_WORDS, |w| w.disclosure = true),
+            (HOLDER_WORDS, |w| w.holder = true),
+        ];
+        for (list, set) in flags {
+            for &word in list {
+                set(map.entry(word).or_default());
+            }
+        }
+        map
+    });
+    &SENSES
+}
+
+/// What `word` says, compared without ASCII case; `None` for a word on no list.
+fn sense(word: &str) -> Option<WordSense> {
+    if word.len() > LONGEST_WORD {
+        return None;
+    }
+    let mut lower = [0u8; LONGEST_WORD];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    // Listed words are ASCII; a word that is not cannot be one of them.
+    std::str::from_utf8(lower)
+        .ok()
+        .and_then(|lower| senses().get(lower))
+        .copied()
 }
 
 /// Words that make the boilerplate word right after them (in the same class) say what an
@@ -353,19 +402,19 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
     let mut reviews = false;
     let mut disclosure = false;
     let mut furniture_only = false;
-    let mut visit = |word: &str| {
-        if let Some(wearer) = boilerplate_word(word) {
+    let mut visit = |sense: WordSense| {
+        if let Some(wearer) = sense.boilerplate {
             boilerplate = true;
             furniture_only |= wearer == Only;
-        } else if listed(CONTENT_WORDS, word) {
+        } else if sense.content {
             content = true;
         }
-        if listed(OVERLAY_WORDS, word) {
+        if sense.overlay {
             overlay = true;
-        } else if listed(REVIEW_WORDS, word) {
+        } else if sense.reviews {
             reviews = true;
         }
-        if listed(DISCLOSURE_WORDS, word) {
+        if sense.disclosure {
             disclosure = true;
         }
     };
@@ -377,13 +426,13 @@ pub(crate) fn names(class: &str, id: &str) -> Names {
             let mut holder = false;
             for_each_word(token, |word| {
                 let held = std::mem::take(&mut holder);
-                if HOLDER_WORDS
-                    .iter()
-                    .any(|entry| entry.eq_ignore_ascii_case(word))
-                {
+                let Some(sense) = sense(word) else {
+                    return;
+                };
+                if sense.holder {
                     holder = true;
-                } else if !(held && boilerplate_word(word).is_some()) {
-                    visit(word);
+                } else if !(held && sense.boilerplate.is_some()) {
+                    visit(sense);
                 }
             });
         }
@@ -755,6 +804,30 @@ mod tests {
         // Site-wide announcement bars and language or region pickers.
         assert_eq!(lean("announcement-bar", ""), Lean::Boilerplate);
         assert_eq!(lean("", "localeSelector"), Lean::Boilerplate);
+    }
+
+    #[test]
+    fn every_listed_word_is_looked_up() {
+        let lists: [&[&str]; 5] = [
+            CONTENT_WORDS,
+            OVERLAY_WORDS,
+            REVIEW_WORDS,
+            DISCLOSURE_WORDS,
+            HOLDER_WORDS,
+        ];
+        let words = BOILERPLATE_WORDS
+            .iter()
+            .map(|&(word, _)| word)
+            .chain(lists.into_iter().flatten().copied());
+        for word in words {
+            assert!(word.len() <= LONGEST_WORD, "{word}");
+            assert_eq!(word, word.to_ascii_lowercase(), "{word}");
+            assert!(sense(&word.to_ascii_uppercase()).is_some(), "{word}");
+        }
+        assert_eq!(sense("Promo").and_then(|s| s.boilerplate), Some(Only));
+        assert!(sense("tabs").is_some_and(|s| s.disclosure && s.boilerplate.is_none()));
+        assert_eq!(sense("shareholder"), None);
+        assert_eq!(sense("zürich"), None);
     }
 
     #[test]
