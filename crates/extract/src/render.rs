@@ -2,8 +2,9 @@
 //!
 //! The chosen roots are walked in document order. Pruned subtrees are skipped, and so are,
 //! inside the content, link lists (related stories, tag lists) and the headline `<h1>` (the
-//! title is its own field, unless the headline is all the post says). Text is cut into blocks wherever the nearest block element changes
-//! or a `<br>` appears; blocks that are stock lines ("Advertisement", "Photo: …") are dropped.
+//! title is its own field, unless the headline is all the post says). Text is cut into blocks
+//! wherever the nearest block element changes or a `<br>` appears; blocks that are stock lines
+//! ("Advertisement", "Photo: …") are dropped.
 //! Blocks are joined by blank lines. The HTML keeps the block structure (paragraphs, headings,
 //! list items, quotes, preformatted text) with every text escaped; [`crate::sanitize`] then
 //! passes it through `ammonia`.
