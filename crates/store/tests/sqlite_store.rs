@@ -417,6 +417,101 @@ async fn search_ranks_within_the_most_recent_matches() {
 }
 
 #[tokio::test]
+async fn date_filters_hold_when_articles_arrive_out_of_publication_order() {
+    let (_dir, store) = open().await;
+    let at = |y, m, d| Some(Utc.with_ymd_and_hms(y, m, d, 8, 0, 0).unwrap());
+    // A backfill: articles from March 2024 arrive one in ten among this year's, so their
+    // days span nearly the whole archive in arrival order and hold few of its rows.
+    let mut articles = Vec::new();
+    for i in 0..400 {
+        let mut row = if i % 10 == 3 {
+            let mut row = article(
+                &format!("old{i}"),
+                "Harbor cranes",
+                "harbor cranes",
+                "a.example",
+            );
+            row.article.published_date_time = at(2024, 3, 1 + (i / 10) % 28);
+            row
+        } else {
+            article(
+                &format!("new{i}"),
+                "Harbor cranes",
+                "harbor cranes",
+                "b.example",
+            )
+        };
+        row.content_hash = format!("h{i}");
+        articles.push(row);
+    }
+    // Undated articles are never in a date range.
+    let mut undated = article("undated", "Harbor cranes", "harbor cranes", "c.example");
+    undated.article.published_date_time = None;
+    articles.push(undated);
+    store
+        .commit(&Commit {
+            articles,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let ids = |from, to| {
+        let store = &store;
+        async move {
+            let mut ids: Vec<String> = store
+                .search(&SearchQuery {
+                    text: "harbor".into(),
+                    from,
+                    to,
+                    limit: 100,
+                    ..SearchQuery::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|hit| hit.article.article.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let march: Vec<String> = {
+        let mut ids: Vec<String> = (0..40).map(|k| format!("old{}", k * 10 + 3)).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(at(2024, 3, 1), at(2024, 3, 31)).await, march);
+    assert_eq!(ids(None, at(2025, 1, 1)).await, march);
+    // Days are whole UTC days: 1 March has old3 and old283, 28 March old273 alone.
+    assert_eq!(ids(at(2024, 3, 28), at(2024, 3, 28)).await, ["old273"]);
+    assert_eq!(ids(at(2024, 3, 2), at(2024, 3, 27)).await.len(), 40 - 3);
+
+    // An article redated by hand moves to its new day; a deleted one is gone from its old.
+    sqlx::query("UPDATE articles SET published_at = ? WHERE id = 'new399'")
+        .bind(
+            Utc.with_ymd_and_hms(2023, 7, 4, 12, 0, 0)
+                .unwrap()
+                .timestamp(),
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM articles WHERE id = 'old3'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(ids(at(2023, 7, 1), at(2023, 7, 31)).await, ["new399"]);
+    assert_eq!(ids(at(2024, 3, 1), at(2024, 3, 1)).await, ["old283"]);
+    assert_eq!(ids(at(2024, 3, 1), at(2024, 3, 31)).await.len(), 39);
+    let (articles,): (i64,) =
+        sqlx::query_as("SELECT coalesce(sum(articles), 0) FROM published_days")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(articles, 399, "every dated article counted on its day once");
+}
+
+#[tokio::test]
 async fn search_filters_reach_the_whole_archive() {
     let (_dir, store) = open().await;
     let dated = |id: &str, domain: &str, topics: &[&str], y: i32, m: u32, d: u32| {

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_search_facets.sql"),
     include_str!("../../migrations/0004_provider_counts.sql"),
     include_str!("../../migrations/0005_search_newest_first.sql"),
+    include_str!("../../migrations/0006_published_days.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -5,7 +5,9 @@
 //! A filter becomes a clause ANDed to the reader's words, so FTS5 intersects doclists and
 //! never hands over a match that cannot pass. Provider and topic terms are exact (whole
 //! names, byte for byte); date terms are whole months and years, so a date range is still
-//! checked against the article's `published_at`.
+//! checked against the article's `published_at`. A date range mostly needs no terms at all:
+//! it bounds the rowids FTS5 walks (`days`), and its terms are added only where that span
+//! is thinly filled.
 
 use std::fmt::Write;
 

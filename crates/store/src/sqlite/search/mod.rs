@@ -4,6 +4,7 @@
 //! that matches a large share of a big archive costs no more than a rare one, and filters
 //! are index terms (`facets`), so a filtered search reaches back through the whole archive.
 
+mod days;
 mod facets;
 mod fts5_rank;
 mod query;
@@ -20,7 +21,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
 
 use super::articles::{LISTING_COLUMNS, from_row};
-use super::{from_ts, to_ts};
+use super::to_ts;
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{SearchHit, SearchQuery};
 use query::UserQuery;
@@ -105,9 +106,15 @@ pub(crate) async fn run(
     lengths.expire();
     let phrases = user.folded_phrases();
     let mut conn = pool.acquire().await.ctx("search: connection")?;
-    let Some(expr) = match_expression(&mut conn, &user, q).await? else {
-        return Ok(Vec::new());
+    let dates = if q.from.is_some() || q.to.is_some() {
+        match days::span(&mut conn, q.from, q.to).await? {
+            Some(span) => Some(span),
+            None => return Ok(Vec::new()),
+        }
+    } else {
+        None
     };
+    let expr = match_expression(&user, q, dates.as_ref());
 
     // One phrase: its IDF scales every score alike, so it is not needed for the order.
     let mut idf = vec![1.0; phrases.len()];
@@ -120,20 +127,23 @@ pub(crate) async fn run(
 
     // FTS5 walks the matches newest first (its forward order: the index's rowid is minus
     // `seq`), filters included as index terms, and scores each with BM25 from its position
-    // lists; it stops after `RANK_WINDOW` rows. Only date filters need the article row (the
-    // index knows whole months); provider and topic terms are exact. Then the best of the
-    // window are joined to their articles, with the start of the body for snippets.
+    // lists; it stops after `RANK_WINDOW` rows. A date range also bounds the rowids walked
+    // (`days`), and only it needs the article row: the index knows days of arrival, not of
+    // publication; provider and topic terms are exact. Then the best of the window are
+    // joined to their articles, with the start of the body for snippets.
     let idf_args = vec!["?"; idf.len()].join(", ");
     let mut window = format!(
         "SELECT articles_fts.rowid AS rid, {}(articles_fts, {idf_args}) AS score \
          FROM articles_fts",
         fts5_rank::NAME
     );
-    let dated = q.from.is_some() || q.to.is_some();
-    if dated {
+    if dates.is_some() {
         window.push_str(" JOIN articles a ON a.seq = -articles_fts.rowid");
     }
     window.push_str(" WHERE articles_fts MATCH ?");
+    if dates.is_some() {
+        window.push_str(" AND articles_fts.rowid >= ? AND articles_fts.rowid <= ?");
+    }
     if q.from.is_some() {
         window.push_str(" AND a.published_at >= ?");
     }
@@ -160,6 +170,9 @@ pub(crate) async fn run(
         query = query.bind(value);
     }
     query = query.bind(&expr);
+    if let Some(span) = &dates {
+        query = query.bind(span.rowids.0).bind(span.rowids.1);
+    }
     if let Some(from) = q.from {
         query = query.bind(to_ts(from));
     }
@@ -195,13 +208,9 @@ pub(crate) async fn run(
     Ok(hits)
 }
 
-/// The reader's words with the filters as `facets` terms; `None` when a date range cannot
-/// match anything (it ends before it starts, or the archive has no dated article).
-async fn match_expression(
-    conn: &mut PoolConnection<Sqlite>,
-    user: &UserQuery,
-    q: &SearchQuery,
-) -> StoreResult<Option<String>> {
+/// The reader's words with the filters as `facets` terms (month terms for a date range
+/// only when its articles are scattered thinly over their span, see `days`).
+fn match_expression(user: &UserQuery, q: &SearchQuery, dates: Option<&days::DateSpan>) -> String {
     let mut clauses = vec![user.expression()];
     if let Some(provider) = &q.provider {
         clauses.push(facets::provider(provider));
@@ -209,32 +218,6 @@ async fn match_expression(
     if let Some(topic) = &q.topic {
         clauses.push(facets::topic(topic));
     }
-    if q.from.is_some() || q.to.is_some() {
-        // An open end is closed at the archive's first or last publication date, so the
-        // range covers only months that can hold articles.
-        let (first, last) = match (q.from, q.to) {
-            (Some(from), Some(to)) => (from, to),
-            _ => {
-                let (oldest, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
-                    "SELECT (SELECT min(published_at) FROM articles), \
-                            (SELECT max(published_at) FROM articles)",
-                )
-                .fetch_one(&mut **conn)
-                .await
-                .ctx("search: date bounds")?;
-                let (Some(oldest), Some(newest)) = (oldest, newest) else {
-                    return Ok(None);
-                };
-                (
-                    q.from.unwrap_or_else(|| from_ts(oldest)),
-                    q.to.unwrap_or_else(|| from_ts(newest)),
-                )
-            }
-        };
-        if first > last {
-            return Ok(None);
-        }
-        clauses.extend(facets::dates(first, last));
-    }
-    Ok(Some(clauses.join(" AND ")))
+    clauses.extend(dates.and_then(|span| span.terms.clone()));
+    clauses.join(" AND ")
 }
