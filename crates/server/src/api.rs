@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use storyline_model::{Coverage, Record};
-use storyline_store::{SourceRow, StoryCoverage, StoryQuery};
+use storyline_store::{ArticleQuery, SourceRow, StoryCoverage, StoryQuery};
 
 use crate::AppState;
 use crate::auth::{ApiWriter, bearer, is_api_token, session_of};
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/stories", get(list_stories))
         .route("/stories/{id}", get(get_story))
         .route("/stories/{id}/{action}", post(story_action))
+        .route("/articles", get(list_articles))
         .route("/articles/{id}", get(get_article))
         .route("/articles/{id}/{action}", post(article_action))
         .route("/sources", get(list_sources).post(add_source))
@@ -134,6 +135,60 @@ pub async fn get_story(
         story: card,
         coverage: views::fold_coverage(&rows, &vis),
         related: linked_cards(&state, &story.id, &links, &vis).await?,
+    }))
+}
+
+/// A page of articles.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleList {
+    pub items: Vec<ArticleView>,
+    pub limit: u32,
+    pub offset: u32,
+    /// Offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
+}
+
+/// Parameters of `GET /articles`.
+pub const ARTICLE_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provider", "from", "to"];
+
+#[utoipa::path(get, path = "/api/v1/articles", tag = "articles",
+    params(
+        ("limit" = Option<u32>, Query, description = "1–100, default 30"),
+        ("offset" = Option<u32>, Query, description = "0–10000"),
+        ("page" = Option<u32>, Query, description = "1-based page, when offset is absent"),
+        ("topic" = Option<String>, Query, description = "only articles on this topic"),
+        ("provider" = Option<String>, Query, description = "only articles from this domain"),
+        ("from" = Option<String>, Query, description = "published at or after: YYYY-MM-DD or RFC 3339"),
+        ("to" = Option<String>, Query, description = "published at or before: YYYY-MM-DD (inclusive) or RFC 3339"),
+    ),
+    responses((status = 200, body = ArticleList), (status = 400, body = ApiError)))]
+/// Articles newest first (in the order storyline received them), syndicated copies
+/// included (`duplicateOf` names the original), without their texts.
+pub async fn list_articles(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ArticleList>> {
+    let params = Params::parse(raw.as_deref(), ARTICLE_PARAMS)?;
+    let page = params.page(state.config().page_size.clamp(1, 100))?;
+    let filters = search_query(&params)?;
+    let query = ArticleQuery {
+        topic: filters.topic,
+        provider: filters.provider,
+        from: filters.from,
+        to: filters.to,
+        visible_only: true,
+        limit: page.limit + 1,
+        offset: page.offset,
+    };
+    let mut rows = state.store().articles(&query).await?;
+    let has_more = rows.len() > page.limit as usize;
+    rows.truncate(page.limit as usize);
+    Ok(Json(ArticleList {
+        items: rows.iter().map(ArticleView::from_row).collect(),
+        limit: page.limit,
+        offset: page.offset,
+        next_offset: has_more.then_some(page.offset + page.limit),
     }))
 }
 

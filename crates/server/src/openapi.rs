@@ -31,14 +31,14 @@ impl Modify for BearerAuth {
     info(title = "storyline API", version = "1", description = "News stories, their coverage, search and editorial actions. Errors are {code, message}."),
     paths(
         api::list_stories, api::get_story, api::story_action,
-        api::get_article, api::article_action,
+        api::list_articles, api::get_article, api::article_action,
         api::list_sources, api::add_source, api::remove_source,
         api::list_topics, api::list_providers, api::provider_action,
         api::search,
     ),
     components(schemas(
         ApiError, ErrorCode, StoryCard, ArticleView, ProviderRef, TopicRef, ImageView, Outcome,
-        api::StoryList, api::StoryDetail, api::ArticleDetail, api::MergeBody, api::SourceView,
+        api::StoryList, api::StoryDetail, api::ArticleList, api::ArticleDetail, api::MergeBody, api::SourceView,
         api::NewSource, api::TopicCount, api::ProviderCount, api::SearchItem, api::SearchResults,
     )),
     modifiers(&BearerAuth),

@@ -187,6 +187,10 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
         ("/api/v1/stories/no-such-story", 404, "not_found"),
         ("/api/v1/stories/%FF%FE", 400, "bad_id"),
         ("/api/v1/articles/%3Cscript%3E", 400, "bad_id"),
+        ("/api/v1/articles?limit=0", 400, "bad_pagination"),
+        ("/api/v1/articles?colour=red", 400, "unknown_filter"),
+        ("/api/v1/articles?from=yesterday", 400, "bad_filter"),
+        ("/api/v1/articles?provider=not%20a%20domain", 400, "bad_id"),
         ("/api/v1/articles/0000000000000000", 404, "not_found"),
         ("/api/v1/articles/0000000000000000.md", 404, "not_found"),
         ("/api/v1/search?q=", 400, "empty_query"),
@@ -298,6 +302,69 @@ async fn api_lists_stories_and_answers_details() {
             .as_str()
             .unwrap()
             .contains("<mark>")
+    );
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn api_lists_articles_newest_first_with_filters() {
+    let r = start().await;
+    let titles = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, all) = json(&r, "/api/v1/articles").await;
+    assert_eq!(status, StatusCode::OK);
+    // Ten stored, the embargoed story's article not shown; the newest arrival first.
+    assert_eq!(all["items"].as_array().unwrap().len(), 9);
+    assert_eq!(all["items"][0]["id"], r.news.hostile_article.as_str());
+    assert!(!titles(&all).iter().any(|t| t.contains("Embargoed")));
+    let copy = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == r.news.quillon_copy.as_str())
+        .unwrap();
+    assert_eq!(copy["duplicateOf"], r.news.quillon_lead.as_str());
+
+    let (_, page) = json(&r, "/api/v1/articles?limit=4&offset=4").await;
+    assert_eq!(titles(&page), titles(&all)[4..8]);
+    assert_eq!(page["nextOffset"], 8);
+    let (_, last) = json(&r, "/api/v1/articles?limit=4&page=3").await;
+    assert_eq!(titles(&last), titles(&all)[8..]);
+    assert!(last["nextOffset"].is_null());
+
+    let (_, civic) = json(&r, "/api/v1/articles?provider=civicpost.example").await;
+    assert_eq!(
+        titles(&civic),
+        [
+            "Port Aldine counts damage after strong quake",
+            "Turbine sensor maker Tessel raises $300m",
+            "Larchmont bets big on Quillon's battery software",
+        ]
+    );
+    let (_, science) = json(&r, "/api/v1/articles?topic=Science").await;
+    assert_eq!(
+        titles(&science),
+        ["Magnitude 6.1 earthquake shakes Port Aldine"]
+    );
+    let (_, day) = json(&r, "/api/v1/articles?from=2026-05-13&to=2026-05-13").await;
+    assert_eq!(day["items"].as_array().unwrap().len(), 3);
+    let (_, funding_day) = json(
+        &r,
+        "/api/v1/articles?topic=Funding&from=2026-05-12&to=2026-05-12&provider=ledgerwire.example",
+    )
+    .await;
+    assert_eq!(
+        titles(&funding_day),
+        [
+            "Tessel closes $300m Series C, again with Larchmont",
+            "Quillon raises $1.2bn in round led by Larchmont Capital",
+        ]
     );
     r.stop().await;
 }

@@ -16,8 +16,8 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::SqliteStore;
 pub use types::{
-    ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage,
-    StoryQuery,
+    ArticleQuery, ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats,
+    StoryCoverage, StoryQuery,
 };
 
 use async_trait::async_trait;
@@ -55,6 +55,10 @@ pub trait Store: Send + Sync {
     async fn story_links(&self, story_id: &str) -> StoreResult<Vec<StoryLink>>;
     /// Stories whose latest coverage is at or after `since` (for heat refresh).
     async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>>;
+
+    /// Articles newest arrivals first, filtered by topic, provider and publication dates.
+    /// Rows come without `body`, `html` and `secured`.
+    async fn articles(&self, query: &ArticleQuery) -> StoreResult<Vec<ArticleRow>>;
 
     /// Full-text search over articles, ranked. Hits show snippets, so their rows may come
     /// without `body`, `html` and `secured`.

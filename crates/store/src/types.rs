@@ -87,6 +87,21 @@ pub struct SearchQuery {
     pub offset: u32,
 }
 
+/// A listing of articles, newest arrivals first, narrowed by filters only (no words).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub topic: Option<String>,
+    pub provider: Option<String>,
+    /// Publication dates, both ends inclusive.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only what the public sees: published articles of providers not blocked, in
+    /// published stories (or in none).
+    pub visible_only: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
 /// What a story page reads: a story (after following merges), all its coverage oldest
 /// first (rows may come without their texts), and its links to related stories, best first.
 #[derive(Debug, Clone)]

@@ -2,7 +2,9 @@
 
 use chrono::{TimeZone, Utc};
 use storyline_model::{Article, Provider, Story, StoryLink};
-use storyline_store::{ArticleRow, Commit, SearchQuery, SourceRow, SqliteStore, Store, StoryQuery};
+use storyline_store::{
+    ArticleQuery, ArticleRow, Commit, SearchQuery, SourceRow, SqliteStore, Store, StoryQuery,
+};
 
 fn article(id: &str, title: &str, body: &str, domain: &str) -> ArticleRow {
     ArticleRow {
@@ -414,6 +416,104 @@ async fn search_ranks_within_the_most_recent_matches() {
         "{}",
         hits[0].snippet
     );
+}
+
+#[tokio::test]
+async fn article_listing_is_newest_first_filtered_and_public() {
+    let (_dir, store) = open().await;
+    let mut articles = Vec::new();
+    let mut stories = Vec::new();
+    for i in 0..30u32 {
+        let domain = if i % 3 == 0 { "a.example" } else { "b.example" };
+        let mut row = article(
+            &format!("x{i:02}"),
+            "Harbor cranes",
+            "harbor cranes",
+            domain,
+        );
+        row.content_hash = format!("h{i}");
+        row.article.topics = vec![if i % 2 == 0 { "Ports" } else { "Trade" }.into()];
+        row.article.published_date_time =
+            Some(Utc.with_ymd_and_hms(2026, 4, 1 + i / 2, 9, 0, 0).unwrap());
+        stories.push(story(&format!("story-x{i:02}"), &row.article.id, 1));
+        articles.push(row);
+    }
+    store
+        .commit(&Commit {
+            articles,
+            stories,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let list = |query: ArticleQuery| {
+        let store = &store;
+        async move {
+            store
+                .articles(&ArticleQuery {
+                    limit: if query.limit == 0 { 100 } else { query.limit },
+                    visible_only: true,
+                    ..query
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.article.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let ids = |range: &mut dyn Iterator<Item = u32>| -> Vec<String> {
+        range.map(|i| format!("x{i:02}")).collect()
+    };
+    assert_eq!(list(ArticleQuery::default()).await, ids(&mut (0..30).rev()));
+    assert_eq!(
+        list(ArticleQuery {
+            limit: 5,
+            offset: 5,
+            ..ArticleQuery::default()
+        })
+        .await,
+        ids(&mut (20..25).rev())
+    );
+    assert_eq!(
+        list(ArticleQuery {
+            provider: Some("a.example".into()),
+            topic: Some("Ports".into()),
+            ..ArticleQuery::default()
+        })
+        .await,
+        ids(&mut (0..30).rev().filter(|i| i % 6 == 0))
+    );
+    // 3 to 5 April: articles 4 to 9, by day of publication.
+    let day = |d| Some(Utc.with_ymd_and_hms(2026, 4, d, 0, 0, 0).unwrap());
+    let april = ArticleQuery {
+        from: day(3),
+        to: Some(Utc.with_ymd_and_hms(2026, 4, 5, 23, 59, 59).unwrap()),
+        ..ArticleQuery::default()
+    };
+    assert_eq!(list(april.clone()).await, ids(&mut (4..10).rev()));
+    assert_eq!(
+        list(ArticleQuery {
+            topic: Some("Trade".into()),
+            ..april.clone()
+        })
+        .await,
+        ["x09", "x07", "x05"]
+    );
+
+    // The public does not see unpublished articles, blocked providers or unpublished stories.
+    store.set_article_published("x09", false).await.unwrap();
+    store.set_provider_blocked("a.example", true).await.unwrap();
+    store.set_story_published("story-x07", false).await.unwrap();
+    assert_eq!(list(april.clone()).await, ["x08", "x05", "x04"]);
+    let all = store
+        .articles(&ArticleQuery {
+            limit: 100,
+            ..april
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 6, "editors see every article");
 }
 
 #[tokio::test]

@@ -23,7 +23,8 @@ use storyline_model::{Story, StoryLink};
 use crate::Store;
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
-    ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage, StoryQuery,
+    ArticleQuery, ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage,
+    StoryQuery,
 };
 
 /// A store in one SQLite file.
@@ -275,6 +276,10 @@ impl Store for SqliteStore {
 
     async fn stories_active_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {
         stories::active_since(&self.pool, since).await
+    }
+
+    async fn articles(&self, query: &ArticleQuery) -> StoreResult<Vec<ArticleRow>> {
+        search::latest::run(&self.pool, query).await
     }
 
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>> {

@@ -7,6 +7,7 @@
 mod days;
 mod facets;
 mod fts5_rank;
+pub(crate) mod latest;
 mod query;
 mod rank;
 
