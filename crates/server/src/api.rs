@@ -628,8 +628,7 @@ pub async fn search(
     }
     let vis = public_visibility(&state).await?;
     let hits = state.store().search(&query).await?;
-    let items = crate::pages::visible_hits(&state, hits, &vis)
-        .await?
+    let items = crate::pages::visible_hits(hits, &vis)
         .into_iter()
         .map(|h| SearchItem {
             article: ArticleView::from_row(&h.article),

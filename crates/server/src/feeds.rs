@@ -205,7 +205,7 @@ async fn search_feed(
         query.limit = 100;
         let vis = public_visibility(&state).await?;
         let hits = state.store().search(&query).await?;
-        let hits = crate::pages::visible_hits(&state, hits, &vis).await?;
+        let hits = crate::pages::visible_hits(hits, &vis);
         // The hits' stories, best hit first, in one store call.
         let mut seen = HashSet::new();
         let ids: Vec<String> = hits

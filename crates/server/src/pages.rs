@@ -3,7 +3,7 @@
 //! store on each request, so editorial actions show at once. Errors render as an HTML page
 //! carrying the same code as the API would.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use askama::Template;
 use axum::Router;
@@ -166,38 +166,14 @@ pub async fn public_visibility(state: &AppState) -> ApiResult<Visibility> {
     ))
 }
 
-/// Search hits the public may see: visible articles in published stories.
-pub async fn visible_hits(
-    state: &AppState,
-    hits: Vec<SearchHit>,
-    vis: &Visibility,
-) -> ApiResult<Vec<SearchHit>> {
-    let hits: Vec<SearchHit> = hits
-        .into_iter()
-        .filter(|h| vis.shows_article(&h.article))
-        .collect();
-    // The hits' stories in one store call.
-    let mut ids: Vec<String> = hits
-        .iter()
-        .filter_map(|h| h.article.story_id.clone())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let stories = state.store().stories_by_ids(&ids).await?;
-    let shown: HashMap<String, bool> = ids
-        .into_iter()
-        .zip(stories)
-        .map(|(id, story)| (id, story.is_some_and(|s| vis.shows_story(&s))))
-        .collect();
-    Ok(hits
-        .into_iter()
+/// Search hits the public may see: visible articles in published stories (the store says
+/// how each hit's story stands, so this asks it nothing more).
+pub fn visible_hits(hits: Vec<SearchHit>, vis: &Visibility) -> Vec<SearchHit> {
+    hits.into_iter()
         .filter(|h| {
-            h.article
-                .story_id
-                .as_ref()
-                .is_none_or(|sid| shown.get(sid).copied().unwrap_or(false))
+            vis.shows_article(&h.article) && h.story_live && vis.shows_story_flag(h.story_published)
         })
-        .collect())
+        .collect()
 }
 
 /// Loads a page of stories as cards.
@@ -698,8 +674,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
         };
         let has_more = hits.len() > size as usize;
         hits.truncate(size as usize);
-        let hits = visible_hits(&state, hits, &vis)
-            .await?
+        let hits = visible_hits(hits, &vis)
             .into_iter()
             .map(|h| HitView {
                 article: ArticleView::from_row(&h.article),

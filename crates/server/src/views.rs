@@ -52,7 +52,12 @@ impl Visibility {
     }
 
     pub fn shows_story(&self, story: &Story) -> bool {
-        self.editor || story.published
+        self.shows_story_flag(story.published)
+    }
+
+    /// Whether a story with this editorial flag is shown.
+    pub fn shows_story_flag(&self, published: bool) -> bool {
+        self.editor || published
     }
 }
 

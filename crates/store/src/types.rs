@@ -118,6 +118,10 @@ pub struct SearchHit {
     /// Text around the match, with matches wrapped in `[` … `]` markers.
     pub snippet: String,
     pub rank: f64,
+    /// The article has no story, or its story is stored and not merged into another.
+    pub story_live: bool,
+    /// The article has no story, or its story's editorial flag is set.
+    pub story_published: bool,
 }
 
 /// A followed source.

@@ -419,6 +419,64 @@ async fn search_ranks_within_the_most_recent_matches() {
 }
 
 #[tokio::test]
+async fn search_hits_say_how_their_story_stands() {
+    let (_dir, store) = open().await;
+    let mut articles = Vec::new();
+    for (i, id) in ["live", "hidden", "merged", "loose", "orphan"]
+        .iter()
+        .enumerate()
+    {
+        let mut row = article(id, "Harbor cranes", "harbor cranes", "a.example");
+        row.content_hash = format!("h{i}");
+        articles.push(row);
+    }
+    articles[3].story_id = None;
+    articles[4].story_id = Some("story-nowhere".into());
+    let mut hidden = story("story-hidden", "hidden", 1);
+    hidden.published = false;
+    store
+        .commit(&Commit {
+            articles,
+            stories: vec![
+                story("story-live", "live", 1),
+                hidden,
+                story("story-merged", "merged", 1),
+            ],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    // Mark the story merged without moving its article, as a half-done merge would leave it.
+    sqlx::query("UPDATE stories SET merged_into = 'story-live' WHERE id = 'story-merged'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let mut flags: Vec<(String, bool, bool)> = store
+        .search(&SearchQuery {
+            text: "harbor".into(),
+            limit: 10,
+            ..SearchQuery::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.article.article.id, h.story_live, h.story_published))
+        .collect();
+    flags.sort();
+    let expected = [
+        ("hidden", true, false),
+        ("live", true, true),
+        ("loose", true, true),
+        ("merged", false, true),
+        ("orphan", false, false),
+    ];
+    assert_eq!(
+        flags,
+        expected.map(|(id, live, published)| (id.to_string(), live, published))
+    );
+}
+
+#[tokio::test]
 async fn article_listing_is_newest_first_filtered_and_public() {
     let (_dir, store) = open().await;
     let mut articles = Vec::new();

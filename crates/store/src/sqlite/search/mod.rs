@@ -162,8 +162,11 @@ pub(crate) async fn run(
     let sql = format!(
         "WITH ranked AS (SELECT rid, score FROM ({window}) \
                          ORDER BY score DESC, rid LIMIT {limit} OFFSET {offset}) \
-         SELECT {LISTING_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start, w.score \
+         SELECT {LISTING_COLUMNS}, substr(a.body, 1, {BODY_PREFIX_CHARS}) AS body_start, w.score, \
+                s.id IS NOT NULL AND s.merged_into IS NULL AS story_live, \
+                coalesce(s.published, 0) AS story_published, a.story_id IS NULL AS storyless \
          FROM ranked w JOIN articles a ON a.seq = -w.rid \
+         LEFT JOIN stories s ON s.id = a.story_id \
          ORDER BY w.score DESC, w.rid"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -195,6 +198,9 @@ pub(crate) async fn run(
         let article = from_row(row)?;
         let body_start: &str = row.try_get("body_start").map_err(decode)?;
         let score: f64 = row.try_get("score").map_err(decode)?;
+        let storyless: bool = row.try_get("storyless").map_err(decode)?;
+        let story_live: bool = row.try_get("story_live").map_err(decode)?;
+        let story_published: bool = row.try_get("story_published").map_err(decode)?;
         let snippet = rank::snippet(
             [&article.article.title, &article.article.excerpt, body_start],
             &phrases,
@@ -204,6 +210,8 @@ pub(crate) async fn run(
             snippet,
             // FTS5's convention: lower is better.
             rank: -score,
+            story_live: storyless || story_live,
+            story_published: storyless || story_published,
         });
     }
     Ok(hits)
