@@ -233,10 +233,9 @@ fn syndication_provider(line: &str) -> Option<ProviderHint> {
         return None;
     }
     let rest = &line[position + marker.len()..];
-    let rest = rest
-        .strip_prefix("the ")
-        .or_else(|| rest.strip_prefix("The "))
-        .unwrap_or(rest);
+    // "appeared in the South China Morning Post": the article is grammar; "appeared in The
+    // Civic Post": a capital mid-sentence makes it part of the name, as outlets write it.
+    let rest = rest.strip_prefix("the ").unwrap_or(rest);
     let end = rest.find(['(', ',', '.', ';', '\n']).unwrap_or(rest.len());
     let name = rest[..end].trim();
     if name.is_empty() || name.split_whitespace().count() > 8 {
@@ -457,7 +456,7 @@ mod tests {
         let noted = "Fares rise\n\nFares rose.\n\nThis article originally appeared in The \
                      Civic Post (civicpost.example). Copyright © 2026 Metro Daily. All rights \
                      reserved.";
-        assert_eq!(provider_of(noted), Some("Civic Post".into()));
+        assert_eq!(provider_of(noted), Some("The Civic Post".into()));
     }
 
     #[test]
