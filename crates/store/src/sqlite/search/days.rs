@@ -38,13 +38,17 @@ fn day(at: DateTime<Utc>) -> i64 {
     at.timestamp().div_euclid(DAY_SECONDS)
 }
 
-/// The span of a publication date range (ends inclusive, either may be open); `None` when
-/// no article was published in it, so the search has nothing to find.
+/// The span of a publication date range (ends inclusive, either may be open): `Some(None)`
+/// when there is no range, `Some(Some(span))` for a range, and `None` when no article was
+/// published in the range, so a search has nothing to find.
 pub(crate) async fn span(
     conn: &mut PoolConnection<Sqlite>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-) -> StoreResult<Option<DateSpan>> {
+) -> StoreResult<Option<Option<DateSpan>>> {
+    if from.is_none() && to.is_none() {
+        return Ok(Some(None));
+    }
     let (first_day, last_day) = (from.map_or(i64::MIN, day), to.map_or(i64::MAX, day));
     if first_day > last_day {
         return Ok(None);
@@ -63,12 +67,12 @@ pub(crate) async fn span(
     else {
         return Ok(None);
     };
-    Ok(Some(plan(
+    Ok(Some(Some(plan(
         (first_seq, last_seq),
         articles,
         (from, to),
         (first, last),
-    )))
+    ))))
 }
 
 /// The span from what the table says: `seqs` and `articles` over the range, `days` the

@@ -23,13 +23,8 @@ const VISIBLE: &str = " AND a.published = 1 \
 
 pub(crate) async fn run(pool: &SqlitePool, q: &ArticleQuery) -> StoreResult<Vec<ArticleRow>> {
     let mut conn = pool.acquire().await.ctx("articles: connection")?;
-    let span = if q.from.is_some() || q.to.is_some() {
-        match days::span(&mut conn, q.from, q.to).await? {
-            Some(span) => Some(span),
-            None => return Ok(Vec::new()),
-        }
-    } else {
-        None
+    let Some(span) = days::span(&mut conn, q.from, q.to).await? else {
+        return Ok(Vec::new());
     };
     let mut terms = Vec::new();
     terms.extend(q.provider.as_deref().map(facets::provider));

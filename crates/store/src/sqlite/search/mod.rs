@@ -107,13 +107,8 @@ pub(crate) async fn run(
     lengths.expire();
     let phrases = user.folded_phrases();
     let mut conn = pool.acquire().await.ctx("search: connection")?;
-    let dates = if q.from.is_some() || q.to.is_some() {
-        match days::span(&mut conn, q.from, q.to).await? {
-            Some(span) => Some(span),
-            None => return Ok(Vec::new()),
-        }
-    } else {
-        None
+    let Some(dates) = days::span(&mut conn, q.from, q.to).await? else {
+        return Ok(Vec::new());
     };
     let expr = match_expression(&user, q, dates.as_ref());
 
