@@ -920,6 +920,8 @@ async fn health_metrics_and_openapi_are_served() {
     for path in [
         "/api/v1/stories",
         "/api/v1/stories/{id}",
+        "/api/v1/articles",
+        "/api/v1/articles/{id}",
         "/api/v1/search",
         "/api/v1/sources",
         "/api/v1/topics",
