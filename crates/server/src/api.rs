@@ -90,14 +90,13 @@ pub async fn list_stories(
     };
     let vis = public_visibility(&state).await?;
     let mut stories = state.store().stories(&query).await?;
-    let has_more = stories.len() > page.limit as usize;
-    stories.truncate(page.limit as usize);
+    let next_offset = page.cut(&mut stories);
     let items = cards_for(&state, &stories, &vis).await?;
     Ok(Json(StoryList {
         items,
         limit: page.limit,
         offset: page.offset,
-        next_offset: has_more.then_some(page.offset + page.limit),
+        next_offset,
     }))
 }
 
@@ -182,13 +181,12 @@ pub async fn list_articles(
         offset: page.offset,
     };
     let mut rows = state.store().articles(&query).await?;
-    let has_more = rows.len() > page.limit as usize;
-    rows.truncate(page.limit as usize);
+    let next_offset = page.cut(&mut rows);
     Ok(Json(ArticleList {
         items: rows.iter().map(ArticleView::from_row).collect(),
         limit: page.limit,
         offset: page.offset,
-        next_offset: has_more.then_some(page.offset + page.limit),
+        next_offset,
     }))
 }
 

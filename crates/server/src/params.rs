@@ -160,6 +160,16 @@ pub struct Page {
     pub offset: u32,
 }
 
+impl Page {
+    /// Cuts rows fetched with one more than `limit` (to learn whether more follow) to this
+    /// page; the next page's offset when the extra row was there.
+    pub fn cut<T>(&self, rows: &mut Vec<T>) -> Option<u32> {
+        let has_more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        has_more.then_some(self.offset + self.limit)
+    }
+}
+
 fn serde_urlencoded_pairs(raw: &str) -> ApiResult<Vec<(String, String)>> {
     if raw.len() > 64 * 1024 {
         return Err(ApiError::new(ErrorCode::BadFilter, "query string too long"));
