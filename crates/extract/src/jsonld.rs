@@ -21,6 +21,11 @@ pub(crate) struct ArticleData {
     pub body: Option<String>,
     pub language: Option<String>,
     pub url: Option<String>,
+    /// `articleSection` (the first one when several are given).
+    pub section: Option<String>,
+    /// The kind of piece the article's schema.org type declares (`opinion`, `analysis`,
+    /// `review`); `None` for plain news types.
+    pub genre: Option<&'static str>,
     /// Whether the object is typed as an article (not only a `WebPage`).
     pub is_article: bool,
 }
@@ -65,6 +70,7 @@ pub(crate) fn read_article_data<'a>(blocks: impl Iterator<Item = &'a str>) -> Ar
                 if !data.is_article {
                     data = read_object(object);
                     data.is_article = true;
+                    data.genre = types.iter().find_map(|t| genre_of_type(t));
                 }
             } else if types.iter().any(|t| t == "WebPage" || t.ends_with("Page")) {
                 let found = read_object(object);
@@ -82,6 +88,16 @@ pub(crate) fn read_article_data<'a>(blocks: impl Iterator<Item = &'a str>) -> Ar
     data
 }
 
+/// The kind of piece a schema.org article type names, beyond plain news.
+fn genre_of_type(name: &str) -> Option<&'static str> {
+    match name {
+        "OpinionNewsArticle" => Some("opinion"),
+        "AnalysisNewsArticle" | "BackgroundNewsArticle" => Some("analysis"),
+        "ReviewNewsArticle" => Some("review"),
+        _ => None,
+    }
+}
+
 fn merge_missing(into: &mut ArticleData, from: ArticleData) {
     macro_rules! fill {
         ($($field:ident),*) => { $( if into.$field.is_none() { into.$field = from.$field; } )* };
@@ -94,7 +110,8 @@ fn merge_missing(into: &mut ArticleData, from: ArticleData) {
         description,
         publisher,
         language,
-        url
+        url,
+        section
     );
     if into.authors.is_empty() {
         into.authors = from.authors;
@@ -153,6 +170,8 @@ fn read_object(object: &serde_json::Map<String, Value>) -> ArticleData {
         body: string_of(object.get("articleBody")).or_else(|| string_of(object.get("text"))),
         language: string_of(object.get("inLanguage")),
         url: string_of(object.get("url")).or_else(|| url_of(object.get("mainEntityOfPage"))),
+        section: string_of(object.get("articleSection")),
+        genre: None,
         is_article: false,
     }
 }
@@ -223,6 +242,20 @@ mod tests {
         assert_eq!(data.publisher.as_deref(), Some("Example Times"));
         assert_eq!(data.body.as_deref(), Some("The harbour reopened today."));
         assert_eq!(data.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(data.genre, None);
+    }
+
+    #[test]
+    fn reads_the_kind_of_piece_and_its_section() {
+        let block = r#"{"@type":["OpinionNewsArticle"],"headline":"Keep the harbour open",
+                        "articleSection":["Comment","Local"]}"#;
+        let data = read_article_data(std::iter::once(block));
+        assert!(data.is_article);
+        assert_eq!(data.genre, Some("opinion"));
+        assert_eq!(data.section.as_deref(), Some("Comment"));
+        let report = read_article_data(std::iter::once(r#"{"@type":"ReportageNewsArticle"}"#));
+        assert!(report.is_article);
+        assert_eq!(report.genre, None);
     }
 
     #[test]

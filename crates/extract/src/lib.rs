@@ -60,6 +60,11 @@ pub struct Extraction {
     pub canonical_url: Option<String>,
     /// The page's language tag (`en`, `en-GB`).
     pub language: Option<String>,
+    /// The section the page files the article under ("Opinion", "Markets").
+    pub section: Option<String>,
+    /// The kind of piece the page's structured data declares beyond news: `opinion`,
+    /// `analysis` or `review` (schema.org's `OpinionNewsArticle` and kin).
+    pub genre: Option<String>,
     /// How sure the extractor is that `text` is the page's article, 0..1.
     pub confidence: f32,
 }
@@ -149,6 +154,8 @@ fn extract_page(
         site_name: meta.site_name,
         canonical_url: meta.canonical_url.map(|url| sanitize::absolute(&url, base)),
         language: meta.language,
+        section: meta.section,
+        genre: meta.genre.map(str::to_string),
         confidence,
     }
 }

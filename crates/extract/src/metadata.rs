@@ -32,6 +32,10 @@ pub(crate) struct PageMetadata {
     pub article_body: Option<String>,
     /// Whether JSON-LD or OpenGraph call the page an article.
     pub declared_article: bool,
+    /// The section the page files the article under (`article:section`, JSON-LD).
+    pub section: Option<String>,
+    /// The kind of piece JSON-LD declares beyond news (`opinion`, `analysis`, `review`).
+    pub genre: Option<&'static str>,
 }
 
 /// Meta values by name, the first value of each kept.
@@ -253,6 +257,11 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             .map(|lang| lang.replace('_', "-")),
         article_body: data.body,
         declared_article,
+        section: meta
+            .get(&["article:section"])
+            .or(data.section)
+            .map(|section| entities::decode(&section)),
+        genre: data.genre,
     }
 }
 

@@ -242,3 +242,19 @@ fn the_page_printing_its_own_address_is_not_story_text() {
         extraction.text
     );
 }
+
+#[test]
+fn section_and_declared_kind_of_piece_are_read() {
+    let page = r#"<html><head><title>Keep the tram | Courier</title>
+        <meta property="article:section" content="Opinion">
+        <script type="application/ld+json">{"@type":"OpinionNewsArticle","headline":"Keep the tram"}</script>
+        </head><body><article><h1>Keep the tram</h1>
+        <p>The council should not cut the tram line, and here is why the numbers say so.</p>
+        <p>Ridership grew every year for a decade, and the line pays for most of its costs.</p>
+        </article></body></html>"#;
+    let extraction = extract(page, &ExtractOptions::default());
+    assert_eq!(extraction.section.as_deref(), Some("Opinion"));
+    assert_eq!(extraction.genre.as_deref(), Some("opinion"));
+    let plain = extract(&testdata("news_page.html"), &ExtractOptions::default());
+    assert_eq!(plain.genre, None);
+}

@@ -7,6 +7,8 @@
 //! - [`summary`](mod@summary): a sentence splitter, the lead excerpt of an article and an
 //!   extractive summary of a story.
 //! - [`entities`](mod@entities): organisations, people, places and money amounts in an article.
+//! - [`category`](mod@category): what kind of piece an article is (news, analysis, opinion,
+//!   review, press release), so that a story's headline comes from a report.
 //!
 //! Everything here is pure: no I/O, no clock (callers pass `now`), the same output for the same
 //! input and configuration.
@@ -17,6 +19,7 @@
 //! near-duplicate verdict. Per story, whenever its coverage changes or time passes: [`heat()`]
 //! from its counts, times and mean quality, and [`summary()`] over the sentences of its articles.
 
+pub mod category;
 pub mod entities;
 pub mod heat;
 mod lexicon;
@@ -25,6 +28,7 @@ pub mod summary;
 pub mod topics;
 mod words;
 
+pub use category::{CategoryInput, category, is_reporting};
 pub use entities::{Entity, EntityKind, entities};
 pub use heat::{HeatConfig, HeatInput, heat};
 pub use quality::{QualityConfig, QualityInput, original_reporting_hint, quality, quality_with};

@@ -2,7 +2,7 @@
 //! the extractor, plain text through the plain-text cleaner. No storage and no clustering
 //! here: the output is an [`Incoming`] article for the conductor.
 
-use storyline_extract::{ExtractOptions, clean_plain_text, extract};
+use storyline_extract::{ExtractOptions, Extraction, clean_plain_text, extract};
 use storyline_ingest::files::{FileKind, RawFile};
 use storyline_model::{Article, Image, Keyring, Provider, Record, article_id};
 
@@ -31,6 +31,31 @@ pub enum IntakeError {
     NoText { confidence: f32 },
     #[error("no headline and no text")]
     Empty,
+}
+
+/// The kind of piece (news, analysis, opinion, press release …): what the page declares
+/// (its structured data's type, its section, `sections` from a feed), then its URL and the
+/// shape of its text (`storyline_analyze::judge::category`).
+pub fn judge_category(
+    extraction: Option<&Extraction>,
+    sections: &[String],
+    url: Option<&str>,
+    title: &str,
+    body: &str,
+) -> String {
+    let mut all: Vec<String> = extraction
+        .and_then(|e| e.section.clone())
+        .into_iter()
+        .collect();
+    all.extend(sections.iter().cloned());
+    storyline_analyze::judge::category(&storyline_analyze::judge::CategoryInput {
+        declared: extraction.and_then(|e| e.genre.as_deref()),
+        sections: &all,
+        url,
+        title,
+        body,
+    })
+    .to_string()
 }
 
 /// Extraction below this confidence with less than [`MIN_WORDS`] words is not an article.
@@ -113,9 +138,10 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 300));
     let body = extraction.text.clone();
+    let category = judge_category(Some(&extraction), &[], web_url.as_deref(), &title, &body);
     let article = Article {
         id: article_id_for(web_url.as_deref(), &provider_name, &title, &body),
-        category: "news".into(),
+        category,
         title,
         excerpt,
         body,
@@ -158,7 +184,7 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     let total = removed_chars + plain.body.len();
     let article = Article {
         id: article_id_for(None, &name, &plain.title, &plain.body),
-        category: "news".into(),
+        category: judge_category(None, &[], None, &plain.title, &plain.body),
         excerpt: storyline_analyze::judge::excerpt(&plain.body, 300),
         title: plain.title,
         body: plain.body,

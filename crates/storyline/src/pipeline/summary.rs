@@ -7,27 +7,18 @@ use storyline_analyze::judge::{self, HeatConfig, HeatInput};
 use storyline_model::Story;
 use storyline_store::ArticleRow;
 
+/// A report this many quality points below the best one may still lead, when it came first.
+const LEAD_QUALITY_MARGIN: u8 = 15;
 /// Hours of coverage that count as "recent" for heat.
 const RECENT_HOURS: i64 = 6;
 /// At most this many topics are shown for a story.
 const MAX_TOPICS: usize = 4;
 
 /// Summarises a story's coverage as seen at `clock`; `None` for a story with no articles.
-/// The lead is the best original piece (highest quality, then earliest); syndicated copies
-/// count toward volume but never lead.
+/// The lead is chosen by [`lead`]; syndicated copies count toward volume but never lead.
 pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) -> Option<Story> {
     let time = |a: &ArticleRow| a.article.published_date_time.unwrap_or(a.ingested_at);
-    let lead = articles
-        .iter()
-        .filter(|a| a.duplicate_of.is_none())
-        .max_by(|a, b| {
-            a.article
-                .quality
-                .cmp(&b.article.quality)
-                .then_with(|| time(b).cmp(&time(a)))
-                .then_with(|| b.seq.cmp(&a.seq))
-        })
-        .or_else(|| articles.first())?;
+    let lead = lead(articles)?;
     let providers: HashSet<&str> = articles
         .iter()
         .map(|a| {
@@ -96,4 +87,108 @@ pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) 
         published: true,
         pinned: false,
     })
+}
+
+/// The article whose headline a story shows: the first report of the event, as a reader of
+/// Techmeme expects, not the explainer or column written about it.
+///
+/// Candidates narrow by preference, each step kept only when some article passes it:
+/// originals (not syndicated copies), published ones, and reports of events (category: see
+/// `judge::is_reporting`). Of those within `LEAD_QUALITY_MARGIN` of the best quality, the
+/// earliest leads (then the better, then the first stored). An unknown quality counts as 0.
+pub fn lead(articles: &[ArticleRow]) -> Option<&ArticleRow> {
+    let time = |a: &ArticleRow| a.article.published_date_time.unwrap_or(a.ingested_at);
+    let quality = |a: &ArticleRow| a.article.quality.unwrap_or(0);
+    let preferences: [fn(&ArticleRow) -> bool; 3] = [
+        |a| a.duplicate_of.is_none(),
+        |a| a.article.published,
+        |a| judge::is_reporting(&a.article.category),
+    ];
+    let mut pool: Vec<&ArticleRow> = articles.iter().collect();
+    for preferred in preferences {
+        if pool.iter().any(|a| preferred(a)) {
+            pool.retain(|a| preferred(a));
+        }
+    }
+    let best = pool.iter().map(|a| quality(a)).max()?;
+    pool.into_iter()
+        .filter(|a| quality(a) >= best.saturating_sub(LEAD_QUALITY_MARGIN))
+        .min_by(|a, b| {
+            time(a)
+                .cmp(&time(b))
+                .then_with(|| quality(b).cmp(&quality(a)))
+                .then_with(|| a.seq.cmp(&b.seq))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use storyline_model::Article;
+
+    /// A stored article: id, category, quality, hour of publication on one day.
+    fn row(id: &str, category: &str, quality: u8, hour: u32) -> ArticleRow {
+        let at = Utc.with_ymd_and_hms(2026, 5, 13, hour, 0, 0).single();
+        ArticleRow {
+            article: Article {
+                id: id.into(),
+                title: format!("headline {id}"),
+                category: category.into(),
+                quality: Some(quality),
+                published_date_time: at,
+                published: true,
+                ..Article::default()
+            },
+            seq: i64::from(hour),
+            story_id: Some("s".into()),
+            duplicate_of: None,
+            ingested_at: Utc.with_ymd_and_hms(2026, 5, 14, 0, 0, 0).unwrap(),
+            content_hash: String::new(),
+            html: None,
+            secured: None,
+        }
+    }
+
+    fn lead_id(rows: &[ArticleRow]) -> &str {
+        lead(rows).map_or("", |a| a.article.id.as_str())
+    }
+
+    #[test]
+    fn the_first_good_report_leads_not_the_explainer_about_it() {
+        let rows = [
+            row("explainer", "analysis", 81, 16),
+            row("later-report", "news", 80, 20),
+            row("first-report", "news", 74, 13),
+            row("thin-brief", "news", 53, 9),
+        ];
+        // The brief came first but is far below the best report; the explainer is better
+        // written but is not a report.
+        assert_eq!(lead_id(&rows), "first-report");
+        let story = summarize("s", &rows, Utc::now()).unwrap();
+        assert_eq!(story.title, "headline first-report");
+        assert_eq!(story.lead_article_id, "first-report");
+    }
+
+    #[test]
+    fn without_a_report_the_best_commentary_leads_and_copies_never_do() {
+        let mut rows = vec![
+            row("column", "opinion", 60, 8),
+            row("explainer", "analysis", 90, 12),
+        ];
+        assert_eq!(lead_id(&rows), "explainer");
+        let mut copy = row("copy", "news", 99, 1);
+        copy.duplicate_of = Some("explainer".into());
+        rows.push(copy);
+        assert_eq!(lead_id(&rows), "explainer");
+        let mut hidden = row("hidden", "news", 95, 2);
+        hidden.article.published = false;
+        rows.push(hidden);
+        assert_eq!(lead_id(&rows), "explainer");
+        // Copies alone still give the story a lead.
+        let mut only = row("only-copy", "news", 40, 3);
+        only.duplicate_of = Some("gone".into());
+        assert_eq!(lead_id(&[only]), "only-copy");
+        assert_eq!(lead_id(&[]), "");
+    }
 }

@@ -6,7 +6,8 @@ use storyline_ingest::article::{FetchedArticle, feed_html_to_text};
 use storyline_model::{Article, Provenance, Provider};
 
 use super::intake::{
-    Incoming, IntakeError, article_id_for, clean_url, registrable_domain, unmeasured_image,
+    Incoming, IntakeError, article_id_for, clean_url, judge_category, registrable_domain,
+    unmeasured_image,
 };
 
 /// What the pipeline knows about the source an item came from.
@@ -82,9 +83,16 @@ pub fn from_fetched(
     } else {
         item.authors.clone()
     };
+    let category = judge_category(
+        extraction,
+        &item.categories,
+        web_url.as_deref(),
+        &title,
+        &body,
+    );
     let article = Article {
         id: article_id_for(web_url.as_deref(), &provider_name, &title, &body),
-        category: "news".into(),
+        category,
         title,
         excerpt,
         body,
