@@ -13,6 +13,8 @@ const LEAD_QUALITY_MARGIN: u8 = 15;
 const RECENT_HOURS: i64 = 6;
 /// At most this many topics are shown for a story.
 const MAX_TOPICS: usize = 4;
+/// A topic names a story when at least this share of its original articles carry it.
+const TOPIC_SUPPORT: f64 = 0.4;
 
 /// Summarises a story's coverage as seen at `clock`; `None` for a story with no articles.
 /// The lead is chosen by [`lead`]; syndicated copies count toward volume but never lead.
@@ -35,14 +37,7 @@ pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) 
         .collect();
     let first = dated.iter().min().copied();
     let last = dated.iter().max().copied();
-    let mut topic_counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in articles {
-        for t in &a.article.topics {
-            *topic_counts.entry(t.as_str()).or_default() += 1;
-        }
-    }
-    let mut topics: Vec<(&str, usize)> = topic_counts.into_iter().collect();
-    topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let topics = story_topics(articles, lead);
     let qualities: Vec<f32> = articles
         .iter()
         .filter_map(|a| a.article.quality.map(f32::from))
@@ -79,14 +74,46 @@ pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) 
         provider_count: providers.len() as u32,
         first_published: first,
         last_published: last,
-        topics: topics
-            .into_iter()
-            .take(MAX_TOPICS)
-            .map(|(t, _)| t.to_string())
-            .collect(),
+        topics,
         published: true,
         pinned: false,
     })
+}
+
+/// The topics a story is filed under: those its coverage agrees on, most carried first.
+///
+/// Each original article (syndicated copies repeat one article's topics) votes for its
+/// topics, the lead twice; a topic needs `TOPIC_SUPPORT` of the originals' votes (at least
+/// one), so a misfit of one piece among several does not label the whole story.
+fn story_topics(articles: &[ArticleRow], lead: &ArticleRow) -> Vec<String> {
+    let originals: Vec<&ArticleRow> = articles
+        .iter()
+        .filter(|a| a.duplicate_of.is_none())
+        .collect();
+    let voters = if originals.is_empty() {
+        articles.iter().collect()
+    } else {
+        originals
+    };
+    let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &voters {
+        let weight = if a.article.id == lead.article.id {
+            2
+        } else {
+            1
+        };
+        for t in &a.article.topics {
+            *votes.entry(t.as_str()).or_default() += weight;
+        }
+    }
+    let needed = ((voters.len() as f64 * TOPIC_SUPPORT).ceil() as usize).max(1);
+    let mut topics: Vec<(&str, usize)> = votes.into_iter().filter(|(_, n)| *n >= needed).collect();
+    topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    topics
+        .into_iter()
+        .take(MAX_TOPICS)
+        .map(|(t, _)| t.to_string())
+        .collect()
 }
 
 /// The article whose headline a story shows: the first report of the event, as a reader of
@@ -190,5 +217,41 @@ mod tests {
         only.duplicate_of = Some("gone".into());
         assert_eq!(lead_id(&[only]), "only-copy");
         assert_eq!(lead_id(&[]), "");
+    }
+
+    #[test]
+    fn a_story_keeps_the_topics_its_coverage_agrees_on() {
+        let mut rows = vec![
+            row("lead", "news", 80, 9),
+            row("second", "news", 75, 10),
+            row("third", "news", 70, 11),
+            row("fourth", "news", 70, 12),
+            row("fifth", "news", 70, 13),
+        ];
+        let topics: [&[&str]; 5] = [
+            &["Sports", "Local"],
+            &["Sports"],
+            &["Sports", "Technology"],
+            &["Sports"],
+            &["Sports", "Local"],
+        ];
+        for (row, topics) in rows.iter_mut().zip(topics) {
+            row.article.topics = topics.iter().map(|t| t.to_string()).collect();
+        }
+        // Two of five votes are needed: Local has the lead's two and one more, Technology one.
+        assert_eq!(story_topics(&rows, &rows[0]), ["Sports", "Local"]);
+        // Copies do not vote: five copies of the Technology piece change nothing.
+        for n in 0..5 {
+            let mut copy = rows[2].clone();
+            copy.article.id = format!("copy{n}");
+            copy.duplicate_of = Some("third".into());
+            rows.push(copy);
+        }
+        assert_eq!(story_topics(&rows, &rows[0]), ["Sports", "Local"]);
+        // One article: all its topics.
+        assert_eq!(
+            story_topics(&rows[2..3], &rows[2]),
+            ["Sports", "Technology"]
+        );
     }
 }
