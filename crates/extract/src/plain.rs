@@ -345,28 +345,36 @@ fn derive_title(paragraph: &str) -> String {
         })
         .map_or(paragraph.len(), |(position, _)| position);
     let sentence = paragraph[..sentence_end].trim();
-    const MAX_WORDS: usize = 14;
+    // A first sentence of news is its headline written out: kept whole when it is not much
+    // longer than a headline.
+    const WHOLE_WORDS: usize = 24;
+    // Longer ones end at the last clause break that leaves a headline's worth of words …
+    const CLAUSE_WORDS: std::ops::RangeInclusive<usize> = 8..=20;
+    // … or, without one, after this many words, marked as cut.
+    const CUT_WORDS: usize = 14;
     let words: Vec<&str> = sentence.split_whitespace().collect();
-    if words.len() <= MAX_WORDS {
+    if words.len() <= WHOLE_WORDS {
         return sentence.to_string();
     }
-    // Cut at a natural break (comma, clause word) within the limit, else at the limit.
-    let mut cut = MAX_WORDS;
-    for (position, word) in words.iter().enumerate().take(MAX_WORDS).skip(5) {
-        if word.ends_with(',') {
-            cut = position + 1;
-        }
-    }
-    let mut title = words[..cut].join(" ");
+    let clause_end = words
+        .iter()
+        .enumerate()
+        .filter(|(position, word)| CLAUSE_WORDS.contains(&(position + 1)) && word.ends_with(','))
+        .map(|(position, _)| position + 1)
+        .next_back();
+    let mut title = words[..clause_end.unwrap_or(CUT_WORDS)].join(" ");
     while title.ends_with([',', ';', ':']) {
         title.pop();
     }
-    for filler in [
-        " the", " a", " an", " of", " for", " to", " in", " and", " with",
-    ] {
-        if let Some(stripped) = title.strip_suffix(filler) {
-            title = stripped.to_string();
+    if clause_end.is_none() {
+        for filler in [
+            " the", " a", " an", " of", " for", " to", " in", " and", " with",
+        ] {
+            if let Some(stripped) = title.strip_suffix(filler) {
+                title = stripped.to_string();
+            }
         }
+        title.push('…');
     }
     title
 }
@@ -534,8 +542,14 @@ mod tests {
             "{}",
             article.title
         );
-        assert!(article.title.split_whitespace().count() <= 14);
-        assert!(!article.title.ends_with('.'));
+        // The first sentence (22 words) is the headline, without its full stop.
+        assert!(
+            article
+                .title
+                .ends_with("Chinese artificial intelligence (AI) initiative"),
+            "{}",
+            article.title
+        );
         assert!(article.body.contains("Change of direction"));
         assert_eq!(article.removed, vec!["Image: Alibaba/X".to_string()]);
     }
@@ -568,17 +582,32 @@ mod tests {
 
     #[test]
     fn text_without_headline_gets_a_short_derived_title() {
-        let article = clean_plain_text(
-            "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers.\n\nConstruction starts in spring.",
+        let title = |text: &str| {
+            let article = clean_plain_text(text);
+            assert!(article.title_was_derived);
+            article.title
+        };
+        // A first sentence of headline length is the headline.
+        assert_eq!(
+            title(
+                "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers.\n\nConstruction starts in spring."
+            ),
+            "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers"
         );
-        assert!(article.title_was_derived);
-        assert!(
-            article
-                .title
-                .starts_with("City council approved the new tram line on Tuesday")
+        // A longer one ends at its last clause break within 20 words …
+        assert_eq!(
+            title(
+                "A group of investors led by Larchmont Ventures has agreed to put 1.2 billion dollars into Quillon Labs, a developer of AI systems for scientific research, in a deal that more than triples its valuation in eight months."
+            ),
+            "A group of investors led by Larchmont Ventures has agreed to put 1.2 billion dollars into Quillon Labs"
         );
-        assert!(article.title.split_whitespace().count() <= 14);
-        assert_eq!(article.body.split("\n\n").count(), 2);
+        // … and without one, after 14 words, marked as cut.
+        assert_eq!(
+            title(
+                "The harbour authority said on Tuesday that the northern quay would reopen to container ships next month after repairs to the storm damage cost more than expected."
+            ),
+            "The harbour authority said on Tuesday that the northern quay would reopen to container…"
+        );
     }
 
     #[test]
