@@ -327,3 +327,78 @@ fn the_demo_ingests_the_bundled_corpus_and_shows_stories() {
     );
     assert!(out.contains("0 skipped"), "{out}");
 }
+
+#[test]
+fn stories_lead_with_a_report_and_label_the_explainers() {
+    let env = Env::new();
+    let root = corpus_dir();
+    let paths: Vec<String> = ["records", "text", "html"]
+        .iter()
+        .map(|d| root.join(d).display().to_string())
+        .collect();
+    let path_refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    common::ingest_json(&env, &path_refs);
+    let stories = common::stories_json(&env);
+    let story_with = |needle: &str| {
+        stories
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| {
+                s["coverage"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["title"].as_str().unwrap_or("").contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no story covers {needle:?}"))
+    };
+    let category_of = |story: &serde_json::Value, needle: &str| {
+        story["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"].as_str().unwrap_or("").contains(needle))
+            .map(|c| c["category"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    // The Quillon round: an explainer (quality 81) came three hours after the first report
+    // (74); the report heads the story and the explainer is labelled.
+    let quillon = story_with("what verifiable reasoning models are");
+    assert_eq!(
+        quillon["title"],
+        "Larchmont Ventures leads $1.2 billion round in AI lab Quillon at $9.5 billion valuation"
+    );
+    assert_eq!(
+        category_of(quillon, "what verifiable reasoning models are"),
+        "analysis"
+    );
+    // The Stratus outage: "Inside …" is the best written, the first report leads.
+    let outage = story_with("Inside the Stratus Grid outage");
+    assert_eq!(
+        outage["title"],
+        "Stratus Grid outage knocks banking, streaming and delivery apps offline"
+    );
+    // A press release record keeps its own category and does not lead.
+    let tessel = story_with("Tessel Robotics Announces");
+    assert_eq!(
+        category_of(tessel, "Tessel Robotics Announces"),
+        "press-release"
+    );
+    assert!(
+        !tessel["title"].as_str().unwrap_or("").contains("Announces"),
+        "{}",
+        tessel["title"]
+    );
+    // Every story's headline comes from a report of the event.
+    for story in stories.as_array().unwrap() {
+        let lead = story["leadArticleId"].as_str().unwrap();
+        let category = story["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == lead)
+            .map(|c| c["category"].as_str().unwrap_or("").to_string());
+        assert_eq!(category.as_deref(), Some("news"), "{}", story["title"]);
+    }
+}

@@ -40,6 +40,8 @@ pub struct CoverageView {
     pub published: Option<chrono::DateTime<chrono::Utc>>,
     pub url: Option<String>,
     pub quality: Option<u8>,
+    /// `news`, `analysis`, `opinion`, `review`, `press-release` …
+    pub category: String,
     /// Set on syndicated copies: the id of the original.
     pub duplicate_of: Option<String>,
 }
@@ -136,6 +138,7 @@ fn coverage(story: &Story, articles: &[ArticleRow]) -> Vec<CoverageView> {
             published: a.article.published_date_time,
             url: a.article.web_url.clone(),
             quality: a.article.quality,
+            category: a.article.category.clone(),
             duplicate_of: a.duplicate_of.clone(),
         })
         .collect()
