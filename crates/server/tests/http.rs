@@ -159,6 +159,11 @@ async fn search_page_highlights_matches_and_applies_filters() {
     assert!(page.contains("Port Aldine"));
     let (_, page) = text(&r, "/search?q=Larchmont&provider=civicpost.example").await;
     assert!(page.contains("Larchmont bets big") && !page.contains("Quillon valuation hits"));
+    // A piece that is not a report is labelled as what it is.
+    assert!(
+        page.contains("<span class=\"tag\">analysis</span>"),
+        "{page}"
+    );
     let (_, page) = text(&r, "/search?q=Larchmont&from=2026-05-13&to=2026-05-14").await;
     assert!(page.contains("No articles match."));
     let (_, page) = text(&r, "/search?q=%22battery+software%22&topic=Energy").await;

@@ -133,7 +133,7 @@ pub async fn fill(store: &dyn Store) -> Newsroom {
         "story-quillon",
         12,
     );
-    let q2 = row(
+    let mut q2 = row(
         &Piece {
             url: "https://civicpost.example/business/quillon-funding",
             outlet: "Civic Post",
@@ -147,6 +147,7 @@ pub async fn fill(store: &dyn Store) -> Newsroom {
         "story-quillon",
         12,
     );
+    q2.article.category = "analysis".into();
     let q3 = row(
         &Piece {
             url: "https://harborbusiness.example/quillon-valuation",
