@@ -587,13 +587,13 @@ mod tests {
             assert!(article.title_was_derived);
             article.title
         };
-        // A first sentence of headline length is the headline.
+        // A first sentence of headline length is the headline; the text keeps it.
+        let tram = "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers.\n\nConstruction starts in spring.";
         assert_eq!(
-            title(
-                "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers.\n\nConstruction starts in spring."
-            ),
+            title(tram),
             "City council approved the new tram line on Tuesday, ending a decade of debate over the route and its cost to taxpayers"
         );
+        assert_eq!(clean_plain_text(tram).body.split("\n\n").count(), 2);
         // A longer one ends at its last clause break within 20 words …
         assert_eq!(
             title(

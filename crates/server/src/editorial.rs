@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use storyline_analyze::judge::{self, LeadCandidate};
 use storyline_model::Story;
 use storyline_store::{ArticleRow, Commit, Store};
 
@@ -167,17 +168,26 @@ pub async fn split(store: &dyn Store, article_id: &str) -> ApiResult<String> {
 }
 
 /// A story's summary recomputed from the articles it holds; keeps `base`'s id, heat and flags,
-/// and its lead when the lead is still among the articles.
+/// and its lead when the lead is still among the articles (else the judge's choice: the first
+/// good report, `storyline_analyze::judge::lead`).
 pub fn summarize(base: &Story, rows: &[ArticleRow]) -> Story {
     let lead = rows
         .iter()
         .find(|r| r.article.id == base.lead_article_id)
         .or_else(|| {
-            rows.iter()
-                .filter(|r| r.duplicate_of.is_none())
-                .max_by_key(|r| r.article.quality.unwrap_or(0))
-        })
-        .or_else(|| rows.first());
+            let candidates: Vec<LeadCandidate> = rows
+                .iter()
+                .map(|r| LeadCandidate {
+                    original: r.duplicate_of.is_none(),
+                    published: r.article.published,
+                    category: &r.article.category,
+                    quality: r.article.quality,
+                    time: r.article.published_date_time.unwrap_or(r.ingested_at),
+                    order: r.seq,
+                })
+                .collect();
+            judge::lead(&candidates).map(|i| &rows[i])
+        });
     let providers: BTreeSet<&str> = rows
         .iter()
         .map(|r| r.article.provider.domain.as_str())

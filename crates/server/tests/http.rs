@@ -781,6 +781,20 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     assert_eq!(split["story"]["lead"]["id"], r.news.tessel_lead.as_str());
     let (_, rest) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert!(!rest.to_string().contains(&r.news.tessel_lead));
+    // Splitting a story's lead out leaves the judge's choice at the head of the rest: a
+    // report, not the better-rated analysis piece.
+    let (status, _) = api_post(
+        &r,
+        &format!("/api/v1/articles/{}/split", r.news.quillon_lead),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, rest) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    let lead = &rest["story"]["lead"];
+    assert_ne!(lead["id"], r.news.quillon_lead.as_str());
+    assert_ne!(lead["id"], r.news.quillon_civic.as_str());
+    assert_eq!(lead["category"], "news", "{rest}");
     // A lone article cannot be split further.
     let (status, _) = api_post(
         &r,

@@ -9,6 +9,7 @@
 //! - [`entities`](mod@entities): organisations, people, places and money amounts in an article.
 //! - [`category`](mod@category): what kind of piece an article is (news, analysis, opinion,
 //!   review, press release), so that a story's headline comes from a report.
+//! - [`lead`](mod@lead): which article heads a story.
 //!
 //! Everything here is pure: no I/O, no clock (callers pass `now`), the same output for the same
 //! input and configuration.
@@ -22,6 +23,7 @@
 pub mod category;
 pub mod entities;
 pub mod heat;
+pub mod lead;
 mod lexicon;
 pub mod quality;
 pub mod summary;
@@ -31,6 +33,7 @@ mod words;
 pub use category::{CategoryInput, category, is_reporting};
 pub use entities::{Entity, EntityKind, entities};
 pub use heat::{HeatConfig, HeatInput, heat};
+pub use lead::{LeadCandidate, lead};
 pub use quality::{QualityConfig, QualityInput, original_reporting_hint, quality, quality_with};
 pub use summary::{excerpt, sentences, summary};
 pub use topics::{Keyword, Taxonomy, TaxonomyError, TopicDef, TopicScoring};

@@ -7,8 +7,6 @@ use storyline_analyze::judge::{self, HeatConfig, HeatInput};
 use storyline_model::Story;
 use storyline_store::ArticleRow;
 
-/// A report this many quality points below the best one may still lead, when it came first.
-const LEAD_QUALITY_MARGIN: u8 = 15;
 /// Hours of coverage that count as "recent" for heat.
 const RECENT_HOURS: i64 = 6;
 /// At most this many topics are shown for a story.
@@ -116,36 +114,24 @@ fn story_topics(articles: &[ArticleRow], lead: &ArticleRow) -> Vec<String> {
         .collect()
 }
 
-/// The article whose headline a story shows: the first report of the event, as a reader of
-/// Techmeme expects, not the explainer or column written about it.
-///
-/// Candidates narrow by preference, each step kept only when some article passes it:
-/// originals (not syndicated copies), published ones, and reports of events (category: see
-/// `judge::is_reporting`). Of those within `LEAD_QUALITY_MARGIN` of the best quality, the
-/// earliest leads (then the better, then the first stored). An unknown quality counts as 0.
+/// The article whose headline a story shows (`judge::lead`: the first good report of the
+/// event, not the explainer written about it; never a syndicated copy while an original is
+/// there).
 pub fn lead(articles: &[ArticleRow]) -> Option<&ArticleRow> {
-    let time = |a: &ArticleRow| a.article.published_date_time.unwrap_or(a.ingested_at);
-    let quality = |a: &ArticleRow| a.article.quality.unwrap_or(0);
-    let preferences: [fn(&ArticleRow) -> bool; 3] = [
-        |a| a.duplicate_of.is_none(),
-        |a| a.article.published,
-        |a| judge::is_reporting(&a.article.category),
-    ];
-    let mut pool: Vec<&ArticleRow> = articles.iter().collect();
-    for preferred in preferences {
-        if pool.iter().any(|a| preferred(a)) {
-            pool.retain(|a| preferred(a));
-        }
+    let candidates: Vec<judge::LeadCandidate> = articles.iter().map(lead_candidate).collect();
+    judge::lead(&candidates).map(|i| &articles[i])
+}
+
+/// What the lead choice looks at in a stored article.
+pub fn lead_candidate(a: &ArticleRow) -> judge::LeadCandidate<'_> {
+    judge::LeadCandidate {
+        original: a.duplicate_of.is_none(),
+        published: a.article.published,
+        category: &a.article.category,
+        quality: a.article.quality,
+        time: a.article.published_date_time.unwrap_or(a.ingested_at),
+        order: a.seq,
     }
-    let best = pool.iter().map(|a| quality(a)).max()?;
-    pool.into_iter()
-        .filter(|a| quality(a) >= best.saturating_sub(LEAD_QUALITY_MARGIN))
-        .min_by(|a, b| {
-            time(a)
-                .cmp(&time(b))
-                .then_with(|| quality(b).cmp(&quality(a)))
-                .then_with(|| a.seq.cmp(&b.seq))
-        })
 }
 
 #[cfg(test)]
@@ -195,28 +181,6 @@ mod tests {
         let story = summarize("s", &rows, Utc::now()).unwrap();
         assert_eq!(story.title, "headline first-report");
         assert_eq!(story.lead_article_id, "first-report");
-    }
-
-    #[test]
-    fn without_a_report_the_best_commentary_leads_and_copies_never_do() {
-        let mut rows = vec![
-            row("column", "opinion", 60, 8),
-            row("explainer", "analysis", 90, 12),
-        ];
-        assert_eq!(lead_id(&rows), "explainer");
-        let mut copy = row("copy", "news", 99, 1);
-        copy.duplicate_of = Some("explainer".into());
-        rows.push(copy);
-        assert_eq!(lead_id(&rows), "explainer");
-        let mut hidden = row("hidden", "news", 95, 2);
-        hidden.article.published = false;
-        rows.push(hidden);
-        assert_eq!(lead_id(&rows), "explainer");
-        // Copies alone still give the story a lead.
-        let mut only = row("only-copy", "news", 40, 3);
-        only.duplicate_of = Some("gone".into());
-        assert_eq!(lead_id(&[only]), "only-copy");
-        assert_eq!(lead_id(&[]), "");
     }
 
     #[test]
