@@ -124,6 +124,8 @@ pub struct ArticleView {
     pub provider: ProviderRef,
     #[serde(rename = "type")]
     pub kind: String,
+    /// What kind of piece: `news` (a report), `analysis`, `opinion`, `review`,
+    /// `press-release` or `sponsored`. A story is headed by a report when it has one.
     pub category: String,
     pub quality: Option<u8>,
     pub topics: Vec<String>,
