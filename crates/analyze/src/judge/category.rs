@@ -155,11 +155,12 @@ fn from_headline(title: &str) -> Option<&'static str> {
         "here is what",
         "here's why",
         "here is why",
-        "explained",
-        "the case for ",
-        "the case against ",
         "a closer look",
     ];
+    // Phrases that also occur in reports ("police explained the delay", "the case against
+    // him was dropped") count only where explainers put them.
+    const EXPLAINER_ENDS: &[&str] = &["explained", ", explained"];
+    const EXPLAINER_STARTS: &[&str] = &["the case for ", "the case against "];
     if REVIEW_OPENINGS.iter().any(|o| title.starts_with(o)) {
         return Some(REVIEW);
     }
@@ -171,6 +172,8 @@ fn from_headline(title: &str) -> Option<&'static str> {
         .iter()
         .any(|o| title.starts_with(o) || after_colon.starts_with(o))
         || EXPLAINER_PHRASES.iter().any(|p| title.contains(p))
+        || EXPLAINER_ENDS.iter().any(|p| title.ends_with(p))
+        || EXPLAINER_STARTS.iter().any(|p| title.starts_with(p))
         || title.ends_with('?')
     {
         return Some(ANALYSIS);
@@ -253,6 +256,8 @@ mod tests {
     #[test]
     fn plain_reports_are_news() {
         for title in [
+            "Council explained its tram decision to angry residents",
+            "Judge drops the case against Norvale's former chief",
             "Larchmont Ventures leads $1.2 billion round in AI lab Quillon",
             "Regulator fines Norvale Semiconductor €210M over export filings",
             "Estmark's AI Disclosure Act is small-country law with big-company consequences",
@@ -287,6 +292,8 @@ mod tests {
                 ANALYSIS,
             ),
             ("Is the chip boom over?", ANALYSIS),
+            ("Europe's export rules, explained", ANALYSIS),
+            ("The case for a slower AI law", ANALYSIS),
             (
                 "Analysis: the fine is small, the precedent is not",
                 ANALYSIS,
