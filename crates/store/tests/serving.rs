@@ -217,3 +217,80 @@ async fn stories_by_ids_answers_each_id_in_order() {
     assert_eq!(ids, vec![Some("s3"), None, Some("s1"), Some("s1")]);
     assert!(store.stories_by_ids(&[]).await.unwrap().is_empty());
 }
+
+/// The topic counts as a scan of every story gives them (the query the kept counts replace).
+async fn scanned_topic_counts(store: &SqliteStore, published_only: bool) -> Vec<(String, u64)> {
+    let published = if published_only {
+        " AND s.published = 1"
+    } else {
+        ""
+    };
+    let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT t.value, COUNT(*) AS n FROM stories s, \
+         json_each(CASE WHEN json_valid(s.topics) THEN s.topics ELSE '[]' END) t \
+         WHERE s.merged_into IS NULL AND s.article_count > 0{published} \
+         GROUP BY t.value ORDER BY n DESC, t.value"
+    )))
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter().map(|(t, n)| (t, n as u64)).collect()
+}
+
+#[tokio::test]
+async fn kept_topic_counts_always_equal_a_scan_of_the_stories() {
+    let (_dir, store) = filled().await;
+    let check = |step: &'static str| {
+        let store = &store;
+        async move {
+            for published_only in [false, true] {
+                assert_eq!(
+                    store.topic_counts(published_only, 100).await.unwrap(),
+                    scanned_topic_counts(store, published_only).await,
+                    "after {step} (published only: {published_only})"
+                );
+            }
+        }
+    };
+    check("the first commit").await;
+    // The pipeline rewrites a story's summary with other topics.
+    let rewrite = |topics: &[&str]| Commit {
+        stories: vec![story("s1", "a1", 2, topics, true)],
+        ..Commit::default()
+    };
+    store.commit(&rewrite(&["AI", "Chips"])).await.unwrap();
+    check("new topics").await;
+    store.commit(&rewrite(&["Chips", "Chips"])).await.unwrap();
+    check("a topic listed twice").await;
+    assert!(store.set_story_published("s1", false).await.unwrap());
+    check("unpublishing").await;
+    assert!(store.set_story_published("s3", true).await.unwrap());
+    check("publishing").await;
+    store
+        .commit(&Commit {
+            merges: vec![("s2".into(), "s1".into())],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    check("a merge").await;
+    // Hand edits: topics that are not JSON, an emptied story, a deleted one.
+    for sql in [
+        "UPDATE stories SET topics = 'not json' WHERE id = 's3'",
+        "UPDATE stories SET topics = '[\"Energy\"]' WHERE id = 's3'",
+        "UPDATE stories SET article_count = 0 WHERE id = 's3'",
+        "UPDATE stories SET article_count = 1 WHERE id = 's3'",
+        "DELETE FROM articles WHERE story_id = 's1'",
+        "DELETE FROM stories WHERE id = 's1'",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await
+            .unwrap();
+        check(sql).await;
+    }
+    assert_eq!(
+        store.topic_counts(false, 100).await.unwrap(),
+        [("Energy".to_string(), 1)]
+    );
+}

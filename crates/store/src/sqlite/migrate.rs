@@ -2,8 +2,7 @@
 //! `user_version`; each migration runs in its own transaction together with the bump, so a
 //! failed migration leaves the database at the version before it.
 
-use sqlx::AssertSqlSafe;
-use sqlx::SqlitePool;
+use sqlx::{AssertSqlSafe, Connection, SqlitePool};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 
@@ -15,12 +14,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_provider_counts.sql"),
     include_str!("../../migrations/0005_search_newest_first.sql"),
     include_str!("../../migrations/0006_published_days.sql"),
+    include_str!("../../migrations/0007_topic_counts.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
+    // One connection reads the version and applies every migration: a connection the pool
+    // opened while another applied migrations could be handed out later with the schema as
+    // it was before them ("no such table").
+    let mut conn = pool.acquire().await.ctx("migration connection")?;
     let known = MIGRATIONS.len() as i64;
     let current: i64 = sqlx::query_scalar("PRAGMA user_version")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await
         .ctx("read schema version")?;
     if current > known {
@@ -31,8 +35,7 @@ pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let version = index as i64 + 1;
-        let mut tx = pool
-            .begin()
+        let mut tx = Connection::begin(&mut *conn)
             .await
             .map_err(|source| StoreError::Migration { version, source })?;
         sqlx::raw_sql(AssertSqlSafe(*sql))
@@ -53,7 +56,7 @@ pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
         // every later read would look them up until the next checkpoint; fold them into the
         // database file now. Best effort: a busy reader only delays it.
         if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(pool)
+            .execute(&mut *conn)
             .await
         {
             tracing::warn!(%error, "checkpoint after migrations failed");

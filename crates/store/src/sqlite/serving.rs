@@ -16,21 +16,21 @@ use crate::types::{ArticleRow, StoryCoverage};
 /// The most a single `articles_of_stories` call accepts; longer lists are cut.
 const MAX_STORIES_PER_CALL: usize = 200;
 
-/// Topics of live stories with how many stories carry each, most common first.
+/// Topics of live stories with how many stories carry each, most common first: one row per
+/// topic from `topic_counts`, which triggers keep as stories change (migration 0007).
 pub(crate) async fn topic_counts(
     pool: &SqlitePool,
     published_only: bool,
     limit: u32,
 ) -> StoreResult<Vec<(String, u64)>> {
-    let published = if published_only {
-        " AND s.published = 1"
+    let column = if published_only {
+        "published"
     } else {
-        ""
+        "stories"
     };
     let rows: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT t.value, COUNT(*) AS n FROM stories s, json_each(s.topics) t \
-         WHERE s.merged_into IS NULL AND s.article_count > 0{published} \
-         GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
+        "SELECT topic, {column} FROM topic_counts WHERE {column} > 0 \
+         ORDER BY {column} DESC, topic LIMIT ?"
     )))
     .bind(i64::from(limit))
     .fetch_all(pool)
