@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use storyline_model::{Article, Provider, Story, StoryLink};
-use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
+use storyline_store::{ArticleRow, Commit, SqliteStore, Store, StoryQuery};
 
 fn article(id: &str, story: &str, domain: &str, topics: &[&str], hour: u32) -> ArticleRow {
     ArticleRow {
@@ -250,6 +250,44 @@ async fn kept_topic_counts_always_equal_a_scan_of_the_stories() {
                     "after {step} (published only: {published_only})"
                 );
             }
+            // The per-story rows behind topic pages, against the same scan.
+            let kept: Vec<(String, String)> =
+                sqlx::query_as("SELECT topic, story_id FROM story_topics ORDER BY 1, 2")
+                    .fetch_all(store.pool())
+                    .await
+                    .unwrap();
+            let scanned: Vec<(String, String)> = sqlx::query_as(
+                "SELECT DISTINCT t.value, s.id FROM stories s, \
+                 json_each(CASE WHEN json_valid(s.topics) THEN s.topics ELSE '[]' END) t \
+                 WHERE s.merged_into IS NULL AND s.article_count > 0 ORDER BY 1, 2",
+            )
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+            assert_eq!(kept, scanned, "story topics after {step}");
+            // A topic page lists what walking every story would.
+            for topic in ["AI", "Chips", "Energy", "Funding", "Nowhere"] {
+                let q = StoryQuery {
+                    topic: Some(topic.into()),
+                    published_only: false,
+                    ..StoryQuery::default()
+                };
+                let listed: Vec<String> = store
+                    .stories(&q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.id)
+                    .collect();
+                let walked: Vec<String> = scanned
+                    .iter()
+                    .filter(|(t, _)| t == topic)
+                    .map(|(_, id)| id.clone())
+                    .collect();
+                let mut sorted = listed.clone();
+                sorted.sort();
+                assert_eq!(sorted, walked, "topic {topic} after {step}");
+            }
         }
     };
     check("the first commit").await;
@@ -293,4 +331,81 @@ async fn kept_topic_counts_always_equal_a_scan_of_the_stories() {
         store.topic_counts(false, 100).await.unwrap(),
         [("Energy".to_string(), 1)]
     );
+}
+
+#[tokio::test]
+async fn story_lists_by_topic_and_provider_agree_whichever_end_they_start_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("lists.db"))
+        .await
+        .unwrap();
+    // 2,100 stories: every one is "Big" (more than a small filter's 2,000, so listed by
+    // walking the heat order) and every 100th also "Rare" (listed from its own rows); every
+    // story has one article from the big outlet, every 100th one more from the small one.
+    let mut commit = Commit::default();
+    for n in 0..2_100u32 {
+        let id = format!("s{n:04}");
+        let rare = n.is_multiple_of(100);
+        let topics: &[&str] = if rare { &["Big", "Rare"] } else { &["Big"] };
+        commit
+            .articles
+            .push(article(&format!("a{n:04}"), &id, "big.example", topics, 9));
+        if rare {
+            commit.articles.push(article(
+                &format!("r{n:04}"),
+                &id,
+                "small.example",
+                topics,
+                10,
+            ));
+        }
+        let mut s = story(&id, &format!("a{n:04}"), 1, topics, true);
+        // Distinct heats, not in id order.
+        s.heat = ((n * 37) % 2_100) as i32;
+        commit.stories.push(s);
+    }
+    store.commit(&commit).await.unwrap();
+    let by_heat = |filter: &dyn Fn(u32) -> bool| -> Vec<String> {
+        let mut all: Vec<(i32, String)> = (0..2_100u32)
+            .filter(|&n| filter(n))
+            .map(|n| (((n * 37) % 2_100) as i32, format!("s{n:04}")))
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.into_iter().take(31).map(|(_, id)| id).collect()
+    };
+    let list = |topic: Option<&str>, provider: Option<&str>| {
+        let store = &store;
+        let q = StoryQuery {
+            limit: 31,
+            offset: 0,
+            published_only: true,
+            topic: topic.map(str::to_string),
+            provider: provider.map(str::to_string),
+        };
+        async move {
+            store
+                .stories(&q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let every = |_: u32| true;
+    let rare = |n: u32| n.is_multiple_of(100);
+    assert_eq!(list(Some("Big"), None).await, by_heat(&every));
+    assert_eq!(list(Some("Rare"), None).await, by_heat(&rare));
+    assert_eq!(list(None, Some("big.example")).await, by_heat(&every));
+    assert_eq!(list(None, Some("small.example")).await, by_heat(&rare));
+    assert_eq!(
+        list(Some("Big"), Some("small.example")).await,
+        by_heat(&rare)
+    );
+    assert_eq!(
+        list(Some("Rare"), Some("big.example")).await,
+        by_heat(&rare)
+    );
+    assert!(list(Some("Nowhere"), None).await.is_empty());
+    assert!(list(None, Some("nowhere.example")).await.is_empty());
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_search_newest_first.sql"),
     include_str!("../../migrations/0006_published_days.sql"),
     include_str!("../../migrations/0007_topic_counts.sql"),
+    include_str!("../../migrations/0008_story_topics.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -176,17 +176,76 @@ pub(crate) async fn by_id(pool: &SqlitePool, id: &str) -> StoreResult<Option<Sto
     row.as_ref().map(from_row).transpose()
 }
 
+/// A topic with at most this many live stories, or a provider with at most this many
+/// articles, is listed from its own rows and only those are sorted; a commoner one by walking
+/// the heat order until a page is full, which its density keeps short.
+const SMALL_FILTER: i64 = 2_000;
+
+/// Where a story list starts: all stories in heat order, or the few a filter names.
+enum Driver {
+    Heat,
+    Topic,
+    Provider,
+}
+
 pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<Story>> {
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.article_count > 0"
-    );
+    let mut conn = pool.acquire().await.ctx("list stories: connection")?;
+    // How many stories a topic has and how many articles a provider has, from the counts
+    // the triggers keep (migrations 0004 and 0007): none means an empty page at once.
+    let topic_size = match &q.topic {
+        Some(topic) => Some(
+            sqlx::query_scalar::<_, i64>("SELECT stories FROM topic_counts WHERE topic = ?")
+                .bind(topic)
+                .fetch_optional(&mut *conn)
+                .await
+                .ctx("list stories: topic size")?
+                .unwrap_or(0),
+        ),
+        None => None,
+    };
+    let provider_size = match &q.provider {
+        Some(domain) => Some(
+            sqlx::query_scalar::<_, i64>("SELECT articles FROM provider_counts WHERE domain = ?")
+                .bind(domain)
+                .fetch_optional(&mut *conn)
+                .await
+                .ctx("list stories: provider size")?
+                .unwrap_or(0),
+        ),
+        None => None,
+    };
+    if topic_size == Some(0) || provider_size.is_some_and(|n| n <= 0) {
+        return Ok(Vec::new());
+    }
+    let small = |size: Option<i64>| size.is_some_and(|n| n <= SMALL_FILTER);
+    let driver = if small(topic_size) {
+        Driver::Topic
+    } else if small(provider_size) {
+        Driver::Provider
+    } else {
+        Driver::Heat
+    };
+    // CROSS JOIN keeps SQLite from turning a small filter back into a walk of every story.
+    let from = match driver {
+        Driver::Heat => "stories s",
+        Driver::Topic => "story_topics st CROSS JOIN stories s ON s.id = st.story_id",
+        Driver::Provider => {
+            "(SELECT DISTINCT story_id FROM articles WHERE provider_domain = ?) p \
+             CROSS JOIN stories s ON s.id = p.story_id"
+        }
+    };
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM {from} WHERE s.merged_into IS NULL AND s.article_count > 0");
     if q.published_only {
         sql.push_str(" AND s.published = 1");
     }
-    if q.topic.is_some() {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(s.topics) WHERE json_each.value = ?)");
+    match driver {
+        Driver::Topic => sql.push_str(" AND st.topic = ?"),
+        _ if q.topic.is_some() => sql
+            .push_str(" AND EXISTS (SELECT 1 FROM json_each(s.topics) WHERE json_each.value = ?)"),
+        _ => {}
     }
-    if q.provider.is_some() {
+    if q.provider.is_some() && !matches!(driver, Driver::Provider) {
         sql.push_str(
             " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.provider_domain = ?)",
         );
@@ -194,17 +253,22 @@ pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<S
     sql.push_str(
         " ORDER BY s.pinned DESC, s.heat DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
     );
+    // Binds in the order their `?` appear: the provider driver's in FROM, then the topic,
+    // then the provider's EXISTS.
     let mut query = sqlx::query(AssertSqlSafe(sql));
+    if let (Driver::Provider, Some(provider)) = (&driver, &q.provider) {
+        query = query.bind(provider);
+    }
     if let Some(topic) = &q.topic {
         query = query.bind(topic);
     }
-    if let Some(provider) = &q.provider {
+    if let (false, Some(provider)) = (matches!(driver, Driver::Provider), &q.provider) {
         query = query.bind(provider);
     }
     let rows = query
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .ctx("list stories")?;
     rows.iter().map(from_row).collect()
