@@ -136,7 +136,8 @@ fn from_url(url: &str) -> Option<&'static str> {
 /// Headline labels, explainer openings and questions.
 fn from_headline(title: &str) -> Option<&'static str> {
     let title = title.trim().to_lowercase();
-    if let Some((label, rest)) = title.split_once(':')
+    let colon = title.split_once(':');
+    if let Some((label, rest)) = colon
         && label.split_whitespace().count() <= 2
         && !rest.trim().is_empty()
         && let Some(kind) = from_label(label)
@@ -159,15 +160,12 @@ fn from_headline(title: &str) -> Option<&'static str> {
     ];
     // Phrases that also occur in reports ("police explained the delay", "the case against
     // him was dropped") count only where explainers put them.
-    const EXPLAINER_ENDS: &[&str] = &["explained", ", explained"];
+    const EXPLAINER_ENDS: &[&str] = &["explained"];
     const EXPLAINER_STARTS: &[&str] = &["the case for ", "the case against "];
     if REVIEW_OPENINGS.iter().any(|o| title.starts_with(o)) {
         return Some(REVIEW);
     }
-    let after_colon = title
-        .split_once(':')
-        .map(|(_, rest)| rest.trim_start())
-        .unwrap_or("");
+    let after_colon = colon.map_or("", |(_, rest)| rest.trim_start());
     if OPENINGS
         .iter()
         .any(|o| title.starts_with(o) || after_colon.starts_with(o))

@@ -194,23 +194,23 @@ pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<S
     // the triggers keep (migrations 0004 and 0007): none means an empty page at once.
     let topic_size = match &q.topic {
         Some(topic) => Some(
-            sqlx::query_scalar::<_, i64>("SELECT stories FROM topic_counts WHERE topic = ?")
-                .bind(topic)
-                .fetch_optional(&mut *conn)
-                .await
-                .ctx("list stories: topic size")?
-                .unwrap_or(0),
+            kept_count(
+                &mut conn,
+                "SELECT stories FROM topic_counts WHERE topic = ?",
+                topic,
+            )
+            .await?,
         ),
         None => None,
     };
     let provider_size = match &q.provider {
         Some(domain) => Some(
-            sqlx::query_scalar::<_, i64>("SELECT articles FROM provider_counts WHERE domain = ?")
-                .bind(domain)
-                .fetch_optional(&mut *conn)
-                .await
-                .ctx("list stories: provider size")?
-                .unwrap_or(0),
+            kept_count(
+                &mut conn,
+                "SELECT articles FROM provider_counts WHERE domain = ?",
+                domain,
+            )
+            .await?,
         ),
         None => None,
     };
@@ -272,6 +272,16 @@ pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<S
         .await
         .ctx("list stories")?;
     rows.iter().map(from_row).collect()
+}
+
+/// One count the triggers keep, by its key; 0 when there is no row.
+async fn kept_count(conn: &mut SqliteConnection, sql: &'static str, key: &str) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar::<_, i64>(sql)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx("list stories: filter size")?
+        .unwrap_or(0))
 }
 
 pub(crate) async fn links(

@@ -123,7 +123,7 @@ pub fn lead(articles: &[ArticleRow]) -> Option<&ArticleRow> {
 }
 
 /// What the lead choice looks at in a stored article.
-pub fn lead_candidate(a: &ArticleRow) -> judge::LeadCandidate<'_> {
+fn lead_candidate(a: &ArticleRow) -> judge::LeadCandidate<'_> {
     judge::LeadCandidate {
         original: a.duplicate_of.is_none(),
         published: a.article.published,
