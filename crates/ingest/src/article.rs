@@ -7,7 +7,7 @@
 
 use storyline_extract::{ExtractOptions, Extraction, extract};
 
-use crate::fetch::{FetchError, FetchOptions, Fetcher};
+use crate::fetch::{FetchError, FetchOptions, Fetched, Fetcher};
 use crate::sources::FeedItem;
 use crate::sources::text::collapse_whitespace;
 
@@ -79,31 +79,48 @@ pub fn has_full_text(item: &FeedItem) -> bool {
 }
 
 /// Makes `item` whole: returns it as is when it carries the full text or no URL, else fetches
-/// and extracts its page.
+/// and extracts its page. [`fetch_page`] and [`complete`] are the same two steps apart, for
+/// callers that run extraction off the I/O threads.
 pub async fn fetch_article(
     fetcher: &Fetcher,
     item: &FeedItem,
 ) -> Result<FetchedArticle, FetchError> {
+    let page = fetch_page(fetcher, item).await?;
+    Ok(complete(item, page))
+}
+
+/// Fetches the page of `item` when its feed does not carry the full text; `None` when there
+/// is nothing to fetch (full text in the feed, or no URL).
+pub async fn fetch_page(fetcher: &Fetcher, item: &FeedItem) -> Result<Option<Fetched>, FetchError> {
     let url = match item.url.as_deref() {
         Some(url) if !has_full_text(item) => url,
-        _ => return Ok(from_feed_only(item)),
+        _ => return Ok(None),
     };
     let options = FetchOptions {
         accept: Some(ACCEPT_PAGES.to_string()),
         ..FetchOptions::default()
     };
-    let fetched = fetcher.fetch_with(url, &options).await?;
-    let page = fetched.text().text;
+    fetcher.fetch_with(url, &options).await.map(Some)
+}
+
+/// The CPU half of [`fetch_article`]: decodes and extracts the fetched page (if any) and
+/// merges it with the feed's values.
+pub fn complete(item: &FeedItem, page: Option<Fetched>) -> FetchedArticle {
+    let Some(fetched) = page else {
+        return from_feed_only(item);
+    };
+    let text = fetched.text().text;
     let extraction = extract(
-        &page,
+        &text,
         &ExtractOptions {
             url: Some(fetched.final_url.clone()),
         },
     );
-    Ok(merge(item, fetched.final_url, extraction))
+    merge(item, fetched.final_url, extraction)
 }
 
-fn from_feed_only(item: &FeedItem) -> FetchedArticle {
+/// The item as its feed gives it, without its page.
+pub fn from_feed_only(item: &FeedItem) -> FetchedArticle {
     let html = item.content_html.clone().or_else(|| item.summary.clone());
     FetchedArticle {
         item: item.clone(),

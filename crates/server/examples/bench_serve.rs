@@ -219,6 +219,7 @@ fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
             content_hash: format!("h{s}-{k}"),
             html: None,
             secured: None,
+            feed_only: false,
         });
     }
     let story = Story {

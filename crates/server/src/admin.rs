@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use storyline_model::Story;
+use storyline_pipeline::round::SourceRound;
 use storyline_store::{SourceRow, Stats, StoryQuery};
 
 use crate::AppState;
@@ -232,7 +233,8 @@ struct SourcesPage {
     chrome: Chrome,
     csrf: String,
     notice: String,
-    sources: Vec<SourceRow>,
+    /// Each source with what its last fetch round did.
+    sources: Vec<(SourceRow, String)>,
 }
 
 async fn sources(
@@ -246,7 +248,18 @@ async fn sources(
             chrome: admin_chrome(&state),
             csrf: session.csrf,
             notice: notice(&params),
-            sources: state.store().sources().await?,
+            sources: state
+                .store()
+                .sources()
+                .await?
+                .into_iter()
+                .map(|s| {
+                    let round = SourceRound::from_stored(s.last_round.as_deref())
+                        .map(|r| r.describe())
+                        .unwrap_or_else(|| "not polled yet".into());
+                    (s, round)
+                })
+                .collect(),
         })
     }
     .await;

@@ -468,6 +468,7 @@ pub async fn insert_source(state: &AppState, new: NewSource) -> ApiResult<bool> 
         last_error: None,
         enabled: true,
         created_at: now,
+        last_round: None,
     };
     Ok(state.store().add_source(&row).await?)
 }

@@ -6,9 +6,7 @@
 //! Merge and split rewrite story summaries (`article_count`, `provider_count`, dates, topics,
 //! lead) from the articles the stories hold afterwards, and apply everything in one commit.
 
-use std::collections::BTreeSet;
-
-use storyline_analyze::judge::{self, LeadCandidate};
+use chrono::{DateTime, Utc};
 use storyline_model::Story;
 use storyline_store::{ArticleRow, Commit, Store};
 
@@ -101,8 +99,7 @@ pub async fn merge(store: &dyn Store, from: &str, into: &str) -> ApiResult<Strin
     }
     let mut rows = store.story_articles(&target.id).await?;
     rows.extend(store.story_articles(&source.id).await?);
-    let mut survivor = summarize(&target, &rows);
-    survivor.heat = target.heat.max(source.heat);
+    let mut survivor = summarize(&target, &rows, news_clock(store).await?);
     survivor.pinned = target.pinned || source.pinned;
     let commit = Commit {
         merges: vec![(source.id.clone(), target.id.clone())],
@@ -153,8 +150,9 @@ pub async fn split(store: &dyn Store, article_id: &str) -> ApiResult<String> {
         published: true,
         ..Story::default()
     };
-    let new_story = summarize(&base, &moving);
-    let old_story = summarize(&old, &staying);
+    let clock = news_clock(store).await?;
+    let new_story = summarize(&base, &moving, clock);
+    let old_story = summarize(&old, &staying, clock);
     let commit = Commit {
         moves: moving
             .iter()
@@ -167,55 +165,23 @@ pub async fn split(store: &dyn Store, article_id: &str) -> ApiResult<String> {
     Ok(new_id)
 }
 
-/// A story's summary recomputed from the articles it holds; keeps `base`'s id, heat and flags,
-/// and its lead when the lead is still among the articles (else the judge's choice: the first
-/// good report, `storyline_analyze::judge::lead`).
-pub fn summarize(base: &Story, rows: &[ArticleRow]) -> Story {
-    let lead = rows
-        .iter()
-        .find(|r| r.article.id == base.lead_article_id)
-        .or_else(|| {
-            let candidates: Vec<LeadCandidate> = rows
-                .iter()
-                .map(|r| LeadCandidate {
-                    original: r.duplicate_of.is_none(),
-                    published: r.article.published,
-                    category: &r.article.category,
-                    quality: r.article.quality,
-                    time: r.article.published_date_time.unwrap_or(r.ingested_at),
-                    order: r.seq,
-                })
-                .collect();
-            judge::lead(&candidates).map(|i| &rows[i])
-        });
-    let providers: BTreeSet<&str> = rows
-        .iter()
-        .map(|r| r.article.provider.domain.as_str())
-        .collect();
-    let mut topics: Vec<String> = base.topics.clone();
-    for row in rows {
-        for topic in &row.article.topics {
-            if !topics.contains(topic) && topics.len() < 8 {
-                topics.push(topic.clone());
-            }
-        }
-    }
-    let times = rows.iter().filter_map(|r| r.article.published_date_time);
-    Story {
-        id: base.id.clone(),
-        title: lead
-            .map(|r| r.article.title.clone())
-            .unwrap_or_else(|| base.title.clone()),
-        heat: base.heat,
-        lead_article_id: lead
-            .map(|r| r.article.id.clone())
-            .unwrap_or_else(|| base.lead_article_id.clone()),
-        article_count: u32::try_from(rows.len()).unwrap_or(u32::MAX),
-        provider_count: u32::try_from(providers.len()).unwrap_or(u32::MAX),
-        first_published: times.clone().min(),
-        last_published: times.max(),
-        topics,
-        published: base.published,
-        pinned: base.pinned,
-    }
+/// A story's summary recomputed from the articles it holds, by the pipeline's one rule
+/// (`storyline_pipeline::summary`: the lead, the topics its coverage agrees on, counts, and
+/// heat at the news clock), keeping `base`'s id and editorial flags.
+fn summarize(base: &Story, rows: &[ArticleRow], clock: DateTime<Utc>) -> Story {
+    let mut story = storyline_pipeline::summary::summarize(&base.id, rows, clock)
+        .unwrap_or_else(|| base.clone());
+    story.published = base.published;
+    story.pinned = base.pinned;
+    story
+}
+
+/// The time heat is judged at: the newest publication in the store, never later than now
+/// (the pipeline's news clock).
+async fn news_clock(store: &dyn Store) -> ApiResult<DateTime<Utc>> {
+    let now = Utc::now();
+    Ok(store
+        .newest_published()
+        .await?
+        .map_or(now, |newest| newest.min(now)))
 }

@@ -34,6 +34,11 @@ pub trait Store: Send + Sync {
     async fn article(&self, id: &str) -> StoreResult<Option<ArticleRow>>;
     /// The id of an article already stored under this canonical URL, if any.
     async fn article_id_by_url(&self, url: &str) -> StoreResult<Option<String>>;
+    /// The article stored under this canonical URL, if any: its id, and whether it is known
+    /// only from its feed's text (a fetch round then tries its page again).
+    async fn known_url(&self, url: &str) -> StoreResult<Option<(String, bool)>>;
+    /// The newest publication time of any stored article (the news clock heat is judged at).
+    async fn newest_published(&self) -> StoreResult<Option<DateTime<Utc>>>;
     /// The id of an article already stored with this content hash, if any.
     async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>>;
     /// The record text an article was ingested from, when it came from a record.

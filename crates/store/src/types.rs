@@ -20,6 +20,8 @@ pub struct ArticleRow {
     pub html: Option<String>,
     /// The sealed private part (`base64(ciphertext);base64(nonce)`).
     pub secured: Option<String>,
+    /// Known only from its feed's text: the page could not be fetched or held no article.
+    pub feed_only: bool,
 }
 
 /// Outcome of offering an article to the store.
@@ -45,6 +47,9 @@ pub struct Commit {
     pub stories: Vec<Story>,
     /// Replaces the related-story links of each listed story.
     pub links: Vec<(String, Vec<StoryLink>)>,
+    /// Stored articles replaced in place by a fuller text (same id, story and arrival order):
+    /// text, metadata, quality and the sealed part are rewritten.
+    pub upgrades: Vec<ArticleRow>,
     /// The record an article was read from, kept verbatim so an export keeps its unknown
     /// fields: `(article_id, record_text)`.
     pub source_records: Vec<(String, String)>,
@@ -139,6 +144,8 @@ pub struct SourceRow {
     pub last_error: Option<String>,
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
+    /// What the last fetch round did with the source (JSON, written by the pipeline).
+    pub last_round: Option<String>,
 }
 
 /// Row counts of a store.

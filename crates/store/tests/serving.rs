@@ -33,6 +33,7 @@ fn article(id: &str, story: &str, domain: &str, topics: &[&str], hour: u32) -> A
         content_hash: format!("hash-{id}"),
         html: None,
         secured: None,
+        feed_only: false,
     }
 }
 

@@ -34,6 +34,7 @@ fn article(id: &str, title: &str, body: &str, domain: &str) -> ArticleRow {
         content_hash: format!("hash-{id}"),
         html: None,
         secured: Some("abc;def".into()),
+        feed_only: false,
     }
 }
 
@@ -350,6 +351,7 @@ async fn sources_are_added_once_and_come_due() {
         last_error: None,
         enabled: true,
         created_at: now,
+        last_round: None,
     };
     assert!(store.add_source(&source).await.unwrap());
     assert!(!store.add_source(&source).await.unwrap());

@@ -4,7 +4,7 @@
 
 mod commands;
 mod corpus;
-mod pipeline;
+mod progress;
 mod settings;
 
 use std::path::PathBuf;

@@ -62,10 +62,10 @@ impl Settings {
     }
 
     /// The pipeline configuration for this installation.
-    pub fn pipeline_config(&self) -> anyhow::Result<crate::pipeline::PipelineConfig> {
-        Ok(crate::pipeline::PipelineConfig {
+    pub fn pipeline_config(&self) -> anyhow::Result<storyline_pipeline::PipelineConfig> {
+        Ok(storyline_pipeline::PipelineConfig {
             taxonomy: self.taxonomy()?,
-            ..crate::pipeline::PipelineConfig::default()
+            ..storyline_pipeline::PipelineConfig::default()
         })
     }
 }
@@ -102,6 +102,7 @@ pub fn init_logging(verbose: u8, quiet: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -303,6 +303,17 @@ impl Fetcher {
         &self.config
     }
 
+    /// Waits until the host of `url` is due for its next request by its politeness interval
+    /// (reserving nothing), so a caller can hold scarcer resources only once the host is ready.
+    pub async fn until_host_ready(&self, url: &str) {
+        if let Some(host) = Url::parse(url.trim())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+        {
+            tokio::time::sleep_until(self.limiter.next_start(&host)).await;
+        }
+    }
+
     /// Fetches `url`, conditionally when `validators` carry an ETag or Last-Modified.
     pub async fn fetch(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
         self.fetch_with(

@@ -78,6 +78,13 @@ impl HostLimiter {
         *current = (*current).max(interval.min(Duration::from_secs(60)));
     }
 
+    /// When the next request to `host` may start, as far as its interval goes (a request in
+    /// flight may still hold it up). Reserves nothing: [`HostLimiter::acquire`] decides.
+    pub fn next_start(&self, host: &str) -> Instant {
+        let slot = self.slot(host);
+        *slot.next_start.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Waits until a request to `host` may start.
     pub async fn acquire(&self, host: &str) -> HostPermit {
         let slot = self.slot(host);

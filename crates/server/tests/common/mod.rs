@@ -67,6 +67,7 @@ pub fn row(p: &Piece, story: &str, day: u32) -> ArticleRow {
         content_hash: format!("hash-{id}"),
         html: None,
         secured: None,
+        feed_only: false,
     }
 }
 

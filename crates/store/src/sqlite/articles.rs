@@ -13,7 +13,7 @@ use crate::types::ArticleRow;
 pub(crate) const COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.category, a.title, \
     a.excerpt, a.body, a.html, a.published_at, a.ingested_at, a.original_url, a.web_url, a.kind, \
     a.quality, a.published, a.provider_name, a.provider_domain, a.authors, a.language, a.topics, \
-    a.images, a.content_hash, a.secured";
+    a.images, a.content_hash, a.secured, a.feed_only";
 
 /// The same columns for listings (story pages, cards), which show no text: body, HTML and the
 /// sealed part are left empty, so a story with long articles costs no more to list than a
@@ -21,7 +21,7 @@ pub(crate) const COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.cat
 pub(crate) const LISTING_COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_of, a.category, \
     a.title, a.excerpt, '' AS body, NULL AS html, a.published_at, a.ingested_at, a.original_url, \
     a.web_url, a.kind, a.quality, a.published, a.provider_name, a.provider_domain, a.authors, \
-    a.language, a.topics, a.images, a.content_hash, NULL AS secured";
+    a.language, a.topics, a.images, a.content_hash, NULL AS secured, a.feed_only";
 
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
     let a = &row.article;
@@ -32,8 +32,8 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> Sto
     sqlx::query(
         "INSERT INTO articles (id, story_id, duplicate_of, category, title, excerpt, body, html, \
          published_at, ingested_at, original_url, web_url, kind, quality, published, provider_name, \
-         provider_domain, authors, language, topics, images, content_hash, secured) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         provider_domain, authors, language, topics, images, content_hash, secured, feed_only) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT(id) DO NOTHING",
     )
     .bind(&a.id)
@@ -59,9 +59,44 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> Sto
     .bind(images)
     .bind(&row.content_hash)
     .bind(row.secured.as_ref().or(a.secured_verbatim.as_ref()))
+    .bind(row.feed_only)
     .execute(&mut *conn)
     .await
     .ctx("insert article")?;
+    Ok(())
+}
+
+/// Rewrites a stored article's text and what is judged from it, keeping its identity (id,
+/// arrival order, story, address, outlet).
+pub(crate) async fn upgrade(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
+    let a = &row.article;
+    let images = serde_json::to_string(&a.images).map_err(|e| StoreError::Corrupt {
+        context: "article images",
+        message: e.to_string(),
+    })?;
+    sqlx::query(
+        "UPDATE articles SET category = ?, title = ?, excerpt = ?, body = ?, html = ?, \
+         published_at = ?, quality = ?, authors = ?, language = ?, topics = ?, images = ?, \
+         content_hash = ?, secured = ?, feed_only = ? WHERE id = ?",
+    )
+    .bind(&a.category)
+    .bind(&a.title)
+    .bind(&a.excerpt)
+    .bind(&a.body)
+    .bind(&row.html)
+    .bind(a.published_date_time.map(to_ts))
+    .bind(a.quality.map(i64::from))
+    .bind(json_list(&a.authors))
+    .bind(&a.language)
+    .bind(json_list(&a.topics))
+    .bind(images)
+    .bind(&row.content_hash)
+    .bind(row.secured.as_ref().or(a.secured_verbatim.as_ref()))
+    .bind(row.feed_only)
+    .bind(&a.id)
+    .execute(&mut *conn)
+    .await
+    .ctx("upgrade article")?;
     Ok(())
 }
 
@@ -115,6 +150,7 @@ pub(crate) fn from_row(row: &SqliteRow) -> StoreResult<ArticleRow> {
         content_hash: row.try_get("content_hash").map_err(get_err)?,
         html: row.try_get("html").map_err(get_err)?,
         secured,
+        feed_only: row.try_get("feed_only").map_err(get_err)?,
     })
 }
 

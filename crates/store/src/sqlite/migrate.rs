@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_published_days.sql"),
     include_str!("../../migrations/0007_topic_counts.sql"),
     include_str!("../../migrations/0008_story_topics.sql"),
+    include_str!("../../migrations/0009_feed_only.sql"),
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

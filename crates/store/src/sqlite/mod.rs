@@ -163,6 +163,9 @@ impl Store for SqliteStore {
         for row in &commit.articles {
             articles::insert(&mut tx, row).await?;
         }
+        for row in &commit.upgrades {
+            articles::upgrade(&mut tx, row).await?;
+        }
         for (article_id, story_id) in &commit.moves {
             sqlx::query("UPDATE articles SET story_id = ? WHERE id = ?")
                 .bind(story_id)
@@ -210,6 +213,22 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .ctx("article by url")
+    }
+
+    async fn known_url(&self, url: &str) -> StoreResult<Option<(String, bool)>> {
+        sqlx::query_as("SELECT id, feed_only FROM articles WHERE web_url = ? LIMIT 1")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await
+            .ctx("article by url")
+    }
+
+    async fn newest_published(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let newest: Option<i64> = sqlx::query_scalar("SELECT max(published_at) FROM articles")
+            .fetch_one(&self.pool)
+            .await
+            .ctx("newest publication")?;
+        Ok(newest.map(from_ts))
     }
 
     async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>> {

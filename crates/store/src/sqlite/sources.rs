@@ -9,8 +9,8 @@ use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::SourceRow;
 
-const COLUMNS: &str =
-    "id, url, kind, title, group_name, state, next_poll, last_error, enabled, created_at";
+const COLUMNS: &str = "id, url, kind, title, group_name, state, next_poll, last_error, enabled, \
+     created_at, last_round";
 
 fn from_row(row: &SqliteRow) -> StoreResult<SourceRow> {
     let e = |source: sqlx::Error| StoreError::Query {
@@ -30,6 +30,7 @@ fn from_row(row: &SqliteRow) -> StoreResult<SourceRow> {
         last_error: row.try_get("last_error").map_err(e)?,
         enabled: row.try_get("enabled").map_err(e)?,
         created_at: from_ts(created_at),
+        last_round: row.try_get("last_round").map_err(e)?,
     })
 }
 
@@ -79,7 +80,7 @@ pub(crate) async fn remove(pool: &SqlitePool, url_or_id: &str) -> StoreResult<bo
 pub(crate) async fn update(pool: &SqlitePool, s: &SourceRow) -> StoreResult<()> {
     sqlx::query(
         "UPDATE sources SET kind = ?, title = ?, group_name = ?, state = ?, next_poll = ?, \
-         last_error = ?, enabled = ? WHERE id = ?",
+         last_error = ?, enabled = ?, last_round = ? WHERE id = ?",
     )
     .bind(&s.kind)
     .bind(&s.title)
@@ -88,6 +89,7 @@ pub(crate) async fn update(pool: &SqlitePool, s: &SourceRow) -> StoreResult<()> 
     .bind(to_ts(s.next_poll))
     .bind(&s.last_error)
     .bind(s.enabled)
+    .bind(&s.last_round)
     .bind(s.id)
     .execute(pool)
     .await

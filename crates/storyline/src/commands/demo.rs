@@ -7,8 +7,8 @@ use storyline_ingest::files::FileLimits;
 use storyline_store::{Store, StoryQuery};
 
 use crate::commands::{ingest, stories};
-use crate::pipeline::Pipeline;
 use crate::settings::Settings;
+use storyline_pipeline::Pipeline;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -46,7 +46,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
         settings.db.display()
     );
     let summary =
-        ingest::ingest_paths(&mut pipeline, &corpus, FileLimits::default(), false).await?;
+        ingest::ingest_paths(&mut pipeline, &corpus, FileLimits::default(), false, None).await?;
     pipeline.refresh_heat().await?;
     println!("\n{summary}\n");
     let views = stories::load(

@@ -6,22 +6,21 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use futures::stream::{self, StreamExt};
-use storyline_ingest::article::fetch_article;
+use indicatif::ProgressBar;
 use storyline_ingest::fetch::{FetchConfig, Fetcher, GuardConfig, IpRange};
 use storyline_ingest::images::{ImageCache, ImageCacheConfig};
-use storyline_ingest::poll::{PollOutcome, SourceState, poll};
-use storyline_ingest::sources::FeedItem;
-use storyline_model::Image;
+use storyline_pipeline::Pipeline;
+use storyline_pipeline::cpu::CpuPool;
+use storyline_pipeline::round::{
+    Observer, RoundCounters, RoundOptions, RoundSummary, Stop, Web, images_by_url_dir,
+};
 use storyline_store::{SourceRow, Store};
 
-use crate::pipeline::intake::clean_url;
-use crate::pipeline::web::{SourceContext, from_fetched};
-use crate::pipeline::{Outcome, Pipeline};
+use crate::progress;
 use crate::settings::Settings;
 
 /// How storyline reaches the web.
@@ -42,9 +41,17 @@ pub struct WebOptions {
     /// Do not fetch and cache lead images.
     #[arg(long)]
     pub no_images: bool,
-    /// Pages fetched at once (each host still gets its own politeness limits).
-    #[arg(long, default_value_t = 8)]
+    /// Pages in hand at once over all hosts: being fetched, extracted or committed (each
+    /// host still gets its own politeness limits).
+    #[arg(long, default_value_t = RoundOptions::default().budget)]
     pub concurrency: usize,
+    /// Seconds between the starts of two requests to one host (robots.txt `Crawl-delay`
+    /// raises it per host). Lower it only for servers you run.
+    #[arg(long, value_name = "SECONDS")]
+    pub politeness_interval: Option<f64>,
+    /// New items taken from one feed in one round; the rest are taken in the next rounds.
+    #[arg(long, default_value_t = RoundOptions::default().max_items_per_feed)]
+    pub max_items_per_feed: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,269 +74,111 @@ pub struct RunArgs {
     pub serve: super::serve::ServeOptions,
 }
 
-/// What one round did.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RoundSummary {
-    pub sources: usize,
-    pub not_modified: usize,
-    pub failed: usize,
-    pub items: usize,
-    pub ingested: usize,
-    pub known: usize,
-    pub skipped: usize,
-    pub images: usize,
+/// Builds the web side of the pipeline: the fetcher with its guard and politeness, the
+/// extraction pool and the image cache.
+pub fn open_web(
+    settings: &Settings,
+    options: &WebOptions,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<Web> {
+    let mut guard = GuardConfig::default();
+    for range in &options.allow_net {
+        let range: IpRange = range
+            .parse()
+            .with_context(|| format!("--allow-net {range:?}"))?;
+        guard.allow.push(range);
+    }
+    let mut config = FetchConfig {
+        guard,
+        ..FetchConfig::default()
+    };
+    if let Some(agent) = &options.user_agent {
+        config.user_agent = agent.clone();
+    }
+    if let Some(seconds) = options.politeness_interval {
+        if !(0.0..=3600.0).contains(&seconds) {
+            anyhow::bail!("--politeness-interval must be between 0 and 3600 seconds");
+        }
+        config.politeness.min_interval = Duration::from_secs_f64(seconds);
+    }
+    let per_host = config.politeness.max_concurrent;
+    let fetcher = Fetcher::new(config).context("cannot build the HTTP client")?;
+    let images = (!options.no_images).then(|| {
+        Arc::new(ImageCache::new(ImageCacheConfig::new(
+            settings.data_dir.join("images"),
+        )))
+    });
+    Ok(Web {
+        store,
+        fetcher: Arc::new(fetcher),
+        pool: Arc::new(CpuPool::for_machine()),
+        images,
+        images_by_url: images_by_url_dir(&settings.data_dir),
+        options: RoundOptions {
+            budget: options.concurrency.max(1),
+            max_items_per_feed: options.max_items_per_feed.max(1),
+            per_host,
+            ..RoundOptions::default()
+        },
+    })
 }
 
-impl std::fmt::Display for RoundSummary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} sources polled ({} not modified, {} failed); {} items: {} ingested, {} already known, {} skipped; {} images cached",
-            self.sources,
-            self.not_modified,
-            self.failed,
-            self.items,
-            self.ingested,
-            self.known,
-            self.skipped,
-            self.images
-        )
+/// Prints each item's line above the progress display.
+struct Printer(ProgressBar);
+
+impl Observer for Printer {
+    fn line(&self, line: String) {
+        let line = printable(&line);
+        if self.0.is_hidden() {
+            println!("{line}");
+        } else {
+            self.0.println(line);
+        }
     }
 }
 
-/// The web side of the pipeline: fetcher, image cache, and the pipeline itself.
-pub struct Web {
-    pub store: Arc<dyn Store>,
-    pub pipeline: Pipeline,
-    pub fetcher: Fetcher,
-    pub images: Option<ImageCache>,
-    pub concurrency: usize,
-    pub stop: Arc<AtomicBool>,
-    /// Where the server finds cached images by URL.
-    pub images_by_url: std::path::PathBuf,
-}
-
-impl Web {
-    pub async fn open(
-        settings: &Settings,
-        options: &WebOptions,
-        store: Arc<dyn Store>,
-    ) -> anyhow::Result<Self> {
-        let mut guard = GuardConfig::default();
-        for range in &options.allow_net {
-            let range: IpRange = range
-                .parse()
-                .with_context(|| format!("--allow-net {range:?}"))?;
-            guard.allow.push(range);
-        }
-        let mut config = FetchConfig {
-            guard,
-            ..FetchConfig::default()
-        };
-        if let Some(agent) = &options.user_agent {
-            config.user_agent = agent.clone();
-        }
-        let fetcher = Fetcher::new(config).context("cannot build the HTTP client")?;
-        let pipeline = Pipeline::open(
-            store.clone(),
-            settings.keyring()?,
-            settings.pipeline_config()?,
-        )
-        .await?;
-        let images = (!options.no_images)
-            .then(|| ImageCache::new(ImageCacheConfig::new(settings.data_dir.join("images"))));
-        Ok(Self {
-            store,
-            pipeline,
-            fetcher,
-            images,
-            concurrency: options.concurrency.max(1),
-            stop: Arc::new(AtomicBool::new(false)),
-            images_by_url: images_by_url_dir(&settings.data_dir),
+/// Text from the network made safe for a terminal: control characters are shown escaped.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
         })
-    }
-
-    fn stopping(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
-    }
-
-    /// Polls the given sources and ingests what is new.
-    pub async fn round(&mut self, sources: Vec<SourceRow>) -> anyhow::Result<RoundSummary> {
-        let mut summary = RoundSummary {
-            sources: sources.len(),
-            ..RoundSummary::default()
-        };
-        let fetcher = &self.fetcher;
-        let polled: Vec<(SourceRow, PollOutcome)> = stream::iter(sources)
-            .map(|row| async move {
-                let state = row
-                    .state
-                    .as_deref()
-                    .and_then(|s| serde_json::from_str::<SourceState>(s).ok())
-                    .unwrap_or_else(|| SourceState::new(row.url.clone()));
-                let outcome = poll(fetcher, &state).await;
-                (row, outcome)
-            })
-            .buffer_unordered(self.concurrency)
-            .collect()
-            .await;
-        for (mut row, outcome) in polled {
-            if self.stopping() {
-                break;
-            }
-            summary.not_modified += usize::from(outcome.not_modified);
-            if let Some(error) = &outcome.error {
-                summary.failed += 1;
-                println!("source {}: {error}", row.url);
-            }
-            let context = SourceContext {
-                feed_url: row.url.clone(),
-                feed_title: outcome
-                    .meta
-                    .as_ref()
-                    .and_then(|m| m.title.clone())
-                    .or_else(|| row.title.clone()),
-            };
-            summary.items += outcome.items.len();
-            let mut fresh: Vec<FeedItem> = Vec::new();
-            for item in &outcome.items {
-                let known = match item.url.as_deref() {
-                    Some(url) => self
-                        .store
-                        .article_id_by_url(&clean_url(url))
-                        .await?
-                        .is_some(),
-                    None => false,
-                };
-                if known {
-                    summary.known += 1;
-                } else {
-                    fresh.push(item.clone());
-                }
-            }
-            let fetched: Vec<_> = stream::iter(fresh)
-                .map(|item| async move {
-                    let result = fetch_article(fetcher, &item).await;
-                    (item, result)
-                })
-                .buffered(self.concurrency)
-                .collect()
-                .await;
-            for (item, result) in fetched {
-                if self.stopping() {
-                    break;
-                }
-                let shown = item
-                    .url
-                    .clone()
-                    .or(item.title.clone())
-                    .unwrap_or_else(|| "(item)".into());
-                let incoming = match result {
-                    Ok(fetched) => from_fetched(&fetched, &context).map_err(|e| e.to_string()),
-                    Err(e) => Err(format!("cannot fetch the page: {e}")),
-                };
-                let incoming = match incoming {
-                    Ok(incoming) => incoming,
-                    Err(reason) => {
-                        summary.skipped += 1;
-                        println!("skipped   {shown}: {reason}");
-                        continue;
-                    }
-                };
-                let image = incoming.article.images.first().map(|i| i.url.clone());
-                match self.pipeline.ingest(incoming).await? {
-                    Outcome::Ingested {
-                        id,
-                        story_id,
-                        duplicate_of,
-                        ..
-                    } => {
-                        summary.ingested += 1;
-                        let copy = duplicate_of
-                            .map(|o| format!(" (syndicated copy of {o})"))
-                            .unwrap_or_default();
-                        println!("ingested  {shown} → story {story_id}{copy}");
-                        if let (Some(cache), Some(url)) = (&self.images, image) {
-                            match cache.cache(fetcher, &url).await {
-                                Ok(cached) => {
-                                    link_by_url(&cached.path, &url, &self.images_by_url);
-                                    let images = vec![Image {
-                                        url,
-                                        width: Some(cached.width),
-                                        height: Some(cached.height),
-                                        is_cached: true,
-                                    }];
-                                    self.store.set_article_images(&id, &images).await?;
-                                    summary.images += 1;
-                                }
-                                Err(e) => println!("image     {url}: not cached: {e}"),
-                            }
-                        }
-                    }
-                    Outcome::Duplicate { existing, .. } => {
-                        summary.known += 1;
-                        tracing::debug!(%shown, %existing, "already stored");
-                    }
-                    Outcome::Skipped(reason) => {
-                        summary.skipped += 1;
-                        println!("skipped   {shown}: {reason}");
-                    }
-                }
-            }
-            let state = &outcome.state;
-            row.state = Some(serde_json::to_string(state)?);
-            row.next_poll = state.next_poll.unwrap_or_else(|| {
-                Utc::now() + chrono::Duration::seconds(state.interval_secs as i64)
-            });
-            row.last_error = state.last_error.clone();
-            if row.title.is_none() {
-                row.title = context.feed_title.clone();
-            }
-            if let Some(kind) = state.kind {
-                row.kind = format!("{kind:?}").to_lowercase();
-            }
-            self.store.update_source(&row).await?;
-        }
-        self.pipeline.refresh_heat().await?;
-        Ok(summary)
-    }
+        .collect()
 }
 
-/// The folder where each cached image is also reachable by its URL's id, for the server.
-pub fn images_by_url_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
-    data_dir.join("images").join("by-url")
-}
-
-/// Makes a content-addressed image reachable under `article_id(url)` (a hard link, or a copy
-/// where links are impossible).
-fn link_by_url(stored: &std::path::Path, url: &str, dir: &std::path::Path) {
-    let target = dir.join(storyline_model::article_id(url));
-    if target.exists() {
-        return;
-    }
-    let linked = std::fs::create_dir_all(dir).and_then(|()| {
-        std::fs::hard_link(stored, &target).or_else(|_| std::fs::copy(stored, &target).map(|_| ()))
-    });
-    if let Err(e) = linked {
-        tracing::warn!(error = %e, %url, "cannot index a cached image by URL");
-    }
-}
-
-/// Stops the loop at the next article boundary on Ctrl-C.
-fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("stopping after the current article…");
-            stop.store(true, Ordering::Relaxed);
-        }
-    });
+/// One round with progress on standard error; returns its summary.
+async fn round_with_progress(
+    web: &Web,
+    pipeline: &mut Pipeline,
+    sources: Vec<SourceRow>,
+    stop: &Stop,
+) -> anyhow::Result<RoundSummary> {
+    let counters = Arc::new(RoundCounters::default());
+    let bar = progress::spinner();
+    let ticker = progress::round_ticker(counters.clone(), bar.clone(), Duration::from_secs(10));
+    let observer: Arc<dyn Observer> = Arc::new(Printer(bar.clone()));
+    let summary = web.round(pipeline, sources, stop, counters, observer).await;
+    ticker.abort();
+    bar.finish_and_clear();
+    Ok(summary?)
 }
 
 pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_store(settings).await?;
-    let mut web = Web::open(settings, &args.web, super::as_dyn(&store)).await?;
-    stop_on_ctrl_c(web.stop.clone());
-    let sources = if args.once {
+    let web = open_web(settings, &args.web, super::as_dyn(&store))?;
+    let mut pipeline = Pipeline::open(
+        super::as_dyn(&store),
+        settings.keyring()?,
+        settings.pipeline_config()?,
+    )
+    .await?;
+    let stop = Stop::default();
+    let signals = progress::stop_on_signals(stop.clone());
+    let sources: Vec<SourceRow> = if args.once {
         store
             .sources()
             .await?
@@ -342,25 +191,36 @@ pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitC
     if sources.is_empty() {
         println!("No sources to poll. Add one with `storyline source add URL`.");
     }
-    let summary = web.round(sources).await?;
+    let polled = sources.len();
+    let summary = round_with_progress(&web, &mut pipeline, sources, &stop).await?;
+    signals.abort();
     println!("{summary}");
     store.close().await;
+    // Nothing came through when every source failed: say so with the exit status.
+    if polled > 0 && summary.failed == polled {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_store(settings).await?;
-    let mut web = Web::open(settings, &args.web, super::as_dyn(&store)).await?;
-    stop_on_ctrl_c(web.stop.clone());
+    let web = open_web(settings, &args.web, super::as_dyn(&store))?;
+    let mut pipeline = Pipeline::open(
+        super::as_dyn(&store),
+        settings.keyring()?,
+        settings.pipeline_config()?,
+    )
+    .await?;
+    let stop = Stop::default();
+    let _signals = progress::stop_on_signals(stop.clone());
     let server = if args.no_serve {
         None
     } else {
         let config = super::serve::server_config(&args.serve, settings)?;
-        let stop = web.stop.clone();
-        let shutdown = async move {
-            while !stop.load(Ordering::Relaxed) {
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            }
+        let shutdown = {
+            let stop = stop.clone();
+            async move { stop.stopped().await }
         };
         let (addr, handle) =
             super::serve::start(super::as_dyn(&store), config, false, shutdown).await?;
@@ -368,13 +228,13 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
         Some(handle)
     };
     println!("polling sources; Ctrl-C stops cleanly");
-    while !web.stopping() {
+    while !stop.is_stopped() {
         let due = store.due_sources(Utc::now()).await?;
         if !due.is_empty() {
-            let summary = web.round(due).await?;
+            let summary = round_with_progress(&web, &mut pipeline, due, &stop).await?;
             println!("{} {summary}", Utc::now().format("%H:%M:%S"));
         }
-        // Sleep until the next source is due (at most a minute), waking on Ctrl-C.
+        // Sleep until the next source is due (at most a minute), waking on a stop.
         let next = store
             .sources()
             .await?
@@ -385,10 +245,9 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
         let wait = next
             .map(|t| (t - Utc::now()).num_milliseconds().clamp(200, 60_000))
             .unwrap_or(60_000) as u64;
-        let mut slept = 0;
-        while slept < wait && !web.stopping() {
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            slept += 200;
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            () = stop.stopped() => {}
         }
     }
     if let Some(server) = server {

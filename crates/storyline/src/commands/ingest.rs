@@ -4,10 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressStyle};
-use storyline_ingest::files::{self, FileLimits};
+use std::sync::Arc;
 
-use crate::pipeline::{Outcome, Pipeline, intake};
+use storyline_ingest::files::{self, FileLimits};
+use storyline_pipeline::cpu::CpuPool;
+use storyline_pipeline::files::ingest_files;
+use storyline_pipeline::round::Stop;
+use storyline_pipeline::{Outcome, Pipeline};
+
 use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
@@ -21,6 +25,9 @@ pub struct Args {
     /// Print one JSON object per input instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Threads that read and extract files (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Counts of what an ingest run did.
@@ -58,6 +65,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
             max_bytes: args.max_bytes,
         },
         args.json,
+        args.threads,
     )
     .await?;
     pipeline.refresh_heat().await?;
@@ -80,27 +88,19 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ingests every file under `paths`, reporting each; used by `ingest` and `demo`.
+/// Ingests every file under `paths`, reporting each; used by `ingest` and `demo`. Files are
+/// read and extracted on a pool of `threads` (one per core by default) while one writer
+/// commits them in order.
 pub async fn ingest_paths(
     pipeline: &mut Pipeline,
     paths: &[PathBuf],
     limits: FileLimits,
     json: bool,
+    threads: Option<usize>,
 ) -> anyhow::Result<Summary> {
     let (found, missing) = files::discover(paths);
     let mut summary = Summary::default();
-    let progress = if found.len() >= 20 {
-        let bar = ProgressBar::new(found.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = crate::progress::bar(found.len() as u64, found.len() >= 20, "files");
     let report = |line: String| {
         if progress.is_hidden() {
             println!("{line}");
@@ -119,51 +119,30 @@ pub async fn ingest_paths(
             None,
         ));
     }
-    let keyring = pipeline.keyring().clone();
-    // Files are read in batches; within a batch, articles enter the pipeline in publication
-    // order (undated ones last, then by path), which is the order they were news in, not
-    // the order a folder listing happens to give.
-    for batch in found.chunks(BATCH_FILES) {
-        let mut ready = Vec::with_capacity(batch.len());
-        for path in batch {
-            progress.set_message(short_name(path));
-            let read = files::read_file(path, &limits)
-                .map_err(|reason| reason.to_string())
-                .and_then(|raw| intake::from_file(&raw, &keyring).map_err(|e| e.to_string()));
-            match read {
-                Ok(incoming) => ready.push((path.clone(), Ok(incoming))),
-                Err(reason) => ready.push((path.clone(), Err(reason))),
-            }
-        }
-        ready.sort_by(|(pa, a), (pb, b)| {
-            let key = |r: &Result<intake::Incoming, String>| match r {
-                Ok(i) => (
-                    i.article.published_date_time.is_none(),
-                    i.article.published_date_time,
-                ),
-                Err(_) => (false, None),
-            };
-            key(a).cmp(&key(b)).then_with(|| pa.cmp(pb))
-        });
-        for (path, read) in ready {
-            let shown = path.display().to_string();
-            let outcome = match read {
-                Err(reason) => Outcome::Skipped(reason),
-                Ok(incoming) => match pipeline.ingest(incoming).await {
-                    Ok(outcome) => outcome,
-                    Err(e) => Outcome::Skipped(format!("{e:#}")),
-                },
-            };
-            report_outcome(&outcome, &shown, json, &mut summary, &report);
-            progress.inc(1);
-        }
-    }
+    let pool = Arc::new(match threads {
+        Some(n) => CpuPool::new(n),
+        None => CpuPool::for_machine(),
+    });
+    let stop = Stop::default();
+    let ctrl_c = crate::progress::stop_on_signals(stop.clone());
+    let left = ingest_files(pipeline, pool, found, limits, &stop, |path, outcome| {
+        report_outcome(
+            outcome,
+            &path.display().to_string(),
+            json,
+            &mut summary,
+            &report,
+        );
+        progress.inc(1);
+    })
+    .await?;
+    ctrl_c.abort();
     progress.finish_and_clear();
+    if left > 0 {
+        println!("stopped: {left} files left unread");
+    }
     Ok(summary)
 }
-
-/// Files read ahead and ordered by publication time before they enter the pipeline.
-const BATCH_FILES: usize = 2000;
 
 fn report_outcome(
     outcome: &Outcome,
@@ -210,18 +189,22 @@ fn report_outcome(
                 None,
             ));
         }
+        Outcome::Upgraded { id, story_id } => {
+            summary.ingested += 1;
+            report(line(
+                json,
+                "ingested",
+                &shown,
+                &format!("{id} → story {story_id} (full text replaces feed text)"),
+                Some(id),
+                Some(story_id),
+            ));
+        }
         Outcome::Skipped(reason) => {
             summary.skipped += 1;
-            tracing::warn!(path = %shown, %reason, "skipped");
             report(line(json, "skipped", &shown, reason, None, None));
         }
     }
-}
-
-fn short_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 fn line(

@@ -84,7 +84,7 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
             .filter(|t| !t.is_empty())
             .cloned()
             .collect(),
-        image_cache_dir: Some(crate::commands::fetch::images_by_url_dir(
+        image_cache_dir: Some(storyline_pipeline::round::images_by_url_dir(
             &settings.data_dir,
         )),
         base_url: options

@@ -8,6 +8,7 @@ use anyhow::Context;
 use chrono::Utc;
 use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
 use storyline_ingest::poll::SourceState;
+use storyline_pipeline::round::SourceRound;
 use storyline_store::{SourceRow, Store};
 
 use crate::settings::Settings;
@@ -87,6 +88,7 @@ pub fn new_source(
         last_error: None,
         enabled: true,
         created_at: now,
+        last_round: None,
     })
 }
 
@@ -127,8 +129,11 @@ pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<Exi
                         ),
                         None => "ok".into(),
                     };
+                    let round = SourceRound::from_stored(s.last_round.as_deref())
+                        .map(|r| format!("\n      last round: {}", r.describe()))
+                        .unwrap_or_default();
                     println!(
-                        "{:>4}  {}{}\n      group: {} · last polled: {polled} · next: {} · {health}",
+                        "{:>4}  {}{}\n      group: {} · last polled: {polled} · next: {} · {health}{round}",
                         s.id,
                         s.url,
                         s.title

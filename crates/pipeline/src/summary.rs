@@ -160,6 +160,7 @@ mod tests {
             content_hash: String::new(),
             html: None,
             secured: None,
+            feed_only: false,
         }
     }
 

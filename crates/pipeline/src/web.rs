@@ -2,7 +2,8 @@
 //! first, the feed's where the page has none.
 
 use storyline_extract::Extraction;
-use storyline_ingest::article::{FetchedArticle, feed_html_to_text};
+use storyline_ingest::article::{FetchedArticle, feed_html_to_text, from_feed_only};
+use storyline_ingest::sources::FeedItem;
 use storyline_model::{Article, Provenance, Provider};
 
 use super::intake::{
@@ -19,10 +20,31 @@ pub struct SourceContext {
     pub feed_title: Option<String>,
 }
 
-/// Builds the article of a fetched item.
+/// Builds the article of a fetched item. An item whose page was fetched but held no article
+/// text is built from the feed's text and marked as such.
 pub fn from_fetched(
     fetched: &FetchedArticle,
     source: &SourceContext,
+) -> Result<Incoming, IntakeError> {
+    let page_without_text = fetched.page_fetched
+        && fetched
+            .extraction
+            .as_ref()
+            .is_none_or(|e| e.text.trim().is_empty());
+    build(fetched, source, page_without_text)
+}
+
+/// Builds the article of an item from its feed's own title, summary and content, because its
+/// page could not be had (a timeout, a refusal, robots.txt). It is marked as known from the
+/// feed's text only, so a later round that gets the page replaces it.
+pub fn from_feed_text(item: &FeedItem, source: &SourceContext) -> Result<Incoming, IntakeError> {
+    build(&from_feed_only(item), source, item.url.is_some())
+}
+
+fn build(
+    fetched: &FetchedArticle,
+    source: &SourceContext,
+    feed_only: bool,
 ) -> Result<Incoming, IntakeError> {
     let item = &fetched.item;
     let extraction: Option<&Extraction> = fetched.extraction.as_ref();
@@ -37,7 +59,10 @@ pub fn from_fetched(
     else {
         return Err(IntakeError::Empty);
     };
-    if body.is_empty() && item.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    // A headline alone is an article only when the page is not to be had: then it is what
+    // the outlet published, and a later round may bring the text.
+    if !feed_only && body.is_empty() && item.summary.as_deref().is_none_or(|s| s.trim().is_empty())
+    {
         return Err(IntakeError::NoText {
             confidence: extraction.map_or(0.0, |e| e.confidence),
         });
@@ -128,5 +153,6 @@ pub fn from_fetched(
         html: fetched.html.clone(),
         source_record: None,
         boilerplate_ratio: 0.0,
+        feed_only,
     })
 }

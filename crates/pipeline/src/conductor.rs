@@ -10,21 +10,17 @@
 //! replaying the recently ingested articles in arrival order. Replayed placements are
 //! mapped onto the story ids already in the store, so stories keep their ids across runs.
 
-pub mod intake;
-pub mod summary;
-pub mod web;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use storyline_analyze::judge::{self, QualityInput, Taxonomy};
 use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
 use storyline_model::{Keyring, StoryLink};
 use storyline_store::{ArticleRow, Commit, Store};
 
-pub use intake::{Incoming, UNKNOWN_PROVIDER};
+use crate::intake::{Incoming, UNKNOWN_PROVIDER};
+use crate::{PipelineError, Result, summary};
 
 /// How the pipeline behaves; one configuration for every source.
 #[derive(Debug, Clone)]
@@ -61,6 +57,8 @@ pub enum Outcome {
     },
     /// Already stored (same URL or the same text).
     Duplicate { id: String, existing: String },
+    /// A stored article known only from its feed's text, replaced by its full page.
+    Upgraded { id: String, story_id: String },
     /// Not stored, for this reason.
     Skipped(String),
 }
@@ -85,7 +83,7 @@ impl Pipeline {
         store: Arc<dyn Store>,
         keyring: Keyring,
         config: PipelineConfig,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self> {
         let blocked = store.blocked_providers().await?.into_iter().collect();
         let mut pipeline = Self {
             clusterer: StoryClusterer::new(config.cluster.clone()),
@@ -101,7 +99,7 @@ impl Pipeline {
         Ok(pipeline)
     }
 
-    async fn replay(&mut self) -> anyhow::Result<()> {
+    async fn replay(&mut self) -> Result<()> {
         let since = Utc::now() - self.config.replay_window;
         let Some(first) = self.store.first_seq_since(since).await? else {
             return Ok(());
@@ -162,13 +160,26 @@ impl Pipeline {
             .unwrap_or_else(|| clustered.to_string())
     }
 
-    /// Takes one article through the pipeline and commits it.
-    pub async fn ingest(&mut self, incoming: Incoming) -> anyhow::Result<Outcome> {
+    /// Reads the blocked providers again, so an editor's block reaches a running pipeline.
+    pub async fn refresh_blocked(&mut self) -> Result<()> {
+        self.blocked = self.store.blocked_providers().await?.into_iter().collect();
+        Ok(())
+    }
+
+    /// Whether articles of this provider domain are refused.
+    pub fn is_blocked(&self, domain: &str) -> bool {
+        !domain.is_empty() && self.blocked.contains(domain)
+    }
+
+    /// Takes one article through the pipeline and commits it, with everything its placement
+    /// changed, in one transaction.
+    pub async fn ingest(&mut self, incoming: Incoming) -> Result<Outcome> {
         let Incoming {
             mut article,
             html,
             source_record,
             boilerplate_ratio,
+            feed_only,
         } = incoming;
         // A text that names its outlet but not its address (plain text, by its copyright
         // or syndication footer) joins that outlet when the archive already knows it.
@@ -181,7 +192,7 @@ impl Pipeline {
         {
             article.provider.domain = domain;
         }
-        if !article.provider.domain.is_empty() && self.blocked.contains(&article.provider.domain) {
+        if self.is_blocked(&article.provider.domain) {
             return Ok(Outcome::Skipped(format!(
                 "provider {} is blocked",
                 article.provider.domain
@@ -212,15 +223,7 @@ impl Pipeline {
             }
         }
 
-        if article.topics.is_empty() {
-            article.topics = self.taxonomy.classify(&article.title, &article.body);
-        }
-        if article.excerpt.trim().is_empty() {
-            article.excerpt = judge::excerpt(&article.body, 300);
-        }
-        if source_record.is_none() {
-            article.published = self.config.auto_publish;
-        }
+        self.judge_fields(&mut article, source_record.is_some());
         if article.secured_verbatim.is_none() {
             article.provenance.content_hash = Some(content_hash.clone());
         }
@@ -235,6 +238,7 @@ impl Pipeline {
             content_hash,
             html,
             secured: None,
+            feed_only,
         };
         let placement = self.clusterer.add(&cluster_doc(&row));
         self.advance_clock(row.article.published_date_time);
@@ -250,30 +254,9 @@ impl Pipeline {
             }
         }
         if row.article.quality.is_none() {
-            row.article.quality = Some(judge::quality(&QualityInput {
-                title: &row.article.title,
-                body_words: row.article.body.split_whitespace().count(),
-                has_image: !row.article.images.is_empty(),
-                has_author: !row.article.authors.is_empty(),
-                has_date: row.article.published_date_time.is_some(),
-                is_syndicated_copy: row.duplicate_of.is_some(),
-                is_original_reporting_hint: judge::original_reporting_hint(
-                    &row.article.title,
-                    &row.article.body,
-                ),
-                boilerplate_ratio,
-                provider_weight: None,
-            }));
+            row.article.quality = Some(self.quality(&row, boilerplate_ratio));
         }
-        if row.article.secured_verbatim.is_none()
-            && row.article.provenance != storyline_model::Provenance::default()
-        {
-            row.secured = Some(
-                self.keyring
-                    .seal(&row.article.provenance, &row.article.id)
-                    .context("cannot seal the private part of the article")?,
-            );
-        }
+        self.seal(&mut row)?;
 
         let mut commit = Commit::default();
         let mut touched: Vec<String> = vec![story_id.clone()];
@@ -282,7 +265,8 @@ impl Pipeline {
                 StoryEvent::Merged { from, into } => {
                     let (from, into) = (self.alias(from), self.story_id(into));
                     if from != into {
-                        commit.merges.push((from, into.clone()));
+                        commit.merges.push((from.clone(), into.clone()));
+                        touched.push(from);
                         touched.push(into);
                     }
                 }
@@ -310,39 +294,186 @@ impl Pipeline {
         if let Some(record) = source_record {
             commit.source_records.push((row.article.id.clone(), record));
         }
-        commit.articles.push(row);
-        // Apply the article and moves first so story summaries see them.
-        self.store.commit(&commit).await?;
-
-        let mut follow_up = Commit::default();
         touched.sort();
         touched.dedup();
-        let clock = self.news_clock();
+        // The stories as they will be once this commit is applied: their stored articles,
+        // with this one added and the clusterer's moves and merges applied in memory, so
+        // the summaries travel in the same transaction as the article.
+        let mut members: Vec<ArticleRow> = Vec::new();
         for id in &touched {
-            let articles = self.store.story_articles(id).await?;
-            if let Some(story) = summary::summarize(id, &articles, clock) {
-                follow_up.stories.push(story);
-            }
-            let links: Vec<StoryLink> = self
-                .clusterer
-                .related(&self.clusterer.resolve(id))
-                .into_iter()
-                .map(|r| StoryLink {
-                    story_id: id.clone(),
-                    related_story_id: self.story_id(&r.story_id),
-                    score: r.score,
-                })
-                .filter(|l| l.related_story_id != *id)
-                .collect();
-            follow_up.links.push((id.clone(), links));
+            members.extend(self.store.story_articles(id).await?);
         }
-        self.store.commit(&follow_up).await?;
+        let mut pending = row.clone();
+        pending.seq = i64::MAX;
+        pending.html = None;
+        members.push(pending);
+        let after = apply_placement(members, &commit.moves, &commit.merges);
+        commit.articles.push(row);
+        let merged_away: HashSet<&str> = commit.merges.iter().map(|(f, _)| f.as_str()).collect();
+        let clock = self.news_clock();
+        for id in touched
+            .iter()
+            .filter(|id| !merged_away.contains(id.as_str()))
+        {
+            let articles: Vec<ArticleRow> = after
+                .iter()
+                .filter(|a| a.story_id.as_deref() == Some(id.as_str()))
+                .cloned()
+                .collect();
+            if let Some(story) = summary::summarize(id, &articles, clock) {
+                commit.stories.push(story);
+            }
+            let links = self.links_of(id);
+            commit.links.push((id.clone(), links));
+        }
+        self.store.commit(&commit).await?;
         Ok(outcome)
+    }
+
+    /// Replaces a stored article that was ingested from its feed's text alone with the full
+    /// article its page gave, in place: same id, same story. Its story's summary is
+    /// refreshed in the same transaction.
+    pub async fn upgrade(&mut self, existing_id: &str, incoming: Incoming) -> Result<Outcome> {
+        let Some(stored) = self.store.article(existing_id).await? else {
+            return Ok(Outcome::Skipped(format!("article {existing_id} is gone")));
+        };
+        if !stored.feed_only {
+            return Ok(Outcome::Duplicate {
+                id: incoming.article.id,
+                existing: existing_id.to_string(),
+            });
+        }
+        let Incoming {
+            mut article,
+            html,
+            boilerplate_ratio,
+            feed_only,
+            ..
+        } = incoming;
+        if feed_only {
+            return Ok(Outcome::Duplicate {
+                id: article.id,
+                existing: existing_id.to_string(),
+            });
+        }
+        // The identity of the stored article stays: its id, address, outlet and placement.
+        article.id = stored.article.id.clone();
+        article.web_url = stored.article.web_url.clone();
+        article.original_url = stored.article.original_url.clone();
+        article.provider = stored.article.provider.clone();
+        article.published = stored.article.published;
+        if article.published_date_time.is_none() {
+            article.published_date_time = stored.article.published_date_time;
+        }
+        self.judge_fields(&mut article, false);
+        article.published = stored.article.published;
+        let content_hash = content_hash(&article.title, &article.body);
+        article.provenance.content_hash = Some(content_hash.clone());
+        let mut row = ArticleRow {
+            article,
+            seq: stored.seq,
+            story_id: stored.story_id.clone(),
+            duplicate_of: stored.duplicate_of.clone(),
+            ingested_at: stored.ingested_at,
+            content_hash,
+            html,
+            secured: None,
+            feed_only: false,
+        };
+        row.article.quality = Some(self.quality(&row, boilerplate_ratio));
+        self.seal(&mut row)?;
+        let mut commit = Commit::default();
+        if let Some(story_id) = &row.story_id {
+            let mut members = self.store.story_articles(story_id).await?;
+            for member in &mut members {
+                if member.article.id == row.article.id {
+                    *member = row.clone();
+                }
+            }
+            if let Some(story) = summary::summarize(story_id, &members, self.news_clock()) {
+                commit.stories.push(story);
+            }
+        }
+        let outcome = Outcome::Upgraded {
+            id: row.article.id.clone(),
+            story_id: row.story_id.clone().unwrap_or_default(),
+        };
+        commit.upgrades.push(row);
+        self.store.commit(&commit).await?;
+        Ok(outcome)
+    }
+
+    /// Topics, excerpt and the publication flag, where the source did not set them.
+    fn judge_fields(&self, article: &mut storyline_model::Article, from_record: bool) {
+        if article.topics.is_empty() {
+            article.topics = self.taxonomy.classify(&article.title, &article.body);
+        }
+        if article.excerpt.trim().is_empty() {
+            article.excerpt = judge::excerpt(&article.body, 300);
+        }
+        if !from_record {
+            article.published = self.config.auto_publish;
+        }
+    }
+
+    /// The article's quality score. An article known only from its feed's text says so: it
+    /// is judged as the short text it is, and marked down a further fifth.
+    fn quality(&self, row: &ArticleRow, boilerplate_ratio: f32) -> u8 {
+        let score = judge::quality(&QualityInput {
+            title: &row.article.title,
+            body_words: row.article.body.split_whitespace().count(),
+            has_image: !row.article.images.is_empty(),
+            has_author: !row.article.authors.is_empty(),
+            has_date: row.article.published_date_time.is_some(),
+            is_syndicated_copy: row.duplicate_of.is_some(),
+            is_original_reporting_hint: judge::original_reporting_hint(
+                &row.article.title,
+                &row.article.body,
+            ),
+            boilerplate_ratio,
+            provider_weight: None,
+        });
+        if row.feed_only {
+            (f32::from(score) * FEED_ONLY_QUALITY).round() as u8
+        } else {
+            score
+        }
+    }
+
+    /// Seals the article's private part under the newest key.
+    fn seal(&self, row: &mut ArticleRow) -> Result<()> {
+        if row.article.secured_verbatim.is_none()
+            && row.article.provenance != storyline_model::Provenance::default()
+        {
+            row.secured = Some(
+                self.keyring
+                    .seal(&row.article.provenance, &row.article.id)
+                    .map_err(|source| PipelineError::Seal {
+                        id: row.article.id.clone(),
+                        source,
+                    })?,
+            );
+        }
+        Ok(())
+    }
+
+    /// The related-story links of a stored story, from the clusterer's window.
+    fn links_of(&self, id: &str) -> Vec<StoryLink> {
+        self.clusterer
+            .related(&self.clusterer.resolve(id))
+            .into_iter()
+            .map(|r| StoryLink {
+                story_id: id.to_string(),
+                related_story_id: self.story_id(&r.story_id),
+                score: r.score,
+            })
+            .filter(|l| l.related_story_id != id)
+            .collect()
     }
 
     /// Recomputes the heat of every story with coverage in the last few days, against the
     /// news clock (heat decays while a story gets no new coverage).
-    pub async fn refresh_heat(&self) -> anyhow::Result<usize> {
+    pub async fn refresh_heat(&self) -> Result<usize> {
         let clock = self.news_clock();
         let active = self
             .store
@@ -361,6 +492,35 @@ impl Pipeline {
         self.store.commit(&commit).await?;
         Ok(changed)
     }
+}
+
+/// An article known only from its feed's text keeps this share of the quality its text
+/// would otherwise earn: a summary is not the article.
+const FEED_ONLY_QUALITY: f32 = 0.8;
+
+/// The articles of some stories after a commit's moves and merges, applied in the order the
+/// store applies them.
+fn apply_placement(
+    mut rows: Vec<ArticleRow>,
+    moves: &[(String, String)],
+    merges: &[(String, String)],
+) -> Vec<ArticleRow> {
+    for (article_id, story_id) in moves {
+        for row in rows.iter_mut().filter(|r| r.article.id == *article_id) {
+            row.story_id = Some(story_id.clone());
+        }
+    }
+    for (from, into) in merges {
+        for row in rows
+            .iter_mut()
+            .filter(|r| r.story_id.as_deref() == Some(from.as_str()))
+        {
+            row.story_id = Some(into.clone());
+        }
+    }
+    let mut seen = HashSet::new();
+    rows.retain(|r| seen.insert(r.article.id.clone()));
+    rows
 }
 
 /// The clusterer's view of a stored article: headline, body (the excerpt when a record has

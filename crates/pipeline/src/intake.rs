@@ -20,6 +20,8 @@ pub struct Incoming {
     pub source_record: Option<String>,
     /// Share of the input that was boilerplate, 0–1 (feeds quality).
     pub boilerplate_ratio: f32,
+    /// Built from a feed item's own text because its page could not be had.
+    pub feed_only: bool,
 }
 
 /// Why a document did not become an article.
@@ -88,6 +90,7 @@ pub fn from_record(text: &str, origin: &str, keyring: &Keyring) -> Result<Incomi
         html: None,
         source_record: Some(text.to_string()),
         boilerplate_ratio: 0.0,
+        feed_only: false,
     })
 }
 
@@ -167,6 +170,7 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         html: Some(extraction.html),
         source_record: None,
         boilerplate_ratio: 0.0,
+        feed_only: false,
     })
 }
 
@@ -203,6 +207,7 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
         } else {
             removed_chars as f32 / total as f32
         },
+        feed_only: false,
     })
 }
 
