@@ -87,6 +87,9 @@ pub struct SourceRound {
     pub feed_only: usize,
     /// Items stored earlier from feed text whose page came this round.
     pub upgraded: usize,
+    /// Items stored earlier from feed text whose page still could not be had.
+    #[serde(default)]
+    pub still_feed_only: usize,
     /// Items that could not be stored at all (no headline and no text, a blocked outlet).
     pub failed: usize,
     /// Items left for the next round (over the per-feed cap, or a stop).
@@ -107,6 +110,12 @@ impl SourceRound {
         );
         if self.upgraded > 0 {
             line.push_str(&format!(", {} upgraded to full text", self.upgraded));
+        }
+        if self.still_feed_only > 0 {
+            line.push_str(&format!(
+                ", {} still waiting for their pages",
+                self.still_feed_only
+            ));
         }
         line.push_str(&format!(", {} failed", self.failed));
         if self.left > 0 {
@@ -513,12 +522,14 @@ fn source_after(
     stopped: bool,
 ) -> SourceRow {
     let mut state = outcome.state.clone();
-    if tally.left > 0 {
+    // A source whose items wait for their pages lists them again next time, so it keeps no
+    // validators (a 304 would hide them); one with items left over is also due at once.
+    if tally.left > 0 || tally.feed_only + tally.still_feed_only > 0 {
         state.etag = None;
         state.last_modified = None;
-        if !stopped {
-            state.next_poll = Some(Utc::now());
-        }
+    }
+    if tally.left > 0 && !stopped {
+        state.next_poll = Some(Utc::now());
     }
     row.state = serde_json::to_string(&state).ok();
     row.next_poll = state.next_poll.unwrap_or_else(|| {
@@ -750,11 +761,15 @@ async fn page_work(
             }
             Err(reason) => feed_text(&item, &context, source, &shown, &upgrade_of, &reason),
         };
-        if let Some(message) = message {
-            let _ = tx.send(message).await;
+        match message {
+            Some(message) => {
+                let _ = tx.send(message).await;
+            }
+            None => shared.tally(source, |t| t.still_feed_only += 1),
         }
     };
     tokio::select! {
+        biased;
         () = work => guard.done = true,
         () = stopped => {}
     }

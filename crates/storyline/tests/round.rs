@@ -1,0 +1,119 @@
+//! Fetch rounds and file ingest through the binary: a kill -9 in the middle of a round, and
+//! the same stories from one reading thread or several.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{Env, corpus_dir};
+use storyline_newswire::{Newswire, NewswireConfig, TextSource};
+
+/// Article id → story id over every stored article, and the number of stories.
+fn placements(env: &Env) -> (HashMap<String, String>, usize) {
+    let stories = common::stories_json(env);
+    let count = stories.as_array().map_or(0, Vec::len);
+    (common::story_of_article(&stories), count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_mid_round_loses_nothing_committed_and_the_next_round_duplicates_nothing() {
+    let newswire = Newswire::start(NewswireConfig {
+        outlets: 3,
+        articles: 90,
+        text: TextSource::Synthetic,
+        ..NewswireConfig::default()
+    })
+    .await
+    .expect("newswire");
+    let env = Env::new();
+    let opml = env.dir.path().join("feeds.opml");
+    std::fs::write(&opml, newswire.opml()).expect("write OPML");
+    env.ok(&["opml", "import", opml.to_str().expect("path")]);
+    let args = [
+        "fetch",
+        "--once",
+        "--no-images",
+        "--allow-net",
+        "127.0.0.0/8",
+        "--politeness-interval",
+        "0.05",
+    ];
+
+    let seen_before_kill = tokio::task::block_in_place(|| {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
+            .env("STORYLINE_DATA", env.data())
+            .env_remove("STORYLINE_DB")
+            .env_remove("STORYLINE_KEY")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start storyline");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut ingested = 0;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            if line.starts_with("ingested") {
+                ingested += 1;
+                if ingested == 20 {
+                    break;
+                }
+            }
+        }
+        child.kill().expect("kill -9");
+        let status = child.wait().expect("wait");
+        assert!(!status.success(), "killed before the end");
+        ingested
+    });
+    let (after_kill, _) = placements(&env);
+    assert!(
+        after_kill.len() >= seen_before_kill,
+        "every article reported before the kill is stored: {} < {seen_before_kill}",
+        after_kill.len()
+    );
+    assert!(after_kill.len() < 90, "the kill came mid-round");
+
+    tokio::task::block_in_place(|| env.ok(&args));
+    let (placed, _) = placements(&env);
+    assert_eq!(
+        placed.len(),
+        90,
+        "every article stored once after the next round"
+    );
+    for (article, story) in &after_kill {
+        // Committed articles stay, in a live story (a merge may have moved them).
+        assert!(placed.contains_key(article), "{article} lost");
+        assert!(!story.is_empty());
+    }
+    let stats = env.ok(&["stories", "--json", "--limit", "1000"]);
+    let stories: serde_json::Value = serde_json::from_str(&stats).expect("JSON");
+    let listed: usize = stories
+        .as_array()
+        .expect("stories")
+        .iter()
+        .map(|s| s["coverage"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(listed, 90, "each article in exactly one live story");
+}
+
+#[test]
+fn files_make_the_same_stories_on_one_thread_or_two() {
+    let corpus = corpus_dir();
+    let corpus = corpus.to_str().expect("path");
+    let mut results = Vec::new();
+    for threads in ["1", "2"] {
+        let env = Env::new();
+        env.ok(&["ingest", "--threads", threads, corpus]);
+        let (placed, _) = placements(&env);
+        // Stories as sets of articles, keyed by story id.
+        let mut stories: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (article, story) in placed {
+            stories.entry(story).or_default().insert(article);
+        }
+        results.push(stories);
+    }
+    assert!(results[0].len() > 10, "the corpus makes stories");
+    assert_eq!(results[0], results[1]);
+}
