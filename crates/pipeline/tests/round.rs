@@ -351,7 +351,7 @@ async fn a_stop_drains_and_leaves_the_rest_for_the_next_round() {
     stopper.await.unwrap();
     let stored = h.articles().await.len();
     assert_eq!(stored, summary.ingested);
-    assert!(stored >= 5 && stored < 40, "{summary}");
+    assert!((5..40).contains(&stored), "{summary}");
     assert_eq!(summary.left, 40 - stored, "{summary}");
     // The next round takes exactly the rest: the stopped sources kept no validators.
     let (rest, lines) = h.round().await;
