@@ -100,6 +100,31 @@ fn placement_is_deterministic() {
 }
 
 #[test]
+fn features_prepared_elsewhere_place_articles_the_same() {
+    let mut docs = ferrolux_funding();
+    docs.extend(quantiva_other_deal());
+    let config = ClusterConfig::default();
+    let mut direct = StoryClusterer::new(config.clone());
+    let expected: Vec<_> = docs.iter().map(|d| direct.add(d)).collect();
+    // Prepared up front, as a pool of threads would, then added in the same order.
+    let prepared: Vec<_> = docs
+        .iter()
+        .map(|d| storyline_analyze::cluster::features::prepare(d, &config))
+        .collect();
+    let mut later = StoryClusterer::new(config);
+    let placed: Vec<_> = docs
+        .iter()
+        .zip(prepared)
+        .map(|(d, p)| later.add_prepared(d, p))
+        .collect();
+    assert_eq!(placed, expected);
+    assert!(
+        expected.iter().any(|p| !p.new_story),
+        "some articles join stories"
+    );
+}
+
+#[test]
 fn a_reprint_is_marked_as_a_copy_of_the_earliest() {
     let body: String = (0..6)
         .map(|i| format!("The port of Veltmark will add {i} berths, the harbour board decided after a long council vote on Tuesday evening.\n\n"))

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use storyline_analyze::cluster::features::{PreparedFeatures, prepare as prepare_features};
 use storyline_analyze::judge::{self, QualityInput, Taxonomy};
 use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
 use storyline_model::{Keyring, StoryLink};
@@ -63,11 +64,50 @@ pub enum Outcome {
     Skipped(String),
 }
 
+/// What can be judged of an article before the writer sees it: the part of ingest that
+/// depends on the article alone (its topics and excerpt when it has none, its content hash,
+/// its clustering features). Cheap to clone and share with a pool of threads; the writer's
+/// result is the same whether or not an article was prepared.
+#[derive(Debug, Clone)]
+pub struct Preparer {
+    taxonomy: Arc<Taxonomy>,
+    cluster: ClusterConfig,
+}
+
+/// An article's prepared part (see [`Preparer`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    content_hash: String,
+    features: PreparedFeatures,
+}
+
+impl Preparer {
+    /// Judges what depends on the article alone and keeps it with the article.
+    pub fn prepare(&self, incoming: &mut Incoming) {
+        fill_topics_and_excerpt(&self.taxonomy, &mut incoming.article);
+        let article = &incoming.article;
+        incoming.prepared = Some(Prepared {
+            content_hash: content_hash(&article.title, &article.body),
+            features: prepare_features(&cluster_doc_of(article), &self.cluster),
+        });
+    }
+}
+
+/// Topics and excerpt, where the source did not give them.
+fn fill_topics_and_excerpt(taxonomy: &Taxonomy, article: &mut storyline_model::Article) {
+    if article.topics.is_empty() {
+        article.topics = taxonomy.classify(&article.title, &article.body);
+    }
+    if article.excerpt.trim().is_empty() {
+        article.excerpt = judge::excerpt(&article.body, 300);
+    }
+}
+
 /// The ingest pipeline over a store.
 pub struct Pipeline {
     store: Arc<dyn Store>,
     keyring: Keyring,
-    taxonomy: Taxonomy,
+    taxonomy: Arc<Taxonomy>,
     clusterer: StoryClusterer,
     /// Story ids the clusterer gave during replay → the ids stored for the same articles.
     aliases: HashMap<String, String>,
@@ -89,7 +129,7 @@ impl Pipeline {
             clusterer: StoryClusterer::new(config.cluster.clone()),
             store,
             keyring,
-            taxonomy: config.taxonomy.clone().unwrap_or_else(Taxonomy::builtin),
+            taxonomy: Arc::new(config.taxonomy.clone().unwrap_or_else(Taxonomy::builtin)),
             aliases: HashMap::new(),
             blocked,
             config,
@@ -160,6 +200,14 @@ impl Pipeline {
             .unwrap_or_else(|| clustered.to_string())
     }
 
+    /// What threads ahead of the writer may judge of an article (see [`Preparer`]).
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            taxonomy: Arc::clone(&self.taxonomy),
+            cluster: self.config.cluster.clone(),
+        }
+    }
+
     /// Reads the blocked providers again, so an editor's block reaches a running pipeline.
     pub async fn refresh_blocked(&mut self) -> Result<()> {
         self.blocked = self.store.blocked_providers().await?.into_iter().collect();
@@ -180,6 +228,7 @@ impl Pipeline {
             source_record,
             boilerplate_ratio,
             feed_only,
+            prepared,
         } = incoming;
         // A text that names its outlet but not its address (plain text, by its copyright
         // or syndication footer) joins that outlet when the archive already knows it.
@@ -204,7 +253,10 @@ impl Pipeline {
                 id: article.id,
             });
         }
-        let content_hash = content_hash(&article.title, &article.body);
+        let (content_hash, features) = match prepared {
+            Some(p) => (p.content_hash, Some(p.features)),
+            None => (content_hash(&article.title, &article.body), None),
+        };
         // The same text from the same outlet is a re-post; from another outlet it is
         // syndication, which the clusterer records as a copy of the original.
         if let Some(existing) = self.store.article_id_by_content_hash(&content_hash).await? {
@@ -240,7 +292,10 @@ impl Pipeline {
             secured: None,
             feed_only,
         };
-        let placement = self.clusterer.add(&cluster_doc(&row));
+        let placement = match features {
+            Some(features) => self.clusterer.add_prepared(&cluster_doc(&row), features),
+            None => self.clusterer.add(&cluster_doc(&row)),
+        };
         self.advance_clock(row.article.published_date_time);
         let story_id = self.story_id(&placement.story_id);
         row.story_id = Some(story_id.clone());
@@ -405,12 +460,7 @@ impl Pipeline {
 
     /// Topics, excerpt and the publication flag, where the source did not set them.
     fn judge_fields(&self, article: &mut storyline_model::Article, from_record: bool) {
-        if article.topics.is_empty() {
-            article.topics = self.taxonomy.classify(&article.title, &article.body);
-        }
-        if article.excerpt.trim().is_empty() {
-            article.excerpt = judge::excerpt(&article.body, 300);
-        }
+        fill_topics_and_excerpt(&self.taxonomy, article);
         if !from_record {
             article.published = self.config.auto_publish;
         }
@@ -527,7 +577,10 @@ fn apply_placement(
 /// no body), date, and the outlet's name — the same fields `storyline cluster` and the
 /// evaluation loaders give it.
 fn cluster_doc(row: &ArticleRow) -> ClusterDoc {
-    let a = &row.article;
+    cluster_doc_of(&row.article)
+}
+
+fn cluster_doc_of(a: &storyline_model::Article) -> ClusterDoc {
     ClusterDoc {
         id: a.id.clone(),
         title: a.title.clone(),

@@ -44,6 +44,7 @@ impl CpuPool {
                 thread::Builder::new()
                     .name(format!("storyline-cpu-{n}"))
                     .spawn(move || {
+                        lower_priority();
                         loop {
                             let job = {
                                 let guard = receiver.lock().unwrap_or_else(|p| p.into_inner());
@@ -124,6 +125,22 @@ impl Drop for CpuPool {
         }
     }
 }
+
+/// Runs this thread a few steps below normal priority (Linux keeps a nice value per
+/// thread). The pool's work can always wait; the writer, which the whole pipeline waits
+/// on, then never queues for a core behind extraction.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with `who` 0 changes only the calling thread's nice value and
+    // touches no memory of ours.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, POOL_NICE);
+    }
+}
+
+/// How much lower the pool's threads run than the rest of the process.
+#[cfg(target_os = "linux")]
+const POOL_NICE: libc::c_int = 5;
 
 /// The cores this process may use (at least one).
 pub fn cores() -> usize {

@@ -14,7 +14,7 @@ use storyline_ingest::files::{self, FileLimits};
 use storyline_model::Keyring;
 use tokio::sync::mpsc;
 
-use crate::conductor::{Outcome, Pipeline};
+use crate::conductor::{Outcome, Pipeline, Preparer};
 use crate::cpu::CpuPool;
 use crate::intake::{self, Incoming};
 use crate::round::Stop;
@@ -38,23 +38,34 @@ pub async fn ingest_files(
 ) -> Result<usize> {
     let total = paths.len();
     let keyring = pipeline.keyring().clone();
+    let preparer = pipeline.preparer();
     // One batch being written, one waiting, one being read: memory stays bounded.
-    let (tx, mut rx) = mpsc::channel::<Vec<Read>>(1);
-    let reader = tokio::spawn(read_batches(pool, paths, limits, keyring, tx));
+    let (tx, mut rx) = mpsc::channel::<Vec<Read>>(2);
+    let reader = tokio::spawn(read_batches(pool, paths, limits, keyring, preparer, tx));
     let mut done = 0usize;
+    let started = std::time::Instant::now();
+    let mut writing = std::time::Duration::ZERO;
     'batches: while let Some(batch) = rx.recv().await {
         for (path, read) in batch {
             if stop.is_stopped() {
                 break 'batches;
             }
+            let at = std::time::Instant::now();
             let outcome = match read {
                 Err(reason) => Outcome::Skipped(reason),
                 Ok(incoming) => pipeline.ingest(incoming).await?,
             };
+            writing += at.elapsed();
             report(&path, &outcome);
             done += 1;
         }
     }
+    tracing::info!(
+        files = done,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        writer_busy_ms = writing.as_millis() as u64,
+        "files ingested"
+    );
     drop(rx);
     match reader.await {
         Ok(Ok(())) => {}
@@ -65,34 +76,77 @@ pub async fn ingest_files(
     Ok(total - done)
 }
 
-/// Reads and extracts each batch on the pool, orders it, and hands it on.
+/// Reads and extracts files on the pool, several at a time and without waiting at batch
+/// ends (a batch's slowest page does not idle the other threads), then hands each batch on,
+/// complete and ordered, in input order. At most [`BATCHES_AHEAD`] batches are read ahead
+/// of the oldest incomplete one, so memory stays bounded.
 async fn read_batches(
     pool: Arc<CpuPool>,
     paths: Vec<PathBuf>,
     limits: FileLimits,
     keyring: Keyring,
+    preparer: Preparer,
     tx: mpsc::Sender<Vec<Read>>,
 ) -> Result<()> {
-    for chunk in paths.chunks(BATCH_FILES) {
-        let reads = chunk.iter().map(|path| {
-            let (path, keyring, pool) = (path.clone(), keyring.clone(), pool.clone());
-            async move {
+    use futures::stream::{FuturesUnordered, StreamExt};
+
+    let batches = paths.len().div_ceil(BATCH_FILES);
+    let mut slots: Vec<Option<Read>> = (0..paths.len()).map(|_| None).collect();
+    let mut filled = vec![0usize; batches];
+    let mut next_file = 0usize;
+    let mut next_batch = 0usize;
+    let mut running = FuturesUnordered::new();
+    let in_flight = pool.threads() * 4;
+    while next_batch < batches {
+        while running.len() < in_flight
+            && next_file < paths.len()
+            && next_file / BATCH_FILES < next_batch + BATCHES_AHEAD
+        {
+            let index = next_file;
+            let (path, keyring, pool) = (paths[index].clone(), keyring.clone(), pool.clone());
+            let preparer = preparer.clone();
+            running.push(async move {
                 let shown = path.clone();
                 let read = pool
-                    .run(move || read_one(&path, &limits, &keyring))
+                    .run(move || {
+                        read_one(&path, &limits, &keyring).map(|mut incoming| {
+                            preparer.prepare(&mut incoming);
+                            incoming
+                        })
+                    })
                     .await
                     .unwrap_or_else(|e| Err(e.to_string()));
-                (shown, read)
+                (index, (shown, read))
+            });
+            next_file += 1;
+        }
+        let Some((index, read)) = running.next().await else {
+            break;
+        };
+        slots[index] = Some(read);
+        filled[index / BATCH_FILES] += 1;
+        while next_batch < batches {
+            let start = next_batch * BATCH_FILES;
+            let end = (start + BATCH_FILES).min(paths.len());
+            if filled[next_batch] < end - start {
+                break;
             }
-        });
-        let mut batch: Vec<Read> = futures::future::join_all(reads).await;
-        order(&mut batch);
-        if tx.send(batch).await.is_err() {
-            return Err(PipelineError::Stage("the writer stopped".into()));
+            let mut batch: Vec<Read> = slots[start..end]
+                .iter_mut()
+                .filter_map(Option::take)
+                .collect();
+            order(&mut batch);
+            if tx.send(batch).await.is_err() {
+                return Err(PipelineError::Stage("the writer stopped".into()));
+            }
+            next_batch += 1;
         }
     }
     Ok(())
 }
+
+/// Batches read ahead of the oldest one not yet complete.
+const BATCHES_AHEAD: usize = 3;
 
 fn read_one(
     path: &Path,

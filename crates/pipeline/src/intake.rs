@@ -22,6 +22,9 @@ pub struct Incoming {
     pub boilerplate_ratio: f32,
     /// Built from a feed item's own text because its page could not be had.
     pub feed_only: bool,
+    /// Work done ahead of the writer ([`crate::Preparer`]); computed by the writer when
+    /// absent.
+    pub prepared: Option<crate::conductor::Prepared>,
 }
 
 /// Why a document did not become an article.
@@ -91,6 +94,7 @@ pub fn from_record(text: &str, origin: &str, keyring: &Keyring) -> Result<Incomi
         source_record: Some(text.to_string()),
         boilerplate_ratio: 0.0,
         feed_only: false,
+        prepared: None,
     })
 }
 
@@ -171,6 +175,7 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
         source_record: None,
         boilerplate_ratio: 0.0,
         feed_only: false,
+        prepared: None,
     })
 }
 
@@ -208,6 +213,7 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
             removed_chars as f32 / total as f32
         },
         feed_only: false,
+        prepared: None,
     })
 }
 

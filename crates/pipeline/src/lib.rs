@@ -22,7 +22,7 @@ pub mod scheduler;
 pub mod summary;
 pub mod web;
 
-pub use conductor::{Outcome, Pipeline, PipelineConfig, content_hash};
+pub use conductor::{Outcome, Pipeline, PipelineConfig, Prepared, Preparer, content_hash};
 pub use intake::{Incoming, IntakeError, UNKNOWN_PROVIDER};
 
 /// Why the pipeline could not go on (bad input is an [`Outcome::Skipped`], not an error).

@@ -39,7 +39,7 @@ use storyline_model::Image;
 use storyline_store::{SourceRow, Store};
 use tokio::sync::{Semaphore, mpsc, watch};
 
-use crate::conductor::{Outcome, Pipeline};
+use crate::conductor::{Outcome, Pipeline, Preparer};
 use crate::cpu::CpuPool;
 use crate::intake::{Incoming, clean_url};
 use crate::scheduler::{JobKind, Scheduler, host_of};
@@ -284,6 +284,7 @@ struct Shared {
     store: Arc<dyn Store>,
     fetcher: Arc<Fetcher>,
     pool: Arc<CpuPool>,
+    preparer: Preparer,
     scheduler: Scheduler,
     budget: Arc<Semaphore>,
     options: RoundOptions,
@@ -343,6 +344,7 @@ impl Web {
             store: self.store.clone(),
             fetcher: self.fetcher.clone(),
             pool: self.pool.clone(),
+            preparer: pipeline.preparer(),
             scheduler: scheduler.clone(),
             budget: Arc::new(Semaphore::new(self.options.budget.max(1))),
             options: self.options,
@@ -403,6 +405,7 @@ impl Web {
             summary.not_modified += usize::from(outcome.not_modified);
             summary.failed += usize::from(outcome.error.is_some());
             summary.items += tally.seen;
+            summary.known += tally.known;
             summary.left += tally.left;
             self.store
                 .update_source(&source_after(row, &outcome, &tally, stop.is_stopped()))
@@ -498,7 +501,6 @@ impl Web {
                 ));
             }
             Outcome::Duplicate { existing, .. } => {
-                summary.known += 1;
                 shared.tally(source, |t| t.known += 1);
                 tracing::debug!(%shown, %existing, "already stored");
             }
@@ -730,9 +732,17 @@ async fn page_work(
             Ok(page) => {
                 let built = {
                     let (item, context) = (item.clone(), context.clone());
+                    let preparer = shared.preparer.clone();
                     shared
                         .pool
-                        .run(move || from_fetched(&complete(&item, page), &context))
+                        .run(move || {
+                            from_fetched(&complete(&item, page), &context).map(|mut incoming| {
+                                if !incoming.feed_only {
+                                    preparer.prepare(&mut incoming);
+                                }
+                                incoming
+                            })
+                        })
                         .await
                 };
                 match built {

@@ -154,5 +154,6 @@ fn build(
         source_record: None,
         boilerplate_ratio: 0.0,
         feed_only,
+        prepared: None,
     })
 }

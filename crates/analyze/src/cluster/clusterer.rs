@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::config::ClusterConfig;
-use super::features::{FeatureBuilder, TermStats};
+use super::features::{FeatureBuilder, PreparedFeatures, TermStats};
 use super::index::{StoryIndex, StoryKey};
 use super::vector::TermVector;
 use super::{ClusterDoc, Placement, RelatedStory, StoryEvent};
@@ -266,13 +266,27 @@ impl StoryClusterer {
 
     /// Place one article, in arrival order. Deterministic.
     pub fn add(&mut self, doc: &ClusterDoc) -> Placement {
+        self.add_with(doc, None)
+    }
+
+    /// [`StoryClusterer::add`] with the article's features prepared beforehand (by
+    /// [`super::features::prepare`] from the same `doc` and configuration, possibly on
+    /// another thread); the placement is the same.
+    pub fn add_prepared(&mut self, doc: &ClusterDoc, prepared: PreparedFeatures) -> Placement {
+        self.add_with(doc, Some(prepared))
+    }
+
+    fn add_with(&mut self, doc: &ClusterDoc, prepared: Option<PreparedFeatures>) -> Placement {
         let seq = self.seq;
         self.seq += 1;
         let mut events = Vec::new();
         self.advance_clock(doc.published);
         self.close_quiet_stories(seq, &mut events);
 
-        let features = self.features.build(doc, &self.config, &mut self.stats);
+        let features = match prepared {
+            Some(prepared) => super::features::finish(prepared, &self.config, &mut self.stats),
+            None => self.features.build(doc, &self.config, &mut self.stats),
+        };
         let vector = features.vector;
         let names = features.names;
         let has_body = !doc.text.trim().is_empty();

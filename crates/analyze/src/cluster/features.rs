@@ -107,82 +107,133 @@ impl FeatureBuilder {
         config: &ClusterConfig,
         stats: &mut TermStats,
     ) -> ArticleFeatures {
-        let lang = doc
-            .lang
-            .as_deref()
-            .and_then(text::lang_from_code)
-            .unwrap_or_else(|| text::detect_lang(&doc.title, &doc.text, Lang::Eng));
-        let extractor = self.extractor(lang);
-        let mut raw: KeyMap<u64, f32> = KeyMap::default();
-        let mut names: KeyMap<u64, f32> = KeyMap::default();
-        // hostile input: a headline is short, a body is read up to a bound
-        let title = &doc.title[..text::floor_char_boundary(&doc.title, MAX_TITLE_BYTES)];
-        let title_names = !text::is_title_case(title);
-        let mut mentions: Vec<u64> = Vec::new();
-        for t in extractor.terms(title, title_names) {
-            let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
-            *raw.entry(t.hash).or_insert(0.0) += w;
-            mentions.push(t.hash);
-            if t.named {
+        let lang = doc_lang(doc);
+        let prepared = prepare_with(self.extractor(lang), doc, config);
+        finish(prepared, config, stats)
+    }
+}
+
+/// The language an article's terms are stemmed in: its own, else detected.
+fn doc_lang(doc: &ClusterDoc) -> Lang {
+    doc.lang
+        .as_deref()
+        .and_then(text::lang_from_code)
+        .unwrap_or_else(|| text::detect_lang(&doc.title, &doc.text, Lang::Eng))
+}
+
+/// An article's features before the stream's term statistics weigh them: everything that
+/// depends on the article alone (its terms and their raw weights, names, subjects, the
+/// syndication fingerprint). Computing it is most of the cost of adding an article, and it
+/// can run anywhere, in any order: [`crate::StoryClusterer::add_prepared`] gives the same
+/// placement as [`crate::StoryClusterer::add`].
+#[derive(Debug, Clone)]
+pub struct PreparedFeatures {
+    /// Raw weight per term, sorted by term.
+    raw: Vec<(u64, f32)>,
+    /// Raw weight per name term (headline and lead).
+    names: Vec<(u64, f32)>,
+    mentions: Vec<u64>,
+    subjects: TermVector,
+    full_text: bool,
+    fingerprint: Option<Fingerprint>,
+}
+
+/// Prepares an article's features (see [`PreparedFeatures`]).
+pub fn prepare(doc: &ClusterDoc, config: &ClusterConfig) -> PreparedFeatures {
+    prepare_with(&TermExtractor::new(doc_lang(doc)), doc, config)
+}
+
+fn prepare_with(
+    extractor: &TermExtractor,
+    doc: &ClusterDoc,
+    config: &ClusterConfig,
+) -> PreparedFeatures {
+    let mut raw: KeyMap<u64, f32> = KeyMap::default();
+    let mut names: KeyMap<u64, f32> = KeyMap::default();
+    // hostile input: a headline is short, a body is read up to a bound
+    let title = &doc.title[..text::floor_char_boundary(&doc.title, MAX_TITLE_BYTES)];
+    let title_names = !text::is_title_case(title);
+    let mut mentions: Vec<u64> = Vec::new();
+    for t in extractor.terms(title, title_names) {
+        let w = config.title_weight * if t.named { config.name_weight } else { 1.0 };
+        *raw.entry(t.hash).or_insert(0.0) += w;
+        mentions.push(t.hash);
+        if t.named {
+            *names.entry(t.hash).or_insert(0.0) += w;
+        }
+    }
+    // read only the start of long bodies: the lead says who did what
+    let body_end = text::floor_char_boundary(&doc.text, config.max_body_words * 12);
+    let body = &doc.text[..body_end];
+    let body_terms = extractor.terms(body, true);
+    let full_text = body_terms.len() > config.lead_words;
+    mentions.extend(body_terms.iter().map(|t| t.hash));
+    let subjects = subjects(&mentions, body_terms.iter().filter(|t| t.named));
+    mentions.sort_unstable();
+    mentions.dedup();
+    for (i, t) in body_terms
+        .into_iter()
+        .take(config.max_body_words)
+        .enumerate()
+    {
+        let mut w = if i < config.lead_words {
+            config.lead_weight
+        } else {
+            1.0
+        };
+        if t.named {
+            w *= config.name_weight;
+            if i < config.lead_words {
                 *names.entry(t.hash).or_insert(0.0) += w;
             }
         }
-        // read only the start of long bodies: the lead says who did what
-        let body_end = text::floor_char_boundary(&doc.text, config.max_body_words * 12);
-        let body = &doc.text[..body_end];
-        let body_terms = extractor.terms(body, true);
-        let full_text = body_terms.len() > config.lead_words;
-        mentions.extend(body_terms.iter().map(|t| t.hash));
-        let subjects = subjects(&mentions, body_terms.iter().filter(|t| t.named));
-        mentions.sort_unstable();
-        mentions.dedup();
-        for (i, t) in body_terms
-            .into_iter()
-            .take(config.max_body_words)
-            .enumerate()
-        {
-            let mut w = if i < config.lead_words {
-                config.lead_weight
-            } else {
-                1.0
-            };
-            if t.named {
-                w *= config.name_weight;
-                if i < config.lead_words {
-                    *names.entry(t.hash).or_insert(0.0) += w;
-                }
-            }
-            *raw.entry(t.hash).or_insert(0.0) += w;
-        }
-        let mut terms: Vec<u64> = raw.keys().copied().collect();
-        terms.sort_unstable();
-        stats.observe(terms.iter().copied(), config.idf_half_life);
-        let weights: Vec<(u64, f32)> = terms
-            .iter()
-            .map(|t| {
-                let w = raw.get(t).copied().unwrap_or(0.0);
-                (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs))
-            })
-            .collect();
-        let mut name_weights: Vec<(u64, f32)> = names
-            .iter()
-            .map(|(t, w)| (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs)))
-            .collect();
-        name_weights.sort_unstable_by_key(|p| p.0);
-        let names = TermVector::from_weights(name_weights, MAX_NAMES);
-        let total: f32 = names.terms().iter().map(|p| p.1).sum();
-        let names = names.scaled(if total > 0.0 { 1.0 / total } else { 0.0 });
-        ArticleFeatures {
-            names,
-            subjects,
-            mentions,
-            full_text,
-            vector: TermVector::from_weights(weights, config.article_terms).normalized(),
-            fingerprint: Fingerprint::of(
-                &doc.text[..text::floor_char_boundary(&doc.text, MAX_FINGERPRINT_BYTES)],
-                &config.syndication,
-            ),
-        }
+        *raw.entry(t.hash).or_insert(0.0) += w;
+    }
+    let mut raw: Vec<(u64, f32)> = raw.into_iter().collect();
+    raw.sort_unstable_by_key(|p| p.0);
+    let mut names: Vec<(u64, f32)> = names.into_iter().collect();
+    names.sort_unstable_by_key(|p| p.0);
+    PreparedFeatures {
+        raw,
+        names,
+        mentions,
+        subjects,
+        full_text,
+        fingerprint: Fingerprint::of(
+            &doc.text[..text::floor_char_boundary(&doc.text, MAX_FINGERPRINT_BYTES)],
+            &config.syndication,
+        ),
+    }
+}
+
+/// Weighs prepared features by the stream's term statistics (and counts the article in
+/// them).
+pub(crate) fn finish(
+    prepared: PreparedFeatures,
+    config: &ClusterConfig,
+    stats: &mut TermStats,
+) -> ArticleFeatures {
+    stats.observe(prepared.raw.iter().map(|p| p.0), config.idf_half_life);
+    let weights: Vec<(u64, f32)> = prepared
+        .raw
+        .iter()
+        .map(|(t, w)| (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs)))
+        .collect();
+    let name_weights: Vec<(u64, f32)> = prepared
+        .names
+        .iter()
+        .map(|(t, w)| (*t, (1.0 + w).ln() * stats.idf(*t, config.idf_prior_docs)))
+        .collect();
+    let names = TermVector::from_weights(name_weights, MAX_NAMES);
+    let total: f32 = names.terms().iter().map(|p| p.1).sum();
+    let names = names.scaled(if total > 0.0 { 1.0 / total } else { 0.0 });
+    ArticleFeatures {
+        names,
+        subjects: prepared.subjects,
+        mentions: prepared.mentions,
+        full_text: prepared.full_text,
+        vector: TermVector::from_weights(weights, config.article_terms).normalized(),
+        fingerprint: prepared.fingerprint,
     }
 }
 
