@@ -356,7 +356,7 @@ impl Pipeline {
         // the summaries travel in the same transaction as the article.
         let mut members: Vec<ArticleRow> = Vec::new();
         for id in &touched {
-            members.extend(self.store.story_articles(id).await?);
+            members.extend(self.store.story_members(id).await?);
         }
         let mut pending = row.clone();
         pending.seq = i64::MAX;
@@ -439,7 +439,7 @@ impl Pipeline {
         self.seal(&mut row)?;
         let mut commit = Commit::default();
         if let Some(story_id) = &row.story_id {
-            let mut members = self.store.story_articles(story_id).await?;
+            let mut members = self.store.story_members(story_id).await?;
             for member in &mut members {
                 if member.article.id == row.article.id {
                     *member = row.clone();
@@ -531,7 +531,7 @@ impl Pipeline {
             .await?;
         let mut commit = Commit::default();
         for story in &active {
-            let articles = self.store.story_articles(&story.id).await?;
+            let articles = self.store.story_members(&story.id).await?;
             if let Some(fresh) = summary::summarize(&story.id, &articles, clock)
                 && fresh.heat != story.heat
             {

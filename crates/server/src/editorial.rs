@@ -97,8 +97,8 @@ pub async fn merge(store: &dyn Store, from: &str, into: &str) -> ApiResult<Strin
             "cannot merge a story into itself",
         ));
     }
-    let mut rows = store.story_articles(&target.id).await?;
-    rows.extend(store.story_articles(&source.id).await?);
+    let mut rows = store.story_members(&target.id).await?;
+    rows.extend(store.story_members(&source.id).await?);
     let mut survivor = summarize(&target, &rows, news_clock(store).await?);
     survivor.pinned = target.pinned || source.pinned;
     let commit = Commit {
@@ -132,7 +132,7 @@ pub async fn split(store: &dyn Store, article_id: &str) -> ApiResult<String> {
         ));
     };
     let old = live_story(store, &old_id).await?;
-    let rows = store.story_articles(&old.id).await?;
+    let rows = store.story_members(&old.id).await?;
     let (moving, staying): (Vec<ArticleRow>, Vec<ArticleRow>) = rows
         .into_iter()
         .partition(|r| r.article.id == article_id || r.duplicate_of.as_deref() == Some(article_id));

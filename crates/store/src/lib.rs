@@ -56,6 +56,9 @@ pub trait Store: Send + Sync {
     async fn stories(&self, query: &StoryQuery) -> StoreResult<Vec<Story>>;
     /// All coverage of a story, oldest first.
     async fn story_articles(&self, story_id: &str) -> StoreResult<Vec<ArticleRow>>;
+    /// A story's coverage as [`Store::story_articles`] orders it, without the texts (body,
+    /// HTML, sealed part): what a story's summary is computed from.
+    async fn story_members(&self, story_id: &str) -> StoreResult<Vec<ArticleRow>>;
     /// Stories related to a story, best first.
     async fn story_links(&self, story_id: &str) -> StoreResult<Vec<StoryLink>>;
     /// Stories whose latest coverage is at or after `since` (for heat refresh).

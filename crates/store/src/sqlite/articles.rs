@@ -182,8 +182,24 @@ pub(crate) async fn after(
 }
 
 pub(crate) async fn of_story(pool: &SqlitePool, story_id: &str) -> StoreResult<Vec<ArticleRow>> {
+    of_story_with(pool, story_id, COLUMNS).await
+}
+
+/// A story's articles without their texts (body, HTML, sealed part): what its summary needs.
+pub(crate) async fn members_of_story(
+    pool: &SqlitePool,
+    story_id: &str,
+) -> StoreResult<Vec<ArticleRow>> {
+    of_story_with(pool, story_id, LISTING_COLUMNS).await
+}
+
+async fn of_story_with(
+    pool: &SqlitePool,
+    story_id: &str,
+    columns: &str,
+) -> StoreResult<Vec<ArticleRow>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM articles a WHERE a.story_id = ? \
+        "SELECT {columns} FROM articles a WHERE a.story_id = ? \
          ORDER BY COALESCE(a.published_at, a.ingested_at), a.seq"
     )))
     .bind(story_id)

@@ -280,6 +280,10 @@ impl Store for SqliteStore {
         articles::of_story(&self.pool, story_id).await
     }
 
+    async fn story_members(&self, story_id: &str) -> StoreResult<Vec<ArticleRow>> {
+        articles::members_of_story(&self.pool, story_id).await
+    }
+
     async fn story_coverage(&self, id: &str) -> StoreResult<Option<StoryCoverage>> {
         serving::story_coverage(&self.pool, id).await
     }
