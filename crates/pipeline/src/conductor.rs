@@ -18,7 +18,7 @@ use storyline_analyze::cluster::features::{PreparedFeatures, prepare as prepare_
 use storyline_analyze::judge::{self, QualityInput, Taxonomy};
 use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
 use storyline_model::{Keyring, StoryLink};
-use storyline_store::{ArticleRow, Commit, Store};
+use storyline_store::{ArticleRow, Commit, Store, WriterLock};
 
 use crate::intake::{Incoming, UNKNOWN_PROVIDER};
 use crate::{PipelineError, Result, summary};
@@ -103,7 +103,8 @@ fn fill_topics_and_excerpt(taxonomy: &Taxonomy, article: &mut storyline_model::A
     }
 }
 
-/// The ingest pipeline over a store.
+/// The ingest pipeline over a store. Opening it takes the store's writer lock (a second
+/// pipeline on the same store, in this process or another, is refused until it is dropped).
 pub struct Pipeline {
     store: Arc<dyn Store>,
     keyring: Keyring,
@@ -115,6 +116,8 @@ pub struct Pipeline {
     config: PipelineConfig,
     /// The newest publication time seen: the clock heat is judged against.
     news_clock: Option<DateTime<Utc>>,
+    /// The store's writer lock, held while the pipeline lives: one clusterer per store.
+    _writer: WriterLock,
 }
 
 impl Pipeline {
@@ -124,6 +127,7 @@ impl Pipeline {
         keyring: Keyring,
         config: PipelineConfig,
     ) -> Result<Self> {
+        let writer = store.writer_lock().await?;
         let blocked = store.blocked_providers().await?.into_iter().collect();
         let mut pipeline = Self {
             clusterer: StoryClusterer::new(config.cluster.clone()),
@@ -134,6 +138,7 @@ impl Pipeline {
             blocked,
             config,
             news_clock: None,
+            _writer: writer,
         };
         pipeline.replay().await?;
         Ok(pipeline)

@@ -381,3 +381,32 @@ async fn the_per_feed_cap_takes_the_rest_in_the_next_rounds() {
     assert_eq!(taken.load(Ordering::SeqCst), 25);
     assert_eq!(h.articles().await.len(), 25);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_pipeline_writes_to_a_store_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let keyring = Keyring::generate().unwrap();
+    let first = Pipeline::open(store.clone(), keyring.clone(), PipelineConfig::default())
+        .await
+        .unwrap();
+    // A second store handle on the same file, as another process would have.
+    let other: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let refused = Pipeline::open(other.clone(), keyring.clone(), PipelineConfig::default()).await;
+    let message = refused
+        .err()
+        .expect("a second writer is refused")
+        .to_string();
+    assert!(
+        message.contains("another storyline process is writing to this store")
+            && message.contains(&std::process::id().to_string()),
+        "{message}"
+    );
+    // Reading goes on meanwhile.
+    assert_eq!(other.stats().await.unwrap().articles, 0);
+    drop(first);
+    Pipeline::open(other, keyring, PipelineConfig::default())
+        .await
+        .expect("the lock is free once the first pipeline is gone");
+}

@@ -38,6 +38,11 @@ pub enum StoreError {
         context: &'static str,
         message: String,
     },
+    /// Another process holds the store's writer lock (one clusterer per store).
+    #[error(
+        "another storyline process is writing to this store ({holder}); wait for it to finish or stop it (reading and serving go on meanwhile)"
+    )]
+    WriterBusy { holder: String },
     /// A filesystem operation around the database failed.
     #[error("{context}: {source}")]
     Io {

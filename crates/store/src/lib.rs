@@ -27,6 +27,13 @@ use storyline_model::{Provider, Story, StoryLink};
 /// What every storage backend provides.
 #[async_trait]
 pub trait Store: Send + Sync {
+    /// Takes the store's writer lock: one pipeline (one clusterer) writes articles to a
+    /// store at a time, so two ingests cannot interleave and make stories no single run would
+    /// make. Held until the returned guard is dropped (or the process ends); a second
+    /// attempt while it is held fails with [`StoreError::WriterBusy`]. Readers, the server
+    /// and editorial actions do not take it.
+    async fn writer_lock(&self) -> StoreResult<WriterLock>;
+
     /// Applies a set of related writes atomically.
     async fn commit(&self, commit: &Commit) -> StoreResult<()>;
 
@@ -145,5 +152,31 @@ pub trait Store: Send + Sync {
             out.push(if i < 200 { self.story(id).await? } else { None });
         }
         Ok(out)
+    }
+}
+
+/// Holds a store's writer lock until dropped (see [`Store::writer_lock`]).
+pub struct WriterLock {
+    _held: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl WriterLock {
+    /// A lock holding `held` (a backend's handle) until dropped.
+    pub fn holding(held: impl std::any::Any + Send + Sync) -> Self {
+        Self {
+            _held: Some(Box::new(held)),
+        }
+    }
+
+    /// A lock with nothing to hold (a store no other process can reach, such as an
+    /// in-memory one).
+    pub fn private() -> Self {
+        Self { _held: None }
+    }
+}
+
+impl std::fmt::Debug for WriterLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriterLock").finish_non_exhaustive()
     }
 }

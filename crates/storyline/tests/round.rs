@@ -117,3 +117,58 @@ fn files_make_the_same_stories_on_one_thread_or_two() {
     assert!(results[0].len() > 10, "the corpus makes stories");
     assert_eq!(results[0], results[1]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_writer_is_refused_while_a_round_runs_and_reading_goes_on() {
+    let newswire = Newswire::start(NewswireConfig {
+        outlets: 1,
+        articles: 40,
+        text: TextSource::Synthetic,
+        ..NewswireConfig::default()
+    })
+    .await
+    .expect("newswire");
+    let env = Env::new();
+    let opml = env.dir.path().join("feeds.opml");
+    std::fs::write(&opml, newswire.opml()).expect("write OPML");
+    env.ok(&["opml", "import", opml.to_str().expect("path")]);
+    tokio::task::block_in_place(|| {
+        // Forty pages at the default 500 ms per host: a round of about twenty seconds.
+        let mut round = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
+            .env("STORYLINE_DATA", env.data())
+            .env_remove("STORYLINE_DB")
+            .env_remove("STORYLINE_KEY")
+            .args([
+                "fetch",
+                "--once",
+                "--no-images",
+                "--allow-net",
+                "127.0.0.0/8",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the round");
+        let stdout = round.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // Wait for the first committed article: the round holds the writer lock.
+        for line in lines.by_ref() {
+            if line.expect("line").starts_with("ingested") {
+                break;
+            }
+        }
+        let second = env.run(&["ingest", corpus_dir().to_str().expect("path")]);
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert!(!second.status.success(), "a second writer is refused");
+        assert!(
+            stderr.contains("another storyline process is writing to this store"),
+            "{stderr}"
+        );
+        // Reading goes on while the round writes.
+        env.ok(&["stories", "--json"]);
+        round.kill().expect("stop the round");
+        let _ = round.wait();
+    });
+    // The lock went with the killed process.
+    env.ok(&["ingest", corpus_dir().join("text").to_str().expect("path")]);
+}

@@ -7,6 +7,7 @@ mod search;
 mod serving;
 mod sources;
 mod stories;
+mod writer_lock;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -20,17 +21,19 @@ use sqlx::sqlite::{
 };
 use storyline_model::{Story, StoryLink};
 
-use crate::Store;
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
     ArticleQuery, ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage,
     StoryQuery,
 };
+use crate::{Store, WriterLock};
 
 /// A store in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file (`None` in memory), beside which the writer lock file lives.
+    path: Option<std::path::PathBuf>,
     frequencies: Arc<search::DocFrequencies>,
     /// Article lengths for ranking, shared with the search function of every connection.
     lengths: Arc<search::LengthCache>,
@@ -64,7 +67,9 @@ impl SqliteStore {
             // its compile-time limit; the rest of a bigger file is read as before).
             .pragma("mmap_size", "4294967296")
             .foreign_keys(true);
-        Self::connect(options, &path.display().to_string()).await
+        let mut store = Self::connect(options, &path.display().to_string()).await?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// Opens a private in-memory database (tests, `storyline cluster`).
@@ -121,6 +126,7 @@ impl SqliteStore {
         migrate::run(&pool).await?;
         Ok(Self {
             pool,
+            path: None,
             frequencies: Arc::default(),
             lengths,
         })
@@ -158,6 +164,13 @@ pub(crate) fn parse_list(context: &'static str, text: &str) -> StoreResult<Vec<S
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn writer_lock(&self) -> StoreResult<WriterLock> {
+        match &self.path {
+            Some(path) => writer_lock::take(path).map(WriterLock::holding),
+            None => Ok(WriterLock::private()),
+        }
+    }
+
     async fn commit(&self, commit: &Commit) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.ctx("begin commit")?;
         for row in &commit.articles {
