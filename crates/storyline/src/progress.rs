@@ -117,3 +117,31 @@ pub fn spinner() -> ProgressBar {
     );
     bar
 }
+
+/// Text from the network made safe for a terminal: control characters (escape sequences,
+/// bells, carriage returns) are shown escaped instead of acting on the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_the_network_are_shown_not_obeyed() {
+        assert_eq!(
+            printable("Title\u{1b}]0;owned\u{7}\r\nfake line"),
+            "Title\\u{1b}]0;owned\\u{7}\\r\\nfake line"
+        );
+        assert_eq!(printable("Zürich\tnews"), "Zürich\tnews");
+    }
+}

@@ -128,26 +128,13 @@ struct Printer(ProgressBar);
 
 impl Observer for Printer {
     fn line(&self, line: String) {
-        let line = printable(&line);
+        let line = progress::printable(&line);
         if self.0.is_hidden() {
             println!("{line}");
         } else {
             self.0.println(line);
         }
     }
-}
-
-/// Text from the network made safe for a terminal: control characters are shown escaped.
-fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
 
 /// One round with progress on standard error; returns its summary.

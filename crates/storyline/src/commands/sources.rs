@@ -132,16 +132,19 @@ pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<Exi
                     let round = SourceRound::from_stored(s.last_round.as_deref())
                         .map(|r| format!("\n      last round: {}", r.describe()))
                         .unwrap_or_default();
+                    // Titles, addresses and errors come from the network: shown, not obeyed.
+                    let shown = crate::progress::printable;
                     println!(
-                        "{:>4}  {}{}\n      group: {} · last polled: {polled} · next: {} · {health}{round}",
+                        "{:>4}  {}{}\n      group: {} · last polled: {polled} · next: {} · {}{round}",
                         s.id,
-                        s.url,
+                        shown(&s.url),
                         s.title
                             .as_deref()
-                            .map(|t| format!("  ({t})"))
+                            .map(|t| format!("  ({})", shown(t)))
                             .unwrap_or_default(),
-                        s.group.as_deref().unwrap_or("-"),
+                        shown(s.group.as_deref().unwrap_or("-")),
                         s.next_poll.format("%Y-%m-%d %H:%M"),
+                        shown(&health),
                     );
                 }
             }
