@@ -10,7 +10,7 @@
 //! replaying the recently ingested articles in arrival order. Replayed placements are
 //! mapped onto the story ids already in the store, so stories keep their ids across runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -151,6 +151,7 @@ impl Pipeline {
         };
         let mut after = first - 1;
         let mut replayed = 0usize;
+        let mut stories: BTreeSet<String> = BTreeSet::new();
         loop {
             let rows = self.store.articles_after(after, 1000).await?;
             let Some(last) = rows.last() else { break };
@@ -158,11 +159,12 @@ impl Pipeline {
             for row in &rows {
                 let placement = self.clusterer.add(&cluster_doc(row));
                 self.advance_clock(row.article.published_date_time);
-                if let Some(stored) = &row.story_id
-                    && *stored != placement.story_id
-                {
-                    self.aliases
-                        .insert(placement.story_id.clone(), stored.clone());
+                if let Some(stored) = &row.story_id {
+                    if *stored != placement.story_id {
+                        self.aliases
+                            .insert(placement.story_id.clone(), stored.clone());
+                    }
+                    stories.insert(stored.clone());
                 }
                 replayed += 1;
             }
@@ -172,6 +174,34 @@ impl Pipeline {
             aliases = self.aliases.len(),
             "rebuilt the clustering window"
         );
+        self.repair_orphans(stories).await
+    }
+
+    /// Gives a story row to articles whose story has none. Versions that committed an
+    /// article and its story's summary in two transactions could be killed between them;
+    /// such an article was then stored for good but shown nowhere. Checked over the replay
+    /// window, where a killed run's last articles are.
+    async fn repair_orphans(&mut self, story_ids: BTreeSet<String>) -> Result<()> {
+        let ids: Vec<String> = story_ids.into_iter().collect();
+        let mut commit = Commit::default();
+        let clock = self.news_clock();
+        for chunk in ids.chunks(ORPHAN_CHECK_CHUNK) {
+            let found = self.store.stories_by_ids(chunk).await?;
+            for (id, story) in chunk.iter().zip(found) {
+                if story.is_some() {
+                    continue;
+                }
+                let members = self.store.story_members(id).await?;
+                if let Some(story) = summary::summarize(id, &members, clock) {
+                    tracing::warn!(story = %id, articles = members.len(), "repaired a story without its row");
+                    commit.stories.push(story);
+                    commit.links.push((id.clone(), self.links_of(id)));
+                }
+            }
+        }
+        if !commit.stories.is_empty() {
+            self.store.commit(&commit).await?;
+        }
         Ok(())
     }
 
@@ -548,6 +578,9 @@ impl Pipeline {
         Ok(changed)
     }
 }
+
+/// Story ids looked up at once when checking for stories without their row.
+const ORPHAN_CHECK_CHUNK: usize = 200;
 
 /// An article known only from its feed's text keeps this share of the quality its text
 /// would otherwise earn: a summary is not the article.
