@@ -53,6 +53,8 @@ pub enum SkipReason {
     },
     Binary,
     Unreadable(String),
+    /// Not a regular file (a FIFO, a socket, a device): reading it could wait forever.
+    NotAFile,
     /// Not a kind of file storyline reads (by extension).
     Unsupported(String),
 }
@@ -66,6 +68,7 @@ impl fmt::Display for SkipReason {
             }
             Self::Binary => f.write_str("binary content, not text"),
             Self::Unreadable(e) => write!(f, "cannot read: {e}"),
+            Self::NotAFile => f.write_str("not a regular file (a pipe, socket or device)"),
             Self::Unsupported(ext) => write!(f, "unsupported file type .{ext}"),
         }
     }
@@ -166,6 +169,12 @@ pub fn read_file(path: &Path, limits: &FileLimits) -> Result<RawFile, SkipReason
         .unwrap_or_default();
     if NOT_ARTICLES.contains(&ext.as_str()) {
         return Err(SkipReason::Unsupported(ext));
+    }
+    // Looked at before opening: opening a FIFO waits for a writer, and reading one waits
+    // for its writer to write.
+    let meta = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(SkipReason::NotAFile);
     }
     let file = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     let size = file

@@ -402,3 +402,34 @@ fn stories_lead_with_a_report_and_label_the_explainers() {
         assert_eq!(category.as_deref(), Some("news"), "{}", story["title"]);
     }
 }
+
+#[test]
+fn a_run_where_every_input_fails_says_so_and_a_fifo_is_not_waited_on() {
+    let env = Env::new();
+    let dir = env.dir.path().join("inbox");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("stuck.html");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let missing = env.dir.path().join("no-such-folder");
+    // Nobody ever writes to the FIFO: reading it would wait forever.
+    let started = std::time::Instant::now();
+    let out = env.run(&["ingest", fifo.to_str().unwrap(), missing.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!out.status.success(), "nothing ingested: {stdout}");
+    assert!(stdout.contains("not a regular file"), "{stdout}");
+    assert!(stdout.contains("no-such-folder"), "{stdout}");
+    assert!(stdout.contains("0 ingested"), "{stdout}");
+    // One good input among them is a success.
+    let good = corpus_dir().join("text");
+    let out = env.run(&["ingest", fifo.to_str().unwrap(), good.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

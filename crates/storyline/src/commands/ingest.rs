@@ -85,6 +85,10 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
         );
     }
     store.close().await;
+    // Every input failed: say so with the exit status as well as the summary.
+    if summary.ingested + summary.duplicates == 0 && summary.skipped > 0 {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
