@@ -310,7 +310,11 @@ impl Pipeline {
             }
         }
 
-        self.judge_fields(&mut article, source_record.is_some());
+        if features.is_none() {
+            // A prepared article had its topics and excerpt judged with the rest.
+            fill_topics_and_excerpt(&self.taxonomy, &mut article);
+        }
+        self.publication_flag(&mut article, source_record.is_some());
         if article.secured_verbatim.is_none() {
             article.provenance.content_hash = Some(content_hash.clone());
         }
@@ -438,6 +442,7 @@ impl Pipeline {
             html,
             boilerplate_ratio,
             feed_only,
+            prepared,
             ..
         } = incoming;
         if feed_only {
@@ -455,9 +460,14 @@ impl Pipeline {
         if article.published_date_time.is_none() {
             article.published_date_time = stored.article.published_date_time;
         }
-        self.judge_fields(&mut article, false);
-        article.published = stored.article.published;
-        let content_hash = content_hash(&article.title, &article.body);
+        let content_hash = match prepared {
+            // Topics and excerpt were judged with the rest.
+            Some(p) => p.content_hash,
+            None => {
+                fill_topics_and_excerpt(&self.taxonomy, &mut article);
+                content_hash(&article.title, &article.body)
+            }
+        };
         article.provenance.content_hash = Some(content_hash.clone());
         let mut row = ArticleRow {
             article,
@@ -493,9 +503,8 @@ impl Pipeline {
         Ok(outcome)
     }
 
-    /// Topics, excerpt and the publication flag, where the source did not set them.
-    fn judge_fields(&self, article: &mut storyline_model::Article, from_record: bool) {
-        fill_topics_and_excerpt(&self.taxonomy, article);
+    /// New articles are published at once (when configured so); a record keeps its own flag.
+    fn publication_flag(&self, article: &mut storyline_model::Article, from_record: bool) {
         if !from_record {
             article.published = self.config.auto_publish;
         }

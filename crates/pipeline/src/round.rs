@@ -639,11 +639,13 @@ async fn poll_job(shared: Arc<Shared>, index: usize, row: SourceRow, tx: mpsc::S
             RoundCounters::add(&shared.counters.pages_queued, 1);
             let job = page_job(
                 shared.clone(),
-                index,
-                item,
-                context.clone(),
-                upgrade_of,
-                shown,
+                PageItem {
+                    source: index,
+                    item,
+                    context: context.clone(),
+                    upgrade_of,
+                    shown,
+                },
                 tx.clone(),
             );
             shared.scheduler.submit(&host, JobKind::Page, job);
@@ -671,38 +673,39 @@ async fn poll_job(shared: Arc<Shared>, index: usize, row: SourceRow, tx: mpsc::S
     }
 }
 
-/// Fetches one item's page, extracts it on the CPU pool and hands the article to the writer;
-/// falls back to the feed's text when the page cannot be had.
-fn page_job(
-    shared: Arc<Shared>,
+/// A feed item on its way to its page: which source listed it, how it is shown, and the
+/// stored feed-text article its page would replace.
+struct PageItem {
     source: usize,
     item: FeedItem,
     context: SourceContext,
     upgrade_of: Option<String>,
     shown: String,
+}
+
+/// Fetches one item's page, extracts it on the CPU pool and hands the article to the writer;
+/// falls back to the feed's text when the page cannot be had.
+fn page_job(
+    shared: Arc<Shared>,
+    page: PageItem,
     tx: mpsc::Sender<ToWriter>,
 ) -> impl std::future::Future<Output = ()> + Send + 'static {
     // Made at submission, so a job dropped from its queue unstarted is counted too.
     let guard = LeftGuard {
         shared: shared.clone(),
-        source,
+        source: page.source,
         done: false,
     };
-    async move { page_work(shared, source, item, context, upgrade_of, shown, tx, guard).await }
+    page_work(shared, page, tx, guard)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn page_work(
     shared: Arc<Shared>,
-    source: usize,
-    item: FeedItem,
-    context: SourceContext,
-    upgrade_of: Option<String>,
-    shown: String,
+    page: PageItem,
     tx: mpsc::Sender<ToWriter>,
     mut guard: LeftGuard,
 ) {
-    let url = item.url.clone().unwrap_or_default();
+    let url = page.item.url.clone().unwrap_or_default();
     let host = host_of(&url);
     let stopped = shared.scheduler.stopped();
     let work = async {
@@ -710,14 +713,14 @@ async fn page_work(
         let Ok(_slot) = shared.budget.clone().acquire_owned().await else {
             return;
         };
-        let page = match shared.host_given_up(&host) {
+        let fetched = match shared.host_given_up(&host) {
             Some(n) => Err(format!(
                 "{host} failed {n} times in a row this round; not asked again"
             )),
-            None => match fetch_page(&shared.fetcher, &item).await {
-                Ok(page) => {
+            None => match fetch_page(&shared.fetcher, &page.item).await {
+                Ok(fetched) => {
                     shared.host_answered(&host);
-                    Ok(page)
+                    Ok(fetched)
                 }
                 Err(error) => {
                     if counts_against_host(&error) {
@@ -728,15 +731,15 @@ async fn page_work(
             },
         };
         RoundCounters::add(&shared.counters.pages_done, 1);
-        let message = match page {
-            Ok(page) => {
+        let message = match fetched {
+            Ok(fetched) => {
                 let built = {
-                    let (item, context) = (item.clone(), context.clone());
+                    let (item, context) = (page.item.clone(), page.context.clone());
                     let preparer = shared.preparer.clone();
                     shared
                         .pool
                         .run(move || {
-                            from_fetched(&complete(&item, page), &context).map(|mut incoming| {
+                            from_fetched(&complete(&item, fetched), &context).map(|mut incoming| {
                                 if !incoming.feed_only {
                                     preparer.prepare(&mut incoming);
                                 }
@@ -747,35 +750,24 @@ async fn page_work(
                 };
                 match built {
                     Ok(Ok(incoming)) if !incoming.feed_only => Some(ToWriter::Article {
-                        source,
-                        shown: shown.clone(),
+                        source: page.source,
+                        shown: page.shown.clone(),
                         incoming: Box::new(incoming),
-                        upgrade_of: upgrade_of.clone(),
+                        upgrade_of: page.upgrade_of.clone(),
                         feed_note: None,
                     }),
-                    Ok(Ok(_)) => feed_text(
-                        &item,
-                        &context,
-                        source,
-                        &shown,
-                        &upgrade_of,
-                        "the page held no article text",
-                    ),
-                    Ok(Err(e)) => {
-                        feed_text(&item, &context, source, &shown, &upgrade_of, &e.to_string())
-                    }
-                    Err(e) => {
-                        feed_text(&item, &context, source, &shown, &upgrade_of, &e.to_string())
-                    }
+                    Ok(Ok(_)) => feed_text(&page, "the page held no article text"),
+                    Ok(Err(e)) => feed_text(&page, &e.to_string()),
+                    Err(e) => feed_text(&page, &e.to_string()),
                 }
             }
-            Err(reason) => feed_text(&item, &context, source, &shown, &upgrade_of, &reason),
+            Err(reason) => feed_text(&page, &reason),
         };
         match message {
             Some(message) => {
                 let _ = tx.send(message).await;
             }
-            None => shared.tally(source, |t| t.still_feed_only += 1),
+            None => shared.tally(page.source, |t| t.still_feed_only += 1),
         }
     };
     tokio::select! {
@@ -802,30 +794,24 @@ impl Drop for LeftGuard {
 }
 
 /// The item from its feed's own text, or nothing when it is already stored that way.
-fn feed_text(
-    item: &FeedItem,
-    context: &SourceContext,
-    source: usize,
-    shown: &str,
-    upgrade_of: &Option<String>,
-    reason: &str,
-) -> Option<ToWriter> {
-    if upgrade_of.is_some() {
+fn feed_text(page: &PageItem, reason: &str) -> Option<ToWriter> {
+    let (source, shown) = (page.source, page.shown.clone());
+    if page.upgrade_of.is_some() {
         // Stored from feed text already; the page may come next round.
         tracing::debug!(%shown, %reason, "page still not available");
         return None;
     }
-    Some(match from_feed_text(item, context) {
+    Some(match from_feed_text(&page.item, &page.context) {
         Ok(incoming) => ToWriter::Article {
             source,
-            shown: shown.to_string(),
+            shown,
             incoming: Box::new(incoming),
             upgrade_of: None,
             feed_note: Some(reason.to_string()),
         },
         Err(e) => ToWriter::Failed {
             source,
-            shown: shown.to_string(),
+            shown,
             reason: format!("{reason}; the feed's text: {e}"),
         },
     })

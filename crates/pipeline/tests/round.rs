@@ -138,6 +138,19 @@ impl Harness {
     }
 }
 
+/// Article pages the first `outlets` outlets have served.
+fn pages_served(newswire: &Newswire, outlets: usize) -> usize {
+    (0..outlets)
+        .map(|n| {
+            newswire
+                .requests(n)
+                .iter()
+                .filter(|r| r.path.ends_with(".html"))
+                .count()
+        })
+        .sum()
+}
+
 fn newswire_config(outlets: usize, articles: usize) -> NewswireConfig {
     NewswireConfig {
         outlets,
@@ -195,27 +208,11 @@ async fn a_round_over_many_hosts_stores_every_article_once_then_only_revalidates
     }
 
     // The second round revalidates each feed and fetches no page.
-    let pages_before: usize = (0..5)
-        .map(|n| {
-            newswire
-                .requests(n)
-                .iter()
-                .filter(|r| r.path.ends_with(".html"))
-                .count()
-        })
-        .sum();
+    let pages_before = pages_served(&newswire, 5);
     let (again, lines) = h.round().await;
     assert_eq!(again.not_modified, 5, "{again}\n{lines:#?}");
     assert_eq!(again.ingested, 0);
-    let pages_after: usize = (0..5)
-        .map(|n| {
-            newswire
-                .requests(n)
-                .iter()
-                .filter(|r| r.path.ends_with(".html"))
-                .count()
-        })
-        .sum();
+    let pages_after = pages_served(&newswire, 5);
     assert_eq!(pages_after, pages_before, "no page fetched again");
     assert_eq!(h.articles().await.len(), total);
 }

@@ -17,20 +17,26 @@ fn placements(env: &Env) -> (HashMap<String, String>, usize) {
     (common::story_of_article(&stories), count)
 }
 
+/// A local newswire, and a data folder that follows its feeds.
+async fn following(config: NewswireConfig) -> (Newswire, Env) {
+    let newswire = Newswire::start(config).await.expect("newswire");
+    let env = Env::new();
+    let opml = env.dir.path().join("feeds.opml");
+    std::fs::write(&opml, newswire.opml()).expect("write OPML");
+    env.ok(&["opml", "import", opml.to_str().expect("path")]);
+    (newswire, env)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kill_mid_round_loses_nothing_committed_and_the_next_round_duplicates_nothing() {
-    let newswire = Newswire::start(NewswireConfig {
+    // The newswire serves until the end of the test.
+    let (_newswire, env) = following(NewswireConfig {
         outlets: 3,
         articles: 90,
         text: TextSource::Synthetic,
         ..NewswireConfig::default()
     })
-    .await
-    .expect("newswire");
-    let env = Env::new();
-    let opml = env.dir.path().join("feeds.opml");
-    std::fs::write(&opml, newswire.opml()).expect("write OPML");
-    env.ok(&["opml", "import", opml.to_str().expect("path")]);
+    .await;
     let args = [
         "fetch",
         "--once",
@@ -120,18 +126,14 @@ fn files_make_the_same_stories_on_one_thread_or_two() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_writer_is_refused_while_a_round_runs_and_reading_goes_on() {
-    let newswire = Newswire::start(NewswireConfig {
+    // The newswire serves until the end of the test.
+    let (_newswire, env) = following(NewswireConfig {
         outlets: 1,
         articles: 40,
         text: TextSource::Synthetic,
         ..NewswireConfig::default()
     })
-    .await
-    .expect("newswire");
-    let env = Env::new();
-    let opml = env.dir.path().join("feeds.opml");
-    std::fs::write(&opml, newswire.opml()).expect("write OPML");
-    env.ok(&["opml", "import", opml.to_str().expect("path")]);
+    .await;
     tokio::task::block_in_place(|| {
         // Forty pages at the default 500 ms per host: a round of about twenty seconds.
         let mut round = Command::new(assert_cmd::cargo::cargo_bin("storyline"))

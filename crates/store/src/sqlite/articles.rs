@@ -23,12 +23,17 @@ pub(crate) const LISTING_COLUMNS: &str = "a.seq, a.id, a.story_id, a.duplicate_o
     a.web_url, a.kind, a.quality, a.published, a.provider_name, a.provider_domain, a.authors, \
     a.language, a.topics, a.images, a.content_hash, NULL AS secured, a.feed_only";
 
-pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
-    let a = &row.article;
-    let images = serde_json::to_string(&a.images).map_err(|e| StoreError::Corrupt {
+/// An article's images as their JSON column.
+pub(crate) fn images_json(images: &[Image]) -> StoreResult<String> {
+    serde_json::to_string(images).map_err(|e| StoreError::Corrupt {
         context: "article images",
         message: e.to_string(),
-    })?;
+    })
+}
+
+pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
+    let a = &row.article;
+    let images = images_json(&a.images)?;
     sqlx::query(
         "INSERT INTO articles (id, story_id, duplicate_of, category, title, excerpt, body, html, \
          published_at, ingested_at, original_url, web_url, kind, quality, published, provider_name, \
@@ -70,10 +75,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> Sto
 /// arrival order, story, address, outlet).
 pub(crate) async fn upgrade(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
     let a = &row.article;
-    let images = serde_json::to_string(&a.images).map_err(|e| StoreError::Corrupt {
-        context: "article images",
-        message: e.to_string(),
-    })?;
+    let images = images_json(&a.images)?;
     sqlx::query(
         "UPDATE articles SET category = ?, title = ?, excerpt = ?, body = ?, html = ?, \
          published_at = ?, quality = ?, authors = ?, language = ?, topics = ?, images = ?, \

@@ -347,10 +347,7 @@ impl Store for SqliteStore {
         id: &str,
         images: &[storyline_model::Image],
     ) -> StoreResult<bool> {
-        let json = serde_json::to_string(images).map_err(|e| StoreError::Corrupt {
-            context: "article images",
-            message: e.to_string(),
-        })?;
+        let json = articles::images_json(images)?;
         let done = sqlx::query("UPDATE articles SET images = ? WHERE id = ?")
             .bind(json)
             .bind(id)

@@ -18,7 +18,7 @@ use storyline_pipeline::cpu::CpuPool;
 use storyline_pipeline::round::{
     Observer, RoundCounters, RoundOptions, RoundSummary, Stop, Web, images_by_url_dir,
 };
-use storyline_store::{SourceRow, Store};
+use storyline_store::{SourceRow, SqliteStore, Store};
 
 use crate::progress;
 use crate::settings::Settings;
@@ -154,15 +154,24 @@ async fn round_with_progress(
     Ok(summary?)
 }
 
-pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+/// The store, the web side and the pipeline (which takes the store's writer lock).
+async fn open_writer(
+    settings: &Settings,
+    options: &WebOptions,
+) -> anyhow::Result<(Arc<SqliteStore>, Web, Pipeline)> {
     let store = super::open_store(settings).await?;
-    let web = open_web(settings, &args.web, super::as_dyn(&store))?;
-    let mut pipeline = Pipeline::open(
+    let web = open_web(settings, options, super::as_dyn(&store))?;
+    let pipeline = Pipeline::open(
         super::as_dyn(&store),
         settings.keyring()?,
         settings.pipeline_config()?,
     )
     .await?;
+    Ok((store, web, pipeline))
+}
+
+pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let (store, web, mut pipeline) = open_writer(settings, &args.web).await?;
     let stop = Stop::default();
     let signals = progress::stop_on_signals(stop.clone());
     let sources: Vec<SourceRow> = if args.once {
@@ -191,14 +200,7 @@ pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitC
 }
 
 pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(settings).await?;
-    let web = open_web(settings, &args.web, super::as_dyn(&store))?;
-    let mut pipeline = Pipeline::open(
-        super::as_dyn(&store),
-        settings.keyring()?,
-        settings.pipeline_config()?,
-    )
-    .await?;
+    let (store, web, mut pipeline) = open_writer(settings, &args.web).await?;
     let stop = Stop::default();
     let _signals = progress::stop_on_signals(stop.clone());
     let server = if args.no_serve {
