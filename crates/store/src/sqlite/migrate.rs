@@ -19,12 +19,23 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_feed_only.sql"),
 ];
 
-pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
+/// The schema version of a store whose every migration has been applied.
+pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the schema up to `target` (at most [`LATEST`]); a database already at or past it
+/// is left as it is.
+pub(crate) async fn run(pool: &SqlitePool, target: i64) -> StoreResult<()> {
+    let known = LATEST;
+    if target > known {
+        return Err(StoreError::TooNew {
+            found: target,
+            known,
+        });
+    }
     // One connection reads the version and applies every migration: a connection the pool
     // opened while another applied migrations could be handed out later with the schema as
     // it was before them ("no such table").
     let mut conn = pool.acquire().await.ctx("migration connection")?;
-    let known = MIGRATIONS.len() as i64;
     let current: i64 = sqlx::query_scalar("PRAGMA user_version")
         .fetch_one(&mut *conn)
         .await
@@ -35,7 +46,8 @@ pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
             known,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+    let wanted = MIGRATIONS.iter().take(target.max(0) as usize);
+    for (index, sql) in wanted.enumerate().skip(current.max(0) as usize) {
         let version = index as i64 + 1;
         let mut tx = Connection::begin(&mut *conn)
             .await
@@ -53,7 +65,7 @@ pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {
             .map_err(|source| StoreError::Migration { version, source })?;
         tracing::info!(version, "applied schema migration");
     }
-    if current < known {
+    if current < target {
         // A migration that rebuilds an index leaves its pages in the write-ahead log, where
         // every later read would look them up until the next checkpoint; fold them into the
         // database file now. Best effort: a busy reader only delays it.

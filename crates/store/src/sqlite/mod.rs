@@ -46,8 +46,21 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
+    /// The schema version this build creates and reads (SQLite's `user_version` once every
+    /// migration in `migrations/` is applied).
+    pub const SCHEMA_VERSION: i64 = migrate::LATEST;
+
     /// Opens (creating when missing) the database at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_at_version(path, Self::SCHEMA_VERSION).await
+    }
+
+    /// Opens (creating when missing) the database at `path` and applies migrations only up
+    /// to schema `version`, leaving a newer database as it is: a store as an older storyline
+    /// left it, for upgrade tests and tools. Write its rows with plain SQL through
+    /// [`SqliteStore::pool`] (the [`Store`] methods speak the current schema), close it, and
+    /// [`SqliteStore::open`] upgrades it.
+    pub async fn open_at_version(path: &Path, version: i64) -> StoreResult<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
                 context: format!("cannot create directory {}", parent.display()),
@@ -67,7 +80,7 @@ impl SqliteStore {
             // its compile-time limit; the rest of a bigger file is read as before).
             .pragma("mmap_size", "4294967296")
             .foreign_keys(true);
-        let mut store = Self::connect(options, &path.display().to_string()).await?;
+        let mut store = Self::connect(options, &path.display().to_string(), version).await?;
         store.path = Some(path.to_path_buf());
         Ok(store)
     }
@@ -80,10 +93,14 @@ impl SqliteStore {
                 source,
             }
         })?;
-        Self::connect(options, ":memory:").await
+        Self::connect(options, ":memory:", Self::SCHEMA_VERSION).await
     }
 
-    async fn connect(options: SqliteConnectOptions, label: &str) -> StoreResult<Self> {
+    async fn connect(
+        options: SqliteConnectOptions,
+        label: &str,
+        version: i64,
+    ) -> StoreResult<Self> {
         library::configure();
         let in_memory = label == ":memory:";
         let lengths = Arc::new(search::LengthCache::default());
@@ -123,13 +140,21 @@ impl SqliteStore {
                 path: label.to_string(),
                 source,
             })?;
-        migrate::run(&pool).await?;
+        migrate::run(&pool, version).await?;
         Ok(Self {
             pool,
             path: None,
             frequencies: Arc::default(),
             lengths,
         })
+    }
+
+    /// The database's schema version (SQLite's `user_version`).
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&self.pool)
+            .await
+            .ctx("read schema version")
     }
 
     /// The underlying pool, for backend-specific tools (benchmarks, maintenance).
