@@ -9,7 +9,7 @@
 //! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
 //! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
 //! carry besides the story; [`content`] scores and chooses the story's blocks ([`records`] finds listings' runs of items); [`render`] turns
-//! them into text and HTML; [`sanitize`] cleans the HTML; [`confidence`] rates the result; [`templates`]
+//! them into text and safe HTML; [`sanitize`] rebuilds stored HTML safely for display; [`confidence`] rates the result; [`templates`]
 //! learns a site's recurring blocks across its pages.
 
 mod boilerplate;
@@ -33,6 +33,7 @@ use serde::Serialize;
 pub use dates::parse_date;
 pub use entities::decode as decode_entities;
 pub use plain::{PlainArticle, ProviderHint, clean_plain_text};
+pub use sanitize::safe_html;
 pub use templates::SiteTemplates;
 
 /// What extraction found on one page.
@@ -133,7 +134,7 @@ fn extract_page(
         }
     }
     let text = render::plain_text(&blocks);
-    let html = sanitize::clean_html(&render::block_html(&blocks), options.url.as_deref());
+    let html = render::block_html(&blocks);
     let confidence = confidence::rate(&confidence::Evidence {
         text: &text,
         paragraphs: selection.paragraphs,
