@@ -17,13 +17,14 @@ use storyline_store::{SourceRow, Stats, StoryQuery};
 use crate::AppState;
 use crate::api::{NewSource, insert_source};
 use crate::auth::{
-    AdminPage, LOGIN_CSRF_COOKIE, Session, cookie, expired_session_cookie, random_token,
-    same_secret, session_cookie, session_of, verify_password,
+    ADMIN_ACCOUNT, AdminPage, LOGIN_CSRF_COOKIE, Session, account_name, cookie,
+    expired_session_cookie, random_token, same_secret, session_cookie, session_of, verify_password,
 };
 use crate::editorial::{self, Action};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::pages::{Chrome, Pager, html, respond};
 use crate::params::{Params, encode};
+use crate::throttle::{ClientAddr, Locked};
 use crate::views::{self, ArticleView, StoryCard, Visibility};
 use storyline_ingest::opml::{self, OpmlFeed};
 
@@ -107,7 +108,33 @@ fn render_login(state: &AppState, error: &str, status: StatusCodeOk) -> Response
     respond(state, result)
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The login page refusing an attempt while its account or address must wait: 429 with
+/// `Retry-After`, saying when to try again.
+fn render_locked(state: &AppState, locked: Locked) -> Response {
+    let message = format!(
+        "Too many failed logins. Try again in {} (after {}); until then even the right password is refused.",
+        locked.in_words(),
+        locked.until_utc()
+    );
+    let mut response = render_login(
+        state,
+        &message,
+        StatusCodeOk::Refused(ErrorCode::TooManyAttempts),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, locked.retry_after());
+    response
+}
+
+/// Checks a login under the throttle (see [`crate::throttle`]): a locked account or address
+/// is refused before its password is looked at.
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = match Params::from_form(&body) {
         Ok(f) => f,
         Err(e) => return crate::pages::error_page(&state, &e),
@@ -128,19 +155,31 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
             StatusCodeOk::Refused(ErrorCode::AdminDisabled),
         );
     };
+    let account = account_name(form.text("username"));
+    // Only existing accounts get a record of their own; a name that is none fails anyway and
+    // counts against its address.
+    let known = account == ADMIN_ACCOUNT;
+    if let Err(locked) = state
+        .throttle()
+        .begin_login(known.then_some(account.as_str()), addr)
+    {
+        tracing::info!(%addr, account = ?account, wait = ?locked.wait, "login refused: too many failures");
+        return render_locked(&state, locked);
+    }
     let password = form.text("password").unwrap_or("").to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .unwrap_or(false);
+    let ok = known
+        && tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+            .await
+            .unwrap_or(false);
     if !ok {
-        // Slows down password guessing from one client.
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        tracing::info!(%addr, account = ?account, "failed login");
         return render_login(
             &state,
             "Wrong password.",
             StatusCodeOk::Refused(ErrorCode::BadCredentials),
         );
     }
+    state.throttle().login_succeeded(&account, addr);
     let session = match state.sessions().open() {
         Ok(s) => s,
         Err(e) => {

@@ -5,7 +5,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use storyline_model::{Coverage, Record};
 use storyline_store::{ArticleQuery, SourceRow, StoryCoverage, StoryQuery};
 
 use crate::AppState;
-use crate::auth::{ApiWriter, bearer, is_api_token, session_of};
+use crate::auth::{ApiAdmin, ApiWriter};
 use crate::editorial::{self, Action, Outcome};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::pages::{SEARCH_PARAMS, cards_for, linked_cards, public_visibility, search_query};
@@ -295,7 +295,9 @@ fn unknown_action(action: &str, known: &str) -> ApiError {
     params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish, pin, unpin or merge (body {\"into\": id})")),
     request_body(content = Option<MergeBody>, description = "only for merge"),
     responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 404, body = ApiError), (status = 409, body = ApiError)),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn story_action(
     State(state): State<AppState>,
@@ -327,7 +329,9 @@ pub async fn story_action(
 #[utoipa::path(post, path = "/api/v1/articles/{id}/{action}", tag = "editorial",
     params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish or split")),
     responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 404, body = ApiError), (status = 409, body = ApiError)),
+        (status = 404, body = ApiError), (status = 409, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn article_action(
     State(state): State<AppState>,
@@ -347,7 +351,9 @@ pub async fn article_action(
 
 #[utoipa::path(post, path = "/api/v1/providers/{domain}/{action}", tag = "editorial",
     params(("domain" = String, Path), ("action" = String, Path, description = "block or unblock")),
-    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError)),
+    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn provider_action(
     State(state): State<AppState>,
@@ -404,28 +410,17 @@ pub struct NewSource {
     pub group: Option<String>,
 }
 
-/// Admin reads (sources may carry access tokens in their URLs): API token or session.
-fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
-    if bearer(headers).is_some_and(|token| is_api_token(state, token))
-        || session_of(state, headers).is_some()
-    {
-        return Ok(());
-    }
-    Err(ApiError::new(
-        ErrorCode::Unauthorized,
-        "sources are for admins: send an API token or log in",
-    ))
-}
-
 #[utoipa::path(get, path = "/api/v1/sources", tag = "sources",
-    responses((status = 200, body = Vec<SourceView>), (status = 401, body = ApiError)),
+    responses((status = 200, body = Vec<SourceView>), (status = 401, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn list_sources(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    // Admin only: sources may carry access tokens in their URLs.
+    _admin: ApiAdmin,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Vec<SourceView>>> {
-    require_admin(&state, &headers)?;
     Params::parse(raw.as_deref(), &[])?;
     let sources = state.store().sources().await?;
     Ok(Json(sources.iter().map(SourceView::from_row).collect()))
@@ -475,7 +470,9 @@ pub async fn insert_source(state: &AppState, new: NewSource) -> ApiResult<bool> 
 
 #[utoipa::path(post, path = "/api/v1/sources", tag = "sources", request_body = NewSource,
     responses((status = 201, description = "added"), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 409, body = ApiError)),
+        (status = 409, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn add_source(
     State(state): State<AppState>,
@@ -499,7 +496,9 @@ pub async fn add_source(
 
 #[utoipa::path(delete, path = "/api/v1/sources/{id}", tag = "sources",
     params(("id" = i64, Path)),
-    responses((status = 204, description = "removed"), (status = 400, body = ApiError), (status = 404, body = ApiError)),
+    responses((status = 204, description = "removed"), (status = 400, body = ApiError), (status = 404, body = ApiError),
+        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
+            headers(("Retry-After" = u64, description = "seconds to wait")))),
     security(("bearer" = [])))]
 pub async fn remove_source(
     State(state): State<AppState>,

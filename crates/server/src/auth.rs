@@ -6,8 +6,14 @@
 //!   Logging in checks the password against an argon2 hash and opens a session: a random id in
 //!   a cookie that is `HttpOnly` and `SameSite=Strict`. Every admin form carries the session's
 //!   CSRF token; JSON writes with a session cookie must send it as `X-CSRF-Token`.
+//! - Every password and token a client offers goes through [`crate::throttle`]: after a few
+//!   wrong ones, its account and address must wait longer and longer, and meanwhile even the
+//!   right secret is refused (429 with `Retry-After`).
+//! - `/metrics` is open when reading is public, and needs the read token (or an API token, or a
+//!   login) like every page when it is not; it shows route templates and counts, no secret.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,6 +29,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::params::TOKEN_PARAM;
+use crate::throttle::{Locked, client_addr_of};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "storyline_session";
@@ -30,6 +37,27 @@ pub const SESSION_COOKIE: &str = "storyline_session";
 pub const LOGIN_CSRF_COOKIE: &str = "storyline_login_csrf";
 /// Most sessions kept at once; the oldest are dropped beyond it.
 const MAX_SESSIONS: usize = 10_000;
+/// The one account: the admin's. A login form may name it (`username`); it is the default.
+pub const ADMIN_ACCOUNT: &str = "admin";
+/// Longest user name kept (in characters) once normalised.
+const MAX_ACCOUNT_CHARS: usize = 64;
+
+/// The account a login names: the submitted user name trimmed and lowercased (clipped to
+/// `MAX_ACCOUNT_CHARS`), or the admin's when none is given.
+pub fn account_name(submitted: Option<&str>) -> String {
+    let name: String = submitted
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .take(MAX_ACCOUNT_CHARS)
+        .collect();
+    if name.is_empty() {
+        ADMIN_ACCOUNT.to_string()
+    } else {
+        name
+    }
+}
 
 /// Hashes a password with argon2id and a random salt, as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, ServerError> {
@@ -160,7 +188,26 @@ pub fn is_api_token(state: &AppState, token: &str) -> bool {
         .any(|t| !t.is_empty() && same_secret(t, token))
 }
 
-/// Middleware: when reading is not public, requires a read token, API token or login.
+/// Checks a token `addr` offers under the throttle: `Ok(true)` when `accept` takes it,
+/// `Ok(false)` (counted against `addr`) when not, and `Err` while `addr` must wait, without
+/// looking at the token.
+pub fn check_token(
+    state: &AppState,
+    addr: IpAddr,
+    token: &str,
+    accept: impl FnOnce(&str) -> bool,
+) -> Result<bool, Locked> {
+    state.throttle().check_address(addr)?;
+    if accept(token) {
+        return Ok(true);
+    }
+    tracing::info!(%addr, "wrong token");
+    state.throttle().token_failed(addr);
+    Ok(false)
+}
+
+/// Middleware: when reading is not public, requires a read token, API token or login, for
+/// every page, feed and API read, and for `/metrics`.
 pub async fn require_reader(
     State(state): State<AppState>,
     request: Request,
@@ -170,21 +217,29 @@ pub async fn require_reader(
         return next.run(request).await;
     }
     let path = request.uri().path();
-    let open = path == "/healthz"
-        || path.starts_with("/static/")
-        || path.starts_with("/admin/login")
-        || path == "/metrics";
-    if open || may_read(&state, &request) {
+    let open =
+        path == "/healthz" || path.starts_with("/static/") || path.starts_with("/admin/login");
+    if open {
         return next.run(request).await;
     }
-    ApiError::new(
-        ErrorCode::Unauthorized,
-        "reading needs a token: send `Authorization: Bearer <token>` or `?access_token=<token>`",
-    )
-    .into_response()
+    match may_read(&state, &request) {
+        Access::Granted => next.run(request).await,
+        Access::Locked(locked) => locked.api_response(),
+        Access::Denied => ApiError::new(
+            ErrorCode::Unauthorized,
+            "reading needs a token: send `Authorization: Bearer <token>` or `?access_token=<token>`",
+        )
+        .into_response(),
+    }
 }
 
-fn may_read(state: &AppState, request: &Request) -> bool {
+enum Access {
+    Granted,
+    Denied,
+    Locked(Locked),
+}
+
+fn may_read(state: &AppState, request: &Request) -> Access {
     let headers = request.headers();
     let query_token = request.uri().query().and_then(|q| {
         q.split('&')
@@ -194,16 +249,26 @@ fn may_read(state: &AppState, request: &Request) -> bool {
     });
     let offered = bearer(headers).or(query_token);
     if let Some(token) = offered {
-        let read_ok = state
-            .config()
-            .read_token
-            .as_deref()
-            .is_some_and(|t| !t.is_empty() && same_secret(t, token));
-        if read_ok || is_api_token(state, token) {
-            return true;
+        let addr = client_addr_of(state, request.extensions(), headers);
+        let accept = |token: &str| {
+            let read_ok = state
+                .config()
+                .read_token
+                .as_deref()
+                .is_some_and(|t| !t.is_empty() && same_secret(t, token));
+            read_ok || is_api_token(state, token)
+        };
+        match check_token(state, addr, token, accept) {
+            Ok(true) => return Access::Granted,
+            Ok(false) => {}
+            Err(locked) => return Access::Locked(locked),
         }
     }
-    session_of(state, headers).is_some()
+    if session_of(state, headers).is_some() {
+        Access::Granted
+    } else {
+        Access::Denied
+    }
 }
 
 /// An admin reached through the web UI: rejects to the login page.
@@ -220,18 +285,56 @@ impl FromRequestParts<AppState> for AdminPage {
     }
 }
 
+/// Checks the bearer API token of a request, if it sends one: `Some(Ok(()))` when it is
+/// one, `Some(Err(…))` with the refusal when it is not (or its address must wait).
+fn api_token_of(parts: &Parts, state: &AppState) -> Option<Result<(), Response>> {
+    let token = bearer(&parts.headers)?;
+    let addr = client_addr_of(state, &parts.extensions, &parts.headers);
+    Some(
+        match check_token(state, addr, token, |t| is_api_token(state, t)) {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                Err(ApiError::new(ErrorCode::Unauthorized, "unknown API token").into_response())
+            }
+            Err(locked) => Err(locked.api_response()),
+        },
+    )
+}
+
+/// An admin reading through the JSON API: an API token or a session.
+pub struct ApiAdmin;
+
+impl FromRequestParts<AppState> for ApiAdmin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let by_token = api_token_of(parts, state);
+        if let Some(Ok(())) = by_token {
+            return Ok(ApiAdmin);
+        }
+        if session_of(state, &parts.headers).is_some() {
+            return Ok(ApiAdmin);
+        }
+        Err(match by_token {
+            Some(Err(refusal)) => refusal,
+            _ => ApiError::new(
+                ErrorCode::Unauthorized,
+                "this is for admins: send an API token or log in",
+            )
+            .into_response(),
+        })
+    }
+}
+
 /// A writer through the JSON API: an API token, or a session with its CSRF header.
 pub struct ApiWriter;
 
 impl FromRequestParts<AppState> for ApiWriter {
-    type Rejection = ApiError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(token) = bearer(&parts.headers) {
-            if is_api_token(state, token) {
-                return Ok(ApiWriter);
-            }
-            return Err(ApiError::new(ErrorCode::Unauthorized, "unknown API token"));
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if let Some(checked) = api_token_of(parts, state) {
+            return checked.map(|()| ApiWriter);
         }
         if let Some(session) = session_of(state, &parts.headers) {
             let sent = parts
@@ -245,12 +348,14 @@ impl FromRequestParts<AppState> for ApiWriter {
             return Err(ApiError::new(
                 ErrorCode::BadCsrf,
                 "a session write needs its CSRF token in `X-CSRF-Token`",
-            ));
+            )
+            .into_response());
         }
         Err(ApiError::new(
             ErrorCode::Unauthorized,
             "writes need `Authorization: Bearer <api token>` or an admin login",
-        ))
+        )
+        .into_response())
     }
 }
 
@@ -290,6 +395,15 @@ mod tests {
         assert!(sessions.get(&s.id).is_some());
         sessions.close(&s.id);
         assert!(sessions.get(&s.id).is_none());
+    }
+
+    #[test]
+    fn account_names_are_trimmed_lowercased_clipped_and_default_to_the_admin() {
+        assert_eq!(account_name(None), ADMIN_ACCOUNT);
+        assert_eq!(account_name(Some("   ")), ADMIN_ACCOUNT);
+        assert_eq!(account_name(Some(" Admin ")), "admin");
+        assert_eq!(account_name(Some("ÉDITOR")), "éditor");
+        assert_eq!(account_name(Some(&"x".repeat(500))).chars().count(), 64);
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub enum ErrorCode {
     BadCsrf,
     /// Wrong password.
     BadCredentials,
+    /// Too many wrong passwords or tokens lately: wait for `Retry-After` seconds. Meanwhile
+    /// even the right one is refused.
+    TooManyAttempts,
     /// The action contradicts the current state (merging a story into itself, ...).
     Conflict,
     /// The server has no admin password configured.
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized | ErrorCode::BadCredentials => StatusCode::UNAUTHORIZED,
             ErrorCode::BadCsrf | ErrorCode::AdminDisabled => StatusCode::FORBIDDEN,
             ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +98,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::BadCsrf => "bad_csrf",
             ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Conflict => "conflict",
             ErrorCode::AdminDisabled => "admin_disabled",
             ErrorCode::Internal => "internal",
@@ -153,6 +158,7 @@ mod tests {
             ErrorCode::BadPagination,
             ErrorCode::UnknownFilter,
             ErrorCode::Conflict,
+            ErrorCode::TooManyAttempts,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_value(code).unwrap();
@@ -164,6 +170,7 @@ mod tests {
     fn client_errors_are_4xx_and_only_internal_is_5xx() {
         assert!(ErrorCode::BadId.status().is_client_error());
         assert!(ErrorCode::UnknownFilter.status().is_client_error());
+        assert_eq!(ErrorCode::TooManyAttempts.status().as_u16(), 429);
         assert!(ErrorCode::Internal.status().is_server_error());
     }
 }

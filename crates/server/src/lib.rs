@@ -6,8 +6,10 @@
 //! - [`api`]: the JSON API under `/api/v1/`, documented by [`openapi`] at
 //!   `/api/v1/openapi.json`; errors are `{code, message}` from the one table in [`error`].
 //! - [`feeds`]: RSS 2.0, Atom 1.0 and JSON Feed 1.1 out, each item a story with its coverage.
-//! - [`auth`]: read tokens, admin login (argon2, session cookie, CSRF) and API tokens;
-//!   [`security`] adds the headers; [`metrics`] counts requests for `/metrics`.
+//! - [`auth`]: read tokens, admin login (argon2, session cookie, CSRF) and API tokens, with
+//!   [`throttle`] slowing down wrong passwords and tokens per account and client address;
+//!   [`security`] adds the headers; [`metrics`] counts requests for `/metrics` (which needs a
+//!   read token like any page when reading is not public).
 //! - [`views`] turns store rows into what is shown; [`editorial`] applies editors' actions.
 //!
 //! The embedding program builds an [`AppState`] from a store and a [`ServerConfig`], then
@@ -26,10 +28,11 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod security;
+pub mod throttle;
 pub mod views;
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -75,6 +78,11 @@ pub struct ServerConfig {
     /// a listing and readers repeat the same ones, so they are kept longer; editorial
     /// actions through this server clear them at once too.
     pub search_cache_ttl: Duration,
+    /// How wrong admin passwords and tokens are slowed down (per account and address).
+    pub throttle: throttle::ThrottleConfig,
+    /// Reverse proxies in front of the server: when the peer is one of them, the client
+    /// address (for throttling) is read from `X-Forwarded-For`. Empty: the peer is the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for ServerConfig {
@@ -93,6 +101,8 @@ impl Default for ServerConfig {
             secure_cookies: false,
             page_cache_ttl: Duration::from_secs(2),
             search_cache_ttl: Duration::from_secs(30),
+            throttle: throttle::ThrottleConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -168,6 +178,7 @@ struct Inner {
     config: ServerConfig,
     metrics: metrics::Metrics,
     sessions: auth::Sessions,
+    throttle: throttle::Throttle,
     pages: cache::PageCache,
     searches: cache::PageCache,
     topics: Cached<Vec<(String, u64)>>,
@@ -185,6 +196,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
         let sessions = auth::Sessions::new(config.session_ttl);
+        let throttle = throttle::Throttle::new(config.throttle.clone());
         let pages = cache::PageCache::new(config.page_cache_ttl);
         let searches = cache::PageCache::new(config.search_cache_ttl);
         AppState {
@@ -193,6 +205,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::default(),
                 sessions,
+                throttle,
                 pages,
                 searches,
                 topics: Cached::new(),
@@ -216,6 +229,11 @@ impl AppState {
 
     pub fn sessions(&self) -> &auth::Sessions {
         &self.inner.sessions
+    }
+
+    /// Failure counts of passwords and tokens.
+    pub fn throttle(&self) -> &throttle::Throttle {
+        &self.inner.throttle
     }
 
     /// Rendered public listings.
@@ -275,7 +293,8 @@ impl AppState {
 /// Largest request body accepted (OPML uploads are the biggest).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// The whole application.
+/// The whole application. Serve it with `ConnectInfo<SocketAddr>` (as [`serve_listener`]
+/// does): without it every client counts as one address for throttling.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
@@ -310,7 +329,8 @@ pub async fn serve(
     serve_listener(listener, state, shutdown).await
 }
 
-/// Serves on an already bound listener (tests and benchmarks bind port 0).
+/// Serves on an already bound listener (tests and benchmarks bind port 0). Each request
+/// carries its peer address (`ConnectInfo<SocketAddr>`), which throttling counts failures by.
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -319,7 +339,8 @@ pub async fn serve_listener(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "storyline serving");
     }
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServerError::Serve)

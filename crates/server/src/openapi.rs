@@ -28,7 +28,7 @@ impl Modify for BearerAuth {
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "storyline API", version = "1", description = "News stories, their coverage, search and editorial actions. Errors are {code, message}."),
+    info(title = "storyline API", version = "1", description = "News stories, their coverage, search and editorial actions. Errors are {code, message}. When reading is not public, every endpoint needs the read token (`Authorization: Bearer` or `?access_token=`), an API token or an admin login, and so does `/metrics`. After a few wrong tokens from one address, its requests are refused for a wait that doubles with each further one (429 `too_many_attempts` with `Retry-After`), even with a right token."),
     paths(
         api::list_stories, api::get_story, api::story_action,
         api::list_articles, api::get_article, api::article_action,

@@ -7,7 +7,9 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
+use std::time::Duration;
 use storyline_server::ServerConfig;
+use storyline_server::throttle::ThrottleConfig;
 
 async fn text(r: &Running, path: &str) -> (StatusCode, String) {
     let resp = client().get(r.url(path)).send().await.unwrap();
@@ -990,5 +992,288 @@ async fn private_reading_needs_the_read_token() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    r.stop().await;
+}
+
+/// A config whose throttle locks after three failures for two seconds (doubling), trusting
+/// `X-Forwarded-For` from 127.0.0.1 so one test can speak for several client addresses.
+fn throttled_config() -> ServerConfig {
+    ServerConfig {
+        throttle: ThrottleConfig {
+            free_failures: 3,
+            base_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(60),
+            ..ThrottleConfig::default()
+        },
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..test_config()
+    }
+}
+
+/// The login form's CSRF cookie and field value.
+async fn login_form(r: &Running) -> (String, String) {
+    let form = client().get(r.url("/admin/login")).send().await.unwrap();
+    let cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = hidden(&form.text().await.unwrap(), "csrf");
+    (cookie, csrf)
+}
+
+/// Posts the login form as client `from` (through the trusted `X-Forwarded-For`).
+async fn try_login(
+    r: &Running,
+    (cookie, csrf): &(String, String),
+    from: &str,
+    username: Option<&str>,
+    password: &str,
+) -> reqwest::Response {
+    let user = username
+        .map(|u| format!("&username={u}"))
+        .unwrap_or_default();
+    client()
+        .post(r.url("/admin/login"))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", from)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&password={password}{user}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `Retry-After` seconds of a 429.
+fn retry_after(resp: &reqwest::Response) -> u64 {
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn opens_a_session(resp: &reqwest::Response) -> bool {
+    resp.headers().get_all("set-cookie").iter().any(|v| {
+        v.to_str().unwrap().starts_with("storyline_session=")
+            && !v.to_str().unwrap().contains("Max-Age=0")
+    })
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_login_even_for_the_right_password() {
+    let r = start_with(throttled_config(), &[]).await;
+    let form = login_form(&r).await;
+    let guesser = "203.0.113.5";
+    for n in 0..3 {
+        let resp = try_login(&r, &form, guesser, None, &format!("guess{n}")).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    // Locked: the right password is refused too, with a wait and a page saying when.
+    let resp = try_login(&r, &form, guesser, None, PASSWORD).await;
+    let wait = retry_after(&resp);
+    assert!((1..=2).contains(&wait), "Retry-After {wait}");
+    assert!(!opens_a_session(&resp));
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("Too many failed logins"), "{page}");
+    assert!(page.contains("Try again in"), "{page}");
+    // The account is locked for every address, and the address for every account.
+    let other = "198.51.100.7";
+    let resp = try_login(&r, &form, other, None, PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let resp = try_login(&r, &form, guesser, Some("editor"), "guess").await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another address on another account is not held back by the guesser's failures.
+    let resp = try_login(&r, &form, other, Some("editor"), "guess").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // After the wait the right password works, and it clears the record: the next wrong
+    // password is an ordinary failure again, not a lockout.
+    tokio::time::sleep(Duration::from_millis(wait * 1000 + 300)).await;
+    let resp = try_login(&r, &form, guesser, None, PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(opens_a_session(&resp));
+    let resp = try_login(&r, &form, guesser, Some("Admin"), "guess again").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+    // Without trusted proxies, `X-Forwarded-For` is ignored: every request below comes from
+    // 127.0.0.1, so rotating the header does not escape the lock.
+    let config = ServerConfig {
+        trusted_proxies: Vec::new(),
+        ..throttled_config()
+    };
+    let r = start_with(config, &[]).await;
+    let form = login_form(&r).await;
+    for n in 0..3 {
+        let from = format!("192.0.2.{n}");
+        let resp = try_login(&r, &form, &from, Some(&format!("user{n}")), "guess").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = try_login(&r, &form, "192.0.2.200", Some("someone"), "guess").await;
+    assert!(retry_after(&resp) >= 1);
+    r.stop().await;
+}
+
+async fn with_bearer(
+    r: &Running,
+    method: reqwest::Method,
+    path: &str,
+    from: &str,
+    token: &str,
+) -> reqwest::Response {
+    client()
+        .request(method, r.url(path))
+        .header("x-forwarded-for", from)
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn wrong_api_tokens_lock_their_address_even_for_the_right_token() {
+    let r = start_with(throttled_config(), &[]).await;
+    let pin = format!("/api/v1/stories/{}/pin", r.news.tessel);
+    let guesser = "203.0.113.80";
+    for n in 0..3 {
+        let resp = with_bearer(&r, reqwest::Method::POST, &pin, guesser, &format!("t{n}")).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Writes and admin reads alike are refused from that address, right token or not.
+    let resp = with_bearer(&r, reqwest::Method::POST, &pin, guesser, API_TOKEN).await;
+    assert!(retry_after(&resp) >= 1);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_attempts");
+    let resp = with_bearer(
+        &r,
+        reqwest::Method::GET,
+        "/api/v1/sources",
+        guesser,
+        API_TOKEN,
+    )
+    .await;
+    assert!(retry_after(&resp) >= 1);
+    // Another address with the right token is served.
+    let resp = with_bearer(
+        &r,
+        reqwest::Method::GET,
+        "/api/v1/sources",
+        "198.51.100.80",
+        API_TOKEN,
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_read_tokens_lock_their_address_when_reading_is_private() {
+    let config = ServerConfig {
+        public_read: false,
+        read_token: Some(READ_TOKEN.into()),
+        ..throttled_config()
+    };
+    let r = start_with(config, &[]).await;
+    let guesser = "203.0.113.90";
+    let get = |path: String| {
+        client()
+            .get(r.url(&path))
+            .header("x-forwarded-for", guesser)
+            .send()
+    };
+    for n in 0..3 {
+        let resp = get(format!("/feed/rss?access_token=guess{n}"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = get(format!("/feed/rss?access_token={READ_TOKEN}"))
+        .await
+        .unwrap();
+    assert!(retry_after(&resp) >= 1);
+    let resp = client()
+        .get(r.url(&format!("/feed/rss?access_token={READ_TOKEN}")))
+        .header("x-forwarded-for", "198.51.100.90")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_need_the_read_token_when_reading_is_private() {
+    let config = ServerConfig {
+        public_read: false,
+        read_token: Some(READ_TOKEN.into()),
+        ..test_config()
+    };
+    let r = start_with(config, &[]).await;
+    let (status, body) = text(&r, "/metrics").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body.contains("\"unauthorized\""), "{body}");
+    assert!(!body.contains("storyline_http_requests_total"), "{body}");
+    let (status, metrics) = text(&r, &format!("/metrics?access_token={READ_TOKEN}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        metrics.contains("storyline_http_requests_total"),
+        "{metrics}"
+    );
+    for token in [READ_TOKEN, API_TOKEN] {
+        let resp = client()
+            .get(r.url("/metrics"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let (session, _) = login(&r).await;
+    let resp = client()
+        .get(r.url("/metrics"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn public_metrics_show_route_templates_and_no_secret() {
+    let r = start().await;
+    let secret_path = "/story/0123456789abcdef";
+    text(&r, &format!("{secret_path}?access_token=query-secret-42")).await;
+    text(&r, "/private-looking-path-1234").await;
+    let resp = client()
+        .get(r.url("/api/v1/sources"))
+        .header("authorization", format!("Bearer {API_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let form = login_form(&r).await;
+    let resp = try_login(&r, &form, "203.0.113.1", None, PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (status, metrics) = text(&r, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(metrics.contains("route=\"/story/{id}\""), "{metrics}");
+    assert!(metrics.contains("route=\"/admin/login\""), "{metrics}");
+    for secret in [
+        "0123456789abcdef",
+        "query-secret-42",
+        "private-looking-path",
+        API_TOKEN,
+        PASSWORD,
+        "access_token",
+    ] {
+        assert!(!metrics.contains(secret), "`{secret}` in {metrics}");
+    }
     r.stop().await;
 }
