@@ -244,3 +244,81 @@ fn polling_futures_are_send() {
     assert_send(&cache.cache(&fetcher, "http://127.0.0.1:9/x.png"));
     assert_send(&fetcher.fetch("http://127.0.0.1:9/", &Default::default()));
 }
+
+/// The conditional headers one request carried: (`If-None-Match`, `If-Modified-Since`).
+type Conditions = std::sync::Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>)>>>;
+
+/// A feed whose server knows no entity tags: `Last-Modified` only, and 304 (with no
+/// validators, as some servers answer) when `If-Modified-Since` is not older than it.
+async fn last_modified_only_site() -> (String, Conditions) {
+    const LAST_MODIFIED: &str = "Tue, 05 Mar 2024 10:00:00 GMT";
+    let seen = Conditions::default();
+    let log = seen.clone();
+    let base_cell = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let cell = base_cell.clone();
+    let router = Router::new().route(
+        "/feed.xml",
+        get(move |headers: HeaderMap| {
+            let (log, cell) = (log.clone(), cell.clone());
+            async move {
+                let header = |name| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string)
+                };
+                let since = header(header::IF_MODIFIED_SINCE);
+                log.lock()
+                    .unwrap()
+                    .push((header(header::IF_NONE_MATCH), since.clone()));
+                let unchanged = since
+                    .and_then(|s| chrono::DateTime::parse_from_rfc2822(&s).ok())
+                    .zip(chrono::DateTime::parse_from_rfc2822(LAST_MODIFIED).ok())
+                    .is_some_and(|(since, modified)| modified <= since);
+                if unchanged {
+                    return StatusCode::NOT_MODIFIED.into_response();
+                }
+                let base = cell.get().cloned().unwrap_or_default();
+                ([(header::LAST_MODIFIED, LAST_MODIFIED)], feed_xml(&base)).into_response()
+            }
+        }),
+    );
+    let base = serve(router).await;
+    let _ = base_cell.set(base.clone());
+    (base, seen)
+}
+
+#[tokio::test]
+async fn a_feed_with_only_last_modified_is_asked_if_modified_since_and_304_ends_the_poll() {
+    let (base, seen) = last_modified_only_site().await;
+    let fetcher = test_fetcher();
+    let first = poll(&fetcher, &SourceState::new(format!("{base}/feed.xml"))).await;
+    assert_eq!(first.error, None);
+    assert_eq!(first.items.len(), 3);
+    assert_eq!(first.state.etag, None);
+    assert_eq!(
+        first.state.last_modified.as_deref(),
+        Some("Tue, 05 Mar 2024 10:00:00 GMT")
+    );
+
+    let second = poll(&fetcher, &first.state).await;
+    assert_eq!(second.error, None);
+    assert!(second.not_modified, "{second:?}");
+    assert!(second.items.is_empty());
+    assert!(second.meta.is_none(), "nothing was parsed");
+    // The 304 carried no validators: the ones from the 200 are kept for the next poll.
+    assert_eq!(second.state.last_modified, first.state.last_modified);
+    assert_eq!(second.state.etag, None);
+    assert_eq!(second.state.failures, 0);
+
+    let third = poll(&fetcher, &second.state).await;
+    assert!(third.not_modified, "{third:?}");
+
+    let seen = seen.lock().unwrap().clone();
+    let since = Some("Tue, 05 Mar 2024 10:00:00 GMT".to_string());
+    assert_eq!(
+        seen,
+        [(None, None), (None, since.clone()), (None, since)],
+        "no If-None-Match without an entity tag; If-Modified-Since after the first answer"
+    );
+}

@@ -4,7 +4,8 @@
 //! Each outlet serves
 //! - `/feed.xml`: RSS 2.0 with a one- or two-sentence summary per item (so an aggregator must
 //!   fetch the pages), a strong `ETag` and `Last-Modified`, and 304 to a matching
-//!   `If-None-Match` or `If-Modified-Since`;
+//!   `If-None-Match` or `If-Modified-Since` (or `Last-Modified` alone, on demand, and a feed
+//!   that moved to another path with a redirect, on demand);
 //! - `/robots.txt`: everything allowed, with a `Crawl-delay` when configured;
 //! - `/YYYY/MM/slug.html`: article pages of 20–80 KB with the furniture of real news sites
 //!   (menu, breadcrumb, OpenGraph and JSON-LD metadata, an inline "Related" box, a "Most read"
@@ -36,7 +37,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -111,6 +112,27 @@ pub enum Behaviour {
     Status(u16),
 }
 
+/// Which validators an outlet's feed carries and honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeedValidators {
+    /// `ETag` and `Last-Modified`; 304 to a matching `If-None-Match`, else `If-Modified-Since`.
+    #[default]
+    Both,
+    /// `Last-Modified` only; 304 to a matching `If-Modified-Since` (`If-None-Match` is
+    /// ignored, as servers without entity tags do).
+    LastModifiedOnly,
+}
+
+/// A feed that moved: `/feed.xml` answers `status` with a `Location` of `path` on the same
+/// outlet, where the feed is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedMove {
+    /// 301, 302, 303, 307 or 308.
+    pub status: u16,
+    /// The feed's new path, such as `/rss/latest.xml`.
+    pub path: String,
+}
+
 /// One simulated outlet.
 #[derive(Debug, Clone)]
 pub struct Outlet {
@@ -147,6 +169,10 @@ pub struct RequestRecord {
     pub finished: Option<Instant>,
     /// The status answered; 0 while unanswered.
     pub status: u16,
+    /// The request's `If-None-Match`, when it had one.
+    pub if_none_match: Option<String>,
+    /// The request's `If-Modified-Since`, when it had one.
+    pub if_modified_since: Option<String>,
 }
 
 /// A running newswire. Dropping it (or [`Newswire::shutdown`]) stops every outlet.
@@ -238,6 +264,8 @@ impl Newswire {
                 site,
                 page_delay: config.page_delay,
                 behaviour: Mutex::new(Behaviour::Normal),
+                validators: Mutex::new(FeedValidators::Both),
+                feed_move: Mutex::new(None),
                 log: Mutex::new(Vec::new()),
                 in_flight: AtomicUsize::new(0),
                 max_in_flight: AtomicUsize::new(0),
@@ -280,6 +308,20 @@ impl Newswire {
     /// Panics when `outlet` is out of range.
     pub fn set_behaviour(&self, outlet: usize, behaviour: Behaviour) {
         *lock(&self.hosts[outlet].behaviour) = behaviour;
+    }
+
+    /// Changes which validators outlet `outlet`'s feed carries and honours from now on.
+    ///
+    /// Panics when `outlet` is out of range.
+    pub fn set_feed_validators(&self, outlet: usize, validators: FeedValidators) {
+        *lock(&self.hosts[outlet].validators) = validators;
+    }
+
+    /// Moves outlet `outlet`'s feed from now on (`None`: back at `/feed.xml`).
+    ///
+    /// Panics when `outlet` is out of range.
+    pub fn move_feed(&self, outlet: usize, feed_move: Option<FeedMove>) {
+        *lock(&self.hosts[outlet].feed_move) = feed_move;
     }
 
     /// Every request outlet `outlet` received, in arrival order.
@@ -382,6 +424,8 @@ struct Host {
     feed_body: Bytes,
     page_delay: Duration,
     behaviour: Mutex<Behaviour>,
+    validators: Mutex<FeedValidators>,
+    feed_move: Mutex<Option<FeedMove>>,
     log: Mutex<Vec<RequestRecord>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -415,14 +459,20 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Every request of an outlet: recorded, counted in flight, answered.
 async fn handle(State(host): State<Arc<Host>>, request: Request) -> Response {
-    let flight = host.begin(request.uri().path());
+    let flight = host.begin(request.uri().path(), request.headers());
     let response = host.respond(request.uri().path(), request.headers()).await;
     flight.finish(response.status().as_u16());
     response
 }
 
 impl Host {
-    fn begin(&self, path: &str) -> Flight<'_> {
+    fn begin(&self, path: &str, headers: &HeaderMap) -> Flight<'_> {
+        let header = |name: header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let mut log = lock(&self.log);
@@ -431,6 +481,8 @@ impl Host {
             started: Instant::now(),
             finished: None,
             status: 0,
+            if_none_match: header(header::IF_NONE_MATCH),
+            if_modified_since: header(header::IF_MODIFIED_SINCE),
         });
         Flight {
             host: self,
@@ -439,6 +491,18 @@ impl Host {
     }
 
     async fn respond(&self, path: &str, headers: &HeaderMap) -> Response {
+        let feed_move = lock(&self.feed_move).clone();
+        if let Some(moved) = feed_move {
+            if path == "/feed.xml" {
+                let status =
+                    StatusCode::from_u16(moved.status).unwrap_or(StatusCode::MOVED_PERMANENTLY);
+                let location = format!("{}{}", self.site.base_url, moved.path);
+                return (status, [(header::LOCATION, location)]).into_response();
+            }
+            if path == moved.path {
+                return self.feed(headers);
+            }
+        }
         match path {
             "/feed.xml" => return self.feed(headers),
             "/robots.txt" => {
@@ -503,15 +567,22 @@ impl Host {
     /// The feed, or 304 when the client's validators match.
     fn feed(&self, headers: &HeaderMap) -> Response {
         let feed = &self.site.feed;
-        let validators = [
-            (header::ETAG, feed.etag.clone()),
-            (
-                header::LAST_MODIFIED,
-                httpdate::fmt_http_date(feed.last_modified),
-            ),
-            (header::CACHE_CONTROL, "max-age=60".to_string()),
-        ];
-        if not_modified(headers, &feed.etag, feed.last_modified) {
+        let etag = match *lock(&self.validators) {
+            FeedValidators::Both => Some(feed.etag.as_str()),
+            FeedValidators::LastModifiedOnly => None,
+        };
+        let mut validators = HeaderMap::new();
+        if let Some(etag) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
+            validators.insert(header::ETAG, etag);
+        }
+        if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(feed.last_modified)) {
+            validators.insert(header::LAST_MODIFIED, date);
+        }
+        validators.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("max-age=60"),
+        );
+        if not_modified(headers, etag, feed.last_modified) {
             return (StatusCode::NOT_MODIFIED, validators).into_response();
         }
         (
@@ -527,10 +598,10 @@ fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
-/// Whether a conditional GET matches: `If-None-Match` when sent (weak comparison), else
-/// `If-Modified-Since`.
-fn not_modified(headers: &HeaderMap, etag: &str, last_modified: SystemTime) -> bool {
-    if let Some(value) = headers.get(header::IF_NONE_MATCH) {
+/// Whether a conditional GET matches: `If-None-Match` when sent and the feed has an entity
+/// tag (weak comparison), else `If-Modified-Since`.
+fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: SystemTime) -> bool {
+    if let (Some(etag), Some(value)) = (etag, headers.get(header::IF_NONE_MATCH)) {
         return value.to_str().is_ok_and(|value| {
             value
                 .split(',')

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use storyline_ingest::fetch::{FetchConfig, Fetcher, GuardConfig, PolitenessConfig, RetryConfig};
+use storyline_ingest::poll::SourceState;
 use storyline_model::Keyring;
-use storyline_newswire::{Behaviour, Newswire, NewswireConfig, TextSource};
+use storyline_newswire::{Behaviour, FeedValidators, Newswire, NewswireConfig, TextSource};
 use storyline_pipeline::cpu::CpuPool;
 use storyline_pipeline::round::{
     Observer, RoundCounters, RoundOptions, RoundSummary, SourceRound, Stop, Web,
@@ -52,25 +53,30 @@ fn fetch_config(interval: Duration, timeout: Duration) -> FetchConfig {
     }
 }
 
+/// A new source following `url`, due now.
+fn source_row(url: &str) -> SourceRow {
+    let now = chrono::Utc::now();
+    SourceRow {
+        id: 0,
+        url: url.to_string(),
+        kind: "feed".into(),
+        title: None,
+        group: None,
+        state: None,
+        next_poll: now,
+        last_error: None,
+        enabled: true,
+        created_at: now,
+        last_round: None,
+    }
+}
+
 async fn harness(newswire: &Newswire, config: FetchConfig) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
     for outlet in newswire.outlets() {
-        let now = chrono::Utc::now();
         store
-            .add_source(&SourceRow {
-                id: 0,
-                url: outlet.feed_url.clone(),
-                kind: "feed".into(),
-                title: None,
-                group: None,
-                state: None,
-                next_poll: now,
-                last_error: None,
-                enabled: true,
-                created_at: now,
-                last_round: None,
-            })
+            .add_source(&source_row(&outlet.feed_url))
             .await
             .unwrap();
     }
@@ -406,4 +412,59 @@ async fn one_pipeline_writes_to_a_store_at_a_time() {
     Pipeline::open(other, keyring, PipelineConfig::default())
         .await
         .expect("the lock is free once the first pipeline is gone");
+}
+
+/// A source's stored polling state.
+fn polling_state(source: &SourceRow) -> SourceState {
+    serde_json::from_str(source.state.as_deref().expect("polled")).expect("polling state")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_with_only_last_modified_is_asked_if_modified_since_and_a_304_ends_its_poll() {
+    let newswire = Newswire::start(newswire_config(1, 5)).await.unwrap();
+    newswire.set_feed_validators(0, FeedValidators::LastModifiedOnly);
+    let mut h = harness(
+        &newswire,
+        fetch_config(Duration::from_millis(10), Duration::from_secs(10)),
+    )
+    .await;
+    let (first, lines) = h.round().await;
+    assert_eq!(first.ingested, 5, "{first}\n{lines:#?}");
+    let state = polling_state(&h.store.sources().await.unwrap()[0]);
+    assert_eq!(state.etag, None, "the feed has no entity tag");
+    let last_modified = state.last_modified.clone().expect("Last-Modified kept");
+
+    let pages_before = pages_served(&newswire, 1);
+    let asked_before = newswire.requests(0).len();
+    let (second, lines) = h.round().await;
+    assert_eq!(second.not_modified, 1, "{second}\n{lines:#?}");
+    assert_eq!(
+        (second.items, second.ingested, second.known),
+        (0, 0, 0),
+        "{second}"
+    );
+    assert_eq!(
+        pages_served(&newswire, 1),
+        pages_before,
+        "no page fetched again"
+    );
+    let feed_requests: Vec<_> = newswire.requests(0)[asked_before..]
+        .iter()
+        .filter(|r| r.path == "/feed.xml")
+        .cloned()
+        .collect();
+    assert_eq!(feed_requests.len(), 1, "{feed_requests:#?}");
+    assert_eq!(feed_requests[0].status, 304);
+    assert_eq!(
+        feed_requests[0].if_modified_since.as_deref(),
+        Some(last_modified.as_str())
+    );
+    assert_eq!(feed_requests[0].if_none_match, None);
+    let source = &h.store.sources().await.unwrap()[0];
+    let state = polling_state(source);
+    assert_eq!(state.last_modified, Some(last_modified), "validators kept");
+    assert_eq!(state.last_error, None);
+    let round = SourceRound::from_stored(source.last_round.as_deref()).unwrap();
+    assert_eq!((round.seen, round.ingested), (0, 0));
+    assert_eq!(h.articles().await.len(), 5);
 }
