@@ -6,6 +6,9 @@
 //! confidence 0, never invented content. [`clean_plain_text`] does the same job for plain-text
 //! articles (headline line, boilerplate lines, syndication footer).
 //!
+//! [`charset`] turns bytes from any input into text, by one rule for fetched pages, files and
+//! standard input (no I/O: it is given the bytes).
+//!
 //! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
 //! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
 //! carry besides the story; [`content`] scores and chooses the story's blocks ([`records`] finds listings' runs of items); [`render`] turns
@@ -13,6 +16,7 @@
 //! learns a site's recurring blocks across its pages.
 
 mod boilerplate;
+pub mod charset;
 mod confidence;
 mod content;
 mod dates;

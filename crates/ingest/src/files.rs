@@ -11,6 +11,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::charset;
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -39,7 +41,8 @@ pub struct RawFile {
     pub kind: FileKind,
     /// The text, decoded to UTF-8 (a leading BOM removed).
     pub text: String,
-    /// Set when the bytes were not UTF-8 and were decoded as Windows-1252.
+    /// Set when the bytes were not plain UTF-8: another encoding (declared or detected), a
+    /// byte-order mark, or malformed sequences replaced.
     pub transcoded: bool,
 }
 
@@ -91,8 +94,8 @@ impl Default for FileLimits {
 
 /// Extensions that are certainly not articles; skipped with a reason rather than sniffed.
 const NOT_ARTICLES: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "pdf", "zip", "gz", "tgz", "xz",
-    "bz2", "zst", "7z", "tar", "mp3", "mp4", "mov", "wav", "ogg", "exe", "so", "dll", "bin", "db",
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "pdf", "zip", "tgz", "xz", "bz2",
+    "zst", "7z", "tar", "mp3", "mp4", "mov", "wav", "ogg", "exe", "so", "dll", "bin", "db",
     "sqlite", "woff", "woff2", "ttf", "otf", "css", "js", "wasm", "toml", "json", "lock",
 ];
 
@@ -161,12 +164,10 @@ fn walk(
     }
 }
 
-/// Reads one file within the limits and classifies it.
+/// Reads one file within the limits and classifies it. A `.gz` file is decompressed first (its
+/// decompressed size held to the same limit) and classified by the name without `.gz`.
 pub fn read_file(path: &Path, limits: &FileLimits) -> Result<RawFile, SkipReason> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = extension(path);
     if NOT_ARTICLES.contains(&ext.as_str()) {
         return Err(SkipReason::Unsupported(ext));
     }
@@ -177,19 +178,40 @@ pub fn read_file(path: &Path, limits: &FileLimits) -> Result<RawFile, SkipReason
         return Err(SkipReason::NotAFile);
     }
     let file = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
-    let size = file
-        .metadata()
-        .map_err(|e| SkipReason::Unreadable(e.to_string()))?
-        .len();
-    if size > limits.max_bytes {
+    if meta.len() > limits.max_bytes {
         return Err(SkipReason::TooLarge {
-            bytes: size,
+            bytes: meta.len(),
             limit: limits.max_bytes,
         });
     }
-    // Read at most one byte past the limit, in case the file grew after the check.
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limits.max_bytes + 1)
+    if ext == "gz" {
+        let inner = path.with_extension("");
+        let inner_ext = extension(&inner);
+        if NOT_ARTICLES.contains(&inner_ext.as_str()) {
+            return Err(SkipReason::Unsupported(format!("{inner_ext}.gz")));
+        }
+        let bytes = read_bounded(flate2::read::GzDecoder::new(file), limits, meta.len())?;
+        let mut raw = classify(&inner, &bytes)?;
+        raw.path = path.to_path_buf();
+        return Ok(raw);
+    }
+    let bytes = read_bounded(file, limits, meta.len())?;
+    classify(path, &bytes)
+}
+
+/// A path's extension, lower-cased (empty when it has none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads at most `limits.max_bytes` (one byte more tells that the input is larger: a file that
+/// grew after it was looked at, or a compressed file that expands past the limit).
+fn read_bounded(reader: impl Read, limits: &FileLimits, hint: u64) -> Result<Vec<u8>, SkipReason> {
+    let mut bytes = Vec::with_capacity(hint.min(limits.max_bytes) as usize);
+    reader
+        .take(limits.max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if bytes.len() as u64 > limits.max_bytes {
@@ -198,29 +220,27 @@ pub fn read_file(path: &Path, limits: &FileLimits) -> Result<RawFile, SkipReason
             limit: limits.max_bytes,
         });
     }
-    classify(path, &bytes)
+    Ok(bytes)
 }
 
-/// Classifies bytes already in memory (the path only informs the guess).
+/// Classifies bytes already in memory (the path only informs the guess). The bytes are decoded
+/// by [`charset::decode`], the rule every input shares: a byte-order mark, an in-document
+/// declaration, then detection.
 pub fn classify(path: &Path, bytes: &[u8]) -> Result<RawFile, SkipReason> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(SkipReason::Empty);
-    }
-    if looks_binary(bytes) {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if !utf16 && looks_binary(bytes) {
         return Err(SkipReason::Binary);
     }
-    let (text, transcoded) = match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), false),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), true)
-        }
-    };
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let decoded = charset::decode(bytes, None);
+    if decoded.text.chars().all(char::is_whitespace) {
+        return Err(SkipReason::Empty);
+    }
+    if !charset::reads_as_text(&decoded) {
+        return Err(SkipReason::Binary);
+    }
+    let transcoded = !decoded.is_verbatim();
+    let text = decoded.text;
+    let ext = extension(path);
     let head = text.trim_start();
     let kind = if text.starts_with("---\n") || text.starts_with("---\r\n") {
         FileKind::Record
@@ -237,7 +257,8 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Result<RawFile, SkipReason> {
     })
 }
 
-/// NUL bytes, or many control characters, mean the file is not text.
+/// NUL bytes, or many control characters, near the start mean the file is not text (a cheap
+/// look before decoding; [`charset::reads_as_text`] has the final word).
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(8192)];
     if sample.contains(&0) {
@@ -315,10 +336,82 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_decoded_as_windows_1252() {
+    fn legacy_text_is_detected_and_decoded() {
         let file = classify_str("a.txt", b"Caf\xe9 owners \x93win\x94 appeal\n\nBody.").unwrap();
         assert!(file.transcoded);
         assert!(file.text.starts_with("Café owners “win” appeal"));
+    }
+
+    #[test]
+    fn utf16_files_with_a_bom_are_text() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in "Überschrift\n\nEin Text über Märkte.".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        let file = classify_str("a.txt", &bytes).unwrap();
+        assert_eq!(file.kind, FileKind::PlainText);
+        assert_eq!(file.text, "Überschrift\n\nEin Text über Märkte.");
+        assert!(file.transcoded);
+    }
+
+    #[test]
+    fn binary_without_nul_bytes_is_skipped() {
+        let mut state = 7u32;
+        let noise: Vec<u8> = (0..100_000)
+            .map(|_| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                0x80 | (state >> 24) as u8
+            })
+            .collect();
+        assert_eq!(
+            classify_str("a.txt", &noise).unwrap_err(),
+            SkipReason::Binary
+        );
+        let mut page = b"<html><body><p>".to_vec();
+        page.extend_from_slice(&noise);
+        assert_eq!(
+            classify_str("a.html", &page).unwrap_err(),
+            SkipReason::Binary
+        );
+    }
+
+    #[test]
+    fn declared_charsets_are_read_in_files() {
+        let page = b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>vollst\xe4ndig</p></body></html>";
+        let file = classify_str("a.html", page).unwrap();
+        assert!(file.text.contains("vollständig"), "{}", file.text);
+    }
+
+    #[test]
+    fn gzip_files_are_read_within_the_limit() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let gz = |name: &str, body: &[u8]| {
+            let path = dir.path().join(name);
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(body).unwrap();
+            std::fs::write(&path, encoder.finish().unwrap()).unwrap();
+            path
+        };
+        let page = gz("page.html.gz", b"<p>A page kept compressed.</p>");
+        let file = read_file(&page, &FileLimits::default()).unwrap();
+        assert_eq!(file.kind, FileKind::Html);
+        assert_eq!(file.path, page);
+        assert!(file.text.contains("A page kept compressed."));
+        // A small file that expands past the limit is refused, not read whole.
+        let bomb = gz("bomb.txt.gz", &vec![b'a'; 4 << 20]);
+        let limits = FileLimits { max_bytes: 1 << 20 };
+        assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20);
+        assert!(matches!(
+            read_file(&bomb, &limits),
+            Err(SkipReason::TooLarge { .. })
+        ));
+        let archive = gz("a.tar.gz", b"x");
+        assert_eq!(
+            read_file(&archive, &limits).unwrap_err(),
+            SkipReason::Unsupported("tar.gz".into())
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! - [`files`]: articles from files and folders.
 //! - [`fetch`]: the shared HTTP [`fetch::Fetcher`] with its SSRF guard, robots.txt, politeness,
-//!   retries and charset decoding.
+//!   retries.
 //! - [`sources`]: feed, sitemap and page formats parsed into plain [`sources::FeedItem`]s.
 //! - [`markup`]: a lenient tag scanner for broken OPML and HTML heads.
 //! - [`opml`]: subscription lists in and out.
@@ -19,3 +19,6 @@ pub mod markup;
 pub mod opml;
 pub mod poll;
 pub mod sources;
+
+/// Bytes from any input decoded to UTF-8 by one rule (the extract stage's), binary refused.
+pub use storyline_extract::charset;

@@ -60,10 +60,7 @@ pub fn read_page(path: &Path) -> Result<String, EvalError> {
     } else {
         bytes
     };
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
-    })
+    Ok(storyline_extract::charset::decode(&bytes, None).text)
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, EvalError> {

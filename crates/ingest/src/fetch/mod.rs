@@ -11,9 +11,9 @@
 //! - retries transient failures with backoff and jitter, waiting out a short `Retry-After`
 //!   ([`retry`]);
 //! - enforces a body-size cap while streaming and connect/read/total timeouts;
-//! - leaves decoding to [`charset`] (see [`Fetched::text`]).
+//! - leaves decoding to [`crate::charset`] (see [`Fetched::text`]).
 
-pub mod charset;
+pub use crate::charset;
 pub mod guard;
 pub mod politeness;
 pub mod retry;

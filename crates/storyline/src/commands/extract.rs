@@ -1,10 +1,13 @@
 //! `storyline extract FILE|-`: the extraction stage alone, printing JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use storyline_extract::{ExtractOptions, extract};
+use storyline_ingest::files::{self, FileLimits};
+
+use crate::progress::printable;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,24 +43,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(file) = args.file else {
         anyhow::bail!("name a FILE (or - for standard input)");
     };
-    let html = if file.extension().is_some_and(|e| e == "gz") {
-        storyline_eval::extract::datasets::read_page(&file)?
-    } else {
-        read_html(&file)?
-    };
+    let html = read_html(&file)?;
     let extraction = extract(&html, &ExtractOptions { url: args.url });
     println!("{}", serde_json::to_string_pretty(&extraction)?);
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_html(path: &PathBuf) -> anyhow::Result<String> {
-    let bytes = if path.as_os_str() == "-" {
+/// The page's text, read and decoded as `ingest` reads files (`.gz` decompressed, the declared
+/// or detected charset, binary refused).
+fn read_html(path: &Path) -> anyhow::Result<String> {
+    let raw = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .context("cannot read standard input")?;
-        bytes
+        files::classify(path, &bytes)
     } else {
-        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+        files::read_file(path, &FileLimits::default())
     };
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    raw.map(|raw| raw.text)
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", printable(&path.display().to_string())))
 }
