@@ -72,8 +72,8 @@ pub struct SourceState {
     pub last_error: Option<String>,
     /// Recent publishing times, newest first.
     pub last_item_times: Vec<DateTime<Utc>>,
-    /// Where the source moved permanently (every redirect hop was 301/308); the caller may
-    /// update its URL.
+    /// Where the source moved permanently (every redirect hop was 301/308), as of the last
+    /// poll; a fetch round moves the source there once the poll succeeded.
     pub moved_to: Option<String>,
 }
 

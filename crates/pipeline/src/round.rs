@@ -18,6 +18,9 @@
 //!   lose its item: the item is ingested from the feed's own text, marked as such, and a
 //!   later round that gets the page replaces it in place;
 //! - a host that fails several times in a row stops being asked for the rest of the round;
+//! - a feed that moved permanently (every redirect hop 301 or 308) and answered at its new
+//!   address moves its source there, so the next round asks the new address directly; the
+//!   old address stays known, and a move onto a source followed already keeps that one;
 //! - a stop drains: running jobs end at their next step, nothing is half-written, and what
 //!   was queued is counted as left for the next round (those sources keep no validators, so
 //!   the next poll sees every item again).
@@ -36,7 +39,7 @@ use storyline_ingest::images::ImageCache;
 use storyline_ingest::poll::{PollOutcome, SourceState, poll};
 use storyline_ingest::sources::FeedItem;
 use storyline_model::Image;
-use storyline_store::{SourceRow, Store};
+use storyline_store::{SourceMove, SourceRow, Store};
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::conductor::{Outcome, Pipeline, Preparer};
@@ -94,6 +97,9 @@ pub struct SourceRound {
     pub failed: usize,
     /// Items left for the next round (over the per-feed cap, or a stop).
     pub left: usize,
+    /// The address the source had before this round: its feed moved permanently here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<String>,
 }
 
 impl SourceRound {
@@ -120,6 +126,9 @@ impl SourceRound {
         line.push_str(&format!(", {} failed", self.failed));
         if self.left > 0 {
             line.push_str(&format!(", {} left for the next round", self.left));
+        }
+        if let Some(from) = &self.moved_from {
+            line.push_str(&format!("; moved here from {from} (moved permanently)"));
         }
         line
     }
@@ -179,6 +188,9 @@ pub struct RoundSummary {
     pub images: usize,
     /// Pages and polls left for the next round by a stop or the per-feed cap.
     pub left: usize,
+    /// Sources whose feed moved permanently: moved to the new address, or folded into the
+    /// source already there.
+    pub moved: usize,
     pub elapsed: Duration,
 }
 
@@ -211,6 +223,9 @@ impl std::fmt::Display for RoundSummary {
         )?;
         if self.left > 0 {
             write!(f, ", {} left for the next round", self.left)?;
+        }
+        if self.moved > 0 {
+            write!(f, "; {} sources moved to a new address", self.moved)?;
         }
         write!(
             f,
@@ -400,13 +415,37 @@ impl Web {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         let polls = std::mem::take(&mut *shared.polls.lock().unwrap_or_else(|p| p.into_inner()));
-        for ((row, outcome), tally) in sources.into_iter().zip(polls).zip(tallies) {
+        for ((mut row, outcome), mut tally) in sources.into_iter().zip(polls).zip(tallies) {
             let Some(outcome) = outcome else { continue };
             summary.not_modified += usize::from(outcome.not_modified);
             summary.failed += usize::from(outcome.error.is_some());
             summary.items += tally.seen;
             summary.known += tally.known;
             summary.left += tally.left;
+            if let Some(to) = permanent_move(&row, &outcome) {
+                let from = row.url.clone();
+                match self.store.move_source(row.id, to).await? {
+                    SourceMove::Moved => {
+                        summary.moved += 1;
+                        tracing::info!(%from, %to, "source moved permanently");
+                        observer.line(format!(
+                            "moved     {from} → {to} (moved permanently; the old address stays known)"
+                        ));
+                        row.url = to.to_string();
+                        tally.moved_from = Some(from);
+                    }
+                    SourceMove::Joined { into } => {
+                        summary.moved += 1;
+                        tracing::info!(%from, %to, kept = into, "source moved onto a followed one");
+                        observer.line(format!(
+                            "moved     {from} → {to}, which source {into} follows already: kept that \
+                             one, removed this one (its address stays known)"
+                        ));
+                        continue;
+                    }
+                    SourceMove::Missing => continue,
+                }
+            }
             self.store
                 .update_source(&source_after(row, &outcome, &tally, stop.is_stopped()))
                 .await?;
@@ -514,6 +553,19 @@ impl Web {
     }
 }
 
+/// Where a source's feed moved permanently, when the poll succeeded there (a temporary
+/// redirect anywhere on the way, or a failed poll, moves nothing).
+fn permanent_move<'a>(row: &SourceRow, outcome: &'a PollOutcome) -> Option<&'a str> {
+    if outcome.error.is_some() {
+        return None;
+    }
+    outcome
+        .state
+        .moved_to
+        .as_deref()
+        .filter(|to| !to.is_empty() && *to != row.url)
+}
+
 /// The source row after a round: its polling state, and what the round did with it. A source
 /// with items left over keeps no validators and is due again at once, so the next poll lists
 /// every item again and the rest are taken.
@@ -524,6 +576,11 @@ fn source_after(
     stopped: bool,
 ) -> SourceRow {
     let mut state = outcome.state.clone();
+    // The row's address is the one polled next (a move has set it already).
+    state.url.clone_from(&row.url);
+    if state.moved_to.as_deref() == Some(row.url.as_str()) {
+        state.moved_to = None;
+    }
     // A source whose items wait for their pages lists them again next time, so it keeps no
     // validators (a 304 would hide them); one with items left over is also due at once.
     if tally.left > 0 || tally.feed_only + tally.still_feed_only > 0 {
@@ -558,6 +615,11 @@ async fn poll_job(shared: Arc<Shared>, index: usize, row: SourceRow, tx: mpsc::S
         .state
         .as_deref()
         .and_then(|s| serde_json::from_str::<SourceState>(s).ok())
+        .map(|mut state| {
+            // The row's address is the one to poll (a source that moved has it).
+            state.url.clone_from(&row.url);
+            state
+        })
         .unwrap_or_else(|| SourceState::new(row.url.clone()));
     let stopped = shared.scheduler.stopped();
     let outcome = tokio::select! {

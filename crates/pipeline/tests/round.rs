@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use storyline_ingest::fetch::{FetchConfig, Fetcher, GuardConfig, PolitenessConfig, RetryConfig};
 use storyline_ingest::poll::SourceState;
 use storyline_model::Keyring;
-use storyline_newswire::{Behaviour, FeedValidators, Newswire, NewswireConfig, TextSource};
+use storyline_newswire::{
+    Behaviour, FeedMove, FeedValidators, Newswire, NewswireConfig, TextSource,
+};
 use storyline_pipeline::cpu::CpuPool;
 use storyline_pipeline::round::{
     Observer, RoundCounters, RoundOptions, RoundSummary, SourceRound, Stop, Web,
@@ -419,6 +421,14 @@ fn polling_state(source: &SourceRow) -> SourceState {
     serde_json::from_str(source.state.as_deref().expect("polled")).expect("polling state")
 }
 
+/// The paths outlet `outlet` was asked for from request `from` on.
+fn paths_asked(newswire: &Newswire, outlet: usize, from: usize) -> Vec<String> {
+    newswire.requests(outlet)[from..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feed_with_only_last_modified_is_asked_if_modified_since_and_a_304_ends_its_poll() {
     let newswire = Newswire::start(newswire_config(1, 5)).await.unwrap();
@@ -467,4 +477,148 @@ async fn a_feed_with_only_last_modified_is_asked_if_modified_since_and_a_304_end
     let round = SourceRound::from_stored(source.last_round.as_deref()).unwrap();
     assert_eq!((round.seen, round.ingested), (0, 0));
     assert_eq!(h.articles().await.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_moved_permanently_moves_its_source_and_the_next_poll_goes_straight_there() {
+    let newswire = Newswire::start(newswire_config(1, 4)).await.unwrap();
+    let old = newswire.outlets()[0].feed_url.clone();
+    let new = format!("{}/rss/latest.xml", newswire.outlets()[0].base_url);
+    newswire.move_feed(
+        0,
+        Some(FeedMove {
+            status: 301,
+            path: "/rss/latest.xml".into(),
+        }),
+    );
+    let mut h = harness(
+        &newswire,
+        fetch_config(Duration::from_millis(10), Duration::from_secs(10)),
+    )
+    .await;
+    let (first, lines) = h.round().await;
+    assert_eq!(first.ingested, 4, "{first}\n{lines:#?}");
+    assert_eq!(first.moved, 1, "{first}");
+    assert!(first.to_string().contains("1 sources moved"), "{first}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("moved") && l.contains(&old) && l.contains(&new)),
+        "{lines:#?}"
+    );
+    let sources = h.store.sources().await.unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].url, new, "the source list shows the new address");
+    let state = polling_state(&sources[0]);
+    assert_eq!(state.url, new);
+    let round = SourceRound::from_stored(sources[0].last_round.as_deref()).unwrap();
+    assert_eq!(round.moved_from.as_deref(), Some(old.as_str()));
+    assert!(
+        round.describe().contains("moved here from"),
+        "{}",
+        round.describe()
+    );
+    assert_eq!(
+        h.store.former_source_urls(sources[0].id).await.unwrap(),
+        [old.as_str()]
+    );
+
+    // The next poll asks the new address directly.
+    let asked_before = newswire.requests(0).len();
+    let (second, lines) = h.round().await;
+    assert_eq!(second.moved, 0, "{second}");
+    assert_eq!(second.not_modified, 1, "{second}\n{lines:#?}");
+    let asked = paths_asked(&newswire, 0, asked_before);
+    assert!(asked.contains(&"/rss/latest.xml".to_string()), "{asked:?}");
+    assert!(!asked.contains(&"/feed.xml".to_string()), "{asked:?}");
+
+    // The old address stays known: the same feed is not added twice.
+    assert!(!h.store.add_source(&source_row(&old)).await.unwrap());
+    assert_eq!(h.store.sources().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_moved_temporarily_keeps_its_source_where_it_was() {
+    for status in [302, 307] {
+        let newswire = Newswire::start(newswire_config(1, 3)).await.unwrap();
+        let old = newswire.outlets()[0].feed_url.clone();
+        newswire.move_feed(
+            0,
+            Some(FeedMove {
+                status,
+                path: "/rss/latest.xml".into(),
+            }),
+        );
+        let mut h = harness(
+            &newswire,
+            fetch_config(Duration::from_millis(10), Duration::from_secs(10)),
+        )
+        .await;
+        let (first, lines) = h.round().await;
+        assert_eq!(first.ingested, 3, "{status}: {first}\n{lines:#?}");
+        assert_eq!(first.moved, 0, "{status}: {first}");
+        assert!(!lines.iter().any(|l| l.starts_with("moved")), "{lines:#?}");
+        let sources = h.store.sources().await.unwrap();
+        assert_eq!(sources[0].url, old, "{status}");
+        assert_eq!(polling_state(&sources[0]).url, old, "{status}");
+        assert!(
+            h.store
+                .former_source_urls(sources[0].id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // The next poll asks the old address again, and is sent on from there.
+        let asked_before = newswire.requests(0).len();
+        let (second, lines) = h.round().await;
+        assert_eq!(second.moved, 0, "{status}: {second}");
+        assert_eq!(second.failed, 0, "{status}: {second}\n{lines:#?}");
+        let asked = paths_asked(&newswire, 0, asked_before);
+        let feed = asked.iter().position(|p| p == "/feed.xml");
+        let moved = asked.iter().position(|p| p == "/rss/latest.xml");
+        assert!(
+            matches!((feed, moved), (Some(f), Some(m)) if f < m),
+            "{status}: {asked:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_moving_onto_a_followed_address_keeps_that_source_and_the_round_goes_on() {
+    let newswire = Newswire::start(newswire_config(1, 4)).await.unwrap();
+    let old = newswire.outlets()[0].feed_url.clone();
+    let new = format!("{}/rss/latest.xml", newswire.outlets()[0].base_url);
+    newswire.move_feed(
+        0,
+        Some(FeedMove {
+            status: 308,
+            path: "/rss/latest.xml".into(),
+        }),
+    );
+    let mut h = harness(
+        &newswire,
+        fetch_config(Duration::from_millis(10), Duration::from_secs(10)),
+    )
+    .await;
+    assert!(h.store.add_source(&source_row(&new)).await.unwrap());
+    let kept = h.store.sources().await.unwrap()[1].id;
+    let (first, lines) = h.round().await;
+    assert_eq!(first.ingested, 4, "{first}\n{lines:#?}");
+    assert_eq!(first.failed, 0, "{first}");
+    assert_eq!(first.moved, 1, "{first}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("moved") && l.contains("follows already")),
+        "{lines:#?}"
+    );
+    let sources = h.store.sources().await.unwrap();
+    assert_eq!(sources.len(), 1, "{sources:#?}");
+    assert_eq!(
+        (sources[0].id, sources[0].url.as_str()),
+        (kept, new.as_str())
+    );
+    assert!(!h.store.add_source(&source_row(&old)).await.unwrap());
+    assert_eq!(h.articles().await.len(), 4, "each article once");
 }

@@ -16,8 +16,8 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::SqliteStore;
 pub use types::{
-    ArticleQuery, ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceRow, Stats,
-    StoryCoverage, StoryQuery,
+    ArticleQuery, ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceMove, SourceRow,
+    Stats, StoryCoverage, StoryQuery,
 };
 
 use async_trait::async_trait;
@@ -79,12 +79,19 @@ pub trait Store: Send + Sync {
     /// without `body`, `html` and `secured`.
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>>;
 
-    /// Adds a source; returns false when its URL is already followed.
+    /// Adds a source; returns false when its URL is already followed (as a source's address
+    /// or as one a source moved away from).
     async fn add_source(&self, source: &SourceRow) -> StoreResult<bool>;
     /// All sources, in the order they were added.
     async fn sources(&self) -> StoreResult<Vec<SourceRow>>;
-    /// Removes a source by URL or id; returns false when there was none.
+    /// Removes a source by id, URL or a former URL; returns false when there was none.
     async fn remove_source(&self, url_or_id: &str) -> StoreResult<bool>;
+    /// Moves a source to `url` after its feed moved there permanently; its old URL stays
+    /// known (see [`Store::add_source`]). When another source already has `url`, that one
+    /// is kept and this one is removed ([`SourceMove::Joined`]).
+    async fn move_source(&self, id: i64, url: &str) -> StoreResult<SourceMove>;
+    /// The URLs a source moved away from, oldest move first.
+    async fn former_source_urls(&self, id: i64) -> StoreResult<Vec<String>>;
     /// Saves a source's polling state after a poll.
     async fn update_source(&self, source: &SourceRow) -> StoreResult<()>;
     /// Sources due for a poll at `now`.

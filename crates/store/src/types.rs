@@ -148,6 +148,18 @@ pub struct SourceRow {
     pub last_round: Option<String>,
 }
 
+/// What moving a source to a new address did (see `Store::move_source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceMove {
+    /// The source now has the new address; the old one is kept as a former address.
+    Moved,
+    /// Another source already had the new address: that one is kept, this one was removed
+    /// and its addresses are now the other's former ones.
+    Joined { into: i64 },
+    /// There is no such source (removed meanwhile).
+    Missing,
+}
+
 /// Row counts of a store.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Stats {

@@ -3,7 +3,8 @@
 use chrono::{TimeZone, Utc};
 use storyline_model::{Article, Provider, Story, StoryLink};
 use storyline_store::{
-    ArticleQuery, ArticleRow, Commit, SearchQuery, SourceRow, SqliteStore, Store, StoryQuery,
+    ArticleQuery, ArticleRow, Commit, SearchQuery, SourceMove, SourceRow, SqliteStore, Store,
+    StoryQuery,
 };
 
 fn article(id: &str, title: &str, body: &str, domain: &str) -> ArticleRow {
@@ -794,5 +795,119 @@ async fn search_filters_reach_the_whole_archive() {
         })
         .await,
         Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
+async fn a_moved_source_keeps_its_old_address_known_and_joins_one_already_at_the_new() {
+    let (_dir, store) = open().await;
+    let now = Utc::now();
+    let source = |url: &str, group: &str| SourceRow {
+        id: 0,
+        url: url.into(),
+        kind: "feed".into(),
+        title: None,
+        group: Some(group.into()),
+        state: None,
+        next_poll: now,
+        last_error: None,
+        enabled: true,
+        created_at: now,
+        last_round: None,
+    };
+    assert!(
+        store
+            .add_source(&source("https://a.example/feed", "A"))
+            .await
+            .unwrap()
+    );
+    let id = store.sources().await.unwrap()[0].id;
+    assert_eq!(
+        store
+            .move_source(id, "https://a.example/rss")
+            .await
+            .unwrap(),
+        SourceMove::Moved
+    );
+    let sources = store.sources().await.unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(
+        (sources[0].id, sources[0].url.as_str()),
+        (id, "https://a.example/rss")
+    );
+    assert_eq!(sources[0].group.as_deref(), Some("A"));
+    assert_eq!(
+        store.former_source_urls(id).await.unwrap(),
+        ["https://a.example/feed"]
+    );
+    // The old address is followed already, through the moved source.
+    assert!(
+        !store
+            .add_source(&source("https://a.example/feed", "again"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.sources().await.unwrap().len(), 1);
+
+    // Moving onto another source's address keeps that one and folds this one into it.
+    assert!(
+        store
+            .add_source(&source("https://b.example/feed", "B"))
+            .await
+            .unwrap()
+    );
+    let b = store.sources().await.unwrap()[1].id;
+    assert_eq!(
+        store.move_source(b, "https://a.example/rss").await.unwrap(),
+        SourceMove::Joined { into: id }
+    );
+    let sources = store.sources().await.unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].id, id);
+    assert_eq!(sources[0].group.as_deref(), Some("A"));
+    assert_eq!(
+        store.former_source_urls(id).await.unwrap().len(),
+        2,
+        "both old addresses are known as the kept source's"
+    );
+    assert!(
+        !store
+            .add_source(&source("https://b.example/feed", "B"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.move_source(b, "https://c.example/").await.unwrap(),
+        SourceMove::Missing
+    );
+
+    // A feed that moves back takes its old address again.
+    assert_eq!(
+        store
+            .move_source(id, "https://a.example/feed")
+            .await
+            .unwrap(),
+        SourceMove::Moved
+    );
+    assert_eq!(
+        store.sources().await.unwrap()[0].url,
+        "https://a.example/feed"
+    );
+    assert!(
+        !store
+            .former_source_urls(id)
+            .await
+            .unwrap()
+            .contains(&"https://a.example/feed".to_string())
+    );
+
+    // Removing by a former address removes the source and its former addresses.
+    assert!(store.remove_source("https://b.example/feed").await.unwrap());
+    assert!(store.sources().await.unwrap().is_empty());
+    assert!(
+        store
+            .add_source(&source("https://a.example/rss", "new"))
+            .await
+            .unwrap()
     );
 }

@@ -255,6 +255,14 @@ async fn check_upgraded(store: &SqliteStore, version: i64) {
     assert_eq!(sources[0].url, "https://ledger.example/feed.xml");
     assert_eq!(sources[0].group.as_deref(), Some("Wires"));
     assert_eq!(sources[0].last_round, None);
+    assert!(
+        store
+            .former_source_urls(sources[0].id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{at}"
+    );
     assert_eq!(store.blocked_providers().await.unwrap(), ["spam.example"]);
 
     // A new article commits beside the old ones and is found like them.

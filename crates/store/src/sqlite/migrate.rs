@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_topic_counts.sql"),
     include_str!("../../migrations/0008_story_topics.sql"),
     include_str!("../../migrations/0009_feed_only.sql"),
+    include_str!("../../migrations/0010_source_aliases.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

@@ -23,8 +23,8 @@ use storyline_model::{Story, StoryLink};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
-    ArticleQuery, ArticleRow, Commit, SearchHit, SearchQuery, SourceRow, Stats, StoryCoverage,
-    StoryQuery,
+    ArticleQuery, ArticleRow, Commit, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
+    StoryCoverage, StoryQuery,
 };
 use crate::{Store, WriterLock};
 
@@ -357,6 +357,14 @@ impl Store for SqliteStore {
 
     async fn remove_source(&self, url_or_id: &str) -> StoreResult<bool> {
         sources::remove(&self.pool, url_or_id).await
+    }
+
+    async fn move_source(&self, id: i64, url: &str) -> StoreResult<SourceMove> {
+        sources::move_to(&self.pool, id, url).await
+    }
+
+    async fn former_source_urls(&self, id: i64) -> StoreResult<Vec<String>> {
+        sources::former_urls(&self.pool, id).await
     }
 
     async fn update_source(&self, source: &SourceRow) -> StoreResult<()> {
