@@ -24,6 +24,15 @@ use super::tree::{Entry, Mapping, Node, Scalar, ScalarStyle, Sequence};
 use crate::secured::Keyring;
 use crate::{Article, Coverage, Image, Provenance, Provider, article_id};
 
+/// Longest headline a record may carry (headlines run to a few hundred characters).
+pub const MAX_TITLE_CHARS: usize = 1_000;
+
+/// Most topics one article may carry.
+pub const MAX_TOPICS: usize = 100;
+
+/// Most authors one article may name.
+pub const MAX_AUTHORS: usize = 100;
+
 /// Top-level fields storyline knows, in the order it writes them.
 pub const ARTICLE_FIELDS: &[&str] = &[
     "category",
@@ -140,6 +149,33 @@ impl<'a> Fields<'a> {
     fn required_text(&self, key: &str) -> Result<String, RecordError> {
         self.text(key)?
             .ok_or_else(|| self.err(self.line, key, Problem::MissingField))
+    }
+
+    /// The required `title`, at most [`MAX_TITLE_CHARS`] characters.
+    fn title(&self) -> Result<String, RecordError> {
+        let title = self.required_text("title")?;
+        let chars = title.chars().count();
+        if chars > MAX_TITLE_CHARS {
+            let line = self.present("title").map_or(self.line, |e| e.line);
+            let problem = Problem::TooLong {
+                limit: MAX_TITLE_CHARS,
+                found: chars,
+                unit: "characters",
+            };
+            return Err(self.err(line, "title", problem));
+        }
+        Ok(title)
+    }
+
+    /// A list of text of at most `limit` items.
+    fn short_list_of_text(&self, key: &str, limit: usize) -> Result<Vec<String>, RecordError> {
+        let list = self.list_of_text(key)?;
+        if list.len() > limit {
+            let line = self.present(key).map_or(self.line, |e| e.line);
+            let what = if key == "topics" { "topics" } else { "names" };
+            return Err(self.err(line, key, Problem::TooMany { limit, what }));
+        }
+        Ok(list)
     }
 
     fn int(&self, key: &str, min: i64, max: i64) -> Result<Option<i64>, RecordError> {
@@ -327,7 +363,7 @@ impl<'a> Fields<'a> {
 
     fn coverage(&self) -> Result<Coverage, RecordError> {
         Ok(Coverage {
-            title: self.required_text("title")?,
+            title: self.title()?,
             excerpt: self.text("excerpt")?.unwrap_or_default(),
             published_date_time: self.date("publishedDateTime")?,
             web_url: self.required_text("webUrl")?,
@@ -380,7 +416,7 @@ impl Record {
     /// published); a missing `title` is an error.
     pub fn to_article(&self, keyring: Option<&Keyring>) -> Result<Article, RecordError> {
         let f = self.fields();
-        let title = f.required_text("title")?;
+        let title = f.title()?;
         let original_url = f.text("originalUrl")?;
         let web_url = f.text("webUrl")?;
         let body = self.article_body().to_owned();
@@ -415,9 +451,9 @@ impl Record {
             heat: i32::try_from(heat).unwrap_or(-1),
             published: f.bool("published")?.unwrap_or(false),
             provider: f.provider()?,
-            authors: f.list_of_text("authors")?,
+            authors: f.short_list_of_text("authors", MAX_AUTHORS)?,
             language: f.text("language")?,
-            topics: f.list_of_text("topics")?,
+            topics: f.short_list_of_text("topics", MAX_TOPICS)?,
             images: f.images()?,
             provenance,
             secured_verbatim,

@@ -42,6 +42,14 @@ pub enum Problem {
     Unsupported(&'static str),
     #[error("nested more than {0} levels deep")]
     TooDeep(usize),
+    #[error("longer than {limit} {unit} ({found})")]
+    TooLong {
+        limit: usize,
+        found: usize,
+        unit: &'static str,
+    },
+    #[error("more than {limit} {what}")]
+    TooMany { limit: usize, what: &'static str },
     #[error("missing")]
     MissingField,
     #[error("expected {expected}, found {found}")]

@@ -4,8 +4,9 @@
 //! `"double"` and `'single'` quoted scalars on one line, `# comments`, blank lines, flow lists
 //! of scalars (`[a, "b"]`) and the empty `{}`. Refused with an error naming the line: tabs in
 //! indentation, control characters, block scalars (`|`, `>`), anchors, aliases, tags, complex
-//! keys, multi-line quoted scalars, nesting deeper than [`MAX_DEPTH`]. Nothing here panics on
-//! any input, and the work is linear in its size.
+//! keys, multi-line quoted scalars, nesting deeper than [`MAX_DEPTH`], a line longer than
+//! [`MAX_LINE_BYTES`], a mapping of more than [`MAX_FIELDS`] fields, a list of more than
+//! [`MAX_ITEMS`] items. Nothing here panics on any input, and the work is linear in its size.
 
 use std::collections::HashSet;
 
@@ -14,6 +15,16 @@ use super::tree::{Entry, Item, Mapping, Node, Scalar, ScalarStyle, Sequence};
 
 /// Deepest nesting of mappings and lists accepted.
 pub const MAX_DEPTH: usize = 32;
+
+/// Longest front-matter line (and so value) accepted. Records' values are headlines, URLs,
+/// dates, short lists and sealed provenance, all far below this.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Most fields in one mapping (a record has a few dozen, unknown ones included).
+pub const MAX_FIELDS: usize = 1_000;
+
+/// Most items in one block list.
+pub const MAX_ITEMS: usize = 10_000;
 
 /// Parses the lines between the `---` lines. `first_line` is the 1-based file line of
 /// `lines[0]`. Returns the top-level mapping and the blank/comment lines after its last entry.
@@ -200,9 +211,24 @@ impl Parser<'_> {
         RecordError::new(self.origin, self.line_no(i), field, problem)
     }
 
-    /// Refuses control characters anywhere and tabs in indentation.
+    /// Refuses over-long lines, control characters anywhere and tabs in indentation.
     fn check_line(&self, i: usize) -> Result<(), RecordError> {
         let line = self.lines[i];
+        if line.len() > MAX_LINE_BYTES {
+            let content = line.trim_start_matches(' ').trim_start_matches("- ");
+            let key = split_key(content)
+                .map(|(key, _, _)| key)
+                .unwrap_or_default();
+            return Err(self.err(
+                i,
+                &key,
+                Problem::TooLong {
+                    limit: MAX_LINE_BYTES,
+                    found: line.len(),
+                    unit: "bytes",
+                },
+            ));
+        }
         if let Some(c) = line
             .chars()
             .find(|&c| (c < ' ' && c != '\t') || c == '\u{7f}')
@@ -275,6 +301,13 @@ impl Parser<'_> {
             if !seen.insert(key.clone()) {
                 return Err(self.err(i, &key, Problem::DuplicateField));
             }
+            if mapping.entries.len() == MAX_FIELDS {
+                let problem = Problem::TooMany {
+                    limit: MAX_FIELDS,
+                    what: "fields",
+                };
+                return Err(self.err(i, parent, problem));
+            }
             let (value, suffix) = self.value(rest, column, i, &key, true)?;
             let mut entry = Entry::parsed(key, key_raw, value, self.line_no(i));
             entry.leading = leading;
@@ -337,6 +370,13 @@ impl Parser<'_> {
             let content = &line[ind..];
             if !is_dash_item(content) {
                 break;
+            }
+            if seq.items.len() == MAX_ITEMS {
+                let problem = Problem::TooMany {
+                    limit: MAX_ITEMS,
+                    what: "list items",
+                };
+                return Err(self.err(i, field, problem));
             }
             let leading = self.leading(i);
             self.pos = i + 1;
@@ -586,6 +626,46 @@ mod tests {
             let err = parse(text).unwrap_err();
             assert_eq!(err.line, Some(line), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn oversized_values_and_collections_are_refused_with_their_field() {
+        let long = format!("title: {}", "x".repeat(MAX_LINE_BYTES));
+        let err = parse(&long).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("title"));
+        assert!(matches!(err.problem, Problem::TooLong { .. }), "{err}");
+        assert!(
+            err.to_string().contains("title: longer than 65536 bytes"),
+            "{err}"
+        );
+
+        let many: String = (0..=MAX_FIELDS).map(|n| format!("x{n}: 1\n")).collect();
+        let err = parse(&many).unwrap_err();
+        assert!(
+            matches!(err.problem, Problem::TooMany { what: "fields", .. }),
+            "{err}"
+        );
+        assert_eq!(err.line, Some(MAX_FIELDS + 2));
+
+        let items: String = std::iter::once("topics:\n".to_string())
+            .chain((0..=MAX_ITEMS).map(|n| format!("  - t{n}\n")))
+            .collect();
+        let err = parse(&items).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("topics"));
+        assert!(
+            matches!(
+                err.problem,
+                Problem::TooMany {
+                    what: "list items",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+
+        // At the limits, accepted.
+        let at_limit: String = (0..MAX_FIELDS).map(|n| format!("x{n}: 1\n")).collect();
+        assert_eq!(parse(&at_limit).unwrap().0.entries.len(), MAX_FIELDS);
     }
 
     #[test]
