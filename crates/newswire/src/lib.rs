@@ -355,6 +355,20 @@ impl Newswire {
         opml
     }
 
+    /// Writes every article page, as its outlet serves it, into `dir` (one `.html` file per
+    /// article, named by outlet and slug), for tests that ingest files. Returns the paths.
+    pub fn write_pages(&self, dir: &std::path::Path) -> io::Result<Vec<PathBuf>> {
+        let mut paths = Vec::new();
+        for (outlet, host) in self.hosts.iter().enumerate() {
+            for (i, article) in host.site.articles.iter().enumerate() {
+                let path = dir.join(format!("{outlet:03}-{}.html", article.slug));
+                std::fs::write(&path, host.site.page(i))?;
+                paths.push(path);
+            }
+        }
+        Ok(paths)
+    }
+
     /// Articles across all outlets.
     pub fn total_articles(&self) -> usize {
         self.outlets.iter().map(|o| o.articles.len()).sum()
