@@ -16,6 +16,8 @@ pub enum Problem {
     MissingOpening,
     #[error("no closing `---` line after the front matter")]
     MissingClosing,
+    #[error("line ends in LF alone where the record's lines end in CRLF (mixed line endings)")]
+    MixedLineEndings,
     #[error("tab in indentation (indent with spaces)")]
     TabIndent,
     #[error("control character U+{0:04X} in the front matter")]

@@ -106,10 +106,14 @@ impl Record {
                 Some((l, a)) => (l, a, true),
                 None => (rest, "", false),
             };
-            let line = if crlf {
-                line.strip_suffix('\r').unwrap_or(line)
-            } else {
-                line
+            // A record keeps one line ending (its first line's), so that it is written back
+            // byte for byte: a CRLF record with a bare LF line is refused, as an LF record
+            // with a stray CR is (a control character).
+            let line = match (crlf, had_newline) {
+                (true, true) => line
+                    .strip_suffix('\r')
+                    .ok_or_else(|| err(lines.len() + 2, Problem::MixedLineEndings))?,
+                _ => line,
             };
             if line == "---" {
                 break (had_newline, after);
@@ -195,5 +199,43 @@ impl Record {
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crlf_record_with_a_bare_lf_line_is_refused_not_rewritten() {
+        // Found by fuzzing: these parsed and were written back with CRLF everywhere.
+        for (text, line) in [
+            ("---\r\n---\n", 2),
+            ("---\r\ntitle: x\n---\r\n", 2),
+            ("---\r\ntitle: x\r\nheat: 1\n---\r\nbody\n", 3),
+        ] {
+            let err = Record::parse_syntax(text, "mixed").unwrap_err();
+            assert!(
+                matches!(err.problem, Problem::MixedLineEndings),
+                "{text:?}: {err}"
+            );
+            assert_eq!(err.line, Some(line), "{text:?}");
+        }
+        // A file ending in `---\r` has no closing line (it was read as one and the CR lost).
+        assert!(matches!(
+            Record::parse_syntax("---\r\n---\r", "cr")
+                .unwrap_err()
+                .problem,
+            Problem::MissingClosing
+        ));
+        // Bare LF and CR in the body are the body's own, kept verbatim.
+        for text in [
+            "---\r\ntitle: x\r\n---\r\nbody\nmore\r",
+            "---\r\n---",
+            "---\r\n---\r\n",
+        ] {
+            let record = Record::parse_syntax(text, "crlf").unwrap();
+            assert_eq!(record.to_text(), text);
+        }
     }
 }
