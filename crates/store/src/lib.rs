@@ -14,7 +14,7 @@ mod sqlite;
 mod types;
 
 pub use error::{StoreError, StoreResult};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, search_expression};
 pub use types::{
     ArticleQuery, ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceMove, SourceRow,
     Stats, StoryCoverage, StoryQuery,

@@ -9,6 +9,8 @@ mod sources;
 mod stories;
 mod writer_lock;
 
+pub use search::search_expression;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;

@@ -212,6 +212,14 @@ pub(crate) async fn run(
     Ok(hits)
 }
 
+/// The FTS5 MATCH expression a search runs for `q`'s words and its provider and topic
+/// filters (date terms, which depend on the archive, left out); `None` when no word is
+/// searchable. The reader's text is never passed on as FTS5 syntax, so any text gives a valid
+/// expression. Public so the parser can be exercised without a database (fuzzing).
+pub fn search_expression(q: &SearchQuery) -> Option<String> {
+    UserQuery::parse(&q.text).map(|user| match_expression(&user, q, None))
+}
+
 /// The reader's words with the filters as `facets` terms (month terms for a date range
 /// only when its articles are scattered thinly over their span, see `days`).
 fn match_expression(user: &UserQuery, q: &SearchQuery, dates: Option<&days::DateSpan>) -> String {
