@@ -94,6 +94,52 @@ pub struct Article {
     pub secured_verbatim: Option<String>,
 }
 
+impl Article {
+    /// Removes control characters, which no outlet means to publish and which would reach a
+    /// reader's terminal or page as commands (ESC sequences, BEL): one-line fields lose every
+    /// control character (line breaks and tabs become spaces), the body keeps its line breaks
+    /// and tabs. Idempotent.
+    pub fn scrub_controls(&mut self) {
+        for field in [
+            &mut self.title,
+            &mut self.excerpt,
+            &mut self.category,
+            &mut self.kind,
+            &mut self.provider.name,
+            &mut self.provider.domain,
+        ] {
+            scrub_line(field);
+        }
+        for field in self.authors.iter_mut().chain(self.topics.iter_mut()) {
+            scrub_line(field);
+        }
+        if let Some(language) = &mut self.language {
+            scrub_line(language);
+        }
+        if self
+            .body
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        {
+            self.body
+                .retain(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r'));
+        }
+    }
+}
+
+fn scrub_line(text: &mut String) {
+    if text.chars().any(char::is_control) {
+        *text = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\t' | '\r' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+    }
+}
+
 /// The stable id of a piece of coverage: 16 lowercase hex chars of the XXH3-64 of `key`.
 ///
 /// `key` is the canonical URL, or the text when the piece has no URL.
@@ -104,6 +150,28 @@ pub fn article_id(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_scrubbed_and_line_breaks_kept_in_the_body() {
+        let mut article = Article {
+            title: "Evil \u{1b}]0;pwned\u{7} title\u{1b}[2J\nhere\u{9b}".into(),
+            body: "First\u{1b}[31m line\n\tSecond\u{7} line\r\n".into(),
+            authors: vec!["A\u{0}B".into()],
+            provider: Provider {
+                name: "Out\u{8}let".into(),
+                domain: "example.org".into(),
+            },
+            ..Article::default()
+        };
+        article.scrub_controls();
+        assert_eq!(article.title, "Evil ]0;pwned title[2J here");
+        assert_eq!(article.body, "First[31m line\n\tSecond line\r\n");
+        assert_eq!(article.authors, ["AB"]);
+        assert_eq!(article.provider.name, "Outlet");
+        let once = article.clone();
+        article.scrub_controls();
+        assert_eq!(article, once);
+    }
 
     #[test]
     fn article_id_is_sixteen_lowercase_hex_chars() {

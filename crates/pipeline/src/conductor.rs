@@ -84,6 +84,7 @@ pub struct Prepared {
 impl Preparer {
     /// Judges what depends on the article alone and keeps it with the article.
     pub fn prepare(&self, incoming: &mut Incoming) {
+        incoming.article.scrub_controls();
         fill_topics_and_excerpt(&self.taxonomy, &mut incoming.article);
         let article = &incoming.article;
         incoming.prepared = Some(Prepared {
@@ -265,6 +266,8 @@ impl Pipeline {
             feed_only,
             prepared,
         } = incoming;
+        // No control character is stored (done already when the article was prepared).
+        article.scrub_controls();
         // A text that names its outlet but not its address (plain text, by its copyright
         // or syndication footer) joins that outlet when the archive already knows it.
         if article.provider.domain.is_empty()

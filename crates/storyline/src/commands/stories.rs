@@ -145,8 +145,16 @@ fn coverage(story: &Story, articles: &[ArticleRow]) -> Vec<CoverageView> {
 }
 
 /// Techmeme-like text: heat and headline, the lead's provider, then "More:" and "Also
-/// published by" (syndicated copies), then related stories.
+/// published by" (syndicated copies), then related stories. Text from outlets is printed with
+/// control characters escaped (stores written before they were scrubbed may hold some).
 pub fn render(views: &[StoryView]) -> String {
+    render_lines(views)
+        .lines()
+        .map(|line| crate::progress::printable(line) + "\n")
+        .collect()
+}
+
+fn render_lines(views: &[StoryView]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for (rank, view) in views.iter().enumerate() {
