@@ -238,4 +238,29 @@ mod tests {
             assert_eq!(record.to_text(), text);
         }
     }
+
+    #[test]
+    fn flow_collections_are_written_back_as_written() {
+        // Found by fuzzing: the spacing of `[a, b  ]` and `{ }`, and comments after them,
+        // were normalized or dropped.
+        for text in [
+            "---\nauthors: [a, b  ]\n---\n",
+            "---\nauthors:   [ a,b ,'c' ]   # who\n---\n",
+            "---\ntopics: [ ] # none\nx: {  }  # empty\n---\n",
+            "---\nlist:\n  - [a,b] # one\n  -  { } # two\n  - []\n---\n",
+        ] {
+            let record = Record::parse_syntax(text, "flow").unwrap();
+            assert_eq!(record.to_text(), text);
+            assert_eq!(
+                Record::parse_syntax(&record.to_text(), "flow").unwrap(),
+                record
+            );
+        }
+        // A changed list is written in the usual layout.
+        let mut record = Record::parse_syntax("---\ntopics: [ a,b ]\n---\n", "flow").unwrap();
+        if let Some(Node::Sequence(list)) = record.front_mut().get_mut("topics") {
+            list.push(Node::Scalar(Scalar::text_value("c")));
+        }
+        assert_eq!(record.to_text(), "---\ntopics: [a, b, c]\n---\n");
+    }
 }

@@ -273,6 +273,7 @@ impl Parser<'_> {
         let mut mapping = Mapping {
             entries: Vec::new(),
             column: Some(column),
+            empty_raw: None,
         };
         let mut seen = HashSet::new();
         if let Some(entry) = first {
@@ -357,6 +358,7 @@ impl Parser<'_> {
             items: Vec::new(),
             column: Some(column),
             flow: false,
+            flow_raw: None,
         };
         while let Some(i) = self.peek_content() {
             let line = self.lines[i];
@@ -408,8 +410,12 @@ impl Parser<'_> {
                 let mapping = self.mapping(item_column, Some(first), field)?;
                 Item::new(Node::Mapping(mapping))
             } else {
-                let (value, _) = self.inline(rest, i, field)?;
-                Item::new(value)
+                let (value, tail) = self.inline(rest, i, field)?;
+                let own_line_suffix = (!matches!(value, Node::Scalar(_))).then_some(tail);
+                Item {
+                    own_line_suffix,
+                    ..Item::new(value)
+                }
             };
             item.leading = leading;
             item.line = self.line_no(i);
@@ -442,14 +448,25 @@ impl Parser<'_> {
                 tail_check(&t[used..])?;
                 Ok((scalar(text, ScalarStyle::SingleQuoted), String::new()))
             }
-            Some('[') => self.flow_list(t, i, field),
+            Some('[') => {
+                let (mut node, tail) = self.flow_list(t, i, field)?;
+                if let Node::Sequence(seq) = &mut node {
+                    let raw = rest[..rest.len() - tail.len()].to_owned();
+                    seq.flow_raw = Some(Box::new((raw, seq.items.clone())));
+                }
+                Ok((node, tail))
+            }
             Some('{') => {
                 let inner = t[1..].trim_start_matches(' ');
                 let Some(tail) = inner.strip_prefix('}') else {
                     return Err(at(Problem::Unsupported("flow mappings ({...})")));
                 };
                 tail_check(tail)?;
-                Ok((Node::Mapping(Mapping::new()), tail.to_owned()))
+                let empty = Mapping {
+                    empty_raw: Some(rest[..rest.len() - tail.len()].to_owned()),
+                    ..Mapping::new()
+                };
+                Ok((Node::Mapping(empty), tail.to_owned()))
             }
             Some('|' | '>') => Err(at(Problem::Unsupported("block scalars (| and >)"))),
             Some('&') => Err(at(Problem::Unsupported("anchors (&)"))),
@@ -483,6 +500,7 @@ impl Parser<'_> {
             items: Vec::new(),
             column: None,
             flow: true,
+            flow_raw: None,
         };
         let mut idx = 1;
         loop {

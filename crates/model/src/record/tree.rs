@@ -204,6 +204,9 @@ pub struct Mapping {
     pub(crate) entries: Vec<Entry>,
     /// Column of the keys, when parsed.
     pub(crate) column: Option<usize>,
+    /// An empty flow mapping as written (`{}` and the spaces before it, after `key:` or `-`):
+    /// written back verbatim while the mapping stays empty.
+    pub(crate) empty_raw: Option<String>,
 }
 
 impl Mapping {
@@ -302,6 +305,9 @@ pub struct Sequence {
     pub(crate) items: Vec<Item>,
     pub(crate) column: Option<usize>,
     pub(crate) flow: bool,
+    /// A flow list as written (from after `key:` or `-` to its `]`) and the items it held then:
+    /// written back verbatim while the items are unchanged.
+    pub(crate) flow_raw: Option<Box<(String, Vec<Item>)>>,
 }
 
 impl Sequence {
@@ -336,6 +342,7 @@ impl FromIterator<Node> for Sequence {
             items: iter.into_iter().map(Item::new).collect(),
             column: None,
             flow: false,
+            flow_raw: None,
         }
     }
 }

@@ -182,8 +182,20 @@ impl Writer<'_> {
                 }
                 self.line("");
             }
-            Node::Mapping(m) if m.is_empty() => self.line(" {}"),
-            Node::Sequence(s) if s.is_empty() => self.line(" []"),
+            Node::Mapping(m) if m.is_empty() => {
+                self.out.push_str(m.empty_raw.as_deref().unwrap_or(" {}"));
+                self.line(suffix);
+            }
+            Node::Sequence(s) if s.flow_raw.as_ref().is_some_and(|raw| raw.1 == s.items) => {
+                if let Some(raw) = &s.flow_raw {
+                    self.out.push_str(&raw.0);
+                }
+                self.line(suffix);
+            }
+            Node::Sequence(s) if s.is_empty() => {
+                self.out.push_str(" []");
+                self.line(suffix);
+            }
             Node::Sequence(s)
                 if s.flow && s.items.iter().all(|i| matches!(i.value, Node::Scalar(_))) =>
             {
