@@ -103,7 +103,7 @@ fn extract_page(
     options: &ExtractOptions,
     templates: Option<&SiteTemplates>,
 ) -> Extraction {
-    let page = dom::Page::parse(&nesting::limit_nesting(nesting::bounded(html)));
+    let page = dom::Page::parse(&nesting::guard(html));
     let meta = metadata::read_metadata(&page);
     let selection = content::select(
         &page,

@@ -1,11 +1,15 @@
-//! A guard against pathological tag nesting, applied before parsing.
+//! Guards against pathological markup, applied before parsing ([`guard`] runs them all).
 //!
-//! The HTML tree builder checks scopes by scanning the stack of open elements, so a page
-//! nesting 100,000 `<div>`s costs time quadratic in its depth. Real pages nest a few dozen
-//! levels. [`limit_nesting`] estimates the depth with a light tag scan (end tags that may be
-//! omitted and void elements do not count) and, only when it exceeds [`MAX_DEPTH`], drops the
-//! tags below that depth while keeping all text. The scan is linear and allocation-free for
-//! ordinary pages. [`bounded`] caps the input size, so memory stays bounded on huge pages.
+//! The HTML parser has two costs that grow with the square of something a page controls. Its
+//! tree builder checks scopes by scanning the stack of open elements, so a page nesting 100,000
+//! `<div>`s costs time quadratic in its depth; real pages nest a few dozen levels.
+//! [`limit_nesting`] estimates the depth with a light tag scan (end tags that may be omitted and
+//! void elements do not count) and, only when it exceeds [`MAX_DEPTH`], drops the tags below
+//! that depth while keeping all text. Its tokenizer compares each new attribute of a tag with
+//! every earlier one (duplicates are dropped), so one tag with 200,000 attributes took 30 s;
+//! real tags carry a few dozen. [`limit_attributes`] keeps the first [`MAX_ATTRIBUTES`] of each
+//! tag. Both scans are linear and allocation-free for ordinary pages. [`bounded`] caps the input
+//! size, so memory stays bounded on huge pages.
 
 use std::borrow::Cow;
 
@@ -23,6 +27,140 @@ pub(crate) fn bounded(html: &str) -> &str {
         end -= 1;
     }
     &html[..end]
+}
+
+/// `html` bounded in size, with at most [`MAX_ATTRIBUTES`] attributes per tag and at most
+/// [`MAX_DEPTH`] levels of nesting: what every parse of outside HTML starts from.
+pub(crate) fn guard(html: &str) -> Cow<'_, str> {
+    match limit_attributes(bounded(html)) {
+        Cow::Borrowed(html) => limit_nesting(html),
+        Cow::Owned(html) => Cow::Owned(limit_nesting(&html).into_owned()),
+    }
+}
+
+/// The most attributes kept on one tag.
+pub(crate) const MAX_ATTRIBUTES: usize = 256;
+
+/// Elements whose content is text up to their end tag, never tags.
+fn is_raw_text(name: &[u8]) -> bool {
+    [
+        &b"script"[..],
+        b"style",
+        b"textarea",
+        b"title",
+        b"xmp",
+        b"iframe",
+        b"noembed",
+        b"noframes",
+        b"plaintext",
+    ]
+    .iter()
+    .any(|raw| raw.eq_ignore_ascii_case(name))
+}
+
+/// Returns `html` unchanged when no tag has more than [`MAX_ATTRIBUTES`] attributes, or with the
+/// attributes past that number removed. Attributes are read as the HTML tokenizer reads them
+/// (names, `=`, quoted or unquoted values), so a `>` inside a quoted value does not end the tag.
+pub(crate) fn limit_attributes(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let len = bytes.len();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    // Byte ranges to remove: from the first attribute past the limit to the tag's end.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut position = 0;
+    while let Some(offset) = html[position..].find('<') {
+        let start = position + offset;
+        let mut at = start + 1;
+        if bytes.get(at) == Some(&b'/') {
+            at += 1;
+        }
+        if !bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
+            position = start + 1;
+            continue;
+        }
+        let name_start = at;
+        while at < len && !is_space(bytes[at]) && bytes[at] != b'>' && bytes[at] != b'/' {
+            at += 1;
+        }
+        let name = &bytes[name_start..at];
+        let mut count = 0;
+        let mut cut_from = None;
+        loop {
+            while at < len && (is_space(bytes[at]) || bytes[at] == b'/') {
+                at += 1;
+            }
+            if at >= len || bytes[at] == b'>' {
+                break;
+            }
+            count += 1;
+            if count == MAX_ATTRIBUTES + 1 {
+                cut_from = Some(at);
+            }
+            // The name, then an optional `= value`.
+            at += 1;
+            while at < len && !is_space(bytes[at]) && !matches!(bytes[at], b'=' | b'>' | b'/') {
+                at += 1;
+            }
+            let mut look = at;
+            while look < len && is_space(bytes[look]) {
+                look += 1;
+            }
+            if look < len && bytes[look] == b'=' {
+                at = look + 1;
+                while at < len && is_space(bytes[at]) {
+                    at += 1;
+                }
+                match bytes.get(at) {
+                    Some(&quote @ (b'"' | b'\'')) => {
+                        at = html[at + 1..]
+                            .find(quote as char)
+                            .map_or(len, |end| at + 1 + end + 1);
+                    }
+                    _ => {
+                        while at < len && !is_space(bytes[at]) && bytes[at] != b'>' {
+                            at += 1;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(from) = cut_from {
+            cuts.push((from, at));
+        }
+        position = (at + 1).min(len);
+        // The content of a raw-text element is not markup: skip to its end tag.
+        if bytes[start + 1] != b'/' && is_raw_text(name) {
+            let mut search = position;
+            loop {
+                let Some(found) = html[search..].find("</") else {
+                    position = len;
+                    break;
+                };
+                let end_name = search + found + 2;
+                if bytes.len() >= end_name + name.len()
+                    && bytes[end_name..end_name + name.len()].eq_ignore_ascii_case(name)
+                {
+                    position = end_name;
+                    break;
+                }
+                search = end_name;
+            }
+        }
+        if position >= len {
+            break;
+        }
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for (from, to) in cuts {
+        out.push_str(&html[copied..from]);
+        copied = to;
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
 }
 
 /// The deepest nesting kept (browsers cap their DOM depth at a few hundred levels).
@@ -191,6 +329,35 @@ pub(crate) fn limit_nesting(html: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_keep_their_first_attributes_only() {
+        let many: String = (0..1000).map(|n| format!(" a{n}=\"v {n} > x\"")).collect();
+        let html = format!("<p id=first{many}>Text after the tag</p><p class=x>Second</p>");
+        let limited = limit_attributes(&html);
+        let page = crate::dom::Page::parse(&limited);
+        let text: Vec<String> = (0..page.nodes.len())
+            .filter(|&i| page.tag(i).is_some_and(|t| &**t == "p"))
+            .map(|i| page.text_of(i))
+            .collect();
+        assert_eq!(text, ["Text after the tag", "Second"]);
+        assert!(limited.contains("a254=\"v 254 > x\""));
+        assert!(!limited.contains("a255="), "the 257th attribute is dropped");
+        // Ordinary markup, raw text and stray `<` pass unchanged.
+        let ordinary = "<script>if (a <b c d e) {}</script><p a=1 b='2' c>x < y</p>";
+        assert!(matches!(limit_attributes(ordinary), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn two_hundred_thousand_attributes_parse_in_linear_time() {
+        let many: String = (0..200_000).map(|n| format!(" a{n}=1")).collect();
+        let html = format!("<html><body><p{many}>Text</p></body></html>");
+        let started = std::time::Instant::now();
+        let page = crate::dom::Page::parse(&guard(&html));
+        assert!(page.nodes.len() > 3);
+        // Generous: the unguarded parse took about 30 s in release.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
 
     #[test]
     fn ordinary_pages_pass_unchanged() {

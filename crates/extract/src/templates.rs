@@ -13,7 +13,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::content;
 use crate::dom::Page;
-use crate::nesting::{bounded, limit_nesting};
+use crate::nesting::guard;
 use crate::render;
 
 /// Share of a site's pages a block must appear on to count as template.
@@ -31,7 +31,7 @@ pub struct SiteTemplates {
 impl SiteTemplates {
     /// Learns the blocks of one page of the site.
     pub fn learn(&mut self, html: &str) {
-        let page = Page::parse(&limit_nesting(bounded(html)));
+        let page = Page::parse(&guard(html));
         self.learn_page(&page);
     }
 
