@@ -19,8 +19,6 @@ use common::Env;
 enum Expect {
     /// Ingested; the stored headline is this.
     Ingested(&'static str),
-    /// Ingested; the stored headline starts with this.
-    IngestedTitled(&'static str),
     /// Skipped, the reason containing this.
     Skipped(&'static str),
 }
@@ -40,7 +38,10 @@ const FILES: &[(&str, Expect)] = &[
     // One tag with 200,000 attributes: the tokenizer's duplicate check took 32 s.
     ("many-attributes.html.gz", Expect::Ingested("Attributes")),
     ("unclosed-comment.html.gz", Expect::Ingested("Comment")),
-    ("long-line.txt.gz", Expect::Ingested("A headline for a text file")),
+    (
+        "long-line.txt.gz",
+        Expect::Ingested("A headline for a text file"),
+    ),
     // Records past the codec's limits: refused as file:line: field: reason.
     (
         "record-huge-title.txt.gz",
@@ -59,8 +60,14 @@ const FILES: &[(&str, Expect)] = &[
         "utf8-few-invalid.html",
         Expect::Ingested("Größere Märkte für Exporteure"),
     ),
-    ("utf16le-bom.txt", Expect::Ingested("Überschrift über Märkte")),
-    ("latin1-declared.html", Expect::Ingested("Vollständig erneuert")),
+    (
+        "utf16le-bom.txt",
+        Expect::Ingested("Überschrift über Märkte"),
+    ),
+    (
+        "latin1-declared.html",
+        Expect::Ingested("Vollständig erneuert"),
+    ),
     // Escape sequences and bells: stored without them.
     (
         "control-characters.html",
@@ -83,6 +90,8 @@ struct Run {
 fn ingest(path: &Path) -> Run {
     let env = Env::new();
     let started = Instant::now();
+    // Reaped below by wait4, which std does not know about.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
         .env("STORYLINE_DATA", env.data())
         .env_remove("STORYLINE_DB")
@@ -202,16 +211,13 @@ fn check(name: &str, path: &Path, expect: Expect, baseline: &Baseline) {
     assert_eq!(run.lines.len(), 1, "{name}: one report line");
     let line = &run.lines[0];
     match expect {
-        Expect::Ingested(title) | Expect::IngestedTitled(title) => {
+        Expect::Ingested(title) => {
             assert_eq!(line["status"], "ingested", "{name}: {line}");
             let stories = common::stories_json(&run.env);
             let stored = stories[0]["coverage"][0]["title"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{name}: a stored headline in {stories}"));
-            match expect {
-                Expect::Ingested(_) => assert_eq!(stored, title, "{name}"),
-                _ => assert!(stored.starts_with(title), "{name}: {stored:?}"),
-            }
+            assert_eq!(stored, title, "{name}");
             let text = stories.to_string();
             assert!(
                 !text.contains("\\u001b") && !text.contains("\\u0007"),
