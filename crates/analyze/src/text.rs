@@ -573,9 +573,33 @@ mod tests {
             .filter_map(char::from_u32)
             .chain("1,,2..3%%'s’".chars())
             .collect();
-        let _ = x.terms(&junk, true);
-        let _ = x.terms("", true);
-        let _ = detect_lang(&junk, &junk, Lang::Eng);
+        // One term per word; words are lowercased and at least two characters long, or
+        // numbers starting with a digit; runs of letters and digits survive as words.
+        let terms = x.terms(&junk, true);
+        let found = words(&junk, true);
+        assert_eq!(terms.len(), found.len());
+        assert!(terms.len() <= junk.chars().count() / 2, "{}", terms.len());
+        for word in &found {
+            if word.numeric {
+                assert!(
+                    word.text.starts_with(|c: char| c.is_ascii_digit()),
+                    "{word:?}"
+                );
+            } else {
+                assert!(word.text.chars().count() >= 2, "{word:?}");
+                assert_eq!(word.text, word.text.to_lowercase(), "{word:?}");
+            }
+        }
+        assert!(found.iter().any(|w| w.numeric && w.text == "0123456789"));
+        assert!(
+            found
+                .iter()
+                .any(|w| w.named && w.text == "abcdefghijklmnopqrstuvwxyz")
+        );
+        assert!(x.terms("", true).is_empty());
+        // A jumble of scripts is no language: detection falls back to the one given.
+        assert_eq!(detect_lang(&junk, &junk, Lang::Eng), Lang::Eng);
+        assert_eq!(detect_lang(&junk, &junk, Lang::Fra), Lang::Fra);
         assert_eq!(lang_from_code("en-US"), Some(Lang::Eng));
         assert_eq!(lang_from_code("zz"), None);
     }

@@ -107,10 +107,9 @@ fn title_and_body(path: &Path, text: &str) -> (String, String) {
 #[test]
 fn corpus_stories_get_their_expected_topics() {
     let dir = corpus_dir();
-    let Ok(labels) = std::fs::read_to_string(dir.join("labels.toml")) else {
-        println!("skipped: corpus expected in {}", dir.display());
-        return;
-    };
+    // The corpus is part of the repository: without it the test fails, here and in CI.
+    let labels = std::fs::read_to_string(dir.join("labels.toml"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join("labels.toml").display()));
     let taxonomy = Taxonomy::builtin();
     let (mut hits, mut wanted) = (0usize, 0usize);
     for (id, articles) in stories(&labels) {

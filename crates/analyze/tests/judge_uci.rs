@@ -4,18 +4,14 @@
 //!
 //! The CSV is read at run time from `$STORYLINE_DATASETS/uci-news-aggregator-subset/` (default:
 //! `../shared/datasets` beside the repository); when it is absent the test says where it looked
-//! and passes without measuring.
+//! and skips, or fails under CI (see `test-support/required.rs`).
 
 use std::path::PathBuf;
 
 use storyline_analyze::judge::Taxonomy;
 
-fn datasets_dir() -> PathBuf {
-    match std::env::var_os("STORYLINE_DATASETS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets"),
-    }
-}
+#[path = "../../../test-support/required.rs"]
+mod required;
 
 /// Splits CSV text into records of fields (RFC 4180 quoting, `""` escapes, newlines in quotes).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -62,11 +58,10 @@ fn uci_label(topic: &str) -> Option<&'static str> {
 
 #[test]
 fn uci_headline_categories_are_recovered_from_topics() {
-    let dir = datasets_dir().join("uci-news-aggregator-subset");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("skipped: UCI headlines expected in {}", dir.display());
+    let Some(dir) = required::dataset_dir("uci-news-aggregator-subset") else {
         return;
     };
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))

@@ -91,15 +91,41 @@ fn hostile_inputs_do_not_panic() {
     let extraction = extract(&deep, &options);
     assert!(extraction.text.contains("very deep page"));
 
+    // Every byte value as a character: whatever is kept is no longer than the page, the HTML
+    // carries no script, and the confidence stays a share.
     let binary: String = (0u8..=255).cycle().take(200_000).map(char::from).collect();
-    let _ = extract(&binary, &options);
-    let lossy = String::from_utf8_lossy(&[0xff, 0xfe, b'<', b'p', b'>', 0xc3, 0x28]).into_owned();
-    let _ = extract(&lossy, &options);
-    let _ = extract("", &options);
-    let _ = extract(
-        "<script type='application/ld+json'>[[[[[[[[[[</script>",
-        &options,
+    let extraction = extract(&binary, &options);
+    assert!(
+        extraction.text.len() <= binary.len(),
+        "{}",
+        extraction.text.len()
     );
+    assert!(!extraction.html.contains("<script"));
+    assert!((0.0..=1.0).contains(&extraction.confidence));
+
+    // Broken UTF-8, replaced: the replacement characters stay text; it is not an article.
+    let lossy = String::from_utf8_lossy(&[0xff, 0xfe, b'<', b'p', b'>', 0xc3, 0x28]).into_owned();
+    let extraction = extract(&lossy, &options);
+    assert_eq!(
+        extraction.text.replace("\n\n", ""),
+        "\u{fffd}\u{fffd}\u{fffd}("
+    );
+    assert!(extraction.confidence < 0.5, "{}", extraction.confidence);
+
+    // Nothing to read, or only broken structured data: empty, with confidence 0.
+    for page in ["", "<script type='application/ld+json'>[[[[[[[[[[</script>"] {
+        let extraction = extract(page, &options);
+        assert!(
+            extraction.text.is_empty() && extraction.html.is_empty(),
+            "{page:?}"
+        );
+        assert_eq!(extraction.confidence, 0.0, "{page:?}");
+        assert_eq!(extraction.title, None, "{page:?}");
+        assert!(
+            extraction.authors.is_empty() && extraction.published.is_none(),
+            "{page:?}"
+        );
+    }
 }
 
 #[test]

@@ -326,19 +326,43 @@ mod tests {
 
     #[test]
     fn hostile_input_does_not_panic() {
-        for text in [
-            "<",
-            "<<<<",
-            "<a b='",
-            "<a b=",
-            "<!--",
-            "<a/",
-            "&#xFFFFFFFF;",
-            "<é ü='ö'>",
-        ] {
-            let _ = scan_tags(text).count();
-            let _ = decode_entities(text);
-            let _ = resolve_relative_urls(text, "http://x.test/");
+        // (input, names of the tags found): a truncated tag ends at the end of the text;
+        // comments, lone `<` and non-ASCII names are not tags.
+        let cases: [(&str, &[&str]); 8] = [
+            ("<", &[]),
+            ("<<<<", &[]),
+            ("<a b='", &["a"]),
+            ("<a b=", &["a"]),
+            ("<!--", &[]),
+            ("<a/", &["a"]),
+            ("&#xFFFFFFFF;", &[]),
+            ("<é ü='ö'>", &[]),
+        ];
+        for (text, names) in cases {
+            let tags: Vec<Tag> = scan_tags(text).collect();
+            let found: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+            assert_eq!(found, names, "{text:?}");
+            for tag in &tags {
+                assert!(
+                    tag.offset < tag.end && tag.end <= text.len(),
+                    "{text:?}: {tag:?}"
+                );
+            }
+            if let Some(tag) = tags.first() {
+                assert_eq!(
+                    tag.end,
+                    text.len(),
+                    "{text:?}: a truncated tag runs to the end"
+                );
+                assert!(!tag.closing && !tag.self_closing, "{text:?}: {tag:?}");
+            }
+            // Nothing here is a valid entity or a URL attribute: both pass the text through.
+            assert_eq!(decode_entities(text), text, "{text:?}");
+            assert_eq!(
+                resolve_relative_urls(text, "http://x.test/"),
+                text,
+                "{text:?}"
+            );
         }
     }
 }

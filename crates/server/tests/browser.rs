@@ -3,10 +3,13 @@
 //! stories. A hostile article must not run script. Screenshots of the front page and a story
 //! page go to `target/test-artifacts/`.
 //!
-//! Without chromedriver the test prints `SKIPPED` and passes, unless
-//! `STORYLINE_REQUIRE_BROWSER=1` is set, when it fails.
+//! Without chromedriver and Chromium the test prints `SKIPPED` and passes, unless
+//! `STORYLINE_REQUIRE_BROWSER=1` or `CI=true` is set, when it fails (see
+//! `test-support/required.rs`).
 
 mod common;
+#[path = "../../../test-support/required.rs"]
+mod required;
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -71,13 +74,24 @@ async fn wait_for_url(client: &Client, fragment: &str) -> String {
 
 #[tokio::test]
 async fn reader_and_editor_journeys_in_headless_chromium() {
-    let required = std::env::var("STORYLINE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let (Some(driver), Some(chromium)) = (find_chromedriver(), find_chromium()) else {
-        if required {
-            panic!("chromedriver or chromium not found and STORYLINE_REQUIRE_BROWSER=1");
+    let (driver, chromium) = match (find_chromedriver(), find_chromium()) {
+        (Some(driver), Some(chromium)) => (driver, chromium),
+        (driver, _) => {
+            let (missing, place) = if driver.is_none() {
+                ("chromedriver", "PATH")
+            } else {
+                (
+                    "chromium",
+                    "/usr/bin/chromium, /usr/bin/chromium-browser or /usr/bin/google-chrome",
+                )
+            };
+            let place = format!("{place} (Debian: apt-get install chromium chromium-driver)");
+            if std::env::var("STORYLINE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+                panic!("{missing} not found at {place}, and STORYLINE_REQUIRE_BROWSER=1");
+            }
+            required::absent(missing, &place);
+            return;
         }
-        println!("SKIPPED: chromedriver not found (install chromium chromium-driver)");
-        return;
     };
     let port = free_port().await;
     let mut chromedriver = tokio::process::Command::new(driver)

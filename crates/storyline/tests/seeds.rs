@@ -1,4 +1,5 @@
-//! The seeds the product was specified from, end to end through the binary.
+//! The seeds the product was specified from, end to end through the binary. Without the seeds
+//! these tests skip locally and fail under CI (see `test-support/required.rs`).
 
 mod common;
 
@@ -26,6 +27,7 @@ fn ingest_seeds(env: &Env) -> (HashMap<String, String>, serde_json::Value) {
         lines.iter().all(|l| l["status"] == "ingested"),
         "{lines:#?}"
     );
+    assert_eq!(ids.len(), 5, "the five seeds are ingested: {lines:#?}");
     let stories = common::stories_json(env);
     let story_of = common::story_of_article(&stories);
     let by_seed = ids

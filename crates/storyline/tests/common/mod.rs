@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+#[path = "../../../../test-support/required.rs"]
+pub mod required;
+
 /// A temporary data folder and the binary under test.
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -47,20 +50,10 @@ impl Env {
     }
 }
 
-/// The shared seeds, or `None` (with a printed notice) when ../shared is not beside the repo.
+/// The shared seeds, or `None` (the test skips, saying so) when they are absent outside CI;
+/// under CI their absence fails the test.
 pub fn seeds_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("STORYLINE_SEEDS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: seeds not found at {} (set STORYLINE_SEEDS)",
-            dir.display()
-        );
-        None
-    }
+    required::seeds()
 }
 
 pub fn corpus_dir() -> PathBuf {
