@@ -21,8 +21,8 @@ pub struct ServeOptions {
     /// The absolute URL the site is reached at (for links in feeds) [default: http://BIND].
     #[arg(long, env = "STORYLINE_BASE_URL")]
     pub base_url: Option<String>,
-    /// Require this token to read (`?token=` or `Authorization: Bearer`); reading is public
-    /// without it.
+    /// Require this token to read (`?access_token=`, `Authorization: Bearer` or an admin
+    /// login), `/metrics` included; reading is public without it.
     #[arg(long, env = "STORYLINE_READ_TOKEN")]
     pub read_token: Option<String>,
     /// Tokens allowed to write through the API (comma-separated).
@@ -35,6 +35,15 @@ pub struct ServeOptions {
     /// Mark session cookies `Secure` (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Reverse proxies in front of the server (comma-separated addresses): from them the
+    /// client's address, which wrong passwords and tokens are counted against, is read from
+    /// `X-Forwarded-For`. Without it the connecting address is the client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "STORYLINE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,6 +103,7 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
             .trim_end_matches('/')
             .to_string(),
         secure_cookies: options.secure_cookies,
+        trusted_proxies: options.trusted_proxies.clone(),
         ..ServerConfig::default()
     })
 }
