@@ -16,7 +16,7 @@
 //! let record = Record::parse(text, "ferry.txt")?;
 //! assert_eq!(record.to_text(), text); // untouched records write back byte for byte
 //!
-//! let keyring = Keyring::generate()?; // or Keyring::load(data_dir)
+//! let keyring = Keyring::generate()?; // or Keyring::from_base64_lines(text, "key file")
 //! let mut article = record.to_article(Some(&keyring))?;
 //! assert_eq!(article.body, "Ferries leave hourly.\n");
 //! article.heat = 40;

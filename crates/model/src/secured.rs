@@ -12,13 +12,12 @@
 //! too; a failure on those is reported as `NotOurKey`, as the two cases cannot be told apart.
 //!
 //! A [`Keyring`] holds one or more keys, newest first: it seals with the newest and opens with
-//! whichever key fits, so records sealed before a [`Keyring::rotate`] still open after it. Keys
-//! come from `STORYLINE_KEY` or the key file `<data_dir>/storyline.key`, and never appear in
+//! whichever key fits, so records sealed before a rotation ([`Keyring::with_fresh_key`]) still
+//! open after it. Keys are given as base64 lines ([`Keyring::from_base64_lines`]; the binary
+//! reads them from `STORYLINE_KEY` or its key file: this crate does no I/O), and never appear in
 //! `Debug` output or errors.
 
 use std::fmt;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
 use aes_gcm::aes::Aes256;
@@ -29,11 +28,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::Provenance;
-
-/// Name of the key file inside the data directory.
-pub const KEY_FILE_NAME: &str = "storyline.key";
-/// Environment variable holding the key (base64 of 32 bytes); overrides the key file.
-pub const KEY_ENV_VAR: &str = "STORYLINE_KEY";
 
 /// Length of a key check at the start of our nonces.
 const KEY_CHECK_LEN: usize = 4;
@@ -67,21 +61,12 @@ pub enum SecuredError {
     /// The operating system's random number generator failed.
     #[error("no randomness available: {0}")]
     Random(String),
-    /// A key (from the key file or `STORYLINE_KEY`) is not base64 of 32 bytes.
+    /// A key (from a key file or an environment variable) is not base64 of 32 bytes.
     #[error("{source_name}: key {index} is not base64 of 32 bytes")]
     BadKey { source_name: String, index: usize },
     /// A keyring needs at least one key.
     #[error("{source_name}: holds no key")]
     NoKey { source_name: String },
-    /// Reading or writing the key file failed.
-    #[error("key file {path}: {source}")]
-    KeyFile {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// `rotate` was asked while the key comes from the environment.
-    #[error("cannot rotate: the key comes from {KEY_ENV_VAR}; rotate it there")]
-    KeyFromEnvironment,
 }
 
 /// One 32-byte key and its key check.
@@ -124,7 +109,7 @@ fn key_check(key: &[u8; 32]) -> Result<[u8; KEY_CHECK_LEN], SecuredError> {
 #[derive(Clone)]
 pub struct Keyring {
     keys: Vec<SealingKey>,
-    /// Where the keys came from (a path or `STORYLINE_KEY`), for messages.
+    /// Where the keys came from (a key file's path, an environment variable), for messages.
     source_name: String,
 }
 
@@ -185,72 +170,25 @@ impl Keyring {
         Self::from_keys(keys, source_name)
     }
 
-    /// Loads the keyring: `STORYLINE_KEY` if set, else `<data_dir>/storyline.key`, creating that
-    /// file (mode 0600) with one fresh key on first use.
-    pub fn load(data_dir: &Path) -> Result<Self, SecuredError> {
-        let from_env = std::env::var(KEY_ENV_VAR).ok();
-        Self::load_with_env(data_dir, from_env.as_deref())
-    }
-
-    /// [`Keyring::load`] with the value of `STORYLINE_KEY` given explicitly (`None` = unset).
-    pub fn load_with_env(data_dir: &Path, env_value: Option<&str>) -> Result<Self, SecuredError> {
-        if let Some(value) = env_value.filter(|v| !v.trim().is_empty()) {
-            return Self::from_base64_lines(value, KEY_ENV_VAR);
-        }
-        let path = data_dir.join(KEY_FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_base64_lines(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = random_key()?;
-                match write_new_private_file(&path, &key_lines(&[key])) {
-                    Ok(()) => Self::from_keys(vec![key], &path.display().to_string()),
-                    // Another process created it first: use theirs.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        let text = std::fs::read_to_string(&path).map_err(|source| {
-                            SecuredError::KeyFile {
-                                path: path.clone(),
-                                source,
-                            }
-                        })?;
-                        Self::from_base64_lines(&text, &path.display().to_string())
-                    }
-                    Err(source) => Err(SecuredError::KeyFile { path, source }),
-                }
-            }
-            Err(source) => Err(SecuredError::KeyFile { path, source }),
-        }
-    }
-
-    /// Prepends a fresh key to the key file of `data_dir` (replacing it atomically, mode 0600)
-    /// and returns the new keyring. Older keys stay, so older records still open.
-    pub fn rotate(data_dir: &Path) -> Result<Self, SecuredError> {
-        if std::env::var(KEY_ENV_VAR).is_ok_and(|v| !v.trim().is_empty()) {
-            return Err(SecuredError::KeyFromEnvironment);
-        }
-        Self::rotate_file(data_dir)
-    }
-
-    /// [`Keyring::rotate`] without looking at `STORYLINE_KEY`.
-    pub fn rotate_file(data_dir: &Path) -> Result<Self, SecuredError> {
-        let current = Self::load_with_env(data_dir, None)?;
+    /// The same keys with a fresh one in front: it seals from now on, and values sealed under
+    /// the older keys still open.
+    pub fn with_fresh_key(&self, source_name: &str) -> Result<Self, SecuredError> {
         let mut keys = vec![random_key()?];
-        keys.extend(current.keys.iter().map(|k| k.bytes));
-        let path = data_dir.join(KEY_FILE_NAME);
-        let tmp = data_dir.join(format!("{KEY_FILE_NAME}.{}.tmp", std::process::id()));
-        let _ = std::fs::remove_file(&tmp);
-        write_new_private_file(&tmp, &key_lines(&keys))
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|source| {
-                let _ = std::fs::remove_file(&tmp);
-                SecuredError::KeyFile {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
-        Self::from_keys(keys, &path.display().to_string())
+        keys.extend(self.keys.iter().map(|k| k.bytes));
+        Self::from_keys(keys, source_name)
     }
 
-    /// Where the keys came from: the key file's path, `STORYLINE_KEY` or `keyring` (in memory).
+    /// The keys, newest first, one base64 line each: what [`Keyring::from_base64_lines`]
+    /// reads. Secret: for a file only its owner can read.
+    pub fn to_base64_lines(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| BASE64.encode(k.bytes) + "\n")
+            .collect()
+    }
+
+    /// Where the keys came from (a key file's path, an environment variable's name), or
+    /// `keyring` for keys made in memory.
     pub fn source(&self) -> &str {
         &self.source_name
     }
@@ -379,24 +317,6 @@ fn random_key() -> Result<[u8; 32], SecuredError> {
     <[u8; 32]>::try_generate().map_err(|e| SecuredError::Random(e.to_string()))
 }
 
-fn key_lines(keys: &[[u8; 32]]) -> String {
-    keys.iter().map(|k| BASE64.encode(k) + "\n").collect()
-}
-
-/// Creates `path` (failing if it exists) readable by its owner only, and writes `text` to it.
-fn write_new_private_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,61 +421,32 @@ mod tests {
     }
 
     #[test]
-    fn key_file_is_created_private_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = Keyring::load_with_env(dir.path(), None).unwrap();
-        let path = dir.path().join(KEY_FILE_NAME);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        let sealed = first.seal(&provenance(), "id").unwrap();
-        let again = Keyring::load_with_env(dir.path(), None).unwrap();
-        assert_eq!(again.len(), 1);
-        assert_eq!(again.open(&sealed, "id").unwrap(), provenance());
-    }
-
-    #[test]
-    fn rotation_keeps_old_records_open_and_seals_with_the_new_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let old = Keyring::load_with_env(dir.path(), None).unwrap();
+    fn a_fresh_key_seals_and_the_old_ones_still_open() {
+        let old = Keyring::generate().unwrap();
         let old_sealed = old.seal(&provenance(), "id").unwrap();
-        let rotated = Keyring::rotate_file(dir.path()).unwrap();
-        assert_eq!(rotated.len(), 2);
+        let rotated = old.with_fresh_key("rotated").unwrap();
+        assert_eq!((rotated.len(), rotated.source()), (2, "rotated"));
         assert_eq!(rotated.open(&old_sealed, "id").unwrap(), provenance());
         let new_sealed = rotated.seal(&provenance(), "id").unwrap();
         assert!(matches!(
             old.open(&new_sealed, "id"),
             Err(SecuredError::NotOurKey)
         ));
-        let reloaded = Keyring::load_with_env(dir.path(), None).unwrap();
-        assert_eq!(reloaded.len(), 2);
-        assert_eq!(reloaded.open(&new_sealed, "id").unwrap(), provenance());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE_NAME))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        let reread = Keyring::from_base64_lines(&rotated.to_base64_lines(), "file").unwrap();
+        assert_eq!(reread.open(&new_sealed, "id").unwrap(), provenance());
+        assert_eq!(reread.open(&old_sealed, "id").unwrap(), provenance());
     }
 
     #[test]
-    fn environment_key_overrides_the_file_and_is_validated() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = BASE64.encode([7u8; 32]);
-        let ring = Keyring::load_with_env(dir.path(), Some(&key)).unwrap();
-        assert_eq!(ring.len(), 1);
-        assert_eq!(ring.source(), KEY_ENV_VAR);
-        assert!(!dir.path().join(KEY_FILE_NAME).exists());
+    fn bad_and_missing_keys_are_errors_that_do_not_show_the_key() {
         let short = BASE64.encode([7u8; 16]);
-        let err = Keyring::load_with_env(dir.path(), Some(&short)).unwrap_err();
+        let err = Keyring::from_base64_lines(&short, "STORYLINE_KEY").unwrap_err();
         assert!(matches!(err, SecuredError::BadKey { .. }));
         assert!(!err.to_string().contains(&short));
+        assert!(matches!(
+            Keyring::from_base64_lines("\n# no keys\n", "file"),
+            Err(SecuredError::NoKey { .. })
+        ));
     }
 
     #[test]
@@ -565,15 +456,5 @@ mod tests {
         let debug = format!("{ring:?}");
         assert!(!debug.contains(&BASE64.encode(key)));
         assert!(!debug.contains("42, 42"));
-    }
-
-    #[test]
-    fn empty_key_file_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(KEY_FILE_NAME), "\n# no keys\n").unwrap();
-        assert!(matches!(
-            Keyring::load_with_env(dir.path(), None),
-            Err(SecuredError::NoKey { .. })
-        ));
     }
 }

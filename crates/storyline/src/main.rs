@@ -4,6 +4,7 @@
 
 mod commands;
 mod corpus;
+mod keyfile;
 mod progress;
 mod settings;
 

@@ -38,7 +38,11 @@ impl Settings {
     pub fn keyring(&self) -> anyhow::Result<Keyring> {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
-        Keyring::load(&self.data_dir).with_context(|| {
+        crate::keyfile::load(
+            &self.data_dir,
+            crate::keyfile::key_from_environment().as_deref(),
+        )
+        .with_context(|| {
             format!(
                 "cannot load the key for secured fields from {}",
                 self.data_dir.display()

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use storyline_model::{Keyring, Record};
+use storyline_model::Record;
 
 use crate::settings::Settings;
 
@@ -79,27 +79,28 @@ pub fn secured(args: SecuredArgs, settings: &Settings) -> anyhow::Result<ExitCod
 pub fn key(args: KeyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     match args.action {
         KeyAction::Rotate => {
-            if std::env::var_os("STORYLINE_KEY").is_some() {
+            if crate::keyfile::key_from_environment().is_some() {
                 anyhow::bail!(
                     "STORYLINE_KEY is set: rotate the key where that variable comes from"
                 );
             }
             std::fs::create_dir_all(&settings.data_dir)?;
-            let keyring = Keyring::rotate(&settings.data_dir).context("cannot rotate the key")?;
+            let keyring =
+                crate::keyfile::rotate(&settings.data_dir).context("cannot rotate the key")?;
             println!(
                 "added a new key to {} ({} keys; values sealed earlier still open)",
-                settings.data_dir.join("storyline.key").display(),
+                crate::keyfile::key_file(&settings.data_dir).display(),
                 keyring.len()
             );
         }
         KeyAction::Show => {
             let keyring = settings.keyring()?;
-            let source = if std::env::var_os("STORYLINE_KEY").is_some() {
+            let source = if crate::keyfile::key_from_environment().is_some() {
                 "STORYLINE_KEY".to_string()
             } else {
                 settings
                     .data_dir
-                    .join("storyline.key")
+                    .join(crate::keyfile::KEY_FILE_NAME)
                     .display()
                     .to_string()
             };
