@@ -69,7 +69,10 @@ fn dependencies(manifest: &str) -> Vec<String> {
 
 /// The Rust files under `dir`.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read a source folder").flatten() {
+    for entry in std::fs::read_dir(dir)
+        .expect("read a source folder")
+        .flatten()
+    {
         let path = entry.path();
         if path.is_dir() {
             sources(&path, out);
@@ -92,8 +95,8 @@ fn non_test_code(text: &str) -> String {
 #[test]
 fn model_extract_and_analyze_depend_on_nothing_that_does_io() {
     for name in PURE_CRATES {
-        let manifest = std::fs::read_to_string(crate_dir(name).join("Cargo.toml"))
-            .expect("read Cargo.toml");
+        let manifest =
+            std::fs::read_to_string(crate_dir(name).join("Cargo.toml")).expect("read Cargo.toml");
         let deps = dependencies(&manifest);
         assert!(!deps.is_empty(), "{name}: its dependencies were read");
         for dep in &deps {
@@ -126,7 +129,10 @@ fn model_extract_and_analyze_do_no_io_outside_their_tests() {
             checked += 1;
         }
     }
-    assert!(checked > 20, "the three crates' sources were read ({checked} files)");
+    assert!(
+        checked > 20,
+        "the three crates' sources were read ({checked} files)"
+    );
 }
 
 #[test]
