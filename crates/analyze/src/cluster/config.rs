@@ -1,7 +1,7 @@
 //! The one clustering configuration: thresholds, weights and window sizes.
 //! `ClusterConfig::default()` is what ingest, `storyline cluster` and
-//! `storyline eval cluster` all use; see the `cluster` module docs for how the
-//! thresholds were calibrated.
+//! `storyline eval cluster` all use. BENCHMARKS.md ("Calibration: the settings and
+//! why") gives the reason and the measured figures behind each value.
 
 use chrono::TimeDelta;
 
@@ -10,8 +10,9 @@ use crate::syndication::SyndicationConfig;
 /// Everything that decides how articles become stories.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterConfig {
-    /// Minimum similarity (cosine to the story centroid, times the time factor)
-    /// for an article to join an open story; below it the article opens a story.
+    /// Minimum similarity (coverage, see `coverage_weight`, × name factor × time
+    /// factor) for an article to join an open story; below it the article opens a
+    /// story.
     pub join_threshold: f32,
     /// The same when the article and the story both have full texts (the
     /// similarity then also counts the single most similar member).

@@ -61,58 +61,10 @@
 //!    so do their syndication fingerprints.
 //!
 //! # The thresholds
-//! One configuration for every input ([`ClusterConfig::default`]), calibrated by
-//! grid search over `join_threshold` × `merge_threshold` × `coverage_weight` on
-//! the development sets (MStream News-T, UCI headlines), the seeds and the team
-//! corpus: the chosen point maximises B-cubed F1 on the development sets among
-//! the points that keep the seeds exact and the corpus free of wrong joins
-//! (pairwise precision 1). Lower join thresholds gain recall on headlines
-//! (0.20: MStream 0.810, UCI 0.818) but join the Moonshot AI seed into the
-//! MiniMax story; higher ones lose recall everywhere (0.30: MStream 0.791,
-//! UCI 0.810, and the seeds split). Coverage beat centroid cosine at every threshold on both
-//! headline sets. The merge threshold was then swept at join 0.22 (B-cubed F1
-//! MStream / UCI, corpus stories predicted for 19 labelled): 0.25 → 0.801 / 0.819,
-//! 22; 0.20 → 0.808 / 0.845, 22; 0.17 → 0.813 / 0.850, 21 (NMI 0.905 / 0.917);
-//! 0.16 → 0.813 / 0.849, 20; 0.15 joins look-alike corpus stories (pairwise
-//! precision 0.85). Among full texts, 0.21 and below already merge two rounds
-//! led by the same investor (`tests/stories.rs`), so full texts keep 0.22 and
-//! headline-only stories, which carry no name check, take 0.17.
-//! Full texts: only the seeds and the corpus have them, so `body_join_threshold`
-//! is calibrated there: every value from 0.10 to 0.25 keeps both exact (0.08
-//! joins the Moonshot AI seed to MiniMax and look-alike corpus stories; 0.30
-//! splits three corpus stories), and 0.18 sits in the middle of that range. On
-//! the corpus, the highest similarity of an article opening a story to a wrong
-//! story is 0.095 and the lowest to its own story 0.205. Without the subject
-//! check the Moonshot AI seed scores 0.32 against the MiniMax story. The lead
-//! names do not tell full texts apart: independently written reports of one
-//! event agree on 0.20–0.34 of them (the corpus's Pacific Rim earnings piece,
-//! the Orbis hands-on review, the Kesvik local live page, which the name factor
-//! kept out of their stories), no more than the Moonshot AI seed agrees with
-//! MiniMax's (0.38); how often a name recurs in the text does.
-//! Headline merges, swept with joins fixed (B-cubed F1 MStream / UCI): a flat
-//! 0.17 gave 0.824 / 0.848; growth 0.3 from 0.15 gives 0.830 / 0.861, and its
-//! neighbours stay within 0.005 (growth 0.25–0.35 × base 0.15–0.16: MStream
-//! 0.826–0.830, UCI 0.853–0.858); growth 0.2 at 0.17: 0.827 / 0.853. Lowering
-//! the base further (0.13–0.14) gains recall on UCI and loses precision on
-//! MStream. Leaving out the single largest shared term from the merge cosine
-//! instead was flat (MStream 0.828, UCI 0.845 at best).
-//! Split threshold, swept with everything else fixed (B-cubed F1 MStream / UCI,
-//! splits on MStream): 0 → 0.835 / 0.862; 0.10 → 0.836 / 0.862, 2; 0.15 → 0.835
-//! / 0.861, 8; 0.17 → 0.830 / 0.861, 12; 0.25 → 0.829 / 0.856, 26 (with the flat
-//! 0.17 merge threshold splits were worth more: 0.05 → 0.813, 0.17 → 0.824).
-//! 0.15 keeps it equal to the merge threshold's base; the seeds and the corpus
-//! stay exact throughout.
-//! Related links fade with exp(−gap / `quiet_period`) rather than the join time
-//! scale: related events (a match and the next, two quakes) are days apart by
-//! nature; this links 5 of the corpus's 6 labelled pairs and no other.
-//! Tried and rejected: single link to the most similar recent member for
-//! headlines (at any weight it cost precision faster than it gained recall on
-//! both headline sets), a merge check for articles that open a story (it merges the Moonshot AI
-//! seed into the MiniMax story: their centroid cosine, 0.39, and name agreement
-//! are higher than those of the undated Pacific Rim earnings piece with its
-//! own story, 0.28), and lower IDF priors (20–50: more corpus fragments).
-//! `cargo run --release -p storyline-eval --example eval_cluster -- --sweep`
-//! prints the sweep.
+//! One configuration for every input ([`ClusterConfig::default`]): ingest, `storyline cluster`
+//! and `storyline eval cluster` all use it. Why each value is what it is, with the figures it
+//! was chosen on, is in BENCHMARKS.md ("Calibration: the settings and why");
+//! `cargo run --release -p storyline-eval --example eval_cluster -- --sweep` prints the sweeps.
 //!
 //! # Replay
 //! `add` is a pure function of the articles given so far (and the config): no
