@@ -104,7 +104,7 @@ async fn front_feed(
 ) -> Response {
     let result: ApiResult<Response> = async {
         let format = Format::parse(&format)?;
-        Params::parse(raw.as_deref(), &[])?;
+        Params::parse_page(raw.as_deref(), &[])?;
         let base = &state.config().base_url;
         let self_url = format!("{base}/feed/{}", format_name(format));
         if let Some(hit) = cached(&state, &self_url) {
@@ -131,7 +131,7 @@ async fn topic_feed(
     let result: ApiResult<Response> = async {
         let format = Format::parse(&format)?;
         check_name(&name, "topic")?;
-        Params::parse(raw.as_deref(), &[])?;
+        Params::parse_page(raw.as_deref(), &[])?;
         let base = &state.config().base_url;
         let path = format!("/topic/{}", encode(&name));
         let query = StoryQuery {
@@ -163,7 +163,7 @@ async fn provider_feed(
     let result: ApiResult<Response> = async {
         let format = Format::parse(&format)?;
         check_domain(&domain)?;
-        Params::parse(raw.as_deref(), &[])?;
+        Params::parse_page(raw.as_deref(), &[])?;
         let base = &state.config().base_url;
         let path = format!("/provider/{}", encode(&domain));
         let query = StoryQuery {
@@ -194,7 +194,7 @@ async fn search_feed(
 ) -> Response {
     let result: ApiResult<Response> = async {
         let format = Format::parse(&format)?;
-        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+        let params = Params::parse_page(raw.as_deref(), SEARCH_PARAMS)?;
         let mut query = search_query(&params)?;
         if !crate::pages::searchable(&query.text) {
             return Err(ApiError::new(

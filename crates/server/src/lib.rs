@@ -8,7 +8,8 @@
 //! - [`feeds`]: RSS 2.0, Atom 1.0 and JSON Feed 1.1 out, each item a story with its coverage.
 //! - [`auth`]: read tokens, admin login (argon2, session cookie, CSRF) and API tokens, with
 //!   [`throttle`] slowing down wrong passwords and tokens per account and client address;
-//!   [`security`] adds the headers; [`metrics`] counts requests for `/metrics` (which needs a
+//!   [`security`] adds the headers; [`conditional`] gives every rendered answer an `ETag`
+//!   and answers `If-None-Match` with 304; [`metrics`] counts requests for `/metrics` (which needs a
 //!   read token like any page when reading is not public).
 //! - [`views`] turns store rows into what is shown; [`editorial`] applies editors' actions.
 //!
@@ -19,6 +20,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod conditional;
 pub mod editorial;
 pub mod error;
 pub mod feeds;
@@ -311,6 +313,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::require_reader,
         ))
+        .layer(middleware::from_fn(conditional::etag))
         .layer(middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())

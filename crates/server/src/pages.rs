@@ -243,9 +243,9 @@ async fn listing(
     mut query: StoryQuery,
     feed_base: String,
 ) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref(), &["page"])?;
+    let params = Params::parse_page(raw.as_deref(), &["page"])?;
     let page = page_number(&params)?;
-    let key = format!("{path}?{}", raw.as_deref().unwrap_or(""));
+    let key = format!("{path}?{}", params.canonical());
     if let Some(hit) = state.page_cache().get(&key) {
         return Ok(hit);
     }
@@ -545,7 +545,7 @@ struct DirectoryPage {
 
 async fn topics(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        Params::parse(raw.as_deref(), &[])?;
+        Params::parse_page(raw.as_deref(), &[])?;
         let list = state.topic_directory().await?;
         let entries = list
             .iter()
@@ -567,7 +567,7 @@ async fn topics(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
 
 async fn providers(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        Params::parse(raw.as_deref(), &[])?;
+        Params::parse_page(raw.as_deref(), &[])?;
         let list = state.provider_directory().await?;
         let blocked = state.store().blocked_providers().await?;
         let entries = list
@@ -649,12 +649,12 @@ pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
 
 async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+        let params = Params::parse_page(raw.as_deref(), SEARCH_PARAMS)?;
         let page = page_number(&params)?;
         let mut query = search_query(&params)?;
         // Results are public and the same for every reader: reused for the search cache's
         // time, and dropped at once by an editorial action.
-        let key = format!("/search?{}", raw.as_deref().unwrap_or(""));
+        let key = format!("/search?{}", params.canonical());
         if let Some(hit) = state.search_cache().get(&key) {
             return Ok(hit);
         }

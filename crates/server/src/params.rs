@@ -14,6 +14,30 @@ pub const MAX_OFFSET: u32 = 10_000;
 /// Parameter that carries a read token; accepted everywhere, never a filter.
 pub const TOKEN_PARAM: &str = "access_token";
 
+/// Whether a query parameter only tracks a click or busts a cache: `utm_*`, the ad networks'
+/// click ids, mailing-list ids, and `_` (what feed readers and scripts append to defeat caches).
+pub fn is_tracking(key: &str) -> bool {
+    key.starts_with("utm_")
+        || matches!(
+            key,
+            "_" | "fbclid"
+                | "gclid"
+                | "gbraid"
+                | "wbraid"
+                | "dclid"
+                | "msclkid"
+                | "yclid"
+                | "twclid"
+                | "igshid"
+                | "mc_cid"
+                | "mc_eid"
+                | "_ga"
+                | "_gl"
+                | "ref"
+                | "ref_src"
+        )
+}
+
 /// Parsed, validated query parameters of one request.
 #[derive(Debug, Default)]
 pub struct Params {
@@ -23,8 +47,22 @@ pub struct Params {
 impl Params {
     /// Parses `raw` and rejects parameters not in `allowed`, and repeated ones.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> ApiResult<Params> {
+        Self::parse_with(raw, allowed, false)
+    }
+
+    /// Like [`Params::parse`] for pages and feeds out, which people reach through shared links
+    /// and readers poll with cache busters: tracking and cache-busting parameters
+    /// ([`is_tracking`]) are ignored rather than refused.
+    pub fn parse_page(raw: Option<&str>, allowed: &[&str]) -> ApiResult<Params> {
+        Self::parse_with(raw, allowed, true)
+    }
+
+    fn parse_with(raw: Option<&str>, allowed: &[&str], ignore_tracking: bool) -> ApiResult<Params> {
         let raw = raw.unwrap_or("");
-        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(raw)?;
+        let mut pairs: Vec<(String, String)> = serde_urlencoded_pairs(raw)?;
+        if ignore_tracking {
+            pairs.retain(|(key, _)| allowed.contains(&key.as_str()) || !is_tracking(key));
+        }
         let mut seen: Vec<&str> = Vec::new();
         for (key, _) in &pairs {
             if key == TOKEN_PARAM {
@@ -49,6 +87,19 @@ impl Params {
             seen.push(key);
         }
         Ok(Params { pairs })
+    }
+
+    /// The parameters that shape an answer, in a canonical order: a cache key that ignores
+    /// tracking parameters, the read token and the order they were written in.
+    pub fn canonical(&self) -> String {
+        let mut pairs: Vec<String> = self
+            .pairs
+            .iter()
+            .filter(|(key, _)| key != TOKEN_PARAM)
+            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+            .collect();
+        pairs.sort();
+        pairs.join("&")
     }
 
     /// Parses an `application/x-www-form-urlencoded` body (any field names).
@@ -299,6 +350,25 @@ mod tests {
         let e = Params::parse(Some("limit=5&limit=6"), &["limit"]).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadFilter);
         assert!(Params::parse(Some("limit=5&access_token=x"), &["limit"]).is_ok());
+    }
+
+    #[test]
+    fn pages_ignore_tracking_parameters_and_the_api_does_not() {
+        let raw = Some("page=2&utm_source=x&utm_medium=y&fbclid=abc&_=1733520000");
+        let p = Params::parse_page(raw, &["page"]).unwrap();
+        assert_eq!(p.text("page"), Some("2"));
+        assert_eq!(p.text("fbclid"), None);
+        assert!(Params::parse(raw, &["page"]).is_err());
+        // Anything else stays an error on pages too.
+        assert!(Params::parse_page(Some("colour=red"), &["page"]).is_err());
+        assert!(!is_tracking("q") && !is_tracking("page") && is_tracking("utm_campaign"));
+        // One cache key whatever the tracking, the token and the order.
+        let a = Params::parse_page(
+            Some("q=a+b&page=2&utm_source=x&access_token=t"),
+            &["q", "page"],
+        );
+        let b = Params::parse_page(Some("page=2&q=a%20b"), &["q", "page"]);
+        assert_eq!(a.unwrap().canonical(), b.unwrap().canonical());
     }
 
     #[test]

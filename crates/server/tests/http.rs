@@ -1277,3 +1277,59 @@ async fn public_metrics_show_route_templates_and_no_secret() {
     }
     r.stop().await;
 }
+
+#[tokio::test]
+async fn pages_and_feeds_ignore_tracking_parameters_and_the_api_refuses_them() {
+    let r = start().await;
+    for path in [
+        "/?utm_source=newsletter&utm_medium=email",
+        "/?fbclid=IwAR0abc",
+        "/feed/rss?_=1733520000",
+        "/feed/atom?utm_campaign=x",
+        "/search?q=funding&gclid=abc",
+    ] {
+        let (status, _) = text(&r, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (status, body) = text(&r, "/?colour=red").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = text(&r, "/api/v1/stories?utm_source=x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    r.stop().await;
+}
+
+#[tokio::test]
+async fn unchanged_pages_feeds_and_api_answers_are_304_to_a_conditional_get() {
+    let r = start().await;
+    for path in ["/", "/feed/rss", "/feed/json", "/api/v1/stories", "/topics"] {
+        let first = client().get(r.url(path)).send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::OK, "{path}");
+        let etag = first
+            .headers()
+            .get("etag")
+            .unwrap_or_else(|| panic!("{path}: an ETag"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body = first.bytes().await.unwrap();
+        assert!(!body.is_empty());
+        let again = client()
+            .get(r.url(path))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(again.headers().get("etag").unwrap(), etag.as_str());
+        assert!(again.bytes().await.unwrap().is_empty(), "{path}: no body");
+        let other = client()
+            .get(r.url(path))
+            .header("If-None-Match", "\"0000000000000000\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::OK, "{path}: another tag");
+        assert_eq!(other.bytes().await.unwrap(), body, "{path}: same bytes");
+    }
+    r.stop().await;
+}
