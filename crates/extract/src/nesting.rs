@@ -6,10 +6,10 @@
 //! [`limit_nesting`] estimates the depth with a light tag scan (end tags that may be omitted and
 //! void elements do not count) and, only when it exceeds [`MAX_DEPTH`], drops the tags below
 //! that depth while keeping all text. Its tokenizer compares each new attribute of a tag with
-//! every earlier one (duplicates are dropped), so one tag with 200,000 attributes took 30 s;
-//! real tags carry a few dozen. [`limit_attributes`] keeps the first [`MAX_ATTRIBUTES`] of each
-//! tag. Both scans are linear and allocation-free for ordinary pages. [`bounded`] caps the input
-//! size, so memory stays bounded on huge pages.
+//! every earlier one (duplicates are dropped), so one tag with 200,000 attributes costs time
+//! quadratic in their number; real tags carry a few dozen. [`limit_attributes`] keeps the
+//! first [`MAX_ATTRIBUTES`] of each tag. Both scans are linear and allocation-free for ordinary
+//! pages. [`bounded`] caps the input size, so memory stays bounded on huge pages.
 
 use std::borrow::Cow;
 

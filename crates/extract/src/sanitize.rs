@@ -5,7 +5,7 @@
 //! the rebuild: no script, no event handler, no URL at all. The walk over the parsed page is one
 //! pass in document order, so the cost is linear in the input (the HTML serializer of the parser
 //! crate is not used: its escaping rescans the rest of a text node for every `0xC2` byte, which
-//! made a megabyte of `±°` take seconds).
+//! makes a megabyte of `±°` take seconds).
 //!
 //! The extractor's own display HTML ([`crate::render`]) is built the same way (known tags, every
 //! text escaped) and needs no second pass; [`safe_html`] is for HTML read back from a store,

@@ -1,10 +1,9 @@
 //! `storyline_rank(articles_fts, idf, ...)`: an FTS5 auxiliary function that scores the row
 //! FTS5 is on with BM25, from the index's own position lists and column sizes.
 //!
-//! Ranking used to read each candidate's title, excerpt and the start of its body back from
-//! the articles table and tokenize it again in Rust: two thirds of a search's cost. FTS5
-//! already holds, for the row it is on, where each phrase occurs (its position lists) and
-//! how many tokens each column has (`docsize`), so the score costs no text at all.
+//! No candidate's text is read back or tokenized again: FTS5 already holds, for the row it is
+//! on, where each phrase occurs (its position lists) and how many tokens each column has
+//! (`docsize`), so the score costs no text at all.
 //!
 //! FTS5's own `bm25()` would do the same per row, but first counts for every phrase all the
 //! documents of the whole index that contain it; here the caller passes one IDF per included
