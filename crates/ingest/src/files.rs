@@ -60,6 +60,8 @@ pub enum SkipReason {
     NotAFile,
     /// Not a kind of file storyline reads (by extension).
     Unsupported(String),
+    /// A Markdown file without front matter: a document (a README, notes), not a record.
+    MarkdownDocument,
 }
 
 impl fmt::Display for SkipReason {
@@ -73,6 +75,9 @@ impl fmt::Display for SkipReason {
             Self::Unreadable(e) => write!(f, "cannot read: {e}"),
             Self::NotAFile => f.write_str("not a regular file (a pipe, socket or device)"),
             Self::Unsupported(ext) => write!(f, "unsupported file type .{ext}"),
+            Self::MarkdownDocument => f.write_str(
+                "Markdown without front matter: a document, not a record (records start with a `---` line)",
+            ),
         }
     }
 }
@@ -244,6 +249,8 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Result<RawFile, SkipReason> {
     let head = text.trim_start();
     let kind = if text.starts_with("---\n") || text.starts_with("---\r\n") {
         FileKind::Record
+    } else if matches!(ext.as_str(), "md" | "markdown") {
+        return Err(SkipReason::MarkdownDocument);
     } else if matches!(ext.as_str(), "html" | "htm" | "xhtml") || looks_like_html(head) {
         FileKind::Html
     } else {
@@ -340,6 +347,18 @@ mod tests {
         let file = classify_str("a.txt", b"Caf\xe9 owners \x93win\x94 appeal\n\nBody.").unwrap();
         assert!(file.transcoded);
         assert!(file.text.starts_with("Café owners “win” appeal"));
+    }
+
+    #[test]
+    fn markdown_is_read_only_as_a_record() {
+        assert_eq!(
+            classify_str("README.md", b"# Notes\n\nHow to use this folder.\n").unwrap_err(),
+            SkipReason::MarkdownDocument
+        );
+        assert_eq!(
+            classify_str("a.md", b"---\ntitle: x\n---\n").unwrap().kind,
+            FileKind::Record
+        );
     }
 
     #[test]

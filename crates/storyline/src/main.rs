@@ -98,10 +98,27 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", progress::printable(&error_chain(&e)));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: libraries often repeat their
+/// source's text in their own message, which `{:#}` would print again and again.
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<std::process::ExitCode> {
@@ -134,5 +151,22 @@ fn restore_default_sigpipe() {
     // default disposition of SIGPIPE has no other effect on the process.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let inner = std::io::Error::other("(code: 26) file is not a database");
+        let error = anyhow::Error::new(inner)
+            .context("error returned from database: (code: 26) file is not a database")
+            .context("cannot open the store at bad.db");
+        assert_eq!(
+            error_chain(&error),
+            "cannot open the store at bad.db: error returned from database: (code: 26) file is not a database"
+        );
     }
 }

@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let keyring = settings.keyring()?;
     let written = export(store.as_ref(), &keyring, &args.dir).await?;
     println!("exported {written} records to {}", args.dir.display());

@@ -20,8 +20,44 @@ use storyline_store::{SqliteStore, Store};
 
 use crate::settings::Settings;
 
-/// Opens the configured store.
+/// Opens the configured store, creating it when missing (and the data folder, when the store
+/// is the default one inside it). A `--db` in a folder that does not exist is an error rather
+/// than a folder made from a typo.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
+    let folder = settings
+        .db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(std::path::Path::to_path_buf);
+    if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+        if folder == settings.data_dir {
+            std::fs::create_dir_all(&folder)
+                .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
+        } else {
+            anyhow::bail!(
+                "cannot open the store at {}: the folder {} does not exist",
+                settings.db.display(),
+                folder.display()
+            );
+        }
+    }
+    open(settings).await
+}
+
+/// Opens the configured store for reading: a store that does not exist yet is an error that
+/// says how to make one, not an empty store created on the way.
+pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
+    if !settings.db.is_file() {
+        anyhow::bail!(
+            "no store at {} yet: add articles with `storyline ingest PATH` or `storyline fetch`, \
+             or name another with --db",
+            settings.db.display()
+        );
+    }
+    open(settings).await
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
     let store = SqliteStore::open(&settings.db)
         .await
         .with_context(|| format!("cannot open the store at {}", settings.db.display()))?;

@@ -54,7 +54,7 @@ pub struct RelatedView {
 }
 
 pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let views = load(
         store.as_ref(),
         &StoryQuery {
