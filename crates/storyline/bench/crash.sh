@@ -12,7 +12,8 @@ export STORYLINE_CRASH_KILLS="$kills"
 if [ -n "${2:-}" ]; then
     export STORYLINE_CRASH_SEED="$2"
 fi
+cargo test --release -p storyline --test crash --no-run
 started=$(date +%s)
 cargo test --release -p storyline --test crash -- --nocapture --test-threads 1 2>&1 \
-    | grep -E '^(crash harness|file ingest|fetch rounds|test |test result)|panicked|assert'
+    | grep -E '^(crash harness|file ingest|fetch rounds|test |test result)|panicked|assertion'
 echo "crash harness: ${kills} kills per test in $(( $(date +%s) - started )) s"
