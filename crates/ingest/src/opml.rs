@@ -75,6 +75,7 @@ pub fn import_opml(text: &str) -> Result<OpmlDocument, OpmlError> {
     let mut folders: Vec<String> = Vec::new();
     let mut seen_urls: Vec<String> = Vec::new();
     let mut title_start = None;
+    let mut closed = false;
     for tag in scan_tags(text) {
         match (tag.name.as_str(), tag.closing) {
             ("opml", false) => seen_opml = true,
@@ -134,7 +135,13 @@ pub fn import_opml(text: &str) -> Result<OpmlDocument, OpmlError> {
                         stack.push(Open::Folder);
                         folders.push(label.unwrap_or_else(|| "Untitled".to_string()));
                     }
-                    None => {}
+                    None => doc.skipped.push(format!(
+                        "{}: no feed address (xmlUrl)",
+                        label
+                            .as_deref()
+                            .or_else(|| tag.attr("htmlurl"))
+                            .map_or_else(|| "an outline".to_string(), |l| format!("`{l}`"))
+                    )),
                 }
             }
             ("outline", true) => match stack.pop() {
@@ -147,11 +154,17 @@ pub fn import_opml(text: &str) -> Result<OpmlDocument, OpmlError> {
                 stack.clear();
                 folders.clear();
             }
+            ("opml", true) => closed = true,
             _ => {}
         }
     }
     if !seen_opml && doc.feeds.is_empty() {
         return Err(OpmlError::NotOpml);
+    }
+    if seen_opml && !closed {
+        doc.skipped.push(
+            "the file ends before </opml>: it may be cut short; what was there is read".into(),
+        );
     }
     Ok(doc)
 }
@@ -296,7 +309,23 @@ mod tests {
         assert_eq!(doc.feeds[2].group(), None);
         assert_eq!(doc.feeds[2].title, None);
         assert_eq!(doc.feeds[3].group().as_deref(), Some("Podcasts"));
+        assert_eq!(
+            doc.skipped,
+            [
+                "`Home page`: no feed address (xmlUrl)",
+                "`javascript:alert(1)`: not an http(s) URL"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cut_short_file_is_read_and_said_to_be_cut() {
+        let opml = r#"<opml version="2.0"><body><outline text="A &#8211; B" xmlUrl="https://a.example/feed"/><outline text="Gr"><outline text="C" xmlUrl="https://c.example/rss"/>"#;
+        let doc = import_opml(opml).expect("imports");
+        assert_eq!(doc.feeds.len(), 2);
+        assert_eq!(doc.feeds[0].title.as_deref(), Some("A – B"));
         assert_eq!(doc.skipped.len(), 1);
+        assert!(doc.skipped[0].contains("cut short"), "{:?}", doc.skipped);
     }
 
     #[test]

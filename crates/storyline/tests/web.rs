@@ -183,7 +183,13 @@ async fn fetch_once_ingests_twenty_feeds_then_only_revalidates() {
     let (site, base) = start(pages, "127.0.0.1").await;
     let env = Env::new();
     for n in 0..FEEDS {
-        env.ok(&["source", "add", &format!("{base}/feed/{n}")]);
+        let url = format!("{base}/feed/{n}");
+        let added = tokio::task::block_in_place(|| {
+            env.ok(&["source", "add", "--allow-net", "127.0.0.0/8", &url])
+        });
+        // The address is looked at before it is followed, and what is there is said.
+        assert!(added.contains("found an RSS feed"), "{added}");
+        assert!(added.contains(&format!("following {url}")), "{added}");
     }
     let run = |env: &Env| {
         let env_dir = env.data();
@@ -264,7 +270,14 @@ async fn fetch_once_ingests_twenty_feeds_then_only_revalidates() {
 async fn a_local_address_is_refused_unless_allowed() {
     let (site, base) = start(corpus_pages().into_iter().take(2).collect(), "127.0.0.1").await;
     let env = Env::new();
-    env.ok(&["source", "add", &format!("{base}/feed/0")]);
+    let url = format!("{base}/feed/0");
+    // Checking the address goes through the same guard: refused, and nothing is followed.
+    let refused = tokio::task::block_in_place(|| env.run(&["source", "add", &url]));
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("cannot be followed"), "{said}");
+    assert!(env.ok(&["source", "list"]).contains("No sources"));
+    env.ok(&["source", "add", "--no-check", &url]);
     let out = tokio::task::block_in_place(|| {
         assert_cmd::Command::cargo_bin("storyline")
             .unwrap()

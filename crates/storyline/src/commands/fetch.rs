@@ -74,13 +74,9 @@ pub struct RunArgs {
     pub serve: super::serve::ServeOptions,
 }
 
-/// Builds the web side of the pipeline: the fetcher with its guard and politeness, the
-/// extraction pool and the image cache.
-pub fn open_web(
-    settings: &Settings,
-    options: &WebOptions,
-    store: Arc<dyn Store>,
-) -> anyhow::Result<Web> {
+/// The fetcher's configuration from the web options: the address guard with its allowed
+/// ranges, the user agent, the politeness interval.
+pub fn fetch_config(options: &WebOptions) -> anyhow::Result<FetchConfig> {
     let mut guard = GuardConfig::default();
     for range in &options.allow_net {
         let range: IpRange = range
@@ -101,6 +97,17 @@ pub fn open_web(
         }
         config.politeness.min_interval = Duration::from_secs_f64(seconds);
     }
+    Ok(config)
+}
+
+/// Builds the web side of the pipeline: the fetcher with its guard and politeness, the
+/// extraction pool and the image cache.
+pub fn open_web(
+    settings: &Settings,
+    options: &WebOptions,
+    store: Arc<dyn Store>,
+) -> anyhow::Result<Web> {
+    let config = fetch_config(options)?;
     let per_host = config.politeness.max_concurrent;
     let fetcher = Fetcher::new(config).context("cannot build the HTTP client")?;
     let images = (!options.no_images).then(|| {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::Utc;
 use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
-use storyline_ingest::poll::SourceState;
+use storyline_ingest::fetch::Fetcher;
+use storyline_ingest::poll::{SourceState, poll};
+use storyline_ingest::sources::SourceKind;
 use storyline_pipeline::round::SourceRound;
 use storyline_store::{SourceRow, Store};
 
@@ -28,9 +30,14 @@ pub enum SourceAction {
         /// A group (folder) for the source.
         #[arg(long)]
         group: Option<String>,
-        /// A display title.
+        /// A display title [default: the feed's own].
         #[arg(long)]
         title: Option<String>,
+        /// Follow it without fetching it first (a server that is down now, say).
+        #[arg(long)]
+        no_check: bool,
+        #[command(flatten)]
+        web: super::fetch::WebOptions,
     },
     /// List followed sources with their health.
     List {
@@ -92,11 +99,86 @@ pub fn new_source(
     })
 }
 
+/// What fetching a source's address found.
+struct Found {
+    kind: SourceKind,
+    title: Option<String>,
+    items: usize,
+    feeds: Vec<String>,
+}
+
+impl Found {
+    fn describe(&self) -> String {
+        let kind = match self.kind {
+            SourceKind::Rss => "an RSS feed",
+            SourceKind::Atom => "an Atom feed",
+            SourceKind::JsonFeed => "a JSON Feed",
+            SourceKind::NewsSitemap => "a news sitemap",
+            SourceKind::Sitemap => "a sitemap",
+            SourceKind::SitemapIndex => "a sitemap index",
+            SourceKind::Page => "a web page",
+        };
+        let mut line = format!(
+            "found {kind}{} with {} {}",
+            self.title
+                .as_deref()
+                .map(|t| format!(" \"{t}\""))
+                .unwrap_or_default(),
+            self.items,
+            if self.items == 1 { "item" } else { "items" }
+        );
+        if !self.feeds.is_empty() {
+            line.push_str(&format!(
+                "; it advertises {}: follow one of those for its news",
+                self.feeds.join(", ")
+            ));
+        }
+        line
+    }
+}
+
+/// Fetches `url` once, as a poll would, and says what is there; an address that does not
+/// answer with a feed, a sitemap or a page is an error (`--no-check` adds it anyway). Nothing
+/// is stored: the first round reads the source afresh.
+async fn check_source(url: &str, web: &super::fetch::WebOptions) -> anyhow::Result<Found> {
+    let config = super::fetch::fetch_config(web)?;
+    let fetcher = Fetcher::new(config).context("cannot build the HTTP client")?;
+    let outcome = poll(&fetcher, &SourceState::new(url)).await;
+    if let Some(error) = outcome.error {
+        anyhow::bail!(
+            "{url} cannot be followed: {error} (add --no-check to follow it anyway)",
+            error = crate::progress::printable(&error)
+        );
+    }
+    let meta = outcome
+        .meta
+        .with_context(|| format!("{url}: nothing readable there"))?;
+    Ok(Found {
+        kind: meta.kind,
+        title: meta.title,
+        items: outcome.items.len(),
+        feeds: outcome.discovered_feeds,
+    })
+}
+
 pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_store(settings).await?;
     match args.action {
-        SourceAction::Add { url, group, title } => {
-            let row = new_source(&url, title, group)?;
+        SourceAction::Add {
+            url,
+            group,
+            title,
+            no_check,
+            web,
+        } => {
+            let mut row = new_source(&url, title, group)?;
+            if !no_check {
+                let found = check_source(&row.url, &web).await?;
+                println!("{}", crate::progress::printable(&found.describe()));
+                if row.title.is_none() {
+                    row.title = found.title;
+                }
+            }
             if store.add_source(&row).await? {
                 println!("following {}", row.url);
             } else {
@@ -122,11 +204,14 @@ pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<Exi
                         .and_then(|st| st.last_polled)
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into());
+                    let never_polled = state.as_ref().is_none_or(|st| st.last_polled.is_none());
                     let health = match &s.last_error {
                         Some(e) => format!(
                             "FAILING ({} in a row): {e}",
                             state.as_ref().map_or(0, |st| st.failures)
                         ),
+                        None if !s.enabled => "disabled".into(),
+                        None if never_polled => "not polled yet".into(),
                         None => "ok".into(),
                     };
                     let round = SourceRound::from_stored(s.last_round.as_deref())
