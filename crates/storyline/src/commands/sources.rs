@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::Utc;
-use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
 use storyline_ingest::fetch::Fetcher;
+use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
 use storyline_ingest::poll::{SourceState, poll};
 use storyline_ingest::sources::SourceKind;
 use storyline_pipeline::round::SourceRound;
