@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use storyline_ingest::files::{self, FileLimits};
-use storyline_model::Keyring;
+use storyline_model::{Keyring, Provider};
 use tokio::sync::mpsc;
 
 use crate::conductor::{Outcome, Pipeline, Preparer};
@@ -23,6 +23,16 @@ use crate::{PipelineError, Result};
 /// Files read ahead and ordered by publication time before they enter the pipeline.
 pub const BATCH_FILES: usize = 256;
 
+/// How files are read.
+#[derive(Debug, Clone, Default)]
+pub struct FileOptions {
+    /// Size limits.
+    pub limits: FileLimits,
+    /// The outlet of files that name none (plain text without a footer, a page without a site
+    /// name or address): what `ingest --provider` says.
+    pub provider: Option<Provider>,
+}
+
 /// One file read and turned into an article (or the reason it could not be).
 type Read = (PathBuf, std::result::Result<Incoming, String>);
 
@@ -32,7 +42,7 @@ pub async fn ingest_files(
     pipeline: &mut Pipeline,
     pool: Arc<CpuPool>,
     paths: Vec<PathBuf>,
-    limits: FileLimits,
+    options: FileOptions,
     stop: &Stop,
     mut report: impl FnMut(&Path, &Outcome),
 ) -> Result<usize> {
@@ -41,7 +51,7 @@ pub async fn ingest_files(
     let preparer = pipeline.preparer();
     // One batch being written, one waiting, one being read: memory stays bounded.
     let (tx, mut rx) = mpsc::channel::<Vec<Read>>(2);
-    let reader = tokio::spawn(read_batches(pool, paths, limits, keyring, preparer, tx));
+    let reader = tokio::spawn(read_batches(pool, paths, options, keyring, preparer, tx));
     let mut done = 0usize;
     let started = std::time::Instant::now();
     let mut writing = std::time::Duration::ZERO;
@@ -83,7 +93,7 @@ pub async fn ingest_files(
 async fn read_batches(
     pool: Arc<CpuPool>,
     paths: Vec<PathBuf>,
-    limits: FileLimits,
+    options: FileOptions,
     keyring: Keyring,
     preparer: Preparer,
     tx: mpsc::Sender<Vec<Read>>,
@@ -104,12 +114,13 @@ async fn read_batches(
         {
             let index = next_file;
             let (path, keyring, pool) = (paths[index].clone(), keyring.clone(), pool.clone());
+            let options = options.clone();
             let preparer = preparer.clone();
             running.push(async move {
                 let shown = path.clone();
                 let read = pool
                     .run(move || {
-                        read_one(&path, &limits, &keyring).map(|mut incoming| {
+                        read_one(&path, &options, &keyring).map(|mut incoming| {
                             preparer.prepare(&mut incoming);
                             incoming
                         })
@@ -150,12 +161,16 @@ const BATCHES_AHEAD: usize = 3;
 
 fn read_one(
     path: &Path,
-    limits: &FileLimits,
+    options: &FileOptions,
     keyring: &Keyring,
 ) -> std::result::Result<Incoming, String> {
-    files::read_file(path, limits)
+    let mut incoming = files::read_file(path, &options.limits)
         .map_err(|reason| reason.to_string())
-        .and_then(|raw| intake::from_file(&raw, keyring).map_err(|e| e.to_string()))
+        .and_then(|raw| intake::from_file(&raw, keyring).map_err(|e| e.to_string()))?;
+    if let Some(provider) = &options.provider {
+        intake::name_unknown_provider(&mut incoming, provider);
+    }
+    Ok(incoming)
 }
 
 /// Publication order, undated last, then by path; unreadable files keep their place among

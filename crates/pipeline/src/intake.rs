@@ -227,6 +227,22 @@ pub fn article_id_for(web_url: Option<&str>, provider: &str, title: &str, body: 
     }
 }
 
+/// Gives `provider` to an article that names no outlet (a record keeps its own, and its id).
+/// An article without an address is identified by its outlet, title and body, so its id is
+/// computed again with the outlet it now has.
+pub fn name_unknown_provider(incoming: &mut Incoming, provider: &Provider) {
+    let article = &mut incoming.article;
+    let unknown = article.provider.domain.is_empty()
+        && (article.provider.name.is_empty() || article.provider.name == UNKNOWN_PROVIDER);
+    if incoming.source_record.is_some() || !unknown {
+        return;
+    }
+    article.provider = provider.clone();
+    if article.web_url.is_none() {
+        article.id = article_id_for(None, &provider.name, &article.title, &article.body);
+    }
+}
+
 /// The lead image as found on the page or in the feed: not yet fetched or measured.
 pub fn unmeasured_image(url: Option<String>) -> Vec<Image> {
     url.into_iter()

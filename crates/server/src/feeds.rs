@@ -270,7 +270,7 @@ fn item_html(card: &StoryCard, base: &str) -> String {
     out.push_str(&format!(
         "<p><a href=\"{}\">{}</a>",
         escape_html(&absolute(base, &card.lead.link)),
-        escape_html(&card.lead.provider.name)
+        escape_html(card.lead.provider.shown())
     ));
     if !card.lead.also_published_by.is_empty() {
         let names: Vec<String> = card
@@ -290,7 +290,11 @@ fn item_html(card: &StoryCard, base: &str) -> String {
                 format!(
                     "<a href=\"{}\">{}</a>",
                     escape_html(&absolute(base, &m.link)),
-                    escape_html(&m.provider.name)
+                    escape_html(if m.provider.known {
+                        &m.provider.name
+                    } else {
+                        &m.title
+                    })
                 )
             })
             .collect();

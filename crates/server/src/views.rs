@@ -68,10 +68,16 @@ pub struct ProviderRef {
     pub domain: String,
     #[serde(skip)]
     pub href: String,
+    /// Whether the outlet is known at all: a text that names neither its outlet nor its
+    /// address is shown as such, never under a placeholder that reads like an outlet's name.
+    #[serde(skip)]
+    pub known: bool,
 }
 
 impl ProviderRef {
     pub fn new(name: &str, domain: &str) -> Self {
+        let known = !domain.is_empty()
+            || !(name.is_empty() || name == storyline_pipeline::UNKNOWN_PROVIDER);
         Self {
             name: if name.is_empty() {
                 domain.into()
@@ -80,6 +86,16 @@ impl ProviderRef {
             },
             domain: domain.into(),
             href: format!("/provider/{}", encode(domain)),
+            known,
+        }
+    }
+
+    /// The outlet's name, or what to say when it is not named.
+    pub fn shown(&self) -> &str {
+        if self.known {
+            &self.name
+        } else {
+            "outlet not named"
         }
     }
 }

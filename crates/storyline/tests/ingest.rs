@@ -433,3 +433,31 @@ fn a_run_where_every_input_fails_says_so_and_a_fifo_is_not_waited_on() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn a_text_that_names_no_outlet_takes_the_one_given_and_is_never_shown_as_unknown() {
+    let env = Env::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = "Harbour board backs new ferry timetable\n\nThe harbour board voted on Tuesday to back the new ferry timetable, which adds an evening crossing to the island for the first time in a decade. Residents had campaigned for the change for two years.\n";
+    std::fs::write(dir.join("ferry.txt"), text).unwrap();
+    let folder = dir.to_str().unwrap();
+
+    env.ok(&["ingest", folder]);
+    let listing = env.ok(&["stories"]);
+    assert!(listing.contains("(outlet not named)"), "{listing}");
+    assert!(!listing.contains("Unknown"), "{listing}");
+
+    let named = Env::new();
+    named.ok(&[
+        "ingest",
+        "--provider",
+        "Harbour Gazette/harbourgazette.example",
+        folder,
+    ]);
+    let stories = common::stories_json(&named);
+    assert_eq!(stories[0]["coverage"][0]["provider"], "Harbour Gazette");
+    // A bad value is refused before anything is read.
+    let out = named.run(&["ingest", "--provider", "Name/not a domain", folder]);
+    assert!(!out.status.success());
+}

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use storyline_ingest::files::FileLimits;
+use storyline_pipeline::files::FileOptions;
 use storyline_store::{Store, StoryQuery};
 
 use crate::commands::{ingest, stories};
@@ -46,7 +46,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
         settings.db.display()
     );
     let summary =
-        ingest::ingest_paths(&mut pipeline, &corpus, FileLimits::default(), false, None).await?;
+        ingest::ingest_paths(&mut pipeline, &corpus, FileOptions::default(), false, None).await?;
     pipeline.refresh_heat().await?;
     println!("\n{summary}\n");
     let views = stories::load(

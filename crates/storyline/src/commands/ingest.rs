@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use storyline_ingest::files::{self, FileLimits};
+use storyline_model::Provider;
 use storyline_pipeline::cpu::CpuPool;
-use storyline_pipeline::files::ingest_files;
+use storyline_pipeline::files::{FileOptions, ingest_files};
 use storyline_pipeline::round::Stop;
 use storyline_pipeline::{Outcome, Pipeline};
 
@@ -22,6 +23,10 @@ pub struct Args {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = FileLimits::default().max_bytes)]
     pub max_bytes: u64,
+    /// The outlet of inputs that name none (plain text without a footer, a page without a
+    /// site name or address): `NAME`, `NAME/DOMAIN` or `DOMAIN`.
+    #[arg(long, value_name = "NAME/DOMAIN", value_parser = parse_provider)]
+    pub provider: Option<Provider>,
     /// Print one JSON object per input instead of text.
     #[arg(long)]
     pub json: bool,
@@ -61,8 +66,11 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let summary = ingest_paths(
         &mut pipeline,
         &args.paths,
-        FileLimits {
-            max_bytes: args.max_bytes,
+        FileOptions {
+            limits: FileLimits {
+                max_bytes: args.max_bytes,
+            },
+            provider: args.provider,
         },
         args.json,
         args.threads,
@@ -92,13 +100,41 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--provider`: `NAME/DOMAIN`, `DOMAIN` (a name with a dot and no space) or `NAME`.
+fn parse_provider(text: &str) -> Result<Provider, String> {
+    let text = text.trim();
+    let (name, domain) = match text.rsplit_once('/') {
+        Some((name, domain)) => (name.trim(), domain.trim()),
+        None if text.contains('.') && !text.contains(' ') => (text, text),
+        None => (text, ""),
+    };
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err("name the outlet: NAME, NAME/DOMAIN or DOMAIN".into());
+    }
+    let domain = domain.trim_start_matches("www.").to_ascii_lowercase();
+    if !domain.is_empty()
+        && (!domain.contains('.')
+            || !domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))
+    {
+        return Err(format!(
+            "{domain:?} is not a domain like ledgerwire.example"
+        ));
+    }
+    Ok(Provider {
+        name: name.to_string(),
+        domain,
+    })
+}
+
 /// Ingests every file under `paths`, reporting each; used by `ingest` and `demo`. Files are
 /// read and extracted on a pool of `threads` (one per core by default) while one writer
 /// commits them in order.
 pub async fn ingest_paths(
     pipeline: &mut Pipeline,
     paths: &[PathBuf],
-    limits: FileLimits,
+    options: FileOptions,
     json: bool,
     threads: Option<usize>,
 ) -> anyhow::Result<Summary> {
@@ -129,7 +165,7 @@ pub async fn ingest_paths(
     });
     let stop = Stop::default();
     let ctrl_c = crate::progress::stop_on_signals(stop.clone());
-    let left = ingest_files(pipeline, pool, found, limits, &stop, |path, outcome| {
+    let left = ingest_files(pipeline, pool, found, options, &stop, |path, outcome| {
         report_outcome(
             outcome,
             &path.display().to_string(),
@@ -224,5 +260,31 @@ fn line(
             .to_string()
     } else {
         format!("{status:<9} {path}: {detail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers_are_named_with_or_without_their_domain() {
+        let p = parse_provider("The Ledger Wire/ledgerwire.example").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.domain.as_str()),
+            ("The Ledger Wire", "ledgerwire.example")
+        );
+        let p = parse_provider("www.Civic-Post.example").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.domain.as_str()),
+            ("www.Civic-Post.example", "civic-post.example")
+        );
+        let p = parse_provider("Harbour Gazette").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.domain.as_str()),
+            ("Harbour Gazette", "")
+        );
+        assert!(parse_provider("  ").is_err());
+        assert!(parse_provider("Name/not a domain").is_err());
     }
 }

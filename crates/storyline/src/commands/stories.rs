@@ -144,6 +144,16 @@ fn coverage(story: &Story, articles: &[ArticleRow]) -> Vec<CoverageView> {
         .collect()
 }
 
+/// An outlet's name as printed: a text that names no outlet is said to, not shown under a
+/// placeholder that reads like a name.
+fn shown_provider(name: &str) -> &str {
+    if name.is_empty() || name == storyline_pipeline::UNKNOWN_PROVIDER {
+        "(outlet not named)"
+    } else {
+        name
+    }
+}
+
 /// Techmeme-like text: heat and headline, the lead's provider, then "More:" and "Also
 /// published by" (syndicated copies), then related stories. Text from outlets is printed with
 /// control characters escaped (stores written before they were scrubbed may hold some).
@@ -187,7 +197,7 @@ fn render_lines(views: &[StoryView]) -> String {
             let _ = writeln!(
                 out,
                 "    · {:<24} {}  — {}",
-                truncate(&c.provider, 24),
+                truncate(shown_provider(&c.provider), 24),
                 when,
                 c.title
             );
@@ -196,7 +206,7 @@ fn render_lines(views: &[StoryView]) -> String {
             .coverage
             .iter()
             .filter(|c| c.duplicate_of.is_some())
-            .map(|c| c.provider.as_str())
+            .map(|c| shown_provider(&c.provider))
             .collect();
         if !copies.is_empty() {
             let _ = writeln!(out, "    Also published by: {}", copies.join(", "));
