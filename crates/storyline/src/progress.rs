@@ -36,7 +36,8 @@ pub fn stop_on_signals(stop: Stop) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn terminated() {
+/// Waits for Ctrl-C or SIGTERM (a service manager's stop, `kill`).
+pub async fn terminated() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

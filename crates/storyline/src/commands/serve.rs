@@ -139,8 +139,10 @@ pub async fn start(
 }
 
 /// Resolves when Ctrl-C is pressed.
+/// What stops the server: Ctrl-C or SIGTERM, both of which drain open requests and let the
+/// command clean up (the demo removes its temporary store).
 pub async fn ctrl_c() {
-    let _ = tokio::signal::ctrl_c().await;
+    crate::progress::terminated().await;
 }
 
 pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
