@@ -214,7 +214,9 @@ fn is_reader_promo(lower: &str) -> bool {
 
 /// "This article originally appeared in the South China Morning Post (SCMP), …" -> provider.
 fn syndication_provider(line: &str) -> Option<ProviderHint> {
-    let lower = line.to_lowercase();
+    // ASCII lower-casing keeps every byte offset, so a marker found in `lower` is at the same
+    // place in `line` (full lower-casing changes lengths: "İ" becomes "i̇").
+    let lower = line.to_ascii_lowercase();
     const MARKERS: &[&str] = &[
         "originally appeared in ",
         "originally appeared on ",
@@ -263,12 +265,9 @@ fn syndication_provider(line: &str) -> Option<ProviderHint> {
 /// Only lines already dropped as boilerplate are read, so an article about copyright law
 /// names nobody.
 fn footer_name(line: &str, markers: &[&str]) -> Option<ProviderHint> {
-    let lower = line.to_lowercase();
-    // Lower-casing keeps byte offsets for the ASCII markers and for most text; a line where
-    // it does not is left alone.
-    if lower.len() != line.len() {
-        return None;
-    }
+    // ASCII lower-casing keeps every byte offset (full lower-casing does not, and equal
+    // lengths do not mean equal offsets: "İ" grows by a byte, the Ohm sign shrinks by one).
+    let lower = line.to_ascii_lowercase();
     let (position, marker) = markers
         .iter()
         .filter_map(|marker| lower.find(marker).map(|position| (position, *marker)))
@@ -288,7 +287,7 @@ fn footer_name(line: &str, markers: &[&str]) -> Option<ProviderHint> {
         rest = trimmed;
     }
     // "Copyright 2026 by Jane Doe" names a person, not an outlet: not capitalised below.
-    let rest_lower = rest.to_lowercase();
+    let rest_lower = rest.to_ascii_lowercase();
     let end = [" all rights", " under ", " with "]
         .iter()
         .filter_map(|stop| rest_lower.find(stop))
@@ -423,6 +422,20 @@ mod tests {
 
     fn provider_of(text: &str) -> Option<String> {
         clean_plain_text(text).provider.map(|p| p.name)
+    }
+
+    #[test]
+    fn letters_whose_lower_case_changes_length_do_not_shift_the_markers() {
+        // Found by fuzzing: offsets found in the fully lower-cased line sliced the line itself,
+        // and "İ" (two bytes, three lower-cased) put them inside a character: a panic.
+        let _ = clean_plain_text("i\nİoriginally appeared in \u{fffd}");
+        // The same in a copyright footer, where "İ" and the Ohm sign (one byte shorter
+        // lower-cased) kept the line's length and still moved the offsets.
+        let _ = clean_plain_text("Fares rose.\n\nİ Copyright \u{2126} all rights reserved.");
+        assert_eq!(
+            provider_of("Fares rose.\n\nİİ This article originally appeared in Harbour Times."),
+            Some("Harbour Times".into())
+        );
     }
 
     #[test]
