@@ -32,10 +32,57 @@ pub(crate) fn bounded(html: &str) -> &str {
 /// `html` bounded in size, with at most [`MAX_ATTRIBUTES`] attributes per tag and at most
 /// [`MAX_DEPTH`] levels of nesting: what every parse of outside HTML starts from.
 pub(crate) fn guard(html: &str) -> Cow<'_, str> {
-    match limit_attributes(bounded(html)) {
+    match close_title(bounded(html)) {
+        Cow::Borrowed(html) => limit_markup(html),
+        Cow::Owned(html) => Cow::Owned(limit_markup(&html).into_owned()),
+    }
+}
+
+/// Attributes, then depth.
+fn limit_markup(html: &str) -> Cow<'_, str> {
+    match limit_attributes(html) {
         Cow::Borrowed(html) => limit_nesting(html),
         Cow::Owned(html) => Cow::Owned(limit_nesting(&html).into_owned()),
     }
+}
+
+/// A `<title>` that is never closed makes the parser read the rest of the page as its text
+/// (the title is raw text up to `</title>`): an empty article under a 50,000-character headline
+/// of markup. A careful reader closes it where the markup resumes: before the first `<` that
+/// starts a tag after it. Pages that close their title pass unchanged.
+pub(crate) fn close_title(html: &str) -> Cow<'_, str> {
+    let Some(open) = find_ascii_case_insensitive(html, "<title", 0) else {
+        return Cow::Borrowed(html);
+    };
+    let Some(content) = html[open..].find('>').map(|end| open + end + 1) else {
+        return Cow::Borrowed(html);
+    };
+    if find_ascii_case_insensitive(html, "</title", content).is_some() {
+        return Cow::Borrowed(html);
+    }
+    let bytes = html.as_bytes();
+    let mut at = content;
+    while let Some(offset) = html[at..].find('<') {
+        let lt = at + offset;
+        let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
+            let mut out = String::with_capacity(html.len() + 8);
+            out.push_str(&html[..lt]);
+            out.push_str("</title>");
+            out.push_str(&html[lt..]);
+            return Cow::Owned(out);
+        }
+        at = lt + 1;
+    }
+    Cow::Borrowed(html)
+}
+
+/// The first `needle` (ASCII, matched without regard to case) in `haystack` from `from`.
+fn find_ascii_case_insensitive(haystack: &str, needle: &str, from: usize) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let needle = needle.as_bytes();
+    (from..=bytes.len().checked_sub(needle.len())?)
+        .find(|&i| bytes[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// The most attributes kept on one tag.
@@ -329,6 +376,19 @@ pub(crate) fn limit_nesting(html: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_title_is_closed_where_the_markup_resumes() {
+        let html = "<html><head><TITLE>Ferry timetable approved<meta charset=utf-8></head><body><p>Text</p>";
+        let closed = close_title(html);
+        assert!(
+            closed.contains("<TITLE>Ferry timetable approved</title><meta"),
+            "{closed}"
+        );
+        let fine = "<title>a < b</title><p>x</p>";
+        assert!(matches!(close_title(fine), Cow::Borrowed(_)));
+        assert!(matches!(close_title("<p>no title</p>"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn tags_keep_their_first_attributes_only() {

@@ -68,6 +68,11 @@ const FILES: &[(&str, Expect)] = &[
         "latin1-declared.html",
         Expect::Ingested("Vollständig erneuert"),
     ),
+    // An unclosed <title> swallowed the page: an empty text under a headline of markup.
+    (
+        "unclosed-title.html",
+        Expect::Ingested("Ferry timetable approved"),
+    ),
     // Escape sequences and bells: stored without them.
     (
         "control-characters.html",
