@@ -217,8 +217,11 @@ pub async fn require_reader(
         return next.run(request).await;
     }
     let path = request.uri().path();
-    let open =
-        path == "/healthz" || path.starts_with("/static/") || path.starts_with("/admin/login");
+    let open = matches!(
+        path,
+        "/healthz" | "/favicon.svg" | "/favicon.ico" | "/manifest.webmanifest"
+    ) || path.starts_with("/static/")
+        || path.starts_with("/admin/login");
     if open {
         return next.run(request).await;
     }

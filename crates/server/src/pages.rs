@@ -23,6 +23,7 @@ use crate::views::{
 
 /// The stylesheet, served from the binary.
 const STYLE_CSS: &str = include_str!("../static/style.css");
+const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 
 /// Parts of every page: title, search box, login state.
 pub struct Chrome {
@@ -123,8 +124,44 @@ pub fn routes() -> Router<AppState> {
         .route("/provider/{domain}", get(provider))
         .route("/search", get(search))
         .route("/static/style.css", get(style))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
+        .route("/manifest.webmanifest", get(manifest))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON_SVG,
+    )
+        .into_response()
+}
+
+/// The web app manifest: the site can be added to a phone's home screen as an app.
+async fn manifest(State(state): State<AppState>) -> Response {
+    let name = &state.config().site_title;
+    let body = serde_json::json!({
+        "name": name,
+        "short_name": name,
+        "start_url": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b3122e",
+        "icons": [{ "src": "/favicon.svg", "sizes": "any", "type": "image/svg+xml" }],
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 async fn style() -> Response {

@@ -1333,3 +1333,22 @@ async fn unchanged_pages_feeds_and_api_answers_are_304_to_a_conditional_get() {
     }
     r.stop().await;
 }
+
+#[tokio::test]
+async fn pages_carry_an_icon_a_manifest_and_both_colour_schemes() {
+    let r = start().await;
+    let (_, page) = text(&r, "/").await;
+    assert!(page.contains(r#"<link rel="icon" href="/favicon.svg""#));
+    assert!(page.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
+    let icon = client().get(r.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
+    let (status, manifest) = json(&r, "/manifest.webmanifest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(manifest["start_url"], "/");
+    assert_eq!(manifest["icons"][0]["src"], "/favicon.svg");
+    let (_, css) = text(&r, "/static/style.css").await;
+    assert!(css.contains("prefers-color-scheme: dark"));
+    r.stop().await;
+}
