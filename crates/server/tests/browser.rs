@@ -104,29 +104,124 @@ async fn reader_and_editor_journeys_in_headless_chromium() {
     wait_for_port(port).await;
 
     let r = start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1400",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
+    let light = session(port, &chromium, false).await;
+    let result = journeys(&light.0, &r).await;
+    let looks = match result {
+        Ok(()) => on_a_phone(&light.0, &r, "light").await,
+        Err(e) => Err(e),
+    };
+    let _ = light.0.close().await;
+    let dark = match looks {
+        Ok(()) => {
+            let dark = session(port, &chromium, true).await;
+            let looks = in_the_dark(&dark.0, &r).await;
+            let _ = dark.0.close().await;
+            looks
         }
-    });
+        Err(e) => Err(e),
+    };
+    let _ = chromedriver.kill().await;
+    r.stop().await;
+    dark.unwrap();
+}
+
+/// A WebDriver session in headless Chromium, with its own profile; `dark` asks for the dark
+/// colour scheme, as a reader whose system is set to dark would have.
+async fn session(port: u16, chromium: &std::path::Path, dark: bool) -> (Client, tempfile::TempDir) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1280,1400".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    if dark {
+        args.push("--force-dark-mode".into());
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
+    let caps = json!({ "goog:chromeOptions": { "binary": chromium, "args": args } });
     let caps = caps.as_object().unwrap().clone();
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("WebDriver session");
-    let result = journeys(&client, &r).await;
-    let _ = client.close().await;
-    let _ = chromedriver.kill().await;
-    r.stop().await;
-    result.unwrap();
+    (client, profile)
+}
+
+/// The page's background colour as the browser computed it.
+async fn background(c: &Client) -> Result<String, fantoccini::error::CmdError> {
+    let value = c
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_string())
+}
+
+/// Whether the page is wider than the window (a table pushing the layout sideways).
+async fn overflows(c: &Client) -> Result<bool, fantoccini::error::CmdError> {
+    let value = c
+        .execute(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    Ok(value.as_bool().unwrap_or(true))
+}
+
+/// The front page, a story and the admin's sources table at a phone's width (390 px): nothing
+/// makes the page wider than the screen. Screenshots for people to look at.
+async fn on_a_phone(
+    c: &Client,
+    r: &Running,
+    scheme: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let shots = artifacts_dir();
+    c.set_window_size(390, 844).await?;
+    for (name, path) in [
+        ("front", "/".to_string()),
+        ("story", format!("/story/{}", r.news.quillon)),
+        ("admin-sources", "/admin/sources".to_string()),
+    ] {
+        c.goto(&r.url(&path)).await?;
+        assert!(!overflows(c).await?, "{path} is wider than a phone");
+        std::fs::write(
+            shots.join(format!("{name}-phone-{scheme}.png")),
+            c.screenshot().await?,
+        )
+        .unwrap();
+    }
+    c.set_window_size(1280, 1400).await?;
+    Ok(())
+}
+
+/// A reader whose system is set to dark gets the dark colours, on a desktop and a phone.
+async fn in_the_dark(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdError> {
+    let shots = artifacts_dir();
+    c.goto(&r.url("/")).await?;
+    assert_eq!(
+        background(c).await?,
+        "rgb(21, 22, 24)",
+        "the dark background"
+    );
+    std::fs::write(shots.join("front-desktop-dark.png"), c.screenshot().await?).unwrap();
+    c.goto(&r.url(&format!("/story/{}", r.news.quillon)))
+        .await?;
+    std::fs::write(shots.join("story-desktop-dark.png"), c.screenshot().await?).unwrap();
+    c.set_window_size(390, 844).await?;
+    c.goto(&r.url("/")).await?;
+    assert!(!overflows(c).await?, "the front page is wider than a phone");
+    std::fs::write(shots.join("front-phone-dark.png"), c.screenshot().await?).unwrap();
+    Ok(())
 }
 
 async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdError> {
@@ -140,7 +235,12 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
     );
     let more = c.find(Locator::Css(".story .more")).await?.text().await?;
     assert!(more.starts_with("More:"), "{more}");
-    std::fs::write(shots.join("front-page.png"), c.screenshot().await?).unwrap();
+    assert_eq!(
+        background(c).await?,
+        "rgb(255, 255, 255)",
+        "the light background"
+    );
+    std::fs::write(shots.join("front-desktop-light.png"), c.screenshot().await?).unwrap();
 
     // ... opens the story.
     first.click().await?;
@@ -149,7 +249,7 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
     assert!(h1.starts_with("Quillon raises"));
     let timeline = c.find_all(Locator::Css(".timeline li")).await?;
     assert_eq!(timeline.len(), 3);
-    std::fs::write(shots.join("story-page.png"), c.screenshot().await?).unwrap();
+    std::fs::write(shots.join("story-desktop-light.png"), c.screenshot().await?).unwrap();
 
     // ... searches from the box in the masthead.
     let q = c.find(Locator::Css(".searchbox input[name=q]")).await?;
