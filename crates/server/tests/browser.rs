@@ -313,7 +313,24 @@ async fn journeys(c: &Client, r: &Running) -> Result<(), fantoccini::error::CmdE
 
     // ... merges the Tessel story into the Quillon story.
     c.goto(&r.url("/admin/stories")).await?;
+    // The stories on the page are offered by their headlines: no id to copy.
+    let offered = c
+        .find(Locator::Css(&format!(
+            "datalist#stories-here option[value='{}']",
+            r.news.quillon
+        )))
+        .await?
+        .prop("label")
+        .await?
+        .unwrap_or_default();
+    assert!(offered.starts_with("Quillon raises"), "{offered}");
     let row = format!("#a-{} form.merge", r.news.tessel);
+    let list = c
+        .find(Locator::Css(&format!("{row} input[name=into]")))
+        .await?
+        .attr("list")
+        .await?;
+    assert_eq!(list.as_deref(), Some("stories-here"));
     c.find(Locator::Css(&format!("{row} input[name=into]")))
         .await?
         .send_keys(&r.news.quillon)
