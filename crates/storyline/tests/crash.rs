@@ -13,7 +13,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Env;
@@ -60,12 +60,7 @@ fn kills() -> usize {
 }
 
 fn spawn(env: &Env, args: &[&str]) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("storyline"))
-        .env("STORYLINE_DATA", env.data())
-        .env_remove("STORYLINE_DB")
-        .env_remove("STORYLINE_KEY")
-        .env("NO_COLOR", "1")
-        .args(args)
+    env.command(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -9,7 +9,7 @@ mod common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::Env;
@@ -97,12 +97,8 @@ fn ingest(path: &Path) -> Run {
     let started = Instant::now();
     // Reaped below by wait4, which std does not know about.
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
-        .env("STORYLINE_DATA", env.data())
-        .env_remove("STORYLINE_DB")
-        .env_remove("STORYLINE_KEY")
-        .env("NO_COLOR", "1")
-        .args(["--quiet", "ingest", "--json"])
+    let child = env
+        .command(&["--quiet", "ingest", "--json"])
         .arg(path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -244,7 +244,7 @@ fn our_corpus_clusters_as_labelled() {
         let marked = members
             .iter()
             .filter(|m| {
-                by_id[*m]["duplicate_of"]
+                by_id[*m]["duplicateOf"]
                     .as_str()
                     .is_some_and(|o| members.iter().any(|x| x == o))
             })
@@ -286,7 +286,7 @@ fn our_corpus_clusters_as_labelled() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(move |r| (id.clone(), r["story_id"].as_str().unwrap().to_string()))
+                .map(move |r| (id.clone(), r["storyId"].as_str().unwrap().to_string()))
         })
         .collect();
     let (mut pairs, mut linked) = (0, 0);

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::{Env, corpus_dir};
 use storyline_newswire::{Newswire, NewswireConfig, TextSource};
@@ -48,10 +48,8 @@ async fn a_kill_mid_round_loses_nothing_committed_and_the_next_round_duplicates_
     ];
 
     let seen_before_kill = tokio::task::block_in_place(|| {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
-            .env("STORYLINE_DATA", env.data())
-            .env_remove("STORYLINE_DB")
-            .env_remove("STORYLINE_KEY")
+        let mut child = env
+            .command(&[])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -136,10 +134,8 @@ async fn a_second_writer_is_refused_while_a_round_runs_and_reading_goes_on() {
     .await;
     tokio::task::block_in_place(|| {
         // Forty pages at the default 500 ms per host: a round of about twenty seconds.
-        let mut round = Command::new(assert_cmd::cargo::cargo_bin("storyline"))
-            .env("STORYLINE_DATA", env.data())
-            .env_remove("STORYLINE_DB")
-            .env_remove("STORYLINE_KEY")
+        let mut round = env
+            .command(&[])
             .args([
                 "fetch",
                 "--once",

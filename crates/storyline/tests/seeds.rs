@@ -67,7 +67,7 @@ fn seeds_form_two_related_stories() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["story_id"].as_str().unwrap())
+        .map(|r| r["storyId"].as_str().unwrap())
         .collect();
     assert_eq!(
         related,

@@ -37,6 +37,19 @@ impl Env {
             .expect("run storyline")
     }
 
+    /// `storyline ARGS` with this folder as its data directory, to spawn (stdin, stdout and
+    /// stderr as the caller sets them).
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("storyline"));
+        command
+            .env("STORYLINE_DATA", self.data())
+            .env_remove("STORYLINE_DB")
+            .env_remove("STORYLINE_KEY")
+            .env("NO_COLOR", "1")
+            .args(args);
+        command
+    }
+
     /// Runs and requires success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
