@@ -47,13 +47,17 @@ async fn api_not_found() -> ApiError {
     )
 }
 
-/// A page of stories.
+/// A page of stories. Lists that page carry no total: counting every match on a large store
+/// costs as much as reading them all. `hasMore` and `nextOffset` say whether and where the
+/// next page starts.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StoryList {
     pub items: Vec<StoryCard>,
     pub limit: u32,
     pub offset: u32,
+    /// Whether more items follow this page.
+    pub has_more: bool,
     /// Offset of the next page, when there is one.
     pub next_offset: Option<u32>,
 }
@@ -63,20 +67,20 @@ pub const STORY_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provide
 
 #[utoipa::path(get, path = "/api/v1/stories", tag = "stories",
     params(
-        ("limit" = Option<u32>, Query, description = "1–100, default 30"),
-        ("offset" = Option<u32>, Query, description = "0–10000"),
-        ("page" = Option<u32>, Query, description = "1-based page, when offset is absent"),
-        ("topic" = Option<String>, Query, description = "only stories on this topic"),
-        ("provider" = Option<String>, Query, description = "only stories covered by this domain"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "items per page, 1 to 100 (default 30)"),
+        ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000, description = "items to skip, 0 to 10000"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 101, description = "1-based page of `limit` items, 1 to 101, when `offset` is absent"),
+        ("topic" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only stories on this topic; any case (`ai` finds `AI`)"),
+        ("provider" = Option<String>, Query, max_length = 200, pattern = r"^[A-Za-z0-9.-]*$", description = "only stories covered by this outlet (its domain)"),
     ),
-    responses((status = 200, body = StoryList), (status = 400, body = ApiError)))]
+    responses((status = 200, body = StoryList)))]
 pub async fn list_stories(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<StoryList>> {
     let params = Params::parse(raw.as_deref(), STORY_PARAMS)?;
     let page = params.page(state.config().page_size.clamp(1, 100))?;
-    let topic = params.name("topic")?;
+    let topic = state.topic_filter(params.name("topic")?).await?;
     let provider = params.name("provider")?;
     if let Some(p) = &provider {
         check_domain(p)?;
@@ -96,6 +100,7 @@ pub async fn list_stories(
         items,
         limit: page.limit,
         offset: page.offset,
+        has_more: next_offset.is_some(),
         next_offset,
     }))
 }
@@ -110,8 +115,9 @@ pub struct StoryDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
-    params(("id" = String, Path, description = "story id; a merged id answers with the survivor")),
-    responses((status = 200, body = StoryDetail), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,64}$", example = "3f2a9c0d11aa22bb",
+        description = "story id: storyline's are 16 lowercase hex digits; any 1 to 64 letters, digits, `-` or `_` is looked up (anything else is 400 `bad_id`); a merged story's id answers with the story it joined")),
+    responses((status = 200, body = StoryDetail), (status = 404, body = ApiError)))]
 pub async fn get_story(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -137,13 +143,15 @@ pub async fn get_story(
     }))
 }
 
-/// A page of articles.
+/// A page of articles (no total; see [`StoryList`]).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ArticleList {
     pub items: Vec<ArticleView>,
     pub limit: u32,
     pub offset: u32,
+    /// Whether more items follow this page.
+    pub has_more: bool,
     /// Offset of the next page, when there is one.
     pub next_offset: Option<u32>,
 }
@@ -153,15 +161,15 @@ pub const ARTICLE_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provi
 
 #[utoipa::path(get, path = "/api/v1/articles", tag = "articles",
     params(
-        ("limit" = Option<u32>, Query, description = "1–100, default 30"),
-        ("offset" = Option<u32>, Query, description = "0–10000"),
-        ("page" = Option<u32>, Query, description = "1-based page, when offset is absent"),
-        ("topic" = Option<String>, Query, description = "only articles on this topic"),
-        ("provider" = Option<String>, Query, description = "only articles from this domain"),
-        ("from" = Option<String>, Query, description = "published at or after: YYYY-MM-DD or RFC 3339"),
-        ("to" = Option<String>, Query, description = "published at or before: YYYY-MM-DD (inclusive) or RFC 3339"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "items per page, 1 to 100 (default 30)"),
+        ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000, description = "items to skip, 0 to 10000"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 101, description = "1-based page of `limit` items, 1 to 101, when `offset` is absent"),
+        ("topic" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only articles on this topic; any case (`ai` finds `AI`)"),
+        ("provider" = Option<String>, Query, max_length = 200, pattern = r"^[A-Za-z0-9.-]*$", description = "only articles from this outlet's domain"),
+        ("from" = Option<String>, Query, description = "published at or after: a date (YYYY-MM-DD) or an RFC 3339 time; after `to` finds nothing"),
+        ("to" = Option<String>, Query, description = "published at or before: a date (YYYY-MM-DD, the whole day) or an RFC 3339 time"),
     ),
-    responses((status = 200, body = ArticleList), (status = 400, body = ApiError)))]
+    responses((status = 200, body = ArticleList)))]
 /// Articles newest first (in the order storyline received them), syndicated copies
 /// included (`duplicateOf` names the original), without their texts.
 pub async fn list_articles(
@@ -172,7 +180,7 @@ pub async fn list_articles(
     let page = params.page(state.config().page_size.clamp(1, 100))?;
     let filters = search_query(&params)?;
     let query = ArticleQuery {
-        topic: filters.topic,
+        topic: state.topic_filter(filters.topic).await?,
         provider: filters.provider,
         from: filters.from,
         to: filters.to,
@@ -186,6 +194,7 @@ pub async fn list_articles(
         items: rows.iter().map(ArticleView::from_row).collect(),
         limit: page.limit,
         offset: page.offset,
+        has_more: next_offset.is_some(),
         next_offset,
     }))
 }
@@ -199,9 +208,9 @@ pub struct ArticleDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "articles",
-    params(("id" = String, Path, description = "article id; append `.md` for the record in the seed format")),
-    responses((status = 200, body = ArticleDetail), (status = 200, description = "the record", content_type = "text/markdown"),
-        (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,64}$", example = "3f2a9c0d11aa22bb",
+        description = "article id: storyline's are 16 lowercase hex digits; any 1 to 64 letters, digits, `-` or `_` is looked up (anything else is 400 `bad_id`)")),
+    responses((status = 200, body = ArticleDetail), (status = 404, body = ApiError)))]
 pub async fn get_article(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -265,6 +274,16 @@ pub async fn get_article(
         .into_response())
 }
 
+/// `GET /api/v1/articles/{id}.md`: served by [`get_article`]; declared apart so the document
+/// gives each answer its own path and media type.
+#[utoipa::path(get, path = "/api/v1/articles/{id}.md", tag = "articles",
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_-]{1,64}$", example = "3f2a9c0d11aa22bb",
+        description = "article id, as for `/api/v1/articles/{id}`")),
+    responses((status = 200, description = "the article as a record: Markdown with YAML front matter, the format `storyline ingest` reads", content_type = "text/markdown", body = String),
+        (status = 404, body = ApiError)))]
+#[allow(dead_code)]
+fn get_article_record() {}
+
 /// Body of `POST /stories/{id}/merge`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MergeBody {
@@ -294,10 +313,7 @@ fn unknown_action(action: &str, known: &str) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/stories/{id}/{action}", tag = "editorial",
     params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish, pin, unpin or merge (body {\"into\": id})")),
     request_body(content = Option<MergeBody>, description = "only for merge"),
-    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 404, body = ApiError), (status = 409, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+    responses((status = 200, body = Outcome), (status = 404, body = ApiError), (status = 409, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn story_action(
     State(state): State<AppState>,
@@ -328,10 +344,7 @@ pub async fn story_action(
 
 #[utoipa::path(post, path = "/api/v1/articles/{id}/{action}", tag = "editorial",
     params(("id" = String, Path), ("action" = String, Path, description = "publish, unpublish or split")),
-    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 404, body = ApiError), (status = 409, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+    responses((status = 200, body = Outcome), (status = 404, body = ApiError), (status = 409, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn article_action(
     State(state): State<AppState>,
@@ -351,9 +364,7 @@ pub async fn article_action(
 
 #[utoipa::path(post, path = "/api/v1/providers/{domain}/{action}", tag = "editorial",
     params(("domain" = String, Path), ("action" = String, Path, description = "block or unblock")),
-    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+    responses((status = 200, body = Outcome), (status = 400, body = ApiError), (status = 401, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn provider_action(
     State(state): State<AppState>,
@@ -410,20 +421,33 @@ pub struct NewSource {
     pub group: Option<String>,
 }
 
+/// Every followed source.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceList {
+    pub items: Vec<SourceView>,
+    /// How many sources there are (all are listed).
+    pub total: u64,
+    /// Always false: the list is whole.
+    pub has_more: bool,
+}
+
 #[utoipa::path(get, path = "/api/v1/sources", tag = "sources",
-    responses((status = 200, body = Vec<SourceView>), (status = 401, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+    responses((status = 200, body = SourceList)),
     security(("bearer" = [])))]
 pub async fn list_sources(
     State(state): State<AppState>,
     // Admin only: sources may carry access tokens in their URLs.
     _admin: ApiAdmin,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Vec<SourceView>>> {
+) -> ApiResult<Json<SourceList>> {
     Params::parse(raw.as_deref(), &[])?;
     let sources = state.store().sources().await?;
-    Ok(Json(sources.iter().map(SourceView::from_row).collect()))
+    Ok(Json(SourceList {
+        total: sources.len() as u64,
+        has_more: false,
+        items: sources.iter().map(SourceView::from_row).collect(),
+    }))
 }
 
 /// Validates and stores a new source; false when it was already followed.
@@ -470,9 +494,7 @@ pub async fn insert_source(state: &AppState, new: NewSource) -> ApiResult<bool> 
 
 #[utoipa::path(post, path = "/api/v1/sources", tag = "sources", request_body = NewSource,
     responses((status = 201, description = "added"), (status = 400, body = ApiError), (status = 401, body = ApiError),
-        (status = 409, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+        (status = 409, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn add_source(
     State(state): State<AppState>,
@@ -496,9 +518,7 @@ pub async fn add_source(
 
 #[utoipa::path(delete, path = "/api/v1/sources/{id}", tag = "sources",
     params(("id" = i64, Path)),
-    responses((status = 204, description = "removed"), (status = 400, body = ApiError), (status = 404, body = ApiError),
-        (status = 429, description = "too many wrong tokens from this address lately; even a right one waits", body = ApiError,
-            headers(("Retry-After" = u64, description = "seconds to wait")))),
+    responses((status = 204, description = "removed"), (status = 400, body = ApiError), (status = 404, body = ApiError)),
     security(("bearer" = [])))]
 pub async fn remove_source(
     State(state): State<AppState>,
@@ -524,22 +544,37 @@ pub struct TopicCount {
     pub stories: u64,
 }
 
+/// The topic directory.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicList {
+    /// Most used first, at most 500.
+    pub items: Vec<TopicCount>,
+    /// How many topics are listed: all of them unless `hasMore`.
+    pub total: u64,
+    /// Whether there are more topics than the 500 listed.
+    pub has_more: bool,
+}
+
 #[utoipa::path(get, path = "/api/v1/topics", tag = "topics",
-    responses((status = 200, body = Vec<TopicCount>)))]
+    responses((status = 200, body = TopicList)))]
 pub async fn list_topics(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Vec<TopicCount>>> {
+) -> ApiResult<Json<TopicList>> {
     Params::parse(raw.as_deref(), &[])?;
     let list = state.topic_directory().await?;
-    Ok(Json(
-        list.iter()
+    Ok(Json(TopicList {
+        total: list.len() as u64,
+        has_more: list.len() >= crate::TOPIC_DIRECTORY_SIZE as usize,
+        items: list
+            .iter()
             .map(|(topic, stories)| TopicCount {
                 topic: topic.clone(),
                 stories: *stories,
             })
             .collect(),
-    ))
+    }))
 }
 
 /// A provider and how many articles it has.
@@ -551,17 +586,32 @@ pub struct ProviderCount {
     pub blocked: bool,
 }
 
+/// The provider directory.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderList {
+    /// Most prolific first, at most 1000.
+    pub items: Vec<ProviderCount>,
+    /// How many providers are listed: all of them unless `hasMore`.
+    pub total: u64,
+    /// Whether there are more providers than the 1000 listed.
+    pub has_more: bool,
+}
+
 #[utoipa::path(get, path = "/api/v1/providers", tag = "topics",
-    responses((status = 200, body = Vec<ProviderCount>)))]
+    responses((status = 200, body = ProviderList)))]
 pub async fn list_providers(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Vec<ProviderCount>>> {
+) -> ApiResult<Json<ProviderList>> {
     Params::parse(raw.as_deref(), &[])?;
     let list = state.provider_directory().await?;
     let blocked = state.store().blocked_providers().await?;
-    Ok(Json(
-        list.iter()
+    Ok(Json(ProviderList {
+        total: list.len() as u64,
+        has_more: list.len() >= crate::PROVIDER_DIRECTORY_SIZE as usize,
+        items: list
+            .iter()
             .map(|(p, n)| ProviderCount {
                 name: p.name.clone(),
                 domain: p.domain.clone(),
@@ -569,7 +619,7 @@ pub async fn list_providers(
                 blocked: blocked.contains(&p.domain),
             })
             .collect(),
-    ))
+    }))
 }
 
 /// One search result.
@@ -585,12 +635,17 @@ pub struct SearchItem {
     pub rank: f64,
 }
 
-/// A page of search results.
+/// A page of search results (no total; see [`StoryList`]).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct SearchResults {
     pub items: Vec<SearchItem>,
     pub limit: u32,
     pub offset: u32,
+    /// Whether more results follow this page.
+    pub has_more: bool,
+    /// Offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
 }
 
 /// Parameters of `GET /search`.
@@ -600,13 +655,17 @@ pub const API_SEARCH_PARAMS: &[&str] = &[
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
     params(
-        ("q" = String, Query, description = "words, \"quoted phrases\", -excluded words"),
-        ("topic" = Option<String>, Query), ("provider" = Option<String>, Query),
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD or RFC 3339"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD (inclusive) or RFC 3339"),
-        ("limit" = Option<u32>, Query), ("offset" = Option<u32>, Query), ("page" = Option<u32>, Query),
+        ("q" = String, Query, max_length = 500, pattern = "[A-Za-z0-9]", example = "wind turbines",
+            description = "words, \"quoted phrases\", -excluded words: at most 500 characters, with at least one letter or digit (else 400 `empty_query`)"),
+        ("topic" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only articles on this topic; any case (`ai` finds `AI`)"),
+        ("provider" = Option<String>, Query, max_length = 200, pattern = r"^[A-Za-z0-9.-]*$", description = "only articles from this outlet's domain"),
+        ("from" = Option<String>, Query, description = "published at or after: a date (YYYY-MM-DD) or an RFC 3339 time; after `to` finds nothing"),
+        ("to" = Option<String>, Query, description = "published at or before: a date (YYYY-MM-DD, the whole day) or an RFC 3339 time"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "results per page, 1 to 100 (default 20)"),
+        ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000, description = "results to skip, 0 to 10000"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 101, description = "1-based page of `limit` results, 1 to 101, when `offset` is absent"),
     ),
-    responses((status = 200, body = SearchResults), (status = 400, body = ApiError)))]
+    responses((status = 200, body = SearchResults)))]
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -616,8 +675,9 @@ pub async fn search(
     let page = params.page(20)?;
     let mut query = search_query(&params)?;
     if crate::pages::searchable(&query.text) {
-        query.limit = page.limit;
+        query.limit = page.limit + 1;
         query.offset = page.offset;
+        query.topic = state.topic_filter(query.topic.take()).await?;
     } else {
         return Err(ApiError::new(
             ErrorCode::EmptyQuery,
@@ -625,7 +685,8 @@ pub async fn search(
         ));
     }
     let vis = public_visibility(&state).await?;
-    let hits = state.store().search(&query).await?;
+    let mut hits = state.store().search(&query).await?;
+    let next_offset = page.cut(&mut hits);
     let items = crate::pages::visible_hits(hits, &vis)
         .into_iter()
         .map(|h| SearchItem {
@@ -639,5 +700,7 @@ pub async fn search(
         items,
         limit: page.limit,
         offset: page.offset,
+        has_more: next_offset.is_some(),
+        next_offset,
     }))
 }

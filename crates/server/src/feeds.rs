@@ -134,14 +134,15 @@ async fn topic_feed(
         Params::parse_page(raw.as_deref(), &[])?;
         let base = &state.config().base_url;
         let path = format!("/topic/{}", encode(&name));
-        let query = StoryQuery {
-            topic: Some(name.clone()),
-            ..StoryQuery::default()
-        };
         let self_url = format!("{base}{path}/feed/{}", format_name(format));
         if let Some(hit) = cached(&state, &self_url) {
             return Ok(hit);
         }
+        let name = state.canonical_topic(&name).await?;
+        let query = StoryQuery {
+            topic: Some(name.clone()),
+            ..StoryQuery::default()
+        };
         let doc = FeedDoc {
             title: format!("{} · {}", name, state.config().site_title),
             description: format!("Stories on {name}"),
@@ -203,6 +204,7 @@ async fn search_feed(
             ));
         }
         query.limit = 100;
+        query.topic = state.topic_filter(query.topic.take()).await?;
         let vis = public_visibility(&state).await?;
         let hits = state.store().search(&query).await?;
         let hits = crate::pages::visible_hits(hits, &vis);

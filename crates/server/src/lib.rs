@@ -33,6 +33,7 @@ pub mod security;
 pub mod throttle;
 pub mod views;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -108,6 +109,13 @@ impl Default for ServerConfig {
         }
     }
 }
+
+/// Most topics the directory (`/topics`, `/api/v1/topics`) lists, most used first.
+pub const TOPIC_DIRECTORY_SIZE: u32 = 500;
+/// Most providers the directory (`/providers`, `/api/v1/providers`) lists, most prolific first.
+pub const PROVIDER_DIRECTORY_SIZE: u32 = 1000;
+/// Most topic names kept for case-insensitive topic filters.
+const TOPIC_NAMES_SIZE: u32 = 200_000;
 
 /// How long topic and provider directories are cached.
 const DIRECTORY_TTL: Duration = Duration::from_secs(30);
@@ -185,6 +193,8 @@ struct Inner {
     searches: cache::PageCache,
     topics: Cached<Vec<(String, u64)>>,
     providers: Cached<Vec<(Provider, u64)>>,
+    /// Every topic's stored spelling by its lowercase form.
+    topic_names: Cached<HashMap<String, String>>,
     /// Blocked providers with the page-cache generation they were read under.
     blocked: Mutex<Option<BlockedList>>,
 }
@@ -212,6 +222,7 @@ impl AppState {
                 searches,
                 topics: Cached::new(),
                 providers: Cached::new(),
+                topic_names: Cached::new(),
                 blocked: Mutex::new(None),
             }),
         }
@@ -281,14 +292,52 @@ impl AppState {
 
     /// Topics of public stories with counts (cached briefly).
     pub async fn topic_directory(&self) -> Result<Arc<Vec<(String, u64)>>, ApiError> {
-        let load = async { Ok(self.store().topic_counts(true, 500).await?) };
+        let load = async {
+            Ok(self
+                .store()
+                .topic_counts(true, TOPIC_DIRECTORY_SIZE)
+                .await?)
+        };
         self.inner.topics.get(load).await
     }
 
     /// Providers with article counts (cached briefly).
     pub async fn provider_directory(&self) -> Result<Arc<Vec<(Provider, u64)>>, ApiError> {
-        let load = async { Ok(self.store().provider_counts(1000).await?) };
+        let load = async {
+            Ok(self
+                .store()
+                .provider_counts(PROVIDER_DIRECTORY_SIZE)
+                .await?)
+        };
         self.inner.providers.get(load).await
+    }
+
+    /// A topic filter as stored: topics match whatever their case (`ai` finds the stories
+    /// on `AI`). Where two spellings differ only in case, the one on more stories is meant.
+    /// A topic the store does not know (yet: the names are reread every 30 seconds) is
+    /// passed on as written.
+    pub async fn canonical_topic(&self, topic: &str) -> Result<String, ApiError> {
+        let load = async {
+            let counts = self.store().topic_counts(false, TOPIC_NAMES_SIZE).await?;
+            let mut names: HashMap<String, String> = HashMap::with_capacity(counts.len());
+            for (name, _) in counts {
+                names.entry(name.to_lowercase()).or_insert(name);
+            }
+            Ok(names)
+        };
+        let names = self.inner.topic_names.get(load).await?;
+        Ok(names
+            .get(&topic.to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| topic.to_string()))
+    }
+
+    /// [`AppState::canonical_topic`] of an optional filter.
+    pub async fn topic_filter(&self, topic: Option<String>) -> Result<Option<String>, ApiError> {
+        match topic {
+            Some(t) => Ok(Some(self.canonical_topic(&t).await?)),
+            None => Ok(None),
+        }
     }
 }
 

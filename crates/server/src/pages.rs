@@ -345,8 +345,9 @@ async fn topic(
 ) -> Response {
     let result = async {
         check_name(&name, "topic")?;
+        let topic = state.canonical_topic(&name).await?;
         let query = StoryQuery {
-            topic: Some(name.clone()),
+            topic: Some(topic.clone()),
             ..StoryQuery::default()
         };
         let path = format!("/topic/{}", encode(&name));
@@ -354,7 +355,7 @@ async fn topic(
             &state,
             raw,
             &path,
-            name.clone(),
+            topic,
             "Stories on this topic, hottest first.".into(),
             query,
             format!("{path}/feed/"),
@@ -656,10 +657,10 @@ pub const SEARCH_PARAMS: &[&str] = &["q", "topic", "provider", "from", "to", "pa
 /// Validates search parameters into a store query (without paging).
 pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
     let text = params.text("q").unwrap_or("").to_string();
-    if text.len() > 500 {
+    if text.chars().count() > 500 {
         return Err(ApiError::new(
             ErrorCode::BadFilter,
-            "`q` must be at most 500 bytes",
+            "`q` must be at most 500 characters",
         ));
     }
     let provider = params.name("provider")?;
@@ -668,11 +669,8 @@ pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
     }
     let from = params.date("from", false)?;
     let to = params.date("to", true)?;
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(ApiError::new(ErrorCode::BadFilter, "`from` is after `to`"));
-    }
+    // `from` after `to` is an empty window: it finds nothing, as any other window with
+    // nothing in it does.
     Ok(SearchQuery {
         text,
         topic: params.name("topic")?,
@@ -695,6 +693,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
         if let Some(hit) = state.search_cache().get(&key) {
             return Ok(hit);
         }
+        query.topic = state.topic_filter(query.topic.take()).await?;
         let size = 20;
         query.limit = size + 1;
         query.offset = (page - 1) * size;

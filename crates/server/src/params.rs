@@ -11,6 +11,9 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 pub const MAX_LIMIT: u32 = 100;
 /// Deepest offset a client may ask for (deep paging is what search is for).
 pub const MAX_OFFSET: u32 = 10_000;
+/// Last page a client may ask for: at the largest `limit` it starts at [`MAX_OFFSET`], so
+/// every page in range is valid whatever the `limit`.
+pub const MAX_PAGE: u32 = MAX_OFFSET / MAX_LIMIT + 1;
 /// Parameter that carries a read token; accepted everywhere, never a filter.
 pub const TOKEN_PARAM: &str = "access_token";
 
@@ -42,6 +45,9 @@ pub fn is_tracking(key: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+    /// The API's reading: a number or date given blank (`?limit=`) is refused, not taken as
+    /// absent (a page's form sends its empty fields, the API's clients do not).
+    strict: bool,
 }
 
 impl Params {
@@ -86,7 +92,19 @@ impl Params {
             }
             seen.push(key);
         }
-        Ok(Params { pairs })
+        Ok(Params {
+            pairs,
+            strict: !ignore_tracking,
+        })
+    }
+
+    /// Whether `key` was given with a blank value where that is refused.
+    fn given_blank(&self, key: &str) -> bool {
+        self.strict
+            && self
+                .pairs
+                .iter()
+                .any(|(k, v)| k == key && v.trim().is_empty())
     }
 
     /// The parameters that shape an answer, in a canonical order: a cache key that ignores
@@ -108,7 +126,10 @@ impl Params {
             .map_err(|_| ApiError::new(ErrorCode::BadBody, "form is not valid UTF-8"))?;
         let pairs = serde_urlencoded_pairs(text)
             .map_err(|e| ApiError::new(ErrorCode::BadBody, e.message))?;
-        Ok(Params { pairs })
+        Ok(Params {
+            pairs,
+            strict: false,
+        })
     }
 
     /// The value of `key`, when present and not blank.
@@ -120,55 +141,48 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
-    /// A non-negative number below `max`, or `default` when absent.
-    pub fn number(&self, key: &str, default: u32, max: u32) -> ApiResult<u32> {
-        let Some(text) = self.text(key) else {
-            return Ok(default);
-        };
-        match text.parse::<u32>() {
-            Ok(n) if n <= max => Ok(n),
-            _ => Err(ApiError::new(
-                ErrorCode::BadPagination,
-                format!("`{key}` must be a whole number from 0 to {max}"),
-            )),
-        }
-    }
-
-    /// `limit` and `offset` (or `page`, 1-based, when `offset` is absent).
+    /// `limit` and `offset` (or `page`, 1-based, when `offset` is absent). Every range is
+    /// stated once, here, and in every error about it: `limit` 1..=[`MAX_LIMIT`], `offset`
+    /// 0..=[`MAX_OFFSET`], `page` 1..=[`MAX_PAGE`].
     pub fn page(&self, default_limit: u32) -> ApiResult<Page> {
-        let limit = self.number("limit", default_limit, MAX_LIMIT)?;
-        if limit == 0 {
-            return Err(ApiError::new(
-                ErrorCode::BadPagination,
-                format!("`limit` must be from 1 to {MAX_LIMIT}"),
-            ));
-        }
+        let limit = self.ranged("limit", default_limit, 1, MAX_LIMIT)?;
         let offset = if self.text("offset").is_some() {
-            self.number("offset", 0, MAX_OFFSET)?
+            self.ranged("offset", 0, 0, MAX_OFFSET)?
         } else {
-            let page = self.number("page", 1, MAX_OFFSET)?;
-            if page == 0 {
-                return Err(ApiError::new(
-                    ErrorCode::BadPagination,
-                    "`page` counts from 1",
-                ));
-            }
+            let page = self.ranged("page", 1, 1, MAX_PAGE)?;
             (page - 1).saturating_mul(limit)
         };
-        if offset > MAX_OFFSET {
-            return Err(ApiError::new(
-                ErrorCode::BadPagination,
-                format!("cannot page deeper than {MAX_OFFSET} items"),
-            ));
-        }
         Ok(Page { limit, offset })
+    }
+
+    /// A non-negative number up to `max`, or `default` when absent.
+    pub fn number(&self, key: &str, default: u32, max: u32) -> ApiResult<u32> {
+        self.ranged(key, default, 0, max)
+    }
+
+    /// A whole number in `min..=max`, or `default` when absent; the error names the range.
+    fn ranged(&self, key: &str, default: u32, min: u32, max: u32) -> ApiResult<u32> {
+        let text = match self.text(key) {
+            Some(text) => text,
+            None if self.given_blank(key) => "",
+            None => return Ok(default),
+        };
+        match text.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::new(
+                ErrorCode::BadPagination,
+                format!("`{key}` must be a whole number from {min} to {max}"),
+            )),
+        }
     }
 
     /// A date or date-time filter: `2026-05-13` or RFC 3339. A bare date used as an upper
     /// bound (`end_of_day`) means the end of that day.
     pub fn date(&self, key: &str, end_of_day: bool) -> ApiResult<Option<DateTime<Utc>>> {
-        let Some(text) = self.text(key) else {
-            return Ok(None);
+        let text = match self.text(key) {
+            Some(text) => text,
+            None if self.given_blank(key) => "",
+            None => return Ok(None),
         };
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             return Ok(Some(t.with_timezone(&Utc)));
@@ -350,6 +364,16 @@ mod tests {
         let e = Params::parse(Some("limit=5&limit=6"), &["limit"]).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadFilter);
         assert!(Params::parse(Some("limit=5&access_token=x"), &["limit"]).is_ok());
+        // The API refuses a blank number or date; a page's form sends them and is let be.
+        let api = Params::parse(Some("limit=&from="), &["limit", "from"]).unwrap();
+        assert_eq!(api.page(30).unwrap_err().code, ErrorCode::BadPagination);
+        assert_eq!(
+            api.date("from", false).unwrap_err().code,
+            ErrorCode::BadFilter
+        );
+        let form = Params::parse_page(Some("page=&from="), &["page", "from"]).unwrap();
+        assert_eq!(form.page(30).unwrap().offset, 0);
+        assert_eq!(form.date("from", false).unwrap(), None);
     }
 
     #[test]
@@ -381,7 +405,14 @@ mod tests {
                 offset: 20
             }
         );
-        for bad in ["limit=0", "limit=101", "limit=-1", "page=0", "offset=abc"] {
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=-1",
+            "page=0",
+            "offset=abc",
+            "page=102",
+        ] {
             let p = Params::parse(Some(bad), &["limit", "page", "offset"]).unwrap();
             assert_eq!(
                 p.page(30).unwrap_err().code,
@@ -389,6 +420,18 @@ mod tests {
                 "{bad}"
             );
         }
+        // Every refused limit states the same range.
+        for bad in ["limit=0", "limit=101", "limit=10000", "limit=x"] {
+            let p = Params::parse(Some(bad), &["limit"]).unwrap();
+            assert_eq!(
+                p.page(30).unwrap_err().message,
+                "`limit` must be a whole number from 1 to 100",
+                "{bad}"
+            );
+        }
+        // The last page at the largest limit starts at the deepest offset.
+        let p = Params::parse(Some("limit=100&page=101"), &["limit", "page"]).unwrap();
+        assert_eq!(p.page(30).unwrap().offset, MAX_OFFSET);
     }
 
     #[test]

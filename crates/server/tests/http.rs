@@ -186,6 +186,9 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
     let cases: &[(&str, u16, &str)] = &[
         ("/api/v1/stories?limit=0", 400, "bad_pagination"),
         ("/api/v1/stories?limit=abc", 400, "bad_pagination"),
+        ("/api/v1/stories?limit=10000", 400, "bad_pagination"),
+        ("/api/v1/stories?page=102", 400, "bad_pagination"),
+        ("/api/v1/search?q=x&limit=0", 400, "bad_pagination"),
         ("/api/v1/stories?offset=99999999", 400, "bad_pagination"),
         ("/api/v1/stories?colour=red", 400, "unknown_filter"),
         ("/api/v1/stories?topic=a&topic=b", 400, "bad_filter"),
@@ -203,11 +206,8 @@ async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
         ("/api/v1/search?q=", 400, "empty_query"),
         ("/api/v1/search?q=%22%22+-", 400, "empty_query"),
         ("/api/v1/search?q=x&from=yesterday", 400, "bad_filter"),
-        (
-            "/api/v1/search?q=x&from=2026-05-14&to=2026-05-13",
-            400,
-            "bad_filter",
-        ),
+        ("/api/v1/search?q=x&to=", 400, "bad_filter"),
+        ("/api/v1/articles?page=", 400, "bad_pagination"),
         ("/api/v1/search?q=x&sort=new", 400, "unknown_filter"),
         ("/api/v1/search?q=%FF", 400, "bad_filter"),
         ("/api/v1/topics?x=1", 400, "unknown_filter"),
@@ -265,10 +265,39 @@ async fn api_lists_stories_and_answers_details() {
     assert_eq!(items[0]["lead"]["provider"]["domain"], "ledgerwire.example");
     assert!(items[0]["more"].as_array().unwrap().len() >= 2);
     assert_eq!(body["nextOffset"], 2);
+    assert_eq!(body["hasMore"], true);
     let (_, page2) = json(&r, "/api/v1/stories?limit=2&offset=2").await;
     assert_eq!(page2["items"][0]["id"], "story-tessel");
     let (_, by_topic) = json(&r, "/api/v1/stories?topic=Science").await;
     assert_eq!(by_topic["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (by_topic["hasMore"].clone(), by_topic["nextOffset"].clone()),
+        (Value::Bool(false), Value::Null)
+    );
+    // Topics match whatever the case, in the API, on pages and in feeds.
+    for spelling in ["science", "SCIENCE", "sCiEnCe"] {
+        let (_, found) = json(&r, &format!("/api/v1/stories?topic={spelling}")).await;
+        assert_eq!(found["items"], by_topic["items"], "{spelling}");
+        let (_, articles) = json(&r, &format!("/api/v1/articles?topic={spelling}")).await;
+        assert!(
+            !articles["items"].as_array().unwrap().is_empty(),
+            "{spelling}"
+        );
+        let (status, page) = text(&r, &format!("/topic/{spelling}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains(by_topic["items"][0]["id"].as_str().unwrap()),
+            "{spelling}"
+        );
+        let (status, feed) = text(&r, &format!("/topic/{spelling}/feed/json")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            feed.contains(by_topic["items"][0]["id"].as_str().unwrap()),
+            "{spelling}: {feed}"
+        );
+    }
+    let (_, none) = json(&r, "/api/v1/stories?topic=no-such-topic").await;
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
     let (status, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -286,16 +315,22 @@ async fn api_lists_stories_and_answers_details() {
             .contains("utilities doubled")
     );
     let (_, topics) = json(&r, "/api/v1/topics").await;
+    assert_eq!(topics["hasMore"], false);
+    assert_eq!(topics["total"], topics["items"].as_array().unwrap().len());
     assert!(
-        topics
+        topics["items"]
             .as_array()
             .unwrap()
             .iter()
             .any(|t| t["topic"] == "Funding" && t["stories"] == 2)
     );
     let (_, providers) = json(&r, "/api/v1/providers").await;
+    assert_eq!(
+        providers["total"],
+        providers["items"].as_array().unwrap().len()
+    );
     assert!(
-        providers
+        providers["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -359,6 +394,9 @@ async fn api_lists_articles_newest_first_with_filters() {
         titles(&science),
         ["Magnitude 6.1 earthquake shakes Port Aldine"]
     );
+    let (status, reversed) = json(&r, "/api/v1/articles?from=2026-05-14&to=2026-05-13").await;
+    assert_eq!(status, StatusCode::OK, "an empty window finds nothing");
+    assert_eq!(reversed["items"].as_array().unwrap().len(), 0);
     let (_, day) = json(&r, "/api/v1/articles?from=2026-05-13&to=2026-05-13").await;
     assert_eq!(day["items"].as_array().unwrap().len(), 3);
     let (_, funding_day) = json(
@@ -714,7 +752,7 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     );
     let (_, providers) = json(&r, "/api/v1/providers").await;
     assert!(
-        providers
+        providers["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -847,9 +885,13 @@ async fn sources_are_managed_through_api_and_opml() {
         .json()
         .await
         .unwrap();
-    assert_eq!(list[0]["url"], "https://ledgerwire.example/feed.xml");
-    assert_eq!(list[0]["group"], "Business");
-    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(
+        list["items"][0]["url"],
+        "https://ledgerwire.example/feed.xml"
+    );
+    assert_eq!(list["items"][0]["group"], "Business");
+    let id = list["items"][0]["id"].as_i64().unwrap();
 
     let (session, csrf) = login(&r).await;
     let opml = client()
