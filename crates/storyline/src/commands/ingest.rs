@@ -37,6 +37,7 @@ pub struct Args {
 
 /// Counts of what an ingest run did.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub ingested: usize,
     pub new_stories: usize,

@@ -99,6 +99,83 @@ pub fn new_source(
     })
 }
 
+/// A source as `source list --json` prints it: camelCase keys like the API's, its polling
+/// state and last round as objects (the store keeps them as JSON text).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceJson {
+    id: i64,
+    url: String,
+    kind: String,
+    title: Option<String>,
+    group: Option<String>,
+    enabled: bool,
+    last_error: Option<String>,
+    next_poll: chrono::DateTime<Utc>,
+    created_at: chrono::DateTime<Utc>,
+    /// The poller's state; null before the first poll or when it cannot be read.
+    state: Option<serde_json::Value>,
+    /// What the last fetch round did with the source; null before one.
+    last_round: Option<serde_json::Value>,
+}
+
+impl SourceJson {
+    fn from_row(s: &SourceRow) -> Self {
+        let state = s
+            .state
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<SourceState>(t).ok())
+            .and_then(|st| serde_json::to_value(st).ok())
+            .map(camel_keys);
+        let last_round = SourceRound::from_stored(s.last_round.as_deref())
+            .and_then(|r| serde_json::to_value(r).ok())
+            .map(camel_keys);
+        SourceJson {
+            id: s.id,
+            url: s.url.clone(),
+            kind: s.kind.clone(),
+            title: s.title.clone(),
+            group: s.group.clone(),
+            enabled: s.enabled,
+            last_error: s.last_error.clone(),
+            next_poll: s.next_poll,
+            created_at: s.created_at,
+            state,
+            last_round,
+        }
+    }
+}
+
+/// The keys of objects (at any depth) in camelCase: `last_polled` → `lastPolled`.
+fn camel_keys(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, v)| (camel(&key), camel_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
+    }
+}
+
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// What fetching a source's address found.
 struct Found {
     kind: SourceKind,
@@ -188,7 +265,8 @@ pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<Exi
         SourceAction::List { json } => {
             let sources = store.sources().await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&sources)?);
+                let listed: Vec<SourceJson> = sources.iter().map(SourceJson::from_row).collect();
+                println!("{}", serde_json::to_string_pretty(&listed)?);
             } else if sources.is_empty() {
                 println!(
                     "No sources. Add one with `storyline source add URL` or `storyline opml import FILE`."
@@ -302,4 +380,24 @@ pub async fn opml(args: OpmlArgs, settings: &Settings) -> anyhow::Result<ExitCod
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_sources_are_camel_case_with_state_as_an_object() {
+        let mut row = new_source("https://ledgerwire.example/feed.xml", None, None).unwrap();
+        row.last_round = Some(r#"{"at":null,"seen":3,"known":1,"ingested":2,"feed_only":1,"upgraded":0,"failed":0,"left":0}"#.into());
+        let json = serde_json::to_value(SourceJson::from_row(&row)).unwrap();
+        assert!(json["state"].is_object(), "{json}");
+        assert_eq!(json["state"]["url"], "https://ledgerwire.example/feed.xml");
+        assert!(json["state"].get("intervalSecs").is_some(), "{json}");
+        assert_eq!(json["lastRound"]["feedOnly"], 1);
+        assert!(json.get("nextPoll").is_some() && json.get("createdAt").is_some());
+        assert!(!json.to_string().contains('_'), "{json}");
+        assert_eq!(camel("last_item_times"), "lastItemTimes");
+        assert_eq!(camel("_x"), "x");
+    }
 }

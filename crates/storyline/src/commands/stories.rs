@@ -23,8 +23,9 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A story with its coverage, as printed.
+/// A story with its coverage, as printed (`--json`: camelCase keys, as the API's).
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StoryView {
     #[serde(flatten)]
     pub story: Story,
@@ -33,6 +34,7 @@ pub struct StoryView {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CoverageView {
     pub id: String,
     pub provider: String,
@@ -47,6 +49,7 @@ pub struct CoverageView {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RelatedView {
     pub story_id: String,
     pub title: String,
@@ -240,7 +243,35 @@ fn counted(n: u32, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::counted;
+    use super::*;
+
+    #[test]
+    fn json_keys_are_camel_case() {
+        let view = StoryView {
+            story: Story::default(),
+            coverage: vec![CoverageView {
+                id: "a".into(),
+                provider: "p".into(),
+                title: "t".into(),
+                published: None,
+                url: None,
+                quality: None,
+                category: "news".into(),
+                duplicate_of: Some("b".into()),
+            }],
+            related: vec![RelatedView {
+                story_id: "s".into(),
+                title: "r".into(),
+                score: 0.5,
+            }],
+        };
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["coverage"][0]["duplicateOf"], "b");
+        assert_eq!(json["related"][0]["storyId"], "s");
+        assert!(json.get("leadArticleId").is_some());
+        let text = json.to_string();
+        assert!(!text.contains("_of\"") && !text.contains("_id\""), "{text}");
+    }
 
     #[test]
     fn counts_agree_with_their_nouns() {
