@@ -65,11 +65,11 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     if !args.no_serve {
         let password = super::serve::random_password()?;
-        super::serve::write_private(
-            &settings.data_dir.join("admin.passwd"),
-            &storyline_server::hash_password(&password)?,
-        )?;
-        let config = super::serve::server_config(&args.serve, &settings)?;
+        let hash = storyline_server::hash_password(&password)?;
+        super::serve::write_private(&settings.data_dir.join("admin.passwd"), &hash)?;
+        let mut config = super::serve::server_config(&args.serve, &settings)?;
+        // The password printed below is the one that logs in, whatever the environment says.
+        config.admin_password_hash = Some(hash);
         let (addr, handle) =
             super::serve::start(super::as_dyn(&store), config, true, super::serve::ctrl_c())
                 .await?;
