@@ -269,6 +269,37 @@ struct FrontPage {
     intro: String,
     cards: Vec<StoryCard>,
     pager: Pager,
+    side: Side,
+}
+
+/// The side column of listings on a wide screen (below the stories on a phone): the topics
+/// with the most stories and the outlets with the most articles.
+struct Side {
+    topics: Vec<(TopicRef, u64)>,
+    outlets: Vec<(ProviderRef, u64)>,
+}
+
+/// Topics and outlets shown in the side column.
+const SIDE_ENTRIES: usize = 12;
+
+async fn side_column(state: &AppState) -> ApiResult<Side> {
+    let topics = state
+        .topic_directory()
+        .await?
+        .iter()
+        .take(SIDE_ENTRIES)
+        .map(|(name, count)| (TopicRef::new(name), *count))
+        .collect();
+    let blocked = state.blocked_providers().await?;
+    let outlets = state
+        .provider_directory()
+        .await?
+        .iter()
+        .filter(|(p, _)| !p.domain.is_empty() && !blocked.contains(&p.domain))
+        .take(SIDE_ENTRIES)
+        .map(|(p, count)| (ProviderRef::new(&p.name, &p.domain), *count))
+        .collect();
+    Ok(Side { topics, outlets })
 }
 
 async fn listing(
@@ -307,6 +338,10 @@ async fn listing(
                 .map(|a| a.provider.name.clone())
         })
         .unwrap_or(heading);
+    let mut cards = cards;
+    for card in &mut cards {
+        card.thumb = cached_image(state, &card.lead).await.map(|image| image.src);
+    }
     let chrome = Chrome::new(state).with_feeds(feed_base, "");
     let page = FrontPage {
         chrome,
@@ -314,6 +349,7 @@ async fn listing(
         intro,
         cards,
         pager: Pager::new(path, "", page, has_more),
+        side: side_column(state).await?,
     };
     let body = page.render().map_err(|e| {
         tracing::error!(error = %e, "template failed");

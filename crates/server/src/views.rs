@@ -218,6 +218,9 @@ pub struct StoryCard {
     pub topic_refs: Vec<TopicRef>,
     #[serde(skip)]
     pub when: String,
+    /// The lead's image as cached on this server, for a thumbnail on listings.
+    #[serde(skip)]
+    pub thumb: Option<String>,
 }
 
 /// Only `http(s)` links leave our pages; anything else (`javascript:`, `data:`) is dropped.
@@ -326,6 +329,7 @@ pub fn card(story: &Story, rows: &[ArticleRow], vis: &Visibility) -> Option<Stor
         href: format!("/story/{}", encode(&story.id)),
         topic_refs: story.topics.iter().map(|t| TopicRef::new(t)).collect(),
         when: story.last_published.map(short_time).unwrap_or_default(),
+        thumb: None,
         lead,
         more,
     })

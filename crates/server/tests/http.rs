@@ -1394,3 +1394,31 @@ async fn pages_carry_an_icon_a_manifest_and_both_colour_schemes() {
     assert!(css.contains("prefers-color-scheme: dark"));
     r.stop().await;
 }
+
+#[tokio::test]
+async fn listings_show_cached_lead_images_as_thumbnails_and_a_side_column() {
+    let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+    let key = storyline_model::article_id(
+        "https://www.ledgerwire.example/2026/05/12/quillon-raises-1-2bn-larchmont/lead.jpg",
+    );
+    let r = start_with(test_config(), &[(key.as_str(), jpeg)]).await;
+    let (status, page) = text(&r, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    // The Quillon story's lead has its image cached: a thumbnail in its card, and only there.
+    let card = &page[position(&page, &format!("id=\"s-{}\"", r.news.quillon))..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(
+        card.contains(&format!("<img class=\"thumb\" src=\"/images/{key}\"")),
+        "{card}"
+    );
+    assert_eq!(page.matches("class=\"thumb\"").count(), 1);
+    // The side column lists topics and outlets with their counts, linked to their pages.
+    let side = &page[position(&page, "class=\"side-column\"")..];
+    assert!(side.contains("<h2>Topics</h2>") && side.contains("<h2>Outlets</h2>"));
+    assert!(
+        side.contains("href=\"/provider/ledgerwire.example\""),
+        "{side}"
+    );
+    assert!(side.contains("href=\"/topics\""));
+    r.stop().await;
+}
