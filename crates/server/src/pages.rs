@@ -483,9 +483,9 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
         let image = cached_image(&state, &card.lead).await;
         let span = match (story.first_published, story.last_published) {
             (Some(a), Some(b)) if a != b => {
-                format!("{} – {} UTC", views::short_time(a), views::short_time(b))
+                format!("{} – {} UTC", views::date_time(a), views::date_time(b))
             }
-            (Some(a), _) => format!("{} UTC", views::short_time(a)),
+            (Some(a), _) => format!("{} UTC", views::date_time(a)),
             _ => String::new(),
         };
         html(&StoryPage {

@@ -231,13 +231,55 @@ pub fn is_web_url(url: &str) -> bool {
 
 /// `May 13, 11:20` in UTC.
 pub fn short_time(t: DateTime<Utc>) -> String {
-    // Written out rather than through a format string, which chrono parses on every call
-    // (a story page formats one per article).
+    short_time_at(t, Utc::now())
+}
+
+/// A date and time written out, with the year when it is not this year ("May 3, 07:04",
+/// "May 3 2024, 07:04"): for spans, where "5 h ago – just now" would read oddly.
+pub fn date_time(t: DateTime<Utc>) -> String {
+    let (month, day, time) = (month_name(t), t.day(), clock(t));
+    if t.year() == Utc::now().year() {
+        format!("{month} {day}, {time}")
+    } else {
+        format!("{month} {day} {}, {time}", t.year())
+    }
+}
+
+// Written out rather than through a format string, which chrono parses on every call (a story
+// page formats one per article).
+fn month_name(t: DateTime<Utc>) -> &'static str {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let month = MONTHS.get(t.month0() as usize).copied().unwrap_or("");
-    format!("{month} {}, {:02}:{:02}", t.day(), t.hour(), t.minute())
+    MONTHS.get(t.month0() as usize).copied().unwrap_or("")
+}
+
+fn clock(t: DateTime<Utc>) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// [`short_time`] as seen at `now`: "just now", "12 min ago" and "5 h ago" within a day,
+/// then the date and time ("May 3, 07:04"), with the year instead of the time for another
+/// year ("May 3, 2024"). A time in the future is written out.
+pub fn short_time_at(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let age = now.signed_duration_since(t);
+    if age >= chrono::Duration::zero() {
+        let minutes = age.num_minutes();
+        if minutes < 1 {
+            return "just now".into();
+        }
+        if minutes < 60 {
+            return format!("{minutes} min ago");
+        }
+        if minutes < 24 * 60 {
+            return format!("{} h ago", minutes / 60);
+        }
+    }
+    if t.year() == now.year() {
+        format!("{} {}, {}", month_name(t), t.day(), clock(t))
+    } else {
+        format!("{} {}, {}", month_name(t), t.day(), t.year())
+    }
 }
 
 /// Visible originals of a story with their syndicated copies folded in, oldest first.
@@ -398,11 +440,18 @@ mod tests {
     }
 
     #[test]
-    fn short_times_read_like_the_format_they_replace() {
+    fn times_read_relative_within_a_day_and_with_the_year_from_another() {
         use chrono::TimeZone;
         let t = Utc.with_ymd_and_hms(2025, 5, 3, 7, 4, 0).unwrap();
-        assert_eq!(short_time(t), t.format("%b %-d, %H:%M").to_string());
-        assert_eq!(short_time(t), "May 3, 07:04");
+        let at = |later: chrono::Duration| short_time_at(t, t + later);
+        assert_eq!(at(chrono::Duration::seconds(20)), "just now");
+        assert_eq!(at(chrono::Duration::minutes(12)), "12 min ago");
+        assert_eq!(at(chrono::Duration::hours(5)), "5 h ago");
+        assert_eq!(at(chrono::Duration::days(3)), "May 3, 07:04");
+        assert_eq!(at(chrono::Duration::days(3)), t.format("%b %-d, %H:%M").to_string());
+        assert_eq!(at(chrono::Duration::days(400)), "May 3, 2025");
+        assert_eq!(at(chrono::Duration::hours(-2)), "May 3, 07:04");
+        assert_eq!(date_time(t), "May 3 2025, 07:04");
     }
 
     #[test]
