@@ -448,7 +448,10 @@ mod tests {
         assert_eq!(at(chrono::Duration::minutes(12)), "12 min ago");
         assert_eq!(at(chrono::Duration::hours(5)), "5 h ago");
         assert_eq!(at(chrono::Duration::days(3)), "May 3, 07:04");
-        assert_eq!(at(chrono::Duration::days(3)), t.format("%b %-d, %H:%M").to_string());
+        assert_eq!(
+            at(chrono::Duration::days(3)),
+            t.format("%b %-d, %H:%M").to_string()
+        );
         assert_eq!(at(chrono::Duration::days(400)), "May 3, 2025");
         assert_eq!(at(chrono::Duration::hours(-2)), "May 3, 07:04");
         assert_eq!(date_time(t), "May 3 2025, 07:04");
