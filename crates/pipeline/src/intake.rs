@@ -98,7 +98,16 @@ pub fn from_record(text: &str, origin: &str, keyring: &Keyring) -> Result<Incomi
     })
 }
 
-/// An HTML page, optionally with the URL it was fetched from.
+/// Whether an extraction holds an article: some text, and either enough confidence or enough
+/// words. The one rule for pages from files and from the web.
+pub fn has_article_text(extraction: &Extraction) -> bool {
+    !extraction.text.trim().is_empty()
+        && (extraction.confidence >= MIN_CONFIDENCE
+            || extraction.text.split_whitespace().count() >= MIN_WORDS)
+}
+
+/// An HTML page, optionally with the URL it was fetched from. Built as a fetched page is
+/// ([`crate::web::from_page`]), with no feed item beside it.
 pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError> {
     let extraction = extract(
         html,
@@ -106,77 +115,12 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
             url: url.map(str::to_string),
         },
     );
-    let words = extraction.text.split_whitespace().count();
-    if extraction.text.trim().is_empty()
-        || (extraction.confidence < MIN_CONFIDENCE && words < MIN_WORDS)
-    {
+    if !has_article_text(&extraction) {
         return Err(IntakeError::NoText {
             confidence: extraction.confidence,
         });
     }
-    let web_url = extraction
-        .canonical_url
-        .clone()
-        .or_else(|| url.map(str::to_string))
-        .map(|u| clean_url(&u));
-    let domain = web_url
-        .as_deref()
-        .and_then(registrable_domain)
-        .unwrap_or_default();
-    let provider_name = extraction
-        .site_name
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| {
-            if domain.is_empty() {
-                UNKNOWN_PROVIDER.into()
-            } else {
-                domain.clone()
-            }
-        });
-    let title = extraction
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 90));
-    let excerpt = extraction
-        .description
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| storyline_analyze::judge::excerpt(&extraction.text, 300));
-    let body = extraction.text.clone();
-    let category = judge_category(Some(&extraction), &[], web_url.as_deref(), &title, &body);
-    let article = Article {
-        id: article_id_for(web_url.as_deref(), &provider_name, &title, &body),
-        category,
-        title,
-        excerpt,
-        body,
-        published_date_time: extraction.published,
-        original_url: web_url.clone(),
-        web_url,
-        kind: "article".into(),
-        quality: None,
-        heat: -1,
-        published: true,
-        provider: Provider {
-            name: provider_name,
-            domain,
-        },
-        authors: extraction.authors.clone(),
-        language: extraction.language.clone(),
-        topics: Vec::new(),
-        images: unmeasured_image(extraction.image.clone()),
-        ..Article::default()
-    };
-    Ok(Incoming {
-        article,
-        html: Some(extraction.html),
-        source_record: None,
-        boilerplate_ratio: 0.0,
-        feed_only: false,
-        prepared: None,
-    })
+    crate::web::from_page(url, extraction)
 }
 
 /// A plain-text article (first line as headline when it is one; boilerplate removed).
