@@ -20,7 +20,7 @@ fi
 cargo build --quiet -p storyline
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp)"
-target/debug/storyline --quiet demo --bind "127.0.0.1:$port" >"$log" 2>&1 &
+"${CARGO_TARGET_DIR:-$root/target}/debug/storyline" --quiet demo --bind "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
 
