@@ -60,12 +60,53 @@ pub fn parse_feed(
 }
 
 fn parse_with_feed_rs(text: &str, base_url: Option<&str>) -> Result<Feed, ParseFeedError> {
+    let text = without_late_declarations(text);
     feed_rs::parser::Builder::new()
         .base_uri(base_url)
         // A generated id is not the publisher's: leave it empty and map it to `None`.
         .id_generator(|_, _, _| String::new())
         .build()
         .parse(text.as_bytes())
+}
+
+/// `text` without the XML declarations that follow its start (outside comments and CDATA
+/// sections). feed-rs hands the encoding of every declaration it meets to quick-xml, which
+/// panics when one past the start names another encoding than the first; the text is decoded
+/// already, and a declaration there is not well-formed XML anyway (feeds glued together by a
+/// CMS carry them).
+fn without_late_declarations(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let mut from = text.len() - trimmed.len();
+    if trimmed.starts_with("<?xml") {
+        from += trimmed.find("?>").map_or(trimmed.len(), |end| end + 2);
+    }
+    let mut out = String::new();
+    let mut kept = 0;
+    while let Some(at) = text[from..].find('<').map(|at| from + at) {
+        let rest = &text[at..];
+        let skip_to = |close: &str| {
+            rest.find(close)
+                .map_or(text.len(), |end| at + end + close.len())
+        };
+        if rest.starts_with("<!--") {
+            from = skip_to("-->");
+        } else if rest.starts_with("<![CDATA[") {
+            from = skip_to("]]>");
+        } else if rest.starts_with("<?xml")
+            && rest[5..].starts_with(|c: char| c == '?' || c.is_ascii_whitespace())
+        {
+            out.push_str(&text[kept..at]);
+            from = skip_to("?>");
+            kept = from;
+        } else {
+            from = at + 1;
+        }
+    }
+    if kept == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[kept..]);
+    Cow::Owned(out)
 }
 
 /// Rewrites the `<rss …>` root so that its version reads `2.0`.
@@ -597,6 +638,29 @@ pub(crate) fn absolutize(href: &str, base_url: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declaration_past_the_start_is_dropped_not_handed_to_the_parser() {
+        // Found by fuzzing: feed-rs passed the second declaration's encoding to quick-xml,
+        // which panicked ("set_encoding() called after prefix buffer was drained").
+        let glued = r#"<rss><?xml version="1.0" encoding="windows-1252"?></rss>"#;
+        assert!(parse_feed(glued, None, SourceKind::Rss).is_ok());
+        let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><?xml version="1.0" encoding="latin1"?><title>T</title></feed>"#;
+        let parsed = parse_feed(atom, None, SourceKind::Atom).expect("parses");
+        assert_eq!(parsed.meta.title.as_deref(), Some("T"));
+        assert_eq!(
+            without_late_declarations(
+                "<?xml version='1.0'?><a><!-- <?xml ?> --><![CDATA[<?xml x?>]]><?xml-stylesheet href='s'?><?xml version='1.0' encoding='latin1'?></a>"
+            ),
+            "<?xml version='1.0'?><a><!-- <?xml ?> --><![CDATA[<?xml x?>]]><?xml-stylesheet href='s'?></a>"
+        );
+        assert!(matches!(
+            without_late_declarations("<a><b/></a>"),
+            Cow::Borrowed(_)
+        ));
+        let _ = without_late_declarations("<a><?xml");
+        let _ = without_late_declarations("<a><!-- <?xml");
+    }
     use crate::sources::parse_source;
 
     #[test]
