@@ -22,6 +22,15 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// A store opened for reading only is of another schema version than this storyline's.
+    #[error(
+        "the store at {path} has schema version {found} and this storyline reads {known}: open it once with write access to upgrade it (or use the storyline that wrote it)"
+    )]
+    NotCurrent {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     /// The database was written by a newer storyline.
     #[error("database schema version {found} is newer than this storyline understands ({known})")]
     TooNew { found: i64, known: i64 },

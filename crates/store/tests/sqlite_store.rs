@@ -911,3 +911,57 @@ async fn a_moved_source_keeps_its_old_address_known_and_joins_one_already_at_the
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_store_opened_read_only_reads_and_refuses_every_write() {
+    let (dir, store) = open().await;
+    let path = dir.path().join("nested/store.db");
+    let commit = Commit {
+        articles: vec![article(
+            "a1",
+            "Quillon raises $1.2bn",
+            "Body.",
+            "ledger.example",
+        )],
+        stories: vec![story("story-a1", "a1", 50)],
+        ..Commit::default()
+    };
+    store.commit(&commit).await.unwrap();
+    store.close().await;
+
+    let reader = SqliteStore::open_read_only(&path).await.unwrap();
+    assert_eq!(reader.stats().await.unwrap().articles, 1);
+    assert!(reader.article("a1").await.unwrap().is_some());
+    let more = Commit {
+        articles: vec![article("a2", "Another", "Body.", "ledger.example")],
+        ..Commit::default()
+    };
+    assert!(
+        reader.commit(&more).await.is_err(),
+        "a read-only store takes no write"
+    );
+    reader.close().await;
+    // Nothing was written: the writer sees one article still.
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().articles, 1);
+    store.close().await;
+
+    // A store of an older schema is not upgraded behind the reader's back.
+    let old = dir.path().join("old.db");
+    SqliteStore::open_at_version(&old, 1)
+        .await
+        .unwrap()
+        .close()
+        .await;
+    let Err(err) = SqliteStore::open_read_only(&old).await else {
+        panic!("an older store is refused");
+    };
+    assert!(
+        err.to_string().contains("open it once with write access"),
+        "{err}"
+    );
+    // And a missing file is not created.
+    let missing = dir.path().join("missing.db");
+    assert!(SqliteStore::open_read_only(&missing).await.is_err());
+    assert!(!missing.exists());
+}

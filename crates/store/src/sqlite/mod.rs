@@ -82,7 +82,33 @@ impl SqliteStore {
             // its compile-time limit; the rest of a bigger file is read as before).
             .pragma("mmap_size", "4294967296")
             .foreign_keys(true);
-        let mut store = Self::connect(options, &path.display().to_string(), version).await?;
+        let mut store = Self::connect(options, &path.display().to_string(), Some(version)).await?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
+    }
+
+    /// Opens the database at `path` for reading only, as a file this process may not write (a
+    /// backup, a store owned by another account): nothing is created, migrated or written, and
+    /// SQLite treats the file as unchanging. A store of another schema version is an error
+    /// that says how to upgrade it.
+    pub async fn open_read_only(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536")
+            .foreign_keys(true);
+        let mut store = Self::connect(options, &path.display().to_string(), None).await?;
+        let found = store.schema_version().await?;
+        if found != Self::SCHEMA_VERSION {
+            return Err(StoreError::NotCurrent {
+                path: path.display().to_string(),
+                found,
+                known: Self::SCHEMA_VERSION,
+            });
+        }
         store.path = Some(path.to_path_buf());
         Ok(store)
     }
@@ -95,13 +121,14 @@ impl SqliteStore {
                 source,
             }
         })?;
-        Self::connect(options, ":memory:", Self::SCHEMA_VERSION).await
+        Self::connect(options, ":memory:", Some(Self::SCHEMA_VERSION)).await
     }
 
+    /// Connects and, given a `version`, migrates up to it.
     async fn connect(
         options: SqliteConnectOptions,
         label: &str,
-        version: i64,
+        version: Option<i64>,
     ) -> StoreResult<Self> {
         library::configure();
         let in_memory = label == ":memory:";
@@ -142,7 +169,9 @@ impl SqliteStore {
                 path: label.to_string(),
                 source,
             })?;
-        migrate::run(&pool, version).await?;
+        if let Some(version) = version {
+            migrate::run(&pool, version).await?;
+        }
         Ok(Self {
             pool,
             path: None,

@@ -54,7 +54,26 @@ pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Arc<Sqli
             settings.db.display()
         );
     }
+    if !writable(&settings.db) {
+        let store = SqliteStore::open_read_only(&settings.db)
+            .await
+            .with_context(|| format!("cannot read the store at {}", settings.db.display()))?;
+        return Ok(Arc::new(store));
+    }
     open(settings).await
+}
+
+/// Whether this process may write the store (the file and, for SQLite's journal, its folder).
+fn writable(db: &std::path::Path) -> bool {
+    let file = std::fs::OpenOptions::new().append(true).open(db).is_ok();
+    let folder = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let probe = folder.join(format!(".storyline-write-check-{}", std::process::id()));
+    let folder_ok = std::fs::File::create(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    file && folder_ok
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
