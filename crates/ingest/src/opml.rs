@@ -21,6 +21,9 @@ pub struct OpmlFeed {
     pub site_url: Option<String>,
     /// Folder names from the outermost in; empty at the top level.
     pub folders: Vec<String>,
+    /// What the source is, when known (written as the outline's `type`).
+    #[serde(default)]
+    pub kind: Option<crate::sources::SourceKind>,
 }
 
 impl OpmlFeed {
@@ -39,6 +42,26 @@ impl OpmlFeed {
             folders: group
                 .map(|g| g.split(" / ").map(str::to_string).collect())
                 .unwrap_or_default(),
+            kind: None,
+        }
+    }
+
+    /// The same subscription, known to be of `kind`.
+    pub fn of_kind(mut self, kind: Option<crate::sources::SourceKind>) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The outline `type` written for it: `rss` for feeds (and sources not polled yet),
+    /// `sitemap` for sitemaps, `link` for a page followed as a source.
+    pub fn outline_type(&self) -> &'static str {
+        use crate::sources::SourceKind;
+        match self.kind {
+            Some(SourceKind::NewsSitemap | SourceKind::Sitemap | SourceKind::SitemapIndex) => {
+                "sitemap"
+            }
+            Some(SourceKind::Page) => "link",
+            _ => "rss",
         }
     }
 }
@@ -122,6 +145,7 @@ pub fn import_opml(text: &str) -> Result<OpmlDocument, OpmlError> {
                                             .filter(|u| !u.is_empty())
                                             .map(str::to_string),
                                         folders: folders.clone(),
+                                        kind: None,
                                     });
                                 }
                             }
@@ -233,9 +257,10 @@ pub fn export_opml(title: &str, feeds: &[OpmlFeed]) -> String {
         let name = feed.title.as_deref().unwrap_or(&feed.url);
         out.push_str(&"  ".repeat(open.len() + 2));
         out.push_str(&format!(
-            "<outline type=\"rss\" text=\"{0}\" title=\"{0}\" xmlUrl=\"{1}\"",
+            "<outline type=\"{2}\" text=\"{0}\" title=\"{0}\" xmlUrl=\"{1}\"",
             escape(name),
-            escape(&feed.url)
+            escape(&feed.url),
+            feed.outline_type()
         ));
         if let Some(site) = &feed.site_url {
             out.push_str(&format!(" htmlUrl=\"{}\"", escape(site)));
@@ -319,6 +344,39 @@ mod tests {
     }
 
     #[test]
+    fn sources_are_exported_with_their_kind_and_read_back() {
+        use crate::sources::SourceKind;
+        let feeds = [
+            OpmlFeed::in_group("https://a.example/feed".into(), None, None)
+                .of_kind(Some(SourceKind::Atom)),
+            OpmlFeed::in_group("https://b.example/news-sitemap.xml".into(), None, None)
+                .of_kind(Some(SourceKind::NewsSitemap)),
+            OpmlFeed::in_group("https://c.example/latest".into(), None, None)
+                .of_kind(Some(SourceKind::Page)),
+            OpmlFeed::in_group("https://d.example/rss".into(), None, None),
+        ];
+        let text = export_opml("t", &feeds);
+        for (kind, url) in [
+            ("rss", "https://a.example/feed"),
+            ("sitemap", "https://b.example/news-sitemap.xml"),
+            ("link", "https://c.example/latest"),
+            ("rss", "https://d.example/rss"),
+        ] {
+            assert!(
+                text.contains(&format!("type=\"{kind}\" text=\"{url}\"")),
+                "{kind} {url}: {text}"
+            );
+        }
+        let back = import_opml(&text).unwrap();
+        assert_eq!(
+            back.feeds.len(),
+            4,
+            "every kind is read back: {:?}",
+            back.skipped
+        );
+    }
+
+    #[test]
     fn a_cut_short_file_is_read_and_said_to_be_cut() {
         let opml = r#"<opml version="2.0"><body><outline text="A &#8211; B" xmlUrl="https://a.example/feed"/><outline text="Gr"><outline text="C" xmlUrl="https://c.example/rss"/>"#;
         let doc = import_opml(opml).expect("imports");
@@ -336,18 +394,21 @@ mod tests {
                 title: Some("A & \"B\"".to_string()),
                 site_url: Some("https://a.example/".to_string()),
                 folders: vec!["News".to_string(), "World".to_string()],
+                kind: None,
             },
             OpmlFeed {
                 url: "https://b.example/rss?x=1&y=2".to_string(),
                 title: None,
                 site_url: None,
                 folders: vec![],
+                kind: None,
             },
             OpmlFeed {
                 url: "https://c.example/atom".to_string(),
                 title: Some("C".to_string()),
                 site_url: None,
                 folders: vec!["News".to_string()],
+                kind: None,
             },
         ];
         let text = export_opml("storyline", &feeds);

@@ -27,6 +27,7 @@ use crate::params::{Params, encode};
 use crate::throttle::{ClientAddr, Locked};
 use crate::views::{self, ArticleView, StoryCard, Visibility};
 use storyline_ingest::opml::{self, OpmlFeed};
+use storyline_ingest::poll::SourceState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -356,7 +357,14 @@ async fn export_opml(State(state): State<AppState>, AdminPage(_session): AdminPa
             .sources()
             .await?
             .into_iter()
-            .map(|s| OpmlFeed::in_group(s.url, s.title, s.group.as_deref()))
+            .map(|s| {
+                let kind = s
+                    .state
+                    .as_deref()
+                    .and_then(|state| serde_json::from_str::<SourceState>(state).ok())
+                    .and_then(|state| state.kind);
+                OpmlFeed::in_group(s.url, s.title, s.group.as_deref()).of_kind(kind)
+            })
             .collect();
         let text = opml::export_opml(&format!("{} sources", state.config().site_title), &feeds);
         Ok((

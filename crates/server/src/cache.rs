@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 /// Most entries kept; beyond it the cache is cleared.
@@ -19,7 +19,23 @@ struct Entry {
     at: Instant,
     generation: u64,
     content_type: &'static str,
+    /// `Last-Modified`, for feeds (the newest item's time).
+    last_modified: Option<HeaderValue>,
     body: Bytes,
+}
+
+fn response(
+    content_type: &'static str,
+    last_modified: Option<&HeaderValue>,
+    body: Bytes,
+) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Some(value) = last_modified {
+        response
+            .headers_mut()
+            .insert(header::LAST_MODIFIED, value.clone());
+    }
+    response
 }
 
 /// Rendered listings by path and query.
@@ -57,17 +73,26 @@ impl PageCache {
             entry.at = Instant::now();
             return None;
         }
-        Some(
-            (
-                [(header::CONTENT_TYPE, entry.content_type)],
-                entry.body.clone(),
-            )
-                .into_response(),
-        )
+        Some(response(
+            entry.content_type,
+            entry.last_modified.as_ref(),
+            entry.body.clone(),
+        ))
     }
 
     /// Keeps a rendered body and returns it as a response.
     pub fn put(&self, key: String, content_type: &'static str, body: String) -> Response {
+        self.put_dated(key, content_type, None, body)
+    }
+
+    /// [`PageCache::put`] with a `Last-Modified` time (a feed's newest item).
+    pub fn put_dated(
+        &self,
+        key: String,
+        content_type: &'static str,
+        last_modified: Option<HeaderValue>,
+        body: String,
+    ) -> Response {
         let body = Bytes::from(body);
         if !self.ttl.is_zero()
             && let Ok(mut entries) = self.entries.lock()
@@ -81,11 +106,12 @@ impl PageCache {
                     at: Instant::now(),
                     generation: self.generation.load(Ordering::Acquire),
                     content_type,
+                    last_modified: last_modified.clone(),
                     body: body.clone(),
                 },
             );
         }
-        ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        response(content_type, last_modified.as_ref(), body)
     }
 
     /// Counts invalidations: a value read from the store under one generation is stale once

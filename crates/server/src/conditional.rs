@@ -36,7 +36,7 @@ pub async fn etag(request: Request, next: Next) -> Response {
     if if_none_match.is_some_and(|wanted| matches(&wanted, &tag)) {
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
         not_modified.headers_mut().insert(header::ETAG, value);
-        for name in [header::CACHE_CONTROL, header::VARY] {
+        for name in [header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED] {
             if let Some(kept) = parts.headers.get(&name) {
                 not_modified.headers_mut().insert(name, kept.clone());
             }

@@ -84,10 +84,19 @@ fn emit(state: &AppState, format: Format, doc: &FeedDoc) -> Response {
         Format::Atom => atom_text(doc),
         Format::Json => json_text(doc),
     };
+    // The newest item's time, as HTTP writes dates: feed readers show it, and it changes
+    // whenever a story gains coverage. (Conditional requests are answered by ETag, which also
+    // sees an edit that leaves the newest time as it was.)
+    let last_modified = (!doc.items.is_empty())
+        .then(|| newest(doc).format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .and_then(|text| axum::http::HeaderValue::from_str(&text).ok());
     match body {
-        Ok(body) => state
-            .page_cache()
-            .put(doc.self_url.clone(), format.media_type(), body),
+        Ok(body) => state.page_cache().put_dated(
+            doc.self_url.clone(),
+            format.media_type(),
+            last_modified,
+            body,
+        ),
         Err(e) => e.into_response(),
     }
 }

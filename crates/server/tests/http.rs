@@ -1373,6 +1373,21 @@ async fn unchanged_pages_feeds_and_api_answers_are_304_to_a_conditional_get() {
         assert_eq!(other.status(), StatusCode::OK, "{path}: another tag");
         assert_eq!(other.bytes().await.unwrap(), body, "{path}: same bytes");
     }
+    // Feeds also say when their newest item is from, as HTTP writes dates.
+    let feed = client().get(r.url("/feed/atom")).send().await.unwrap();
+    let stamp = feed.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let when = chrono::DateTime::parse_from_rfc2822(&stamp.replace("GMT", "+0000"))
+        .unwrap_or_else(|e| panic!("{stamp}: {e}"));
+    assert!(when.timestamp() > 0);
+    let again = client().get(r.url("/feed/atom")).send().await.unwrap();
+    assert_eq!(
+        again.headers()["last-modified"].to_str().unwrap(),
+        stamp,
+        "from the cache too"
+    );
     r.stop().await;
 }
 

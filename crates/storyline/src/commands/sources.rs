@@ -365,7 +365,14 @@ pub async fn opml(args: OpmlArgs, settings: &Settings) -> anyhow::Result<ExitCod
                 .sources()
                 .await?
                 .into_iter()
-                .map(|s| OpmlFeed::in_group(s.url, s.title, s.group.as_deref()))
+                .map(|s| {
+                    let kind = s
+                        .state
+                        .as_deref()
+                        .and_then(|state| serde_json::from_str::<SourceState>(state).ok())
+                        .and_then(|state| state.kind);
+                    OpmlFeed::in_group(s.url, s.title, s.group.as_deref()).of_kind(kind)
+                })
                 .collect();
             let text = export_opml("storyline sources", &feeds);
             match file {
