@@ -60,7 +60,7 @@ pub fn parse_feed(
 }
 
 fn parse_with_feed_rs(text: &str, base_url: Option<&str>) -> Result<Feed, ParseFeedError> {
-    let text = without_late_declarations(text);
+    let text = defuse_late_declarations(text);
     feed_rs::parser::Builder::new()
         .base_uri(base_url)
         // A generated id is not the publisher's: leave it empty and map it to `None`.
@@ -69,44 +69,30 @@ fn parse_with_feed_rs(text: &str, base_url: Option<&str>) -> Result<Feed, ParseF
         .parse(text.as_bytes())
 }
 
-/// `text` without the XML declarations that follow its start (outside comments and CDATA
-/// sections). feed-rs hands the encoding of every declaration it meets to quick-xml, which
-/// panics when one past the start names another encoding than the first; the text is decoded
-/// already, and a declaration there is not well-formed XML anyway (feeds glued together by a
-/// CMS carry them).
-fn without_late_declarations(text: &str) -> Cow<'_, str> {
+/// `text` with the XML declarations that follow its start turned into processing instructions
+/// (`<?xml` becomes `<?Xml`), which feed-rs ignores. feed-rs hands the encoding of every
+/// declaration it meets to quick-xml, which panics when one past the start names another
+/// encoding than the first; the text is decoded already, and a declaration there is not
+/// well-formed XML anyway (feeds glued together by a CMS carry them). One letter changes,
+/// wherever the parser is (in a comment, a CDATA section or an attribute value alike), so no
+/// declaration can reach it.
+fn defuse_late_declarations(text: &str) -> Cow<'_, str> {
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let mut from = text.len() - trimmed.len();
     if trimmed.starts_with("<?xml") {
         from += trimmed.find("?>").map_or(trimmed.len(), |end| end + 2);
     }
-    let mut out = String::new();
-    let mut kept = 0;
-    while let Some(at) = text[from..].find('<').map(|at| from + at) {
-        let rest = &text[at..];
-        let skip_to = |close: &str| {
-            rest.find(close)
-                .map_or(text.len(), |end| at + end + close.len())
-        };
-        if rest.starts_with("<!--") {
-            from = skip_to("-->");
-        } else if rest.starts_with("<![CDATA[") {
-            from = skip_to("]]>");
-        } else if rest.starts_with("<?xml")
-            && rest[5..].starts_with(|c: char| c == '?' || c.is_ascii_whitespace())
-        {
-            out.push_str(&text[kept..at]);
-            from = skip_to("?>");
-            kept = from;
-        } else {
-            from = at + 1;
+    let mut out: Option<String> = None;
+    for (at, _) in text[from..].match_indices("<?xml") {
+        let at = from + at;
+        // quick-xml reads `<?xml` as a declaration when a space or `?>` follows.
+        let next = text.as_bytes().get(at + 5);
+        if next.is_none_or(|&b| b == b'?' || b.is_ascii_whitespace()) {
+            out.get_or_insert_with(|| text.to_owned())
+                .replace_range(at + 2..at + 3, "X");
         }
     }
-    if kept == 0 {
-        return Cow::Borrowed(text);
-    }
-    out.push_str(&text[kept..]);
-    Cow::Owned(out)
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// Rewrites the `<rss …>` root so that its version reads `2.0`.
@@ -640,7 +626,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_declaration_past_the_start_is_dropped_not_handed_to_the_parser() {
+    fn a_declaration_past_the_start_is_defused_not_handed_to_the_parser() {
         // Found by fuzzing: feed-rs passed the second declaration's encoding to quick-xml,
         // which panicked ("set_encoding() called after prefix buffer was drained").
         let glued = r#"<rss><?xml version="1.0" encoding="windows-1252"?></rss>"#;
@@ -649,17 +635,19 @@ mod tests {
         let parsed = parse_feed(atom, None, SourceKind::Atom).expect("parses");
         assert_eq!(parsed.meta.title.as_deref(), Some("T"));
         assert_eq!(
-            without_late_declarations(
-                "<?xml version='1.0'?><a><!-- <?xml ?> --><![CDATA[<?xml x?>]]><?xml-stylesheet href='s'?><?xml version='1.0' encoding='latin1'?></a>"
+            defuse_late_declarations(
+                "<?xml version='1.0'?><a><![CDATA[<?xml x?>]]><?xml-stylesheet href='s'?><?xml version='1.0' encoding='latin1'?><?xml?></a>"
             ),
-            "<?xml version='1.0'?><a><!-- <?xml ?> --><![CDATA[<?xml x?>]]><?xml-stylesheet href='s'?></a>"
+            "<?xml version='1.0'?><a><![CDATA[<?Xml x?>]]><?xml-stylesheet href='s'?><?Xml version='1.0' encoding='latin1'?><?Xml?></a>"
         );
         assert!(matches!(
-            without_late_declarations("<a><b/></a>"),
+            defuse_late_declarations("<a><b/></a>"),
             Cow::Borrowed(_)
         ));
-        let _ = without_late_declarations("<a><?xml");
-        let _ = without_late_declarations("<a><!-- <?xml");
+        assert_eq!(defuse_late_declarations("<a><?xml"), "<a><?Xml");
+        // Wherever it stands: here after a `<![CDATA[` inside an attribute value.
+        let in_attribute = r#"<?xml version="1.0"?><feed xmlns="http://www<![CDATA[005/Atom"><?xml version="1.0" encoding="windows-1252"?></feed>"#;
+        let _ = parse_feed(in_attribute, None, SourceKind::Atom);
     }
     use crate::sources::parse_source;
 
