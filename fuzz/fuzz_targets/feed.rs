@@ -13,7 +13,7 @@ use storyline_ingest::fetch::charset::decode;
 use storyline_ingest::sources::parse_source;
 
 fuzz_target!(|data: &[u8]| {
-    let text = if std::str::from_utf8(data).is_ok() || data.len() % 8 == 0 {
+    let text = if std::str::from_utf8(data).is_ok() || data.len().is_multiple_of(8) {
         decode(data, None).text
     } else {
         String::from_utf8_lossy(data).into_owned()
