@@ -102,6 +102,12 @@ pub struct SourceRound {
     pub moved_from: Option<String>,
 }
 
+/// A source's polling state as the store keeps it (JSON), or `None` for a source never polled
+/// (or a state that does not read).
+pub fn stored_state(text: Option<&str>) -> Option<SourceState> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
 impl SourceRound {
     /// The round as it is kept with a source (JSON), or `None` for a source never polled.
     pub fn from_stored(text: Option<&str>) -> Option<Self> {

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use storyline_model::Story;
-use storyline_pipeline::round::SourceRound;
+use storyline_pipeline::round::{SourceRound, stored_state};
 use storyline_store::{SourceRow, Stats, StoryQuery};
 
 use crate::AppState;
@@ -27,7 +27,6 @@ use crate::params::{Params, encode};
 use crate::throttle::{ClientAddr, Locked};
 use crate::views::{self, ArticleView, StoryCard, Visibility};
 use storyline_ingest::opml::{self, OpmlFeed};
-use storyline_ingest::poll::SourceState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -358,11 +357,7 @@ async fn export_opml(State(state): State<AppState>, AdminPage(_session): AdminPa
             .await?
             .into_iter()
             .map(|s| {
-                let kind = s
-                    .state
-                    .as_deref()
-                    .and_then(|state| serde_json::from_str::<SourceState>(state).ok())
-                    .and_then(|state| state.kind);
+                let kind = stored_state(s.state.as_deref()).and_then(|st| st.kind);
                 OpmlFeed::in_group(s.url, s.title, s.group.as_deref()).of_kind(kind)
             })
             .collect();

@@ -10,7 +10,7 @@ use storyline_ingest::fetch::Fetcher;
 use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
 use storyline_ingest::poll::{SourceState, poll};
 use storyline_ingest::sources::SourceKind;
-use storyline_pipeline::round::SourceRound;
+use storyline_pipeline::round::{SourceRound, stored_state};
 use storyline_store::{SourceRow, Store};
 
 use crate::settings::Settings;
@@ -121,10 +121,7 @@ struct SourceJson {
 
 impl SourceJson {
     fn from_row(s: &SourceRow) -> Self {
-        let state = s
-            .state
-            .as_deref()
-            .and_then(|t| serde_json::from_str::<SourceState>(t).ok())
+        let state = stored_state(s.state.as_deref())
             .and_then(|st| serde_json::to_value(st).ok())
             .map(camel_keys);
         let last_round = SourceRound::from_stored(s.last_round.as_deref())
@@ -273,10 +270,7 @@ pub async fn source(args: SourceArgs, settings: &Settings) -> anyhow::Result<Exi
                 );
             } else {
                 for s in sources {
-                    let state: Option<SourceState> = s
-                        .state
-                        .as_deref()
-                        .and_then(|t| serde_json::from_str(t).ok());
+                    let state = stored_state(s.state.as_deref());
                     let polled = state
                         .as_ref()
                         .and_then(|st| st.last_polled)
@@ -366,11 +360,7 @@ pub async fn opml(args: OpmlArgs, settings: &Settings) -> anyhow::Result<ExitCod
                 .await?
                 .into_iter()
                 .map(|s| {
-                    let kind = s
-                        .state
-                        .as_deref()
-                        .and_then(|state| serde_json::from_str::<SourceState>(state).ok())
-                        .and_then(|state| state.kind);
+                    let kind = stored_state(s.state.as_deref()).and_then(|st| st.kind);
                     OpmlFeed::in_group(s.url, s.title, s.group.as_deref()).of_kind(kind)
                 })
                 .collect();
