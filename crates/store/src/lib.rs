@@ -16,8 +16,9 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::{SqliteStore, search_expression};
 pub use types::{
-    ArticleQuery, ArticleRow, Commit, InsertOutcome, SearchHit, SearchQuery, SourceMove, SourceRow,
-    Stats, StoryCoverage, StoryQuery,
+    ArticleQuery, ArticleRow, Commit, InsertOutcome, ItemQuery, ReadScope, ReaderItem, Role,
+    SearchHit, SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, Stream,
+    UnreadCount, UserRow,
 };
 
 use async_trait::async_trait;
@@ -136,6 +137,58 @@ pub trait Store: Send + Sync {
     /// All coverage of the listed stories (at most 200), each story's oldest first. Listings
     /// show no text, so a backend may leave `body`, `html` and `secured` empty.
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;
+    /// Adds an account (name already normalised); false when the name is taken.
+    async fn add_user(&self, name: &str, role: Role, password_hash: &str) -> StoreResult<bool>;
+    /// Removes an account with its marks; false when there is none of that name.
+    async fn remove_user(&self, name: &str) -> StoreResult<bool>;
+    /// Every account, by name.
+    async fn users(&self) -> StoreResult<Vec<UserRow>>;
+    /// The account of that name.
+    async fn user(&self, name: &str) -> StoreResult<Option<UserRow>>;
+    /// The account whose Fever key this is.
+    async fn user_by_fever_key(&self, key: &str) -> StoreResult<Option<UserRow>>;
+    /// Replaces an account's login password hash; false when there is no such account.
+    async fn set_user_password(&self, name: &str, hash: &str) -> StoreResult<bool>;
+    /// Replaces an account's app password (hash), Google Reader token and Fever key; false
+    /// when there is no such account.
+    async fn set_app_password(
+        &self,
+        name: &str,
+        hash: &str,
+        api_token: &str,
+        fever_key: &str,
+    ) -> StoreResult<bool>;
+    /// Sets read and/or starred on articles (by `seq`) for a user; a read mark reaches the
+    /// articles' syndicated copies and originals. Returns the marks written.
+    async fn mark_articles(
+        &self,
+        user_id: i64,
+        seqs: &[i64],
+        read: Option<bool>,
+        starred: Option<bool>,
+    ) -> StoreResult<u64>;
+    /// Marks read what of `scope` arrived at or before `up_to` (everything when `None`);
+    /// returns how many articles were newly marked.
+    async fn mark_all_read(
+        &self,
+        user_id: i64,
+        scope: &ReadScope,
+        up_to: Option<DateTime<Utc>>,
+    ) -> StoreResult<u64>;
+    /// A page of a user's reading stream, with the user's marks.
+    async fn reader_items(&self, user_id: i64, query: &ItemQuery) -> StoreResult<Vec<ReaderItem>>;
+    /// The `seq`s of a page of a user's reading stream.
+    async fn reader_ids(&self, user_id: i64, query: &ItemQuery) -> StoreResult<Vec<i64>>;
+    /// Unread articles per source for a user.
+    async fn unread_counts(&self, user_id: i64) -> StoreResult<Vec<UnreadCount>>;
+    /// A user's marks on the listed articles (by id): `(id, read, starred)` for the marked.
+    async fn article_marks(
+        &self,
+        user_id: i64,
+        article_ids: &[String],
+    ) -> StoreResult<Vec<(String, bool, bool)>>;
+    /// The `seq`s of the listed articles (by id); unknown ids are left out.
+    async fn article_seqs(&self, article_ids: &[String]) -> StoreResult<Vec<i64>>;
     /// A story (following merges) with all its coverage, oldest first, and its links: what
     /// a story page reads. Like [`Store::articles_of_stories`], rows may come without their
     /// texts.

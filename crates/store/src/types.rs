@@ -167,3 +167,145 @@ pub struct Stats {
     pub stories: u64,
     pub sources: u64,
 }
+
+/// What an account may do: admins keep the sources and the editorial side; readers read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Reader,
+}
+
+impl Role {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reader => "reader",
+        }
+    }
+
+    /// The role a name stands for (`admin`, `reader`).
+    pub fn parse(name: &str) -> Option<Role> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "reader" => Some(Role::Reader),
+            _ => None,
+        }
+    }
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    /// Normalised (trimmed, lowercase) login name.
+    pub name: String,
+    pub role: Role,
+    /// Argon2 PHC string of the login password.
+    pub password_hash: String,
+    /// Argon2 PHC string of the app password for the reading APIs, once one was made.
+    pub app_password_hash: Option<String>,
+    /// The token a Google Reader login hands out, made with the app password.
+    pub api_token: Option<String>,
+    /// md5 hex of `name:app password`, the key Fever clients send.
+    pub fever_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which articles a reading stream holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stream {
+    /// Every article of every source (a reader's "reading list").
+    All,
+    /// The articles of one source.
+    Source(i64),
+    /// The articles of the sources in a group.
+    Group(String),
+    /// The articles the user starred.
+    Starred,
+    /// The articles the user read.
+    Read,
+    /// The coverage of one story (any source, or none).
+    Story(String),
+    /// The lead article of each public story, hottest first (pinned stories on top); pages
+    /// go by `offset`.
+    TopStories,
+}
+
+/// A page of a reader's stream. Articles come in arrival order (`seq`), newest first unless
+/// `oldest_first`; a page continues after `after` (the last `seq` of the previous one).
+#[derive(Debug, Clone)]
+pub struct ItemQuery {
+    pub stream: Stream,
+    /// Leave out what the user read.
+    pub unread_only: bool,
+    /// Only what the user starred.
+    pub starred_only: bool,
+    /// Arrived at or after this time.
+    pub newer_than: Option<DateTime<Utc>>,
+    /// Arrived before this time.
+    pub older_than: Option<DateTime<Utc>>,
+    /// Only these articles (by `seq`).
+    pub seqs: Option<Vec<i64>>,
+    /// `seq` greater than this.
+    pub min_seq_exclusive: Option<i64>,
+    /// `seq` less than this.
+    pub max_seq_exclusive: Option<i64>,
+    pub oldest_first: bool,
+    pub limit: u32,
+    /// Rows skipped (the top-stories stream pages by it; the others by `seq`).
+    pub offset: u32,
+    /// Read texts (body, HTML) too; listings of ids do without.
+    pub with_text: bool,
+}
+
+impl ItemQuery {
+    /// The newest articles of `stream`, `limit` of them, with their texts.
+    pub fn new(stream: Stream, limit: u32) -> Self {
+        Self {
+            stream,
+            unread_only: false,
+            starred_only: false,
+            newer_than: None,
+            older_than: None,
+            seqs: None,
+            min_seq_exclusive: None,
+            max_seq_exclusive: None,
+            oldest_first: false,
+            limit,
+            offset: 0,
+            with_text: true,
+        }
+    }
+}
+
+/// An article as one user sees it in a reading stream.
+#[derive(Debug, Clone)]
+pub struct ReaderItem {
+    pub row: ArticleRow,
+    /// The source it came through (none for articles read from files).
+    pub source_id: Option<i64>,
+    pub read: bool,
+    pub starred: bool,
+    /// When the user starred it.
+    pub starred_at: Option<DateTime<Utc>>,
+}
+
+/// One source's unread articles for a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadCount {
+    pub source_id: i64,
+    pub unread: u64,
+    /// Arrival time of the newest unread article.
+    pub newest: Option<DateTime<Utc>>,
+}
+
+/// Which articles a "mark all as read" covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadScope {
+    All,
+    Source(i64),
+    Group(String),
+    Story(String),
+}

@@ -34,7 +34,7 @@ pub(crate) fn images_json(images: &[Image]) -> StoreResult<String> {
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> StoreResult<()> {
     let a = &row.article;
     let images = images_json(&a.images)?;
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO articles (id, story_id, duplicate_of, category, title, excerpt, body, html, \
          published_at, ingested_at, original_url, web_url, kind, quality, published, provider_name, \
          provider_domain, authors, language, topics, images, content_hash, secured, feed_only) \
@@ -68,6 +68,11 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: &ArticleRow) -> Sto
     .execute(&mut *conn)
     .await
     .ctx("insert article")?;
+    if done.rows_affected() > 0
+        && let Some(feed_url) = a.provenance.feed_url.as_deref()
+    {
+        super::accounts::link_source(conn, done.last_insert_rowid(), feed_url).await?;
+    }
     Ok(())
 }
 

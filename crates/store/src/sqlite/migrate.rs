@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_story_topics.sql"),
     include_str!("../../migrations/0009_feed_only.sql"),
     include_str!("../../migrations/0010_source_aliases.sql"),
+    include_str!("../../migrations/0011_accounts.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

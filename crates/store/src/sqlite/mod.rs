@@ -1,5 +1,6 @@
 //! The SQLite backend: one file, WAL journal, schema migrations applied on open.
 
+mod accounts;
 mod articles;
 mod library;
 mod migrate;
@@ -25,8 +26,8 @@ use storyline_model::{Story, StoryLink};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
-    ArticleQuery, ArticleRow, Commit, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
-    StoryCoverage, StoryQuery,
+    ArticleQuery, ArticleRow, Commit, ItemQuery, ReadScope, ReaderItem, Role, SearchHit,
+    SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, UnreadCount, UserRow,
 };
 use crate::{Store, WriterLock};
 
@@ -270,6 +271,83 @@ impl Store for SqliteStore {
             stories::replace_links(&mut tx, story_id, links).await?;
         }
         tx.commit().await.ctx("commit")
+    }
+
+    async fn add_user(&self, name: &str, role: Role, password_hash: &str) -> StoreResult<bool> {
+        accounts::add_user(&self.pool, name, role, password_hash).await
+    }
+
+    async fn remove_user(&self, name: &str) -> StoreResult<bool> {
+        accounts::remove_user(&self.pool, name).await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<UserRow>> {
+        accounts::users(&self.pool).await
+    }
+
+    async fn user(&self, name: &str) -> StoreResult<Option<UserRow>> {
+        accounts::user_by(&self.pool, accounts::UserKey::Name, name).await
+    }
+
+    async fn user_by_fever_key(&self, key: &str) -> StoreResult<Option<UserRow>> {
+        accounts::user_by(&self.pool, accounts::UserKey::FeverKey, key).await
+    }
+
+    async fn set_user_password(&self, name: &str, hash: &str) -> StoreResult<bool> {
+        accounts::set_password(&self.pool, name, hash).await
+    }
+
+    async fn set_app_password(
+        &self,
+        name: &str,
+        hash: &str,
+        api_token: &str,
+        fever_key: &str,
+    ) -> StoreResult<bool> {
+        accounts::set_app_password(&self.pool, name, hash, api_token, fever_key).await
+    }
+
+    async fn mark_articles(
+        &self,
+        user_id: i64,
+        seqs: &[i64],
+        read: Option<bool>,
+        starred: Option<bool>,
+    ) -> StoreResult<u64> {
+        accounts::mark(&self.pool, user_id, seqs, read, starred).await
+    }
+
+    async fn mark_all_read(
+        &self,
+        user_id: i64,
+        scope: &ReadScope,
+        up_to: Option<DateTime<Utc>>,
+    ) -> StoreResult<u64> {
+        accounts::mark_all_read(&self.pool, user_id, scope, up_to).await
+    }
+
+    async fn reader_items(&self, user_id: i64, query: &ItemQuery) -> StoreResult<Vec<ReaderItem>> {
+        accounts::reader_items(&self.pool, user_id, query).await
+    }
+
+    async fn reader_ids(&self, user_id: i64, query: &ItemQuery) -> StoreResult<Vec<i64>> {
+        accounts::reader_ids(&self.pool, user_id, query).await
+    }
+
+    async fn unread_counts(&self, user_id: i64) -> StoreResult<Vec<UnreadCount>> {
+        accounts::unread_counts(&self.pool, user_id).await
+    }
+
+    async fn article_marks(
+        &self,
+        user_id: i64,
+        article_ids: &[String],
+    ) -> StoreResult<Vec<(String, bool, bool)>> {
+        accounts::marks_of(&self.pool, user_id, article_ids).await
+    }
+
+    async fn article_seqs(&self, article_ids: &[String]) -> StoreResult<Vec<i64>> {
+        accounts::seqs_of(&self.pool, article_ids).await
     }
 
     async fn article(&self, id: &str) -> StoreResult<Option<ArticleRow>> {

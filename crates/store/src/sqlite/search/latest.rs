@@ -16,7 +16,7 @@ use crate::types::{ArticleQuery, ArticleRow};
 
 /// What the public sees of an article: published, from a provider not blocked, in a
 /// published story that was not merged away (or in no story).
-const VISIBLE: &str = " AND a.published = 1 \
+pub(crate) const VISIBLE: &str = " AND a.published = 1 \
     AND NOT EXISTS (SELECT 1 FROM blocked_providers b WHERE b.domain = a.provider_domain) \
     AND (a.story_id IS NULL OR EXISTS (SELECT 1 FROM stories s \
          WHERE s.id = a.story_id AND s.published = 1 AND s.merged_into IS NULL))";
