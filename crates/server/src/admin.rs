@@ -15,10 +15,11 @@ use storyline_pipeline::round::{SourceRound, stored_state};
 use storyline_store::{SourceRow, Stats, StoryQuery};
 
 use crate::AppState;
+use crate::accounts;
 use crate::api::{NewSource, insert_source};
 use crate::auth::{
     ADMIN_ACCOUNT, AdminPage, LOGIN_CSRF_COOKIE, Session, account_name, cookie,
-    expired_session_cookie, random_token, same_secret, session_cookie, session_of, verify_password,
+    expired_session_cookie, random_token, same_secret, session_cookie, session_of,
 };
 use crate::editorial::{self, Action};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -148,17 +149,20 @@ async fn login(
             StatusCodeOk::Refused(ErrorCode::BadCsrf),
         );
     }
-    let Some(hash) = state.config().admin_password_hash.clone() else {
+    let account = account_name(form.text("username"));
+    // Only existing accounts get a record of their own; a name that is none fails anyway and
+    // counts against its address.
+    let known = match accounts::exists(&state, &account).await {
+        Ok(known) => known,
+        Err(e) => return crate::pages::error_page(&state, &e),
+    };
+    if !known && account == ADMIN_ACCOUNT {
         return render_login(
             &state,
             "Admin login is disabled.",
             StatusCodeOk::Refused(ErrorCode::AdminDisabled),
         );
-    };
-    let account = account_name(form.text("username"));
-    // Only existing accounts get a record of their own; a name that is none fails anyway and
-    // counts against its address.
-    let known = account == ADMIN_ACCOUNT;
+    }
     if let Err(locked) = state
         .throttle()
         .begin_login(known.then_some(account.as_str()), addr)
@@ -166,21 +170,26 @@ async fn login(
         tracing::info!(%addr, account = ?account, wait = ?locked.wait, "login refused: too many failures");
         return render_locked(&state, locked);
     }
-    let password = form.text("password").unwrap_or("").to_string();
-    let ok = known
-        && tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-            .await
-            .unwrap_or(false);
-    if !ok {
+    let password = form.text("password").unwrap_or("");
+    let opened = if known {
+        match accounts::check_login(&state, &account, password).await {
+            Ok(opened) => opened,
+            Err(e) => return crate::pages::error_page(&state, &e),
+        }
+    } else {
+        None
+    };
+    let Some(opened) = opened else {
         tracing::info!(%addr, account = ?account, "failed login");
         return render_login(
             &state,
-            "Wrong password.",
+            "Wrong user name or password.",
             StatusCodeOk::Refused(ErrorCode::BadCredentials),
         );
-    }
+    };
     state.throttle().login_succeeded(&account, addr);
-    let session = match state.sessions().open() {
+    let home = if opened.is_admin() { "/admin" } else { "/" };
+    let session = match state.sessions().open(opened) {
         Ok(s) => s,
         Err(e) => {
             return crate::pages::error_page(
@@ -194,7 +203,7 @@ async fn login(
         state.sessions().ttl_secs(),
         state.config().secure_cookies,
     );
-    let mut response = Redirect::to("/admin").into_response();
+    let mut response = Redirect::to(home).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
+use crate::accounts::Account;
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::params::TOKEN_PARAM;
 use crate::throttle::{Locked, client_addr_of};
@@ -92,11 +93,12 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// A logged-in admin.
+/// A logged-in account (an admin or a reader).
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
     pub csrf: String,
+    pub account: Account,
     expires: Instant,
 }
 
@@ -114,11 +116,12 @@ impl Sessions {
         }
     }
 
-    /// Opens a session.
-    pub fn open(&self) -> Result<Session, ServerError> {
+    /// Opens a session for `account`.
+    pub fn open(&self, account: Account) -> Result<Session, ServerError> {
         let session = Session {
             id: random_token()?,
             csrf: random_token()?,
+            account,
             expires: Instant::now() + self.ttl,
         };
         if let Ok(mut map) = self.map.lock() {
@@ -174,9 +177,14 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The admin session of a request, if it has a live one.
+/// The session of a request (an admin's or a reader's), if it has a live one.
 pub fn session_of(state: &AppState, headers: &HeaderMap) -> Option<Session> {
     cookie(headers, SESSION_COOKIE).and_then(|id| state.sessions().get(id))
+}
+
+/// The admin session of a request, if it has a live one of an admin.
+pub fn admin_session_of(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+    session_of(state, headers).filter(|s| s.account.is_admin())
 }
 
 /// Whether `token` is one of the configured API tokens.
@@ -274,7 +282,8 @@ fn may_read(state: &AppState, request: &Request) -> Access {
     }
 }
 
-/// An admin reached through the web UI: rejects to the login page.
+/// An admin reached through the web UI: rejects to the login page (a reader's session is
+/// refused with 403).
 pub struct AdminPage(pub Session);
 
 impl FromRequestParts<AppState> for AdminPage {
@@ -282,7 +291,25 @@ impl FromRequestParts<AppState> for AdminPage {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match session_of(state, &parts.headers) {
-            Some(session) => Ok(AdminPage(session)),
+            Some(session) if session.account.is_admin() => Ok(AdminPage(session)),
+            Some(_) => Err(crate::pages::error_page(
+                state,
+                &ApiError::new(ErrorCode::Forbidden, "this page is for admins"),
+            )),
+            None => Err(Redirect::to("/admin/login").into_response()),
+        }
+    }
+}
+
+/// Anyone logged in through the web UI: rejects to the login page.
+pub struct UserPage(pub Session);
+
+impl FromRequestParts<AppState> for UserPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match session_of(state, &parts.headers) {
+            Some(session) => Ok(UserPage(session)),
             None => Err(Redirect::to("/admin/login").into_response()),
         }
     }
@@ -315,7 +342,7 @@ impl FromRequestParts<AppState> for ApiAdmin {
         if let Some(Ok(())) = by_token {
             return Ok(ApiAdmin);
         }
-        if session_of(state, &parts.headers).is_some() {
+        if admin_session_of(state, &parts.headers).is_some() {
             return Ok(ApiAdmin);
         }
         Err(match by_token {
@@ -339,7 +366,7 @@ impl FromRequestParts<AppState> for ApiWriter {
         if let Some(checked) = api_token_of(parts, state) {
             return checked.map(|()| ApiWriter);
         }
-        if let Some(session) = session_of(state, &parts.headers) {
+        if let Some(session) = admin_session_of(state, &parts.headers) {
             let sent = parts
                 .headers
                 .get("x-csrf-token")
@@ -392,7 +419,13 @@ mod tests {
     #[test]
     fn sessions_open_and_close() {
         let sessions = Sessions::new(Duration::from_secs(60));
-        let s = sessions.open().unwrap();
+        let s = sessions
+            .open(Account {
+                name: "ana".into(),
+                role: storyline_store::Role::Reader,
+                user_id: Some(1),
+            })
+            .unwrap();
         assert_eq!(s.id.len(), 64);
         assert_ne!(s.id, s.csrf);
         assert!(sessions.get(&s.id).is_some());

@@ -53,6 +53,8 @@ pub enum ErrorCode {
     Unauthorized,
     /// A form without a valid CSRF token.
     BadCsrf,
+    /// Logged in, but this is for admins.
+    Forbidden,
     /// Wrong password.
     BadCredentials,
     /// Too many wrong passwords or tokens lately: wait for `Retry-After` seconds. Meanwhile
@@ -78,7 +80,9 @@ impl ErrorCode {
             | ErrorCode::EmptyQuery
             | ErrorCode::BadBody => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized | ErrorCode::BadCredentials => StatusCode::UNAUTHORIZED,
-            ErrorCode::BadCsrf | ErrorCode::AdminDisabled => StatusCode::FORBIDDEN,
+            ErrorCode::BadCsrf | ErrorCode::Forbidden | ErrorCode::AdminDisabled => {
+                StatusCode::FORBIDDEN
+            }
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -97,6 +101,7 @@ impl ErrorCode {
             ErrorCode::BadBody => "bad_body",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::BadCsrf => "bad_csrf",
+            ErrorCode::Forbidden => "forbidden",
             ErrorCode::BadCredentials => "bad_credentials",
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Conflict => "conflict",

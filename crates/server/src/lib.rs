@@ -16,6 +16,7 @@
 //! The embedding program builds an [`AppState`] from a store and a [`ServerConfig`], then
 //! calls [`serve`] (or mounts [`router`] itself).
 
+pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod auth;

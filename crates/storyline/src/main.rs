@@ -71,6 +71,8 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Administration: the admin password.
     Admin(commands::serve::AdminArgs),
+    /// Accounts: add, remove and list users, set passwords, make app passwords.
+    User(commands::users::UserArgs),
     /// Extract the article from an HTML page (or a folder of pages) as JSON.
     Extract(commands::extract::Args),
     /// Cluster a JSON-lines file of articles into stories, offline.
@@ -137,6 +139,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Topics(args) => commands::topics::run(args, &settings),
         Command::Serve(args) => commands::serve::serve(args, &settings).await,
         Command::Admin(args) => commands::serve::admin(args, &settings),
+        Command::User(args) => commands::users::run(args, &settings).await,
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -12,6 +12,7 @@ pub mod serve;
 pub mod sources;
 pub mod stories;
 pub mod topics;
+pub mod users;
 
 use std::sync::Arc;
 
