@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::accounts;
 use crate::api::{NewSource, insert_source};
 use crate::auth::{
-    ADMIN_ACCOUNT, AdminPage, LOGIN_CSRF_COOKIE, Session, account_name, cookie,
+    ADMIN_ACCOUNT, AdminPage, LOGIN_CSRF_COOKIE, Session, UserPage, account_name, cookie,
     expired_session_cookie, random_token, same_secret, session_cookie, session_of,
 };
 use crate::editorial::{self, Action};
@@ -42,6 +42,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/stories/{id}", get(story))
         .route("/admin/stories/{id}/{action}", post(story_action))
         .route("/admin/articles/{id}/{action}", post(article_action))
+        .route("/admin/users", get(users).post(add_user))
+        .route("/admin/users/{name}/remove", post(remove_user))
+        .route("/admin/users/{name}/app-password", post(user_app_password))
         .route("/admin/providers", get(providers))
         .route("/admin/providers/{domain}/{action}", post(provider_action))
 }
@@ -59,6 +62,8 @@ fn notice(params: &Params) -> String {
         Some("exists") => "That source was already followed.".into(),
         Some("removed") => "Source removed.".into(),
         Some("imported") => "OPML imported.".into(),
+        Some("user-added") => "User added.".into(),
+        Some("user-removed") => "User removed.".into(),
         Some("ok") => "Done.".into(),
         _ => String::new(),
     }
@@ -211,7 +216,7 @@ async fn login(
 }
 
 /// Checks the CSRF field of an admin form.
-fn check_csrf(session: &Session, form: &Params) -> ApiResult<()> {
+pub fn check_csrf(session: &Session, form: &Params) -> ApiResult<()> {
     if same_secret(&session.csrf, form.text("csrf").unwrap_or("")) {
         Ok(())
     } else {
@@ -224,7 +229,7 @@ fn check_csrf(session: &Session, form: &Params) -> ApiResult<()> {
 
 async fn logout(
     State(state): State<AppState>,
-    AdminPage(session): AdminPage,
+    UserPage(session): UserPage,
     body: Bytes,
 ) -> Response {
     let result = async {
@@ -703,6 +708,101 @@ async fn providers(
             notice: notice(&params),
             providers,
         })
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    csrf: String,
+    notice: String,
+    users: Vec<storyline_store::UserRow>,
+    /// `(name, app password)` just made, shown once.
+    new_password: Option<(String, String)>,
+}
+
+async fn render_users(
+    state: &AppState,
+    session: &Session,
+    notice: String,
+    new_password: Option<(String, String)>,
+) -> ApiResult<Response> {
+    html(&UsersPage {
+        chrome: admin_chrome(state),
+        csrf: session.csrf.clone(),
+        notice,
+        users: state.store().users().await?,
+        new_password,
+    })
+}
+
+async fn users(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let params = Params::parse(raw.as_deref(), &["done"])?;
+        render_users(&state, &session, notice(&params), None).await
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn add_user(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        let role = storyline_store::Role::parse(form.text("role").unwrap_or("reader"))
+            .ok_or_else(|| ApiError::new(ErrorCode::BadBody, "role must be reader or admin"))?;
+        let password = form.all("password").next().unwrap_or("");
+        accounts::add_user(
+            state.store(),
+            form.text("name").unwrap_or(""),
+            role,
+            password,
+        )
+        .await?;
+        Ok(Redirect::to("/admin/users?done=user-added").into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn remove_user(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        accounts::remove_user(state.store(), &name).await?;
+        Ok(Redirect::to("/admin/users?done=user-removed").into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn user_app_password(
+    State(state): State<AppState>,
+    AdminPage(session): AdminPage,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let form = Params::from_form(&body)?;
+        check_csrf(&session, &form)?;
+        let password = accounts::new_app_password(state.store(), &name).await?;
+        render_users(&state, &session, String::new(), Some((name, password))).await
     }
     .await;
     respond(&state, result)

@@ -25,11 +25,14 @@ pub mod conditional;
 pub mod editorial;
 pub mod error;
 pub mod feeds;
+pub mod fever;
 pub mod images;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod params;
+pub mod reader;
+pub mod reading;
 pub mod security;
 pub mod throttle;
 pub mod views;
@@ -352,6 +355,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(feeds::routes())
         .merge(admin::routes())
+        .merge(reader::routes())
+        .merge(reading::routes())
+        .merge(fever::routes())
         .nest("/api/v1", api::routes())
         .merge(images::routes())
         .route_layer(middleware::from_fn_with_state(
@@ -382,6 +388,25 @@ pub async fn serve(
     serve_listener(listener, state, shutdown).await
 }
 
+/// A request whose path starts with several slashes is routed as if it started with one:
+/// reading apps join a server address ending in `/` to paths starting with `/`
+/// (newsboat asks for `//reader/api/0/…`). Slashes further on are kept (a stream id may hold
+/// an address).
+fn one_leading_slash(mut request: axum::extract::Request) -> axum::extract::Request {
+    let path = request.uri().path();
+    if path.starts_with("//") {
+        let rest = path.trim_start_matches('/');
+        let target = match request.uri().query() {
+            Some(query) => format!("/{rest}?{query}"),
+            None => format!("/{rest}"),
+        };
+        if let Ok(target) = target.parse::<axum::http::Uri>() {
+            *request.uri_mut() = target;
+        }
+    }
+    request
+}
+
 /// Serves on an already bound listener (tests and benchmarks bind port 0). Each request
 /// carries its peer address (`ConnectInfo<SocketAddr>`), which throttling counts failures by.
 pub async fn serve_listener(
@@ -392,7 +417,10 @@ pub async fn serve_listener(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "storyline serving");
     }
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = tower::ServiceExt::map_request(router(state), one_leading_slash);
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -3,18 +3,19 @@
 //! store on each request, so editorial actions show at once. Errors render as an HTML page
 //! carrying the same code as the API would.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use storyline_model::{Story, StoryLink};
-use storyline_store::{SearchHit, SearchQuery, StoryCoverage, StoryQuery};
+use storyline_store::{ReadScope, SearchHit, SearchQuery, StoryCoverage, StoryQuery};
 
 use crate::AppState;
+use crate::auth::{Session, session_of};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::params::{Params, check_domain, check_id, encode};
 use crate::views::{
@@ -30,6 +31,9 @@ pub struct Chrome {
     pub site_title: String,
     pub query: String,
     pub logged_in: bool,
+    /// The name of the logged-in account (empty for visitors): the header links to its
+    /// settings.
+    pub user: String,
     /// Feeds of this page: `(label, href, media type)`.
     pub feeds: Vec<(&'static str, String, &'static str)>,
 }
@@ -40,8 +44,18 @@ impl Chrome {
             site_title: state.config().site_title.clone(),
             query: String::new(),
             logged_in: false,
+            user: String::new(),
             feeds: Vec::new(),
         }
+    }
+
+    /// The chrome of a page seen by `session`'s account, when someone is logged in.
+    pub fn for_session(state: &AppState, session: Option<&Session>) -> Self {
+        let mut chrome = Chrome::new(state);
+        if let Some(session) = session {
+            chrome.user = session.account.name.clone();
+        }
+        chrome
     }
 
     /// Adds the three feeds under `base` (e.g. `/feed/`), with `query` (e.g. `?q=x`) after.
@@ -265,6 +279,8 @@ fn page_number(params: &Params) -> ApiResult<u32> {
 #[template(path = "front.html")]
 struct FrontPage {
     chrome: Chrome,
+    /// The logged-in reader's CSRF token (empty for visitors, who see no reading actions).
+    csrf: String,
     heading: String,
     intro: String,
     cards: Vec<StoryCard>,
@@ -309,12 +325,18 @@ async fn listing(
     heading: String,
     intro: String,
     mut query: StoryQuery,
-    feed_base: String,
+    session: Option<Session>,
 ) -> ApiResult<Response> {
+    // The page's feeds: `/feed/…` for the front page, `<path>/feed/…` under the others.
+    let feed_base = format!("{}/feed/", path.trim_end_matches('/'));
     let params = Params::parse_page(raw.as_deref(), &["page"])?;
     let page = page_number(&params)?;
     let key = format!("{path}?{}", params.canonical());
-    if let Some(hit) = state.page_cache().get(&key) {
+    // A reader's listing carries their unread counts: never cached, never shared.
+    let reader = session.filter(|s| s.account.user_id.is_some());
+    if reader.is_none()
+        && let Some(hit) = state.page_cache().get(&key)
+    {
         return Ok(hit);
     }
     let size = state.config().page_size.clamp(1, 100);
@@ -342,9 +364,22 @@ async fn listing(
     for card in &mut cards {
         card.thumb = cached_image(state, &card.lead).await.map(|image| image.src);
     }
-    let chrome = Chrome::new(state).with_feeds(feed_base, "");
+    if let Some(user) = reader.as_ref().and_then(|s| s.account.user_id) {
+        let ids: Vec<String> = cards.iter().map(|c| c.id.clone()).collect();
+        let unread: HashMap<String, u64> = state
+            .store()
+            .story_unread(user, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        for card in &mut cards {
+            card.unread = Some(unread.get(&card.id).copied().unwrap_or(0));
+        }
+    }
+    let chrome = Chrome::for_session(state, reader.as_ref()).with_feeds(feed_base, "");
     let page = FrontPage {
         chrome,
+        csrf: reader.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
         heading,
         intro,
         cards,
@@ -355,12 +390,19 @@ async fn listing(
         tracing::error!(error = %e, "template failed");
         ApiError::new(ErrorCode::Internal, "the page could not be rendered")
     })?;
+    if reader.is_some() {
+        return Ok(Html(body).into_response());
+    }
     Ok(state
         .page_cache()
         .put(key, "text/html; charset=utf-8", body))
 }
 
-async fn front(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn front(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let result = listing(
         &state,
         raw,
@@ -368,7 +410,7 @@ async fn front(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respon
         String::new(),
         String::new(),
         StoryQuery::default(),
-        "/feed/".into(),
+        session_of(&state, &headers),
     )
     .await;
     respond(&state, result)
@@ -394,7 +436,7 @@ async fn topic(
             topic,
             "Stories on this topic, hottest first.".into(),
             query,
-            format!("{path}/feed/"),
+            None,
         )
         .await
     }
@@ -428,7 +470,7 @@ async fn provider(
             name,
             intro,
             query,
-            format!("{path}/feed/"),
+            None,
         )
         .await
     }
@@ -451,14 +493,34 @@ pub fn check_name(name: &str, what: &str) -> ApiResult<()> {
 #[template(path = "story.html")]
 struct StoryPage {
     chrome: Chrome,
+    /// The logged-in reader's CSRF token (empty for visitors).
+    csrf: String,
     card: StoryCard,
-    timeline: Vec<ArticleView>,
+    /// Each piece with the reader's marks as they were before this visit.
+    timeline: Vec<(ArticleView, Mark)>,
     related: Vec<StoryCard>,
     image: Option<ImageView>,
     span: String,
 }
 
-async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+/// A reader's marks on a piece, as a page shows them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mark {
+    /// A reader is logged in: show the marks and the star button.
+    pub shown: bool,
+    pub read: bool,
+    pub starred: bool,
+}
+
+/// Shows a story. A logged-in reader sees which pieces were new to them and can star them;
+/// the visit then marks the story's coverage read for them (syndicated copies with it).
+async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let session = session_of(&state, &headers);
+    let reader = session.as_ref().and_then(|s| s.account.user_id);
     let result = async {
         check_id(&id, "story")?;
         // The story, its coverage and its links in one store call (one connection).
@@ -488,14 +550,41 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Respons
             (Some(a), _) => format!("{} UTC", views::date_time(a)),
             _ => String::new(),
         };
-        html(&StoryPage {
-            chrome: Chrome::new(&state),
+        let mut marks: HashMap<String, (bool, bool)> = HashMap::new();
+        if let Some(user) = reader {
+            let ids: Vec<String> = timeline.iter().map(|a| a.id.clone()).collect();
+            for (id, read, starred) in state.store().article_marks(user, &ids).await? {
+                marks.insert(id, (read, starred));
+            }
+        }
+        let timeline = timeline
+            .into_iter()
+            .map(|a| {
+                let (read, starred) = marks.get(&a.id).copied().unwrap_or_default();
+                let mark = Mark {
+                    shown: reader.is_some(),
+                    read,
+                    starred,
+                };
+                (a, mark)
+            })
+            .collect();
+        let page = html(&StoryPage {
+            chrome: Chrome::for_session(&state, session.as_ref()),
+            csrf: session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default(),
             card,
             timeline,
             related,
             image,
             span,
-        })
+        })?;
+        if let Some(user) = reader {
+            state
+                .store()
+                .mark_all_read(user, &ReadScope::Story(story.id.clone()), None)
+                .await?;
+        }
+        Ok(page)
     }
     .await;
     respond(&state, result)

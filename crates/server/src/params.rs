@@ -120,6 +120,27 @@ impl Params {
         pairs.join("&")
     }
 
+    /// Every non-blank value given for `key`, in order (forms that repeat a field:
+    /// `i=…&i=…`).
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether `key` was given at all, even without a value (`?api&items`).
+    pub fn has(&self, key: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == key)
+    }
+
+    /// These parameters followed by `other`'s (a query string and a form body read as one).
+    pub fn merged(mut self, other: Params) -> Params {
+        self.pairs.extend(other.pairs);
+        self
+    }
+
     /// Parses an `application/x-www-form-urlencoded` body (any field names).
     pub fn from_form(body: &[u8]) -> ApiResult<Params> {
         let text = std::str::from_utf8(body)

@@ -221,6 +221,9 @@ pub struct StoryCard {
     /// The lead's image as cached on this server, for a thumbnail on listings.
     #[serde(skip)]
     pub thumb: Option<String>,
+    /// Articles of the story the logged-in reader has not read (none for visitors).
+    #[serde(skip)]
+    pub unread: Option<u64>,
 }
 
 /// Only `http(s)` links leave our pages; anything else (`javascript:`, `data:`) is dropped.
@@ -372,6 +375,7 @@ pub fn card(story: &Story, rows: &[ArticleRow], vis: &Visibility) -> Option<Stor
         topic_refs: story.topics.iter().map(|t| TopicRef::new(t)).collect(),
         when: story.last_published.map(short_time).unwrap_or_default(),
         thumb: None,
+        unread: None,
         lead,
         more,
     })

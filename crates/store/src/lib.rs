@@ -187,6 +187,12 @@ pub trait Store: Send + Sync {
         user_id: i64,
         article_ids: &[String],
     ) -> StoreResult<Vec<(String, bool, bool)>>;
+    /// Unread articles per story for a user, for the listed stories (none: left out).
+    async fn story_unread(
+        &self,
+        user_id: i64,
+        story_ids: &[String],
+    ) -> StoreResult<Vec<(String, u64)>>;
     /// The `seq`s of the listed articles (by id); unknown ids are left out.
     async fn article_seqs(&self, article_ids: &[String]) -> StoreResult<Vec<i64>>;
     /// A story (following merges) with all its coverage, oldest first, and its links: what

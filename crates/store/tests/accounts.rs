@@ -324,3 +324,22 @@ async fn mark_all_read_goes_up_to_a_time_and_by_source_group_and_story() {
     assert!(store.remove_user("ana").await.unwrap());
     assert_eq!(ids(&store, bo, &unread(Stream::All)).await, ["b2"]);
 }
+
+#[tokio::test]
+async fn unread_per_story_counts_each_users_unread_coverage() {
+    let (_dir, store, ana, bo) = filled().await;
+    let stories = ["s1".to_string(), "s2".to_string()];
+    let mut counts = store.story_unread(ana, &stories).await.unwrap();
+    counts.sort();
+    // s2 holds the file's piece too: every visible article counts, with a source or not.
+    assert_eq!(counts, [("s1".to_string(), 3), ("s2".to_string(), 2)]);
+    store
+        .mark_all_read(ana, &ReadScope::Story("s1".into()), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.story_unread(ana, &stories).await.unwrap(),
+        [("s2".to_string(), 2)]
+    );
+    assert_eq!(store.story_unread(bo, &stories).await.unwrap().len(), 2);
+}

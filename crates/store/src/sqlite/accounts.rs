@@ -500,3 +500,37 @@ pub(crate) async fn seqs_of(pool: &SqlitePool, article_ids: &[String]) -> StoreR
     }
     Ok(out)
 }
+
+/// Unread visible articles per story for a user, for the listed stories (those with none
+/// are left out).
+pub(crate) async fn story_unread(
+    pool: &SqlitePool,
+    user_id: i64,
+    story_ids: &[String],
+) -> StoreResult<Vec<(String, u64)>> {
+    let mut out = Vec::new();
+    for chunk in story_ids.chunks(MARK_CHUNK) {
+        let mut sql = format!(
+            "SELECT a.story_id, COUNT(*) FROM articles a \
+             LEFT JOIN article_marks m ON m.user_id = {user_id} AND m.article_seq = a.seq \
+             WHERE COALESCE(m.read, 0) = 0 {VISIBLE} AND a.story_id IN ("
+        );
+        for i in 0..chunk.len() {
+            sql.push_str(if i == 0 { "?" } else { ",?" });
+        }
+        sql.push_str(") GROUP BY a.story_id");
+        let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id);
+        }
+        out.extend(
+            query
+                .fetch_all(pool)
+                .await
+                .ctx("unread per story")?
+                .into_iter()
+                .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))),
+        );
+    }
+    Ok(out)
+}

@@ -346,6 +346,14 @@ impl Store for SqliteStore {
         accounts::marks_of(&self.pool, user_id, article_ids).await
     }
 
+    async fn story_unread(
+        &self,
+        user_id: i64,
+        story_ids: &[String],
+    ) -> StoreResult<Vec<(String, u64)>> {
+        accounts::story_unread(&self.pool, user_id, story_ids).await
+    }
+
     async fn article_seqs(&self, article_ids: &[String]) -> StoreResult<Vec<i64>> {
         accounts::seqs_of(&self.pool, article_ids).await
     }
