@@ -463,16 +463,7 @@ async fn provider(
             ..StoryQuery::default()
         };
         let path = format!("/provider/{}", encode(&domain));
-        listing(
-            &state,
-            raw,
-            &path,
-            name,
-            intro,
-            query,
-            None,
-        )
-        .await
+        listing(&state, raw, &path, name, intro, query, None).await
     }
     .await;
     respond(&state, result)
