@@ -170,3 +170,70 @@ async fn a_second_writer_is_refused_while_a_round_runs_and_reading_goes_on() {
     // The lock went with the killed process.
     env.ok(&["ingest", corpus_dir().join("text").to_str().expect("path")]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetched_articles_belong_to_their_sources_in_a_readers_streams() {
+    // The newswire serves until the end of the test.
+    let (_newswire, env) = following(NewswireConfig {
+        outlets: 2,
+        articles: 8,
+        text: TextSource::Synthetic,
+        ..NewswireConfig::default()
+    })
+    .await;
+    tokio::task::block_in_place(|| {
+        env.ok(&[
+            "fetch",
+            "--once",
+            "--no-images",
+            "--allow-net",
+            "127.0.0.0/8",
+            "--politeness-interval",
+            "0.05",
+        ]);
+    });
+    let store = storyline_store::SqliteStore::open(&env.data().join("storyline.db"))
+        .await
+        .expect("store");
+    use storyline_store::Store;
+    let sources = store.sources().await.expect("sources");
+    assert_eq!(sources.len(), 2);
+    assert!(
+        store
+            .add_user("ana", storyline_store::Role::Reader, "unused-hash")
+            .await
+            .expect("add user")
+    );
+    let ana = store.user("ana").await.expect("user").expect("ana").id;
+    let stored = store.stats().await.expect("stats").articles;
+    assert!(stored > 0, "the round stored nothing");
+    // Every fetched article is in the reading list, each one under the source it came from.
+    let all = store
+        .reader_items(
+            ana,
+            &storyline_store::ItemQuery::new(storyline_store::Stream::All, 1000),
+        )
+        .await
+        .expect("reading list");
+    assert_eq!(all.len() as u64, stored);
+    for source in &sources {
+        let of_source = store
+            .reader_items(
+                ana,
+                &storyline_store::ItemQuery::new(storyline_store::Stream::Source(source.id), 1000),
+            )
+            .await
+            .expect("a source's stream");
+        assert!(!of_source.is_empty(), "{} has no articles", source.url);
+        assert!(of_source.iter().all(|i| i.source_id == Some(source.id)));
+    }
+    let unread: u64 = store
+        .unread_counts(ana)
+        .await
+        .expect("unread counts")
+        .iter()
+        .map(|c| c.unread)
+        .sum();
+    assert_eq!(unread, stored);
+    store.close().await;
+}
