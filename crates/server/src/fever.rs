@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn answer(fields: Map<String, Value>) -> Response {
-    axum::Json(Value::Object(fields)).into_response()
+    crate::pages::private(axum::Json(Value::Object(fields)).into_response())
 }
 
 fn base(auth: bool) -> Map<String, Value> {

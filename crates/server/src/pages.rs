@@ -74,6 +74,15 @@ impl Chrome {
 }
 
 /// Renders a template as a 200 HTML response.
+/// Marks an answer made for one account (its marks, its secrets) as not for shared caches.
+pub fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-cache"),
+    );
+    response
+}
+
 pub fn html<T: Template>(template: &T) -> ApiResult<Response> {
     template
         .render()
@@ -391,7 +400,7 @@ async fn listing(
         ApiError::new(ErrorCode::Internal, "the page could not be rendered")
     })?;
     if reader.is_some() {
-        return Ok(Html(body).into_response());
+        return Ok(private(Html(body).into_response()));
     }
     Ok(state
         .page_cache()
@@ -574,6 +583,7 @@ async fn story(
                 .store()
                 .mark_all_read(user, &ReadScope::Story(story.id.clone()), None)
                 .await?;
+            return Ok(private(page));
         }
         Ok(page)
     }

@@ -43,6 +43,7 @@ use crate::api::{NewSource, insert_source};
 use crate::auth::{check_token, same_secret};
 use crate::error::{ApiError, ErrorCode};
 use crate::feeds::escape_html;
+use crate::pages::private;
 use crate::params::Params;
 use crate::throttle::{ClientAddr, Locked, client_addr_of};
 
@@ -90,12 +91,14 @@ pub fn routes() -> Router<AppState> {
 
 /// A refusal in the API's own plain-text style.
 fn plain(status: StatusCode, text: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.to_string(),
+    private(
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text.to_string(),
+        )
+            .into_response(),
     )
-        .into_response()
 }
 
 fn refusal(e: &ApiError) -> Response {
@@ -117,7 +120,7 @@ fn locked(locked: Locked) -> Response {
 }
 
 fn json_ok(value: Value) -> Response {
-    axum::Json(value).into_response()
+    private(axum::Json(value).into_response())
 }
 
 fn ok_text() -> Response {
@@ -1084,7 +1087,7 @@ async fn atom_stream(
             ..Link::default()
         }]);
         feed.set_entries(entries);
-        let mut response = feed.to_string().into_response();
+        let mut response = private(feed.to_string().into_response());
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/atom+xml; charset=utf-8"),

@@ -120,6 +120,7 @@ async fn render_settings(
         new_password,
         base_url: state.config().base_url.trim_end_matches('/').to_string(),
     })
+    .map(crate::pages::private)
 }
 
 async fn settings(State(state): State<AppState>, UserPage(session): UserPage) -> Response {

@@ -420,6 +420,13 @@ async fn google_reader_streams_pages_marks_and_keeps_each_users_state() {
 
     let info = gr_get(&d, &ana, "/reader/api/0/user-info").await;
     assert_eq!(info["userName"], "ana");
+    let resp = client()
+        .get(d.url("/reader/api/0/user-info"))
+        .header("Authorization", format!("GoogleLogin auth={ana}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["cache-control"], "private, no-cache");
     let token = client()
         .get(d.url("/reader/api/0/token"))
         .header("Authorization", format!("GoogleLogin auth={ana}"))
@@ -1051,9 +1058,18 @@ async fn web_pages_show_unread_state_stars_and_mark_stories_read() {
     assert!(front.contains("3 unread"), "the quake story's three pieces");
     assert!(front.contains("action=\"/story/s-fund/read\""));
     assert!(front.contains("<a href=\"/settings\">ana</a>"));
-    // A visitor's front page has none of it.
+    // A visitor's front page has none of it; the reader's is kept from shared caches.
     let (_, public) = page(&d, "", "/").await;
     assert!(!public.contains("unread") && !public.contains("Mark story read"));
+    let mine = client()
+        .get(d.url("/"))
+        .header("cookie", &ana)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mine.headers()["cache-control"], "private, no-cache");
+    let theirs = client().get(d.url("/")).send().await.unwrap();
+    assert!(!theirs.headers().contains_key("cache-control"));
 
     // "Mark story read".
     let resp = client()
