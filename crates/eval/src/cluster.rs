@@ -21,7 +21,7 @@ pub use corpus::{
     CorpusLabels, LabelledCorpus, LabelledStory, Syndication, load_corpus, load_seeds,
     read_article, read_labels, seeds_dir,
 };
-pub use datasets::{LabelledSet, load_mstream_news, load_uci_news};
+pub use datasets::{EcbOrder, LabelledSet, load_ecbplus, load_mstream_news, load_uci_news};
 pub use metrics::{ClusterScores, score};
 
 /// What can go wrong while evaluating or clustering offline.
@@ -175,6 +175,9 @@ pub struct SetReport {
     pub exact: bool,
     /// Declared related pairs found linked / declared (labelled corpora only).
     pub related_found: Option<(usize, usize)>,
+    /// Scores of the groups of related stories (sets that label them): predicted
+    /// stories joined through their related links, against the true groups.
+    pub group_scores: Option<ClusterScores>,
     /// Stories merged and split on the way.
     pub merges: usize,
     pub splits: usize,
@@ -198,8 +201,9 @@ pub fn evaluate_set(
     let start = Instant::now();
     let mut clusterer = StoryClusterer::new(config.clone());
     let mut tracker = StoryTracker::default();
+    let with_groups = set.groups.len() == set.docs.len() && !set.groups.is_empty();
     for doc in &set.docs {
-        tracker.add(&mut clusterer, doc, related_pairs.is_some());
+        tracker.add(&mut clusterer, doc, related_pairs.is_some() || with_groups);
     }
     let seconds = start.elapsed().as_secs_f64();
     let predicted: Vec<String> = tracker
@@ -237,8 +241,13 @@ pub fn evaluate_set(
             .count();
         (found, pairs.len())
     });
+    let group_scores = with_groups.then(|| {
+        let joined = join_linked(&predicted, &tracker.related_links());
+        score(&set.groups, &joined)
+    });
     let report = SetReport {
         name: set.name.clone(),
+        group_scores,
         articles: set.docs.len(),
         true_stories: count(&set.labels),
         predicted_stories: count(&predicted),
@@ -250,6 +259,35 @@ pub fn evaluate_set(
         seconds,
     };
     (report, tracker)
+}
+
+/// Each predicted story replaced by the group it falls in when stories joined by a
+/// related link are one group (union-find; the group is named by its smallest id).
+pub fn join_linked(predicted: &[String], links: &[(String, Vec<RelatedStory>)]) -> Vec<String> {
+    let mut parent: HashMap<String, String> = HashMap::new();
+    fn find(parent: &mut HashMap<String, String>, x: &str) -> String {
+        let mut root = x.to_string();
+        while let Some(p) = parent.get(&root).filter(|p| **p != root) {
+            root = p.clone();
+        }
+        // path compression
+        let mut at = x.to_string();
+        while let Some(p) = parent.get(&at).cloned().filter(|p| *p != at) {
+            parent.insert(at, root.clone());
+            at = p;
+        }
+        root
+    }
+    for (story, related) in links {
+        for r in related {
+            let (a, b) = (find(&mut parent, story), find(&mut parent, &r.story_id));
+            if a != b {
+                let (keep, gone) = if a < b { (a, b) } else { (b, a) };
+                parent.insert(gone, keep);
+            }
+        }
+    }
+    predicted.iter().map(|p| find(&mut parent, p)).collect()
 }
 
 /// Scores the development sets under `datasets`, the seeds beside them and,
@@ -283,6 +321,15 @@ pub fn run_cluster_eval_with(
     match load_uci_news(datasets) {
         Ok(set) => report.sets.push(evaluate_set(&set, config, None).0),
         Err(e) => note("UCI headlines", e, &mut report),
+    }
+    for order in [EcbOrder::Undated, EcbOrder::Dated] {
+        match load_ecbplus(datasets, order) {
+            Ok(set) => report.sets.push(evaluate_set(&set, config, None).0),
+            Err(e) => {
+                note("ECB+", e, &mut report);
+                break;
+            }
+        }
     }
     match load_seeds(&seeds_dir(datasets)) {
         Ok(c) => report
@@ -348,6 +395,15 @@ impl fmt::Display for ClusterReport {
                 s.articles as f64 / s.seconds.max(1e-9),
                 if s.exact { "  exact" } else { "" },
             )?;
+        }
+        for s in &self.sets {
+            if let Some(c) = &s.group_scores {
+                writeln!(
+                    f,
+                    "{:<16} related stories joined, against the true groups: B3-P {:.3} B3-R {:.3} B3-F1 {:.3}",
+                    s.name, c.bcubed_precision, c.bcubed_recall, c.bcubed_f1
+                )?;
+            }
         }
         for (name, reason) in &self.missing {
             writeln!(f, "{name}: not scored: {reason}")?;

@@ -82,3 +82,113 @@ fn missing_datasets_say_where_they_were_expected() {
     let err = run_cluster_eval(Path::new("/nonexistent/datasets"), None).expect_err("absent");
     assert!(err.to_string().contains("/nonexistent/datasets"), "{err}");
 }
+
+#[test]
+fn ecbplus_is_read_as_forty_events_in_twenty_topics() {
+    let path = required::datasets_path().join("ecbplus-dev");
+    let Some(_) = required::dir("ECB+ development set", &path) else {
+        return;
+    };
+    let datasets = required::datasets_path();
+    let undated = load_ecbplus(&datasets, EcbOrder::Undated).expect("readable");
+    let dated = load_ecbplus(&datasets, EcbOrder::Dated).expect("readable");
+    for set in [&undated, &dated] {
+        assert_eq!(set.docs.len(), 462);
+        let events: std::collections::HashSet<_> = set.labels.iter().collect();
+        let topics: std::collections::HashSet<_> = set.groups.iter().collect();
+        assert_eq!((events.len(), topics.len()), (40, 20));
+        // no address is left in a headline, and every article has a body
+        assert!(set.docs.iter().all(|d| !d.title.starts_with("http")));
+        assert!(
+            set.docs
+                .iter()
+                .all(|d| !d.text.is_empty() || !d.title.is_empty())
+        );
+    }
+    assert!(undated.docs.iter().all(|d| d.published.is_none()));
+    // the order is fixed, and shuffled (not the file's topic order)
+    let again = load_ecbplus(&datasets, EcbOrder::Undated).expect("readable");
+    assert_eq!(
+        undated.docs.iter().map(|d| &d.id).collect::<Vec<_>>(),
+        again.docs.iter().map(|d| &d.id).collect::<Vec<_>>()
+    );
+    assert_ne!(
+        undated.groups[..10]
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        1
+    );
+    // dated: in time order, each event's articles within 36 hours of each other
+    let times: Vec<_> = dated
+        .docs
+        .iter()
+        .map(|d| d.published.expect("dated"))
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    let mut spans: std::collections::HashMap<
+        &str,
+        (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    > = std::collections::HashMap::new();
+    for (label, t) in dated.labels.iter().zip(&times) {
+        let e = spans.entry(label).or_insert((*t, *t));
+        e.0 = e.0.min(*t);
+        e.1 = e.1.max(*t);
+    }
+    assert!(
+        spans
+            .values()
+            .all(|(a, b)| *b - *a <= chrono::TimeDelta::hours(36))
+    );
+    // the events are spread over weeks (one day each), not told all at once
+    let first = spans.values().map(|s| s.0).min().expect("events");
+    let last = spans.values().map(|s| s.0).max().expect("events");
+    assert!(
+        last - first >= chrono::TimeDelta::days(30),
+        "{first} .. {last}"
+    );
+}
+
+#[test]
+fn ecbplus_events_stay_apart_when_dated() {
+    let datasets = required::datasets_path();
+    let Some(_) = required::dir("ECB+ development set", &datasets.join("ecbplus-dev")) else {
+        return;
+    };
+    let config = ClusterConfig::default();
+    let dated = load_ecbplus(&datasets, EcbOrder::Dated).expect("readable");
+    let (report, _) = evaluate_set(&dated, &config, None);
+    // floors a little under the figures in BENCHMARKS.md, to catch a regression
+    assert!(report.scores.bcubed_f1 >= 0.96, "{:?}", report.scores);
+    assert!(
+        report.scores.bcubed_precision >= 0.98,
+        "{:?}",
+        report.scores
+    );
+    let undated = load_ecbplus(&datasets, EcbOrder::Undated).expect("readable");
+    let (report, _) = evaluate_set(&undated, &config, None);
+    assert!(report.scores.bcubed_f1 >= 0.83, "{:?}", report.scores);
+    let groups = report.group_scores.expect("topics are labelled");
+    assert!(groups.bcubed_f1 >= 0.9, "{groups:?}");
+}
+
+#[test]
+fn linked_stories_join_into_one_group() {
+    let predicted: Vec<String> = ["a", "a", "b", "c", "d"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let link = |s: &str| RelatedStory {
+        story_id: s.to_string(),
+        score: 0.5,
+    };
+    let links = vec![
+        ("c".to_string(), vec![link("b")]),
+        ("d".to_string(), vec![link("c")]),
+    ];
+    assert_eq!(
+        join_linked(&predicted, &links),
+        vec!["a", "a", "b", "b", "b"]
+    );
+    assert_eq!(join_linked(&predicted, &[]), predicted);
+}

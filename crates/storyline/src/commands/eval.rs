@@ -21,8 +21,9 @@ pub enum What {
     /// and per page type), title/author/date and with/without shares on WCXB dev, and what
     /// site templates add.
     Extract,
-    /// Story clustering: pairwise P/R/F1, B-cubed and NMI on MStream News, UCI headlines,
-    /// the seeds and our corpus.
+    /// Story clustering: pairwise and B-cubed P/R/F1 and NMI on MStream News, UCI headlines,
+    /// ECB+ full texts (undated and dated, with its related-story groups), the seeds and our
+    /// corpus.
     Cluster {
         /// Our labelled corpus [default: the repository's corpus/ folder].
         #[arg(long, value_name = "DIR")]
