@@ -628,12 +628,31 @@ fn is_org_suffix(word: &str) -> bool {
 /// ("US$600 million", "€30m"), a currency code ("USD 600 million") or a currency word after the
 /// amount ("5.3 billion dollars", "310 million dollar investment").
 fn money_amounts(text: &str) -> Vec<String> {
+    money_spans(text).into_iter().map(|m| m.display).collect()
+}
+
+/// One money amount found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MoneySpan {
+    /// Byte range of the amount as written ("US$600 million").
+    pub start: usize,
+    pub end: usize,
+    /// Normalised form (`$600M`).
+    pub display: String,
+    /// The amount in units of its currency.
+    pub value: f64,
+    /// `$`, `€`, `HK$`…
+    pub currency: String,
+}
+
+/// [`money_amounts`] with where each amount is written.
+pub(crate) fn money_spans(text: &str) -> Vec<MoneySpan> {
     let mut out = Vec::new();
     let mut previous: Option<char> = None;
     for (at, c) in text.char_indices() {
         let before = previous;
         previous = Some(c);
-        let (symbol, after) = match c {
+        let (symbol, after, start) = match c {
             '$' => {
                 let head = &text[..at];
                 let prefix = ["US", "HK", "NZ", "S", "A", "C"].into_iter().find(|p| {
@@ -647,9 +666,10 @@ fn money_amounts(text: &str) -> Vec<String> {
                     None | Some("US") => "$".to_string(),
                     Some(p) => format!("{p}$"),
                 };
-                (symbol, &text[at + 1..])
+                let start = at - prefix.map_or(0, str::len);
+                (symbol, &text[at + 1..], start)
             }
-            '€' | '£' | '¥' => (c.to_string(), &text[at + c.len_utf8()..]),
+            '€' | '£' | '¥' => (c.to_string(), &text[at + c.len_utf8()..], at),
             'U' | 'E' | 'G' if before.is_none_or(|b| !b.is_alphanumeric()) => {
                 let rest = &text[at..];
                 let symbol = match rest.get(..4) {
@@ -658,7 +678,7 @@ fn money_amounts(text: &str) -> Vec<String> {
                     Some("GBP ") => "£",
                     _ => continue,
                 };
-                (symbol.to_string(), &rest[4..])
+                (symbol.to_string(), &rest[4..], at)
             }
             '0'..='9' if before.is_none_or(|b| !(b.is_alphanumeric() || ".,$€£¥".contains(b))) =>
             {
@@ -676,13 +696,28 @@ fn money_amounts(text: &str) -> Vec<String> {
                     "euros" | "euro" => "€",
                     _ => continue,
                 };
-                out.push(format!("{symbol}{}", format_amount(value)));
+                let end = text.len() - rest.len() + word.len();
+                out.push(MoneySpan {
+                    start: at,
+                    end,
+                    display: format!("{symbol}{}", format_amount(value)),
+                    value,
+                    currency: symbol.to_string(),
+                });
                 continue;
             }
             _ => continue,
         };
-        if let Some((value, _)) = amount_value(after.strip_prefix(' ').unwrap_or(after)) {
-            out.push(format!("{symbol}{}", format_amount(value)));
+        let spaced = after.strip_prefix(' ');
+        if let Some((value, used)) = amount_value(spaced.unwrap_or(after)) {
+            let end = text.len() - after.len() + usize::from(spaced.is_some()) + used;
+            out.push(MoneySpan {
+                start,
+                end,
+                display: format!("{symbol}{}", format_amount(value)),
+                value,
+                currency: symbol,
+            });
         }
     }
     out
@@ -728,7 +763,7 @@ fn amount_value(text: &str) -> Option<(f64, usize)> {
 }
 
 /// 600000000 → "600M", 2500000000 → "2.5B", 4.5 → "4.5".
-fn format_amount(amount: f64) -> String {
+pub(crate) fn format_amount(amount: f64) -> String {
     let (shown, suffix) = if amount >= 1e12 {
         (amount / 1e12, "T")
     } else if amount >= 1e9 {

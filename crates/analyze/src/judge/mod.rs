@@ -7,6 +7,8 @@
 //! - [`summary`](mod@summary): a sentence splitter, the lead excerpt of an article and an
 //!   extractive summary of a story.
 //! - [`entities`](mod@entities): organisations, people, places and money amounts in an article.
+//! - [`facts`](mod@facts): funding rounds and acquisitions read into facts (who, whom, how
+//!   much, at what valuation), and merged per story with the outlets' disagreements kept.
 //! - [`category`](mod@category): what kind of piece an article is (news, analysis, opinion,
 //!   review, press release), so that a story's headline comes from a report.
 //! - [`lead`](mod@lead): which article heads a story.
@@ -22,6 +24,7 @@
 
 pub mod category;
 pub mod entities;
+pub mod facts;
 pub mod heat;
 pub mod lead;
 mod lexicon;
@@ -32,6 +35,9 @@ mod words;
 
 pub use category::{CategoryInput, category, is_reporting};
 pub use entities::{Entity, EntityKind, entities};
+pub use facts::{
+    Amount, Claim, DealFacts, DealKind, StoryFacts, deal_facts, deal_headline, story_facts,
+};
 pub use heat::{HeatConfig, HeatInput, heat};
 pub use lead::{LeadCandidate, lead};
 pub use quality::{QualityConfig, QualityInput, original_reporting_hint, quality, quality_with};
