@@ -444,10 +444,6 @@ fn continuation(query: &ItemQuery, seqs: &[i64]) -> Option<String> {
     seqs.last().map(i64::to_string)
 }
 
-fn user_id(user: &UserRow) -> i64 {
-    user.id
-}
-
 /// What an item shows besides its own text: the sources and their groups, and each story's
 /// coverage, read once per page.
 pub struct Context {
@@ -634,7 +630,7 @@ async fn contents_of(
 ) -> Result<Response, ApiError> {
     let stream = stream_of(state, stream_id).await?;
     let query = page_query(stream, form)?;
-    let items = state.store().reader_items(user_id(user), &query).await?;
+    let items = state.store().reader_items(user.id, &query).await?;
     let ctx = Context::load(state, &items).await?;
     let seqs: Vec<i64> = items.iter().map(|i| i.row.seq).collect();
     let mut body = json!({
