@@ -123,6 +123,17 @@ pub fn from_html(html: &str, url: Option<&str>) -> Result<Incoming, IntakeError>
     crate::web::from_page(url, extraction)
 }
 
+/// The headline of a text that has none: when the text reports a funding round or an
+/// acquisition, one naming its parties from the facts it states ("Alibaba leads $1 billion
+/// funding round in Moonshot AI"); otherwise `first_sentence`, the text's own opening.
+pub fn derived_headline(first_sentence: &str, body: &str) -> String {
+    use storyline_analyze::judge;
+    judge::deal_facts("", body)
+        .as_ref()
+        .and_then(judge::deal_headline)
+        .unwrap_or_else(|| first_sentence.to_string())
+}
+
 /// A plain-text article (first line as headline when it is one; boilerplate removed).
 pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     let plain = clean_plain_text(text);
@@ -135,11 +146,18 @@ pub fn from_plain_text(text: &str) -> Result<Incoming, IntakeError> {
     };
     let removed_chars: usize = plain.removed.iter().map(|l| l.len()).sum();
     let total = removed_chars + plain.body.len();
+    // the id stays what the text gives, whatever headline is shown
+    let id = article_id_for(None, &name, &plain.title, &plain.body);
+    let title = if plain.title_was_derived {
+        derived_headline(&plain.title, &plain.body)
+    } else {
+        plain.title
+    };
     let article = Article {
-        id: article_id_for(None, &name, &plain.title, &plain.body),
-        category: judge_category(None, &[], None, &plain.title, &plain.body),
+        id,
+        category: judge_category(None, &[], None, &title, &plain.body),
         excerpt: storyline_analyze::judge::excerpt(&plain.body, 300),
-        title: plain.title,
+        title,
         body: plain.body,
         kind: "article".into(),
         heat: -1,
@@ -261,6 +279,39 @@ pub fn registrable_domain(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_a_headline_is_headed_by_the_deal_it_reports() {
+        let text = "Harbourline Group Ltd. is the main backer of the largest financing of a Nordic \
+                    robotics firm so far.\n\nThe shipping giant led the funding in Veltro Robotics, \
+                    with the $80 million round lifting its valuation to $600 million, people \
+                    familiar with the deal said. The company makes warehouse robots.\n";
+        let incoming = from_plain_text(text).expect("an article");
+        assert_eq!(
+            incoming.article.title,
+            "Harbourline leads $80 million funding round in Veltro Robotics"
+        );
+        // a text that reports no deal keeps its own opening
+        let plain = from_plain_text(
+            "The Kesvik Philharmonic named Ada Lind its principal conductor on Friday, after a \
+             search that took two seasons and drew candidates from nine countries and three \
+             continents.\n\nLind, 41, starts in September.\n",
+        )
+        .expect("an article");
+        assert!(
+            plain
+                .article
+                .title
+                .starts_with("The Kesvik Philharmonic named Ada Lind"),
+            "{}",
+            plain.article.title
+        );
+        // the id is the text's, whatever headline is shown
+        assert_eq!(
+            incoming.article.id,
+            from_plain_text(text).expect("an article").article.id
+        );
+    }
 
     #[test]
     fn tracking_parameters_and_fragments_are_removed() {
