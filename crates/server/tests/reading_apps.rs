@@ -1447,20 +1447,23 @@ async fn newsboat_reads_the_google_reader_api_and_its_marks_show_on_the_web() {
         "40",
         &command,
     ]);
-    let result = std::panic::catch_unwind(|| {
-        // newsboat lists its own three FeedHQ feeds (people followed, starred, shared), then
-        // the subscriptions in the list's order: The Ledger is the fourth, its newest piece
-        // first.
-        wait_for_screen(&session, "(2/2) The Ledger");
-        tmux(&["send-keys", "-t", &session, "Down", "Down", "Down", "Enter"]);
-        wait_for_screen(&session, "Insurers brace after quake");
-        tmux(&["send-keys", "-t", &session, "Enter"]);
-        wait_for_screen(&session, "Feed:");
-        tmux(&["send-keys", "-t", &session, "q"]);
-        std::thread::sleep(Duration::from_millis(300));
-        tmux(&["send-keys", "-t", &session, "q"]);
-        std::thread::sleep(Duration::from_millis(300));
-        tmux(&["send-keys", "-t", &session, "q"]);
+    // The screen is driven from this thread, which blocks: the server keeps the others.
+    let result = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(|| {
+            // newsboat lists its own three FeedHQ feeds (people followed, starred, shared), then
+            // the subscriptions in the list's order: The Ledger is the fourth, its newest piece
+            // first.
+            wait_for_screen(&session, "(2/2) The Ledger");
+            tmux(&["send-keys", "-t", &session, "Down", "Down", "Down", "Enter"]);
+            wait_for_screen(&session, "Insurers brace after quake");
+            tmux(&["send-keys", "-t", &session, "Enter"]);
+            wait_for_screen(&session, "Feed:");
+            tmux(&["send-keys", "-t", &session, "q"]);
+            std::thread::sleep(Duration::from_millis(300));
+            tmux(&["send-keys", "-t", &session, "q"]);
+            std::thread::sleep(Duration::from_millis(300));
+            tmux(&["send-keys", "-t", &session, "q"]);
+        })
     });
     // Give newsboat a moment to leave, then make sure the session is gone.
     std::thread::sleep(Duration::from_millis(500));
