@@ -13,6 +13,7 @@
 //! stage slows its feeders instead of growing memory. [`files`] runs folders of files through
 //! the same extraction pool and writer, keeping input order.
 
+pub mod brief;
 pub mod conductor;
 pub mod cpu;
 pub mod files;

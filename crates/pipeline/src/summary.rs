@@ -17,18 +17,8 @@ const TOPIC_SUPPORT: f64 = 0.4;
 /// Summarises a story's coverage as seen at `clock`; `None` for a story with no articles.
 /// The lead is chosen by [`lead`]; syndicated copies count toward volume but never lead.
 pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) -> Option<Story> {
-    let time = |a: &ArticleRow| a.article.published_date_time.unwrap_or(a.ingested_at);
     let lead = lead(articles)?;
-    let providers: HashSet<&str> = articles
-        .iter()
-        .map(|a| {
-            if a.article.provider.domain.is_empty() {
-                a.article.provider.name.as_str()
-            } else {
-                a.article.provider.domain.as_str()
-            }
-        })
-        .collect();
+    let providers = distinct_providers(articles);
     let dated: Vec<DateTime<Utc>> = articles
         .iter()
         .filter_map(|a| a.article.published_date_time)
@@ -36,33 +26,7 @@ pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) 
     let first = dated.iter().min().copied();
     let last = dated.iter().max().copied();
     let topics = story_topics(articles, lead);
-    let qualities: Vec<f32> = articles
-        .iter()
-        .filter_map(|a| a.article.quality.map(f32::from))
-        .collect();
-    let mean_quality = if qualities.is_empty() {
-        30.0
-    } else {
-        qualities.iter().sum::<f32>() / qualities.len() as f32
-    };
-    let span_first = first.unwrap_or_else(|| articles.iter().map(time).min().unwrap_or(clock));
-    let span_last = last.unwrap_or_else(|| articles.iter().map(time).max().unwrap_or(clock));
-    let recent_count = articles
-        .iter()
-        .filter(|a| clock - time(a) <= Duration::hours(RECENT_HOURS))
-        .count();
-    let heat = judge::heat(
-        &HeatInput {
-            article_count: articles.len(),
-            provider_count: providers.len(),
-            first_published: span_first,
-            last_published: span_last,
-            recent_count,
-            mean_quality,
-            now: clock,
-        },
-        &HeatConfig::default(),
-    );
+    let heat = judge::heat(&heat_input(articles, clock), &HeatConfig::default());
     Some(Story {
         id: story_id.to_string(),
         title: lead.article.title.clone(),
@@ -76,6 +40,67 @@ pub fn summarize(story_id: &str, articles: &[ArticleRow], clock: DateTime<Utc>) 
         published: true,
         pinned: false,
     })
+}
+
+/// The outlets of a story's coverage (by domain, else by name).
+fn distinct_providers(articles: &[ArticleRow]) -> HashSet<&str> {
+    articles
+        .iter()
+        .map(|a| {
+            if a.article.provider.domain.is_empty() {
+                a.article.provider.name.as_str()
+            } else {
+                a.article.provider.domain.as_str()
+            }
+        })
+        .collect()
+}
+
+/// What a story's heat is judged from at `clock`: its counts, times and mean quality (one
+/// reading for the heat and for the reasons given for it).
+pub fn heat_input(articles: &[ArticleRow], clock: DateTime<Utc>) -> HeatInput {
+    let time = |a: &ArticleRow| a.article.published_date_time.unwrap_or(a.ingested_at);
+    let dated: Vec<DateTime<Utc>> = articles
+        .iter()
+        .filter_map(|a| a.article.published_date_time)
+        .collect();
+    let qualities: Vec<f32> = articles
+        .iter()
+        .filter_map(|a| a.article.quality.map(f32::from))
+        .collect();
+    let mean_quality = if qualities.is_empty() {
+        30.0
+    } else {
+        qualities.iter().sum::<f32>() / qualities.len() as f32
+    };
+    let span_first = dated
+        .iter()
+        .min()
+        .copied()
+        .unwrap_or_else(|| articles.iter().map(time).min().unwrap_or(clock));
+    let span_last = dated
+        .iter()
+        .max()
+        .copied()
+        .unwrap_or_else(|| articles.iter().map(time).max().unwrap_or(clock));
+    let recent_count = articles
+        .iter()
+        .filter(|a| clock - time(a) <= Duration::hours(RECENT_HOURS))
+        .count();
+    HeatInput {
+        article_count: articles.len(),
+        provider_count: distinct_providers(articles).len(),
+        first_published: span_first,
+        last_published: span_last,
+        recent_count,
+        mean_quality,
+        now: clock,
+    }
+}
+
+/// Why a story is as hot as it is at `clock`, in words (`judge::heat_reasons`).
+pub fn heat_reasons(articles: &[ArticleRow], clock: DateTime<Utc>) -> Vec<String> {
+    judge::heat_reasons(&heat_input(articles, clock), RECENT_HOURS)
 }
 
 /// The topics a story is filed under: those its coverage agrees on, most carried first.

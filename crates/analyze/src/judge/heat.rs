@@ -67,6 +67,54 @@ impl Default for HeatConfig {
     }
 }
 
+/// Why a story is as hot as it is, in words, from the same input as [`heat`]: how many
+/// outlets and articles, how many in the recent window (`recent_hours`), and how long ago the
+/// latest arrived. The first reason is the one that weighs most.
+pub fn heat_reasons(input: &HeatInput, recent_hours: i64) -> Vec<String> {
+    let articles = input.article_count;
+    if articles == 0 {
+        return Vec::new();
+    }
+    let providers = input.provider_count.clamp(1, articles);
+    let recent = input.recent_count.min(articles);
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut reasons = vec![format!(
+        "{} with {}",
+        plural(providers, "outlet", "outlets"),
+        plural(articles, "article", "articles")
+    )];
+    if recent > 0 {
+        reasons.push(format!(
+            "{} in the last {recent_hours} hours",
+            plural(recent, "new article", "new articles")
+        ));
+    }
+    let last = input.last_published.min(input.now);
+    let age = input.now - last;
+    let ago = if age.num_minutes() < 60 {
+        plural(age.num_minutes().max(1) as usize, "minute", "minutes")
+    } else if age.num_hours() < 48 {
+        plural(age.num_hours() as usize, "hour", "hours")
+    } else {
+        plural(age.num_days() as usize, "day", "days")
+    };
+    reasons.push(format!("latest coverage {ago} ago"));
+    let span = last - input.first_published.min(last);
+    if span.num_hours() >= 24 {
+        reasons.push(format!(
+            "covered for {}",
+            plural(span.num_days() as usize, "day", "days")
+        ));
+    }
+    reasons
+}
+
 /// Heat 0–100 of a story.
 pub fn heat(input: &HeatInput, config: &HeatConfig) -> i32 {
     let articles = input.article_count;
@@ -131,6 +179,51 @@ fn unit(value: f32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_say_outlets_recent_coverage_and_age_in_words() {
+        let now = Utc::now();
+        let input = HeatInput {
+            article_count: 12,
+            provider_count: 7,
+            first_published: now - chrono::Duration::hours(30),
+            last_published: now - chrono::Duration::minutes(20),
+            recent_count: 3,
+            mean_quality: 50.0,
+            now,
+        };
+        assert_eq!(
+            heat_reasons(&input, 6),
+            vec![
+                "7 outlets with 12 articles",
+                "3 new articles in the last 6 hours",
+                "latest coverage 20 minutes ago",
+                "covered for 1 day",
+            ]
+        );
+        let quiet = HeatInput {
+            article_count: 1,
+            provider_count: 1,
+            recent_count: 0,
+            first_published: now - chrono::Duration::hours(50),
+            last_published: now - chrono::Duration::hours(50),
+            ..input
+        };
+        assert_eq!(
+            heat_reasons(&quiet, 6),
+            vec!["1 outlet with 1 article", "latest coverage 2 days ago"]
+        );
+        assert!(
+            heat_reasons(
+                &HeatInput {
+                    article_count: 0,
+                    ..input
+                },
+                6
+            )
+            .is_empty()
+        );
+    }
     use chrono::{Duration, TimeZone};
 
     fn at(hours: i64) -> DateTime<Utc> {

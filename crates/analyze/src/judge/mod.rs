@@ -38,7 +38,7 @@ pub use entities::{Entity, EntityKind, entities};
 pub use facts::{
     Amount, Claim, DealFacts, DealKind, StoryFacts, deal_facts, deal_headline, story_facts,
 };
-pub use heat::{HeatConfig, HeatInput, heat};
+pub use heat::{HeatConfig, HeatInput, heat, heat_reasons};
 pub use lead::{LeadCandidate, lead};
 pub use quality::{QualityConfig, QualityInput, original_reporting_hint, quality, quality_with};
 pub use summary::{excerpt, sentences, summary};
