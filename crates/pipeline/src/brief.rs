@@ -11,6 +11,8 @@ use storyline_store::ArticleRow;
 
 /// Sentences in a story's summary.
 const SUMMARY_SENTENCES: usize = 3;
+/// Sentences of each article's opening that a summary is chosen from.
+const LEAD_SENTENCES: usize = 3;
 /// Articles whose texts are read for the summary and the facts (the first ones told).
 const MAX_ARTICLES_READ: usize = 50;
 /// Characters of a text read for its sentences.
@@ -34,13 +36,18 @@ pub struct StoryBrief {
     pub heat_reasons: Vec<String>,
 }
 
+/// How an article whose outlet is not known is credited.
+pub const UNNAMED_OUTLET: &str = "outlet not named";
+
 /// An article's outlet as readers know it.
 fn outlet(a: &ArticleRow) -> String {
     let p = &a.article.provider;
-    if !p.name.trim().is_empty() {
+    if !p.name.trim().is_empty() && p.name != crate::intake::UNKNOWN_PROVIDER {
         p.name.clone()
-    } else {
+    } else if !p.domain.trim().is_empty() {
         p.domain.clone()
+    } else {
+        UNNAMED_OUTLET.to_string()
     }
 }
 
@@ -59,12 +66,18 @@ fn text_of(a: &ArticleRow) -> &str {
     &text[..end]
 }
 
-/// The brief of a story from its articles (with their texts), as seen at `clock`.
-/// Syndicated copies count for the heat but are not read: a copy repeats its original.
-pub fn brief(articles: &[ArticleRow], clock: DateTime<Utc>) -> StoryBrief {
+/// The brief of a story from its articles (with their texts), as seen at `clock`. The heat
+/// reasons count every article, as the heat does; the summary and the facts are read from
+/// the articles `shown` to the reader. Syndicated copies are not read: a copy repeats its
+/// original.
+pub fn brief(
+    articles: &[ArticleRow],
+    shown: impl Fn(&ArticleRow) -> bool,
+    clock: DateTime<Utc>,
+) -> StoryBrief {
     let mut originals: Vec<&ArticleRow> = articles
         .iter()
-        .filter(|a| a.duplicate_of.is_none() && a.article.published)
+        .filter(|a| a.duplicate_of.is_none() && shown(a))
         .collect();
     originals.sort_by_key(|a| {
         (
@@ -80,26 +93,43 @@ pub fn brief(articles: &[ArticleRow], clock: DateTime<Utc>) -> StoryBrief {
     }
 }
 
-/// Two or three sentences that say most of what the coverage says, each with its outlet.
+/// Two or three sentences that say most of what the coverage says, each with its outlet:
+/// the most central of the coverage's leads (news puts what happened first), shown in the
+/// order they were told.
 fn summary(originals: &[&ArticleRow]) -> Vec<SummaryLine> {
-    let texts: Vec<&str> = originals.iter().map(|a| text_of(a)).collect();
+    let leads: Vec<Vec<&str>> = originals
+        .iter()
+        .map(|a| {
+            judge::sentences(text_of(a))
+                .into_iter()
+                .take(LEAD_SENTENCES)
+                .collect()
+        })
+        .collect();
+    let texts: Vec<&str> = leads.iter().flatten().copied().collect();
     let chosen = judge::summary(&texts, SUMMARY_SENTENCES);
-    chosen
+    let mut lines: Vec<((usize, usize), SummaryLine)> = chosen
         .into_iter()
         .filter_map(|sentence| {
             // the first article (in time) that has the sentence wrote it
-            let a = originals.iter().find(|a| {
-                judge::sentences(text_of(a))
-                    .iter()
-                    .any(|s| same_sentence(s, &sentence))
+            let (i, j) = leads.iter().enumerate().find_map(|(i, lead)| {
+                lead.iter()
+                    .position(|s| same_sentence(s, &sentence))
+                    .map(|j| (i, j))
             })?;
-            Some(SummaryLine {
-                text: sentence,
-                outlet: outlet(a),
-                article_id: a.article.id.clone(),
-            })
+            let a = originals[i];
+            Some((
+                (i, j),
+                SummaryLine {
+                    text: sentence,
+                    outlet: outlet(a),
+                    article_id: a.article.id.clone(),
+                },
+            ))
         })
-        .collect()
+        .collect();
+    lines.sort_by_key(|(at, _)| *at);
+    lines.into_iter().map(|(_, l)| l).collect()
 }
 
 fn same_sentence(a: &str, b: &str) -> bool {
@@ -186,7 +216,7 @@ mod tests {
             ),
             copy,
         ];
-        let b = brief(&articles, Utc::now());
+        let b = brief(&articles, |_| true, Utc::now());
         assert!((2..=3).contains(&b.summary.len()), "{:#?}", b.summary);
         for line in &b.summary {
             // attributed to the outlet whose text holds it, never to the copy
@@ -227,7 +257,7 @@ mod tests {
              in September. She follows Piet Roos, who led the orchestra for twelve years.",
             30,
         )];
-        let b = brief(&articles, Utc::now());
+        let b = brief(&articles, |_| true, Utc::now());
         assert!(b.facts.is_none());
         assert!(!b.summary.is_empty());
         assert!(b.summary.iter().all(|l| l.outlet == "Gazette"));

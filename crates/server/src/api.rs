@@ -105,13 +105,21 @@ pub async fn list_stories(
     }))
 }
 
-/// A story with all its coverage.
+/// A story with all its coverage, what it says in brief, and why it is hot.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct StoryDetail {
     pub story: StoryCard,
     /// All visible coverage, oldest first, syndicated copies folded in.
     pub coverage: Vec<ArticleView>,
     pub related: Vec<StoryCard>,
+    /// Two or three sentences of the coverage, each with the outlet that wrote it.
+    pub summary: Vec<views::SummaryLineView>,
+    /// The facts of a funding round or an acquisition, as the outlets state them (figures
+    /// they disagree on are listed apart), when the story reports one.
+    pub facts: Option<views::FactsView>,
+    /// Why the story is as hot as it is, in words.
+    pub heat_reasons: Vec<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
@@ -136,10 +144,16 @@ pub async fn get_story(
         .ok_or_else(|| ApiError::not_found("story"))?;
     let vis = public_visibility(&state).await?;
     let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
+    let texts = state.store().story_articles(&story.id).await?;
+    let clock = crate::editorial::news_clock(state.store()).await?;
+    let brief = views::brief(&texts, &vis, clock);
     Ok(Json(StoryDetail {
         story: card,
         coverage: views::fold_coverage(&rows, &vis),
         related: linked_cards(&state, &story.id, &links, &vis).await?,
+        summary: brief.summary,
+        facts: brief.facts,
+        heat_reasons: brief.heat_reasons,
     }))
 }
 

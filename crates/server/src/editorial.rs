@@ -178,7 +178,7 @@ fn summarize(base: &Story, rows: &[ArticleRow], clock: DateTime<Utc>) -> Story {
 
 /// The time heat is judged at: the newest publication in the store, never later than now
 /// (the pipeline's news clock).
-async fn news_clock(store: &dyn Store) -> ApiResult<DateTime<Utc>> {
+pub(crate) async fn news_clock(store: &dyn Store) -> ApiResult<DateTime<Utc>> {
     let now = Utc::now();
     Ok(store
         .newest_published()

@@ -55,6 +55,7 @@ impl Modify for BearerAuth {
         api::StoryList, api::StoryDetail, api::ArticleList, api::ArticleDetail, api::MergeBody, api::SourceView,
         api::NewSource, api::TopicCount, api::ProviderCount, api::SearchItem, api::SearchResults,
         api::SourceList, api::TopicList, api::ProviderList,
+        crate::views::SummaryLineView, crate::views::FactsView, crate::views::ClaimView,
     )),
     modifiers(&BearerAuth),
 )]

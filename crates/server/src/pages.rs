@@ -501,6 +501,8 @@ struct StoryPage {
     related: Vec<StoryCard>,
     image: Option<ImageView>,
     span: String,
+    /// Summary, facts and why the story is hot.
+    brief: views::BriefView,
 }
 
 /// A reader's marks on a piece, as a page shows them.
@@ -543,6 +545,9 @@ async fn story(
         let timeline = views::fold_coverage(&rows, &vis);
         let related = linked_cards(&state, &story.id, &links, &vis).await?;
         let image = cached_image(&state, &card.lead).await;
+        let texts = state.store().story_articles(&story.id).await?;
+        let clock = crate::editorial::news_clock(state.store()).await?;
+        let brief = views::brief(&texts, &vis, clock);
         let span = match (story.first_published, story.last_published) {
             (Some(a), Some(b)) if a != b => {
                 format!("{} – {} UTC", views::date_time(a), views::date_time(b))
@@ -577,6 +582,7 @@ async fn story(
             related,
             image,
             span,
+            brief,
         })?;
         if let Some(user) = reader {
             state

@@ -469,3 +469,93 @@ mod tests {
         assert!(!is_web_url("data:text/html,hi"));
     }
 }
+
+/// One sentence of a story's summary, with the outlet that wrote it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryLineView {
+    pub text: String,
+    pub outlet: String,
+    pub article_id: String,
+    #[serde(skip)]
+    pub href: String,
+}
+
+/// One value of a figure and the outlets that state it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClaimView {
+    /// As shown: `$600M`, `over $2B`.
+    pub value: String,
+    pub outlets: Vec<String>,
+}
+
+/// The facts of a story's funding round or acquisition, as its coverage states them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FactsView {
+    /// `funding round` or `acquisition`.
+    pub kind: String,
+    /// Who raised the money, or who was bought.
+    pub company: Option<String>,
+    /// Who led the round.
+    pub lead: Option<String>,
+    /// Who bought the company.
+    pub acquirer: Option<String>,
+    /// Every investor named, the lead first.
+    pub investors: Vec<String>,
+    /// The round's size or the price, each figure stated with its outlets, most stated first.
+    pub amount: Vec<ClaimView>,
+    /// The valuation, likewise.
+    pub valuation: Vec<ClaimView>,
+    /// Whether outlets state different figures.
+    pub disagreement: bool,
+}
+
+/// What a story page adds to the coverage: summary, facts and why the story is hot.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BriefView {
+    /// Two or three sentences of the coverage, each with its outlet.
+    pub summary: Vec<SummaryLineView>,
+    /// Facts of a funding round or an acquisition, when the story reports one.
+    pub facts: Option<FactsView>,
+    /// Why the story is as hot as it is, in words.
+    pub heat_reasons: Vec<String>,
+}
+
+/// The brief of a story from its articles with their texts, at `clock`: summary and facts
+/// from what `vis` shows, heat reasons from every article (as the heat).
+pub fn brief(rows: &[ArticleRow], vis: &Visibility, clock: DateTime<Utc>) -> BriefView {
+    let b = storyline_pipeline::brief::brief(rows, |r| vis.shows_article(r), clock);
+    let claims = |c: &[storyline_analyze::judge::Claim<storyline_analyze::judge::Amount>]| {
+        c.iter()
+            .map(|c| ClaimView {
+                value: c.value.short(),
+                outlets: c.outlets.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    BriefView {
+        summary: b
+            .summary
+            .into_iter()
+            .map(|l| SummaryLineView {
+                href: format!("/article/{}", encode(&l.article_id)),
+                text: l.text,
+                outlet: l.outlet,
+                article_id: l.article_id,
+            })
+            .collect(),
+        facts: b.facts.map(|f| FactsView {
+            kind: f.kind.label().to_string(),
+            disagreement: f.disagreement(),
+            amount: claims(&f.amount),
+            valuation: claims(&f.valuation),
+            company: f.company,
+            lead: f.lead,
+            acquirer: f.acquirer,
+            investors: f.investors,
+        }),
+        heat_reasons: b.heat_reasons,
+    }
+}

@@ -66,6 +66,14 @@ async fn story_page_shows_timeline_syndication_related_stories_and_topics() {
     assert!(page.contains("Also published by") && page.contains("Metro Daily"));
     assert!(page.contains("Related stories") && page.contains("Tessel closes $300m"));
     assert!(page.contains("href=\"/topic/Funding\""));
+    // what the story says in brief, the round's facts and why it is hot
+    assert!(page.contains("In brief"), "{page}");
+    assert!(page.contains("The funding round"), "{page}");
+    assert!(
+        page.contains("<dt>Led by</dt><dd>Larchmont Capital</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("Why it is here:"), "{page}");
     let (status, _) = text(&r, &format!("/story/{}", r.news.embargoed)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     r.stop().await;
@@ -306,6 +314,23 @@ async fn api_lists_stories_and_answers_details() {
         "copy must be folded"
     );
     assert_eq!(detail["related"][0]["id"], "story-tessel");
+    // the round's facts as the outlets state them, a summary credited to its outlets (never
+    // to the Metro Daily copy), and the heat's reasons
+    let facts = &detail["facts"];
+    assert_eq!(facts["kind"], "funding round", "{detail:#}");
+    assert_eq!(facts["company"], "Quillon", "{facts:#}");
+    assert_eq!(facts["lead"], "Larchmont Capital", "{facts:#}");
+    assert_eq!(facts["amount"][0]["value"], "$1.2B", "{facts:#}");
+    assert_eq!(facts["valuation"][0]["value"], "$9B", "{facts:#}");
+    assert_eq!(facts["disagreement"], false, "{facts:#}");
+    let summary = detail["summary"].as_array().unwrap();
+    assert!((2..=3).contains(&summary.len()), "{summary:#?}");
+    for line in summary {
+        assert_ne!(line["outlet"], "Metro Daily", "{line}");
+        assert!(line["text"].as_str().unwrap().len() > 20, "{line}");
+    }
+    let reasons = detail["heatReasons"].as_array().unwrap();
+    assert_eq!(reasons[0], "4 outlets with 4 articles", "{reasons:?}");
     let (status, article) = json(&r, &format!("/api/v1/articles/{}", r.news.quillon_civic)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

@@ -161,11 +161,21 @@ pub fn deal_facts(title: &str, body: &str) -> Option<DealFacts> {
         texts.push(title.trim());
     }
     texts.extend(sentences(body).into_iter().take(MAX_SENTENCES));
-    let parties: Vec<String> = entities(title, body)
+    let mut parties: Vec<String> = entities(title, body)
         .into_iter()
         .filter(|e| e.kind != EntityKind::Money && e.name.chars().count() >= 2)
         .map(|e| e.name)
         .collect();
+    for t in &texts {
+        if let Some(name) = opening_name(t)
+            && !parties.iter().any(|p| {
+                let (p, n) = (p.to_lowercase(), name.to_lowercase());
+                p.contains(&n) || n.contains(&p)
+            })
+        {
+            parties.push(name);
+        }
+    }
     if parties.is_empty() {
         return None;
     }
@@ -183,6 +193,99 @@ pub fn deal_facts(title: &str, body: &str) -> Option<DealFacts> {
     facts.filter(|f| {
         f.company.is_some() && (f.lead.is_some() || f.acquirer.is_some() || f.amount.is_some())
     })
+}
+
+/// The name a sentence opens with when it is the subject of what follows: "Quillon, the
+/// battery maker, raised…", "Verdel agreed to…". The entity reader cannot tell a name that only
+/// ever opens sentences from a capitalised first word; a comma or a verb after it can.
+fn opening_name(sentence: &str) -> Option<String> {
+    const NOT_NAMES: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "but",
+        "and",
+        "if",
+        "as",
+        "when",
+        "while",
+        "its",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "according",
+        "under",
+        "existing",
+        "shares",
+        "sources",
+        "people",
+        "however",
+        "meanwhile",
+        "earlier",
+        "last",
+        "this",
+        "today",
+        "report",
+        "reports",
+        "breaking",
+        "update",
+        "exclusive",
+    ];
+    const VERBS: &[&str] = &[
+        "raises",
+        "raised",
+        "has",
+        "have",
+        "is",
+        "was",
+        "said",
+        "says",
+        "closed",
+        "closes",
+        "secured",
+        "secures",
+        "agreed",
+        "agrees",
+        "will",
+        "announced",
+        "confirmed",
+        "completed",
+    ];
+    let mut words = Vec::new();
+    let mut rest = sentence.trim_start();
+    loop {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.' || c == '&'))
+            .unwrap_or(rest.len());
+        let word = rest[..end].trim_end_matches('.');
+        if word.is_empty() || !word.chars().next().is_some_and(char::is_uppercase) {
+            break;
+        }
+        words.push(word);
+        rest = &rest[end..];
+        if !rest.starts_with(' ') || words.len() >= 4 {
+            break;
+        }
+        rest = &rest[1..];
+    }
+    let first = words.first()?;
+    if NOT_NAMES.contains(&first.to_lowercase().as_str()) {
+        return None;
+    }
+    let after = rest.trim_start();
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    (after.starts_with(',') || VERBS.contains(&next.as_str())).then(|| words.join(" "))
 }
 
 /// One sentence with its words and where each party is named.
@@ -298,16 +401,6 @@ impl<'a> Sentence<'a> {
             "at",
             "to",
             "as",
-            "is",
-            "was",
-            "has",
-            "had",
-            "have",
-            "will",
-            "would",
-            "could",
-            "said",
-            "says",
             "from",
             "by",
             "after",
@@ -317,14 +410,61 @@ impl<'a> Sentence<'a> {
             "a",
             "an",
             "of",
+            "also",
+            "is",
+            "are",
+            "was",
+            "were",
+            "has",
+            "have",
+            "had",
+            "will",
+            "would",
+            "could",
+            "may",
+            "might",
+            "said",
+            "says",
+            "told",
+            "reported",
+            "announced",
+            "confirmed",
+            "agreed",
+            "agrees",
+            "plans",
+            "planned",
+            "expects",
+            "hopes",
+            "completed",
+            "closed",
+            "closes",
+            "secured",
+            "secures",
             "raised",
             "raises",
             "raising",
             "led",
             "leads",
-            "announced",
-            "also",
-            "in",
+            "leading",
+            "lead",
+            "bought",
+            "buys",
+            "acquired",
+            "acquires",
+            "acquiring",
+            "acquire",
+            "sold",
+            "sells",
+            "invested",
+            "invests",
+            "backed",
+            "backs",
+            "took",
+            "takes",
+            "made",
+            "makes",
+            "won",
+            "wins",
         ];
         let Some(rest) = self.lower.get(end..) else {
             return false;
@@ -549,6 +689,20 @@ fn funding_facts(read: &[Sentence<'_>]) -> Option<DealFacts> {
                 amount.get_or_insert_with(|| s.amount(m));
             }
         }
+    }
+    // "The deal values the company at $9 billion": a valuation in a sentence that names no
+    // one is the company's
+    if valuation.is_none() {
+        valuation = read
+            .iter()
+            .filter(|s| s.named.is_empty())
+            .flat_map(|s| {
+                s.money
+                    .iter()
+                    .filter(|m| s.is_valuation(m))
+                    .map(|m| s.amount(m))
+            })
+            .next();
     }
     let mut investors: Vec<String> = lead.map(str::to_string).into_iter().collect();
     for s in read.iter().filter(|s| s.has_any(INVESTOR_CUES)) {
@@ -859,6 +1013,25 @@ mod tests {
     }
 
     #[test]
+    fn a_place_describing_the_company_is_not_the_company() {
+        let f = deal_facts(
+            "Quillon raises $1.2bn in round led by Larchmont Capital",
+            "Quillon, the Port Aldine maker of battery software, raised $1.2 billion in a round led \
+             by Larchmont Capital. The deal values the company at $9 billion.",
+        )
+        .expect("a funding round");
+        assert_eq!(f.company.as_deref(), Some("Quillon"));
+        assert_eq!(
+            f.amount.as_ref().map(Amount::short).as_deref(),
+            Some("$1.2B")
+        );
+        assert_eq!(
+            f.valuation.as_ref().map(Amount::short).as_deref(),
+            Some("$9B")
+        );
+    }
+
+    #[test]
     fn a_description_as_subject_takes_the_party_of_the_sentence_before() {
         let f = deal_facts(
             "",
@@ -909,6 +1082,24 @@ mod tests {
             .expect("passive form");
         assert_eq!(by.acquirer.as_deref(), Some("Harbour Foods"));
         assert_eq!(by.company.as_deref(), Some("Verdel"));
+    }
+
+    #[test]
+    fn a_name_that_only_opens_sentences_is_found_by_what_follows_it() {
+        assert_eq!(
+            opening_name("Quillon, the battery maker, raised $5m.").as_deref(),
+            Some("Quillon")
+        );
+        assert_eq!(
+            opening_name("Verdel agreed to the sale.").as_deref(),
+            Some("Verdel")
+        );
+        assert_eq!(
+            opening_name("The deal values the company at $9 billion."),
+            None
+        );
+        assert_eq!(opening_name("Shares rose 4% on Monday."), None);
+        assert_eq!(opening_name("Prices fell in May."), None);
     }
 
     #[test]
