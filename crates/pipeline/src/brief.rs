@@ -75,6 +75,17 @@ pub fn brief(
     shown: impl Fn(&ArticleRow) -> bool,
     clock: DateTime<Utc>,
 ) -> StoryBrief {
+    let originals = originals(articles, shown);
+    StoryBrief {
+        summary: summary_lines(&originals),
+        facts: facts(&originals),
+        heat_reasons: crate::summary::heat_reasons(articles, clock),
+    }
+}
+
+/// The originals `shown` among a story's articles (copies repeat them), first told first, at
+/// most `MAX_ARTICLES_READ`.
+fn originals(articles: &[ArticleRow], shown: impl Fn(&ArticleRow) -> bool) -> Vec<&ArticleRow> {
     let mut originals: Vec<&ArticleRow> = articles
         .iter()
         .filter(|a| a.duplicate_of.is_none() && shown(a))
@@ -86,17 +97,19 @@ pub fn brief(
         )
     });
     originals.truncate(MAX_ARTICLES_READ);
-    StoryBrief {
-        summary: summary(&originals),
-        facts: facts(&originals),
-        heat_reasons: crate::summary::heat_reasons(articles, clock),
-    }
+    originals
+}
+
+/// A story's summary alone (see [`brief`]): from the texts the rows carry, or from their
+/// excerpts when they carry none (listings).
+pub fn summary(articles: &[ArticleRow], shown: impl Fn(&ArticleRow) -> bool) -> Vec<SummaryLine> {
+    summary_lines(&originals(articles, shown))
 }
 
 /// Two or three sentences that say most of what the coverage says, each with its outlet:
 /// the most central of the coverage's leads (news puts what happened first), shown in the
 /// order they were told.
-fn summary(originals: &[&ArticleRow]) -> Vec<SummaryLine> {
+fn summary_lines(originals: &[&ArticleRow]) -> Vec<SummaryLine> {
     let leads: Vec<Vec<&str>> = originals
         .iter()
         .map(|a| {

@@ -113,8 +113,6 @@ pub struct StoryDetail {
     /// All visible coverage, oldest first, syndicated copies folded in.
     pub coverage: Vec<ArticleView>,
     pub related: Vec<StoryCard>,
-    /// Two or three sentences of the coverage, each with the outlet that wrote it.
-    pub summary: Vec<views::SummaryLineView>,
     /// The facts of a funding round or an acquisition, as the outlets state them (figures
     /// they disagree on are listed apart), when the story reports one.
     pub facts: Option<views::FactsView>,
@@ -143,15 +141,16 @@ pub async fn get_story(
         .await?
         .ok_or_else(|| ApiError::not_found("story"))?;
     let vis = public_visibility(&state).await?;
-    let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
+    let mut card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
     let texts = state.store().story_articles(&story.id).await?;
     let clock = crate::editorial::news_clock(state.store()).await?;
     let brief = views::brief(&texts, &vis, clock);
+    // a story's own summary is read from the texts, not the openings a listing has
+    card.summary = brief.summary;
     Ok(Json(StoryDetail {
         story: card,
         coverage: views::fold_coverage(&rows, &vis),
         related: linked_cards(&state, &story.id, &links, &vis).await?,
-        summary: brief.summary,
         facts: brief.facts,
         heat_reasons: brief.heat_reasons,
     }))

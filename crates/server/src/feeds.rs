@@ -275,9 +275,38 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// The HTML body of an item: lead excerpt, link out, "More:" coverage.
+/// An item's summary as plain text: the story's summary sentences, each followed by its
+/// outlet in brackets; the lead's excerpt when there is no summary.
+fn item_summary(card: &StoryCard) -> String {
+    if card.summary.is_empty() {
+        return card.lead.excerpt.clone();
+    }
+    card.summary
+        .iter()
+        .map(|l| format!("{} ({})", l.text, l.outlet))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The HTML body of an item: the story's summary (each sentence with its outlet) or the
+/// lead's excerpt, link out, "More:" coverage.
 fn item_html(card: &StoryCard, base: &str) -> String {
-    let mut out = format!("<p>{}</p>", escape_html(&card.lead.excerpt));
+    let mut out = if card.summary.is_empty() {
+        format!("<p>{}</p>", escape_html(&card.lead.excerpt))
+    } else {
+        let lines: Vec<String> = card
+            .summary
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} <i>({})</i>",
+                    escape_html(&l.text),
+                    escape_html(&l.outlet)
+                )
+            })
+            .collect();
+        format!("<p>{}</p>", lines.join(" "))
+    };
     out.push_str(&format!(
         "<p><a href=\"{}\">{}</a>",
         escape_html(&absolute(base, &card.lead.link)),
@@ -404,7 +433,7 @@ pub fn atom_text(doc: &FeedDoc) -> ApiResult<String> {
                 name: card.lead.provider.name.clone(),
                 ..Person::default()
             }]);
-            entry.set_summary(Some(Text::plain(card.lead.excerpt.clone())));
+            entry.set_summary(Some(Text::plain(item_summary(card))));
             entry.set_content(Some(Content {
                 value: Some(item_html(card, &base)),
                 content_type: Some("html".into()),
@@ -478,7 +507,7 @@ pub fn json_text(doc: &FeedDoc) -> ApiResult<String> {
                 external_url: card.lead.web_url.clone(),
                 title: card.title.clone(),
                 content_html: item_html(card, &base),
-                summary: card.lead.excerpt.clone(),
+                summary: item_summary(card),
                 date_published: first_time(card).to_rfc3339(),
                 date_modified: item_time(card).to_rfc3339(),
                 tags: card.topics.clone(),

@@ -541,13 +541,15 @@ async fn story(
             );
         }
         let vis = public_visibility(&state).await?;
-        let card = views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
+        let mut card =
+            views::card(&story, &rows, &vis).ok_or_else(|| ApiError::not_found("story"))?;
         let timeline = views::fold_coverage(&rows, &vis);
         let related = linked_cards(&state, &story.id, &links, &vis).await?;
         let image = cached_image(&state, &card.lead).await;
         let texts = state.store().story_articles(&story.id).await?;
         let clock = crate::editorial::news_clock(state.store()).await?;
-        let brief = views::brief(&texts, &vis, clock);
+        let mut brief = views::brief(&texts, &vis, clock);
+        card.summary = std::mem::take(&mut brief.summary);
         let span = match (story.first_published, story.last_published) {
             (Some(a), Some(b)) if a != b => {
                 format!("{} – {} UTC", views::date_time(a), views::date_time(b))

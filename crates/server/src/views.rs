@@ -212,6 +212,9 @@ pub struct StoryCard {
     pub last_published: Option<String>,
     pub lead: ArticleView,
     pub more: Vec<ArticleView>,
+    /// Two or three sentences of the coverage, each with the outlet that wrote it (on
+    /// listings, read from the articles' openings; on a story, from their texts).
+    pub summary: Vec<SummaryLineView>,
     #[serde(skip)]
     pub href: String,
     #[serde(skip)]
@@ -376,9 +379,24 @@ pub fn card(story: &Story, rows: &[ArticleRow], vis: &Visibility) -> Option<Stor
         when: story.last_published.map(short_time).unwrap_or_default(),
         thumb: None,
         unread: None,
+        summary: summary_views(storyline_pipeline::brief::summary(rows, |r| {
+            vis.shows_article(r)
+        })),
         lead,
         more,
     })
+}
+
+fn summary_views(lines: Vec<storyline_pipeline::brief::SummaryLine>) -> Vec<SummaryLineView> {
+    lines
+        .into_iter()
+        .map(|l| SummaryLineView {
+            href: format!("/article/{}", encode(&l.article_id)),
+            text: l.text,
+            outlet: l.outlet,
+            article_id: l.article_id,
+        })
+        .collect()
 }
 
 /// Cards for a list of stories whose rows were fetched together.
@@ -536,16 +554,7 @@ pub fn brief(rows: &[ArticleRow], vis: &Visibility, clock: DateTime<Utc>) -> Bri
             .collect::<Vec<_>>()
     };
     BriefView {
-        summary: b
-            .summary
-            .into_iter()
-            .map(|l| SummaryLineView {
-                href: format!("/article/{}", encode(&l.article_id)),
-                text: l.text,
-                outlet: l.outlet,
-                article_id: l.article_id,
-            })
-            .collect(),
+        summary: summary_views(b.summary),
         facts: b.facts.map(|f| FactsView {
             kind: f.kind.label().to_string(),
             disagreement: f.disagreement(),

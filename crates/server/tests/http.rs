@@ -323,7 +323,7 @@ async fn api_lists_stories_and_answers_details() {
     assert_eq!(facts["amount"][0]["value"], "$1.2B", "{facts:#}");
     assert_eq!(facts["valuation"][0]["value"], "$9B", "{facts:#}");
     assert_eq!(facts["disagreement"], false, "{facts:#}");
-    let summary = detail["summary"].as_array().unwrap();
+    let summary = detail["story"]["summary"].as_array().unwrap();
     assert!((2..=3).contains(&summary.len()), "{summary:#?}");
     for line in summary {
         assert_ne!(line["outlet"], "Metro Daily", "{line}");
@@ -536,6 +536,12 @@ async fn feeds_we_emit_parse_with_feed_rs_and_are_well_formed() {
         summary.contains("More:") && summary.contains("Civic Post"),
         "{summary}"
     );
+    // the item's description is the story's summary, each sentence with its outlet in
+    // brackets
+    assert!(summary.contains("<i>(The Ledger Wire)</i>"), "{summary}");
+    let (_, json_feed) = json(&r, "/feed/json").await;
+    let text = json_feed["items"][0]["summary"].as_str().unwrap();
+    assert!(text.contains("(The Ledger Wire)"), "{text}");
     r.stop().await;
 }
 

@@ -94,6 +94,27 @@ fn seeds_form_two_related_stories() {
         title_of(moonshot),
         "Alibaba leads $1 billion funding round in Moonshot AI"
     );
+    // `stories --json` gives each story a summary from its coverage, with outlets, and the
+    // reasons for its heat
+    for id in [minimax, moonshot] {
+        let story = stories
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id.as_str())
+            .unwrap();
+        let summary = story["summary"].as_array().unwrap();
+        assert!(!summary.is_empty(), "{story:#}");
+        assert!(
+            summary
+                .iter()
+                .all(|l| l["outlet"].as_str().is_some_and(|o| !o.is_empty()))
+        );
+        assert!(
+            story["heatReasons"][0].as_str().unwrap().contains("outlet"),
+            "{story:#}"
+        );
+    }
 }
 
 #[test]

@@ -31,6 +31,11 @@ pub struct StoryView {
     pub story: Story,
     pub coverage: Vec<CoverageView>,
     pub related: Vec<RelatedView>,
+    /// Two or three sentences of the coverage (from the articles' openings), each with its
+    /// outlet.
+    pub summary: Vec<storyline_pipeline::brief::SummaryLine>,
+    /// Why the story is as hot as it is, in words.
+    pub heat_reasons: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,6 +96,9 @@ pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<S
             }
         }
     }
+    // heat is judged at the news clock: the newest publication, never later than now
+    let now = chrono::Utc::now();
+    let clock = store.newest_published().await?.map_or(now, |t| t.min(now));
     let mut views = Vec::with_capacity(stories.len());
     for story in stories {
         let links = store.story_links(&story.id).await?;
@@ -115,6 +123,8 @@ pub async fn load(store: &dyn Store, query: &StoryQuery) -> anyhow::Result<Vec<S
         }
         let articles = by_story.remove(&story.id).unwrap_or_default();
         views.push(StoryView {
+            summary: storyline_pipeline::brief::summary(&articles, |_| true),
+            heat_reasons: storyline_pipeline::summary::heat_reasons(&articles, clock),
             coverage: coverage(&story, &articles),
             story,
             related,
@@ -264,8 +274,16 @@ mod tests {
                 title: "r".into(),
                 score: 0.5,
             }],
+            summary: vec![storyline_pipeline::brief::SummaryLine {
+                text: "A sentence.".into(),
+                outlet: "Gazette".into(),
+                article_id: "a".into(),
+            }],
+            heat_reasons: vec!["1 outlet with 1 article".into()],
         };
         let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["summary"][0]["articleId"], "a");
+        assert_eq!(json["heatReasons"][0], "1 outlet with 1 article");
         assert_eq!(json["coverage"][0]["duplicateOf"], "b");
         assert_eq!(json["related"][0]["storyId"], "s");
         assert!(json.get("leadArticleId").is_some());
