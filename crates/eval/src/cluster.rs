@@ -18,8 +18,8 @@ use std::time::Instant;
 use storyline_analyze::{ClusterConfig, ClusterDoc, RelatedStory, StoryClusterer, StoryEvent};
 
 pub use corpus::{
-    CorpusLabels, LabelledCorpus, LabelledStory, Syndication, load_corpus, load_seeds,
-    read_article, read_labels, seeds_dir,
+    CorpusLabels, LabelledCorpus, LabelledFacts, LabelledStory, Syndication, load_corpus,
+    load_seeds, read_article, read_labels, seeds_dir,
 };
 pub use datasets::{EcbOrder, LabelledSet, load_ecbplus, load_mstream_news, load_uci_news};
 pub use metrics::{ClusterScores, score};

@@ -218,6 +218,30 @@ fn our_corpus_clusters_as_labelled() {
     assert!(wrong.is_empty(), "{wrong:?}");
     assert_eq!(recall, 1.0, "pairwise recall {recall:.3}");
 
+    // Every story's headline names who or what it is about.
+    let title_of: HashMap<&str, &str> = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["title"].as_str().unwrap()))
+        .collect();
+    let mut unnamed = Vec::new();
+    let mut subjects = 0;
+    for s in &labels.story {
+        let Some(subject) = &s.subject else { continue };
+        subjects += 1;
+        let title = title_of[story_of[&id_of(&s.articles[0])].as_str()];
+        if !title.to_lowercase().contains(&subject.to_lowercase()) {
+            unnamed.push(format!("{}: {title:?} does not name {subject:?}", s.id));
+        }
+    }
+    assert_eq!(
+        subjects,
+        labels.story.len(),
+        "every story has a subject label"
+    );
+    assert!(unnamed.is_empty(), "{unnamed:#?}");
+
     // Syndicated copies point at their original.
     let by_id: HashMap<String, &serde_json::Value> = stories
         .as_array()

@@ -20,6 +20,7 @@
 //! Nothing is invented: a field the text does not state stays empty.
 
 use super::entities::{EntityKind, MoneySpan, entities, format_amount, money_spans};
+use super::lexicon::ORG_WORDS;
 use super::summary::sentences;
 use super::words::prefix_chars;
 
@@ -100,12 +101,15 @@ pub struct DealFacts {
     pub valuation: Option<Amount>,
 }
 
+/// The headline and the first sentences, whose cue words decide the kind of event.
+const OPENING_SENTENCES: usize = 3;
 /// Sentences read: a deal is told in the lead.
 const MAX_SENTENCES: usize = 40;
 /// Bytes of a body read.
 const MAX_BODY_CHARS: usize = 20_000;
 
 const FUNDING_CUES: &[&str] = &[
+    "investors",
     "funding",
     "financing",
     "round",
@@ -131,6 +135,7 @@ const ACQUISITION_CUES: &[&str] = &[
     "bought",
     "takeover",
     "purchase",
+    "sold",
 ];
 /// Words after "lead" that make it a lead investor's verb.
 const ROUND_WORDS: &[&str] = &[
@@ -180,19 +185,82 @@ pub fn deal_facts(title: &str, body: &str) -> Option<DealFacts> {
         return None;
     }
     let read: Vec<Sentence<'_>> = texts.iter().map(|t| Sentence::read(t, &parties)).collect();
-    let funding = read.iter().filter(|s| s.has_any(FUNDING_CUES)).count();
-    let acquisition = read.iter().filter(|s| s.has_any(ACQUISITION_CUES)).count();
-    if funding == 0 && acquisition == 0 {
-        return None;
-    }
-    let facts = if acquisition > funding {
-        acquisition_facts(&read)
-    } else {
-        funding_facts(&read)
+    // the lead says what happened: the first of the headline and the opening sentences with
+    // a cue decides; otherwise the cues of the whole text
+    let opening = read.iter().take(OPENING_SENTENCES).find_map(|s| {
+        if s.has_any(ACQUISITION_CUES) {
+            Some(DealKind::Acquisition)
+        } else if s.has_any(FUNDING_CUES) {
+            Some(DealKind::Funding)
+        } else {
+            None
+        }
+    });
+    let kind = match opening {
+        Some(kind) => kind,
+        None => {
+            let funding = read.iter().filter(|s| s.has_any(FUNDING_CUES)).count();
+            let acquisition = read.iter().filter(|s| s.has_any(ACQUISITION_CUES)).count();
+            if funding == 0 && acquisition == 0 {
+                return None;
+            }
+            if acquisition > funding {
+                DealKind::Acquisition
+            } else {
+                DealKind::Funding
+            }
+        }
     };
-    facts.filter(|f| {
-        f.company.is_some() && (f.lead.is_some() || f.acquirer.is_some() || f.amount.is_some())
-    })
+    let facts = match kind {
+        DealKind::Acquisition => acquisition_facts(&read),
+        DealKind::Funding => funding_facts(&read),
+    };
+    let named = |n: Option<String>| n.map(|n| full_name(&n, &texts));
+    facts
+        .filter(|f| {
+            f.company.is_some() && (f.lead.is_some() || f.acquirer.is_some() || f.amount.is_some())
+        })
+        .map(|f| DealFacts {
+            company: named(f.company),
+            lead: named(f.lead),
+            acquirer: named(f.acquirer),
+            investors: f.investors.iter().map(|i| full_name(i, &texts)).collect(),
+            ..f
+        })
+}
+
+/// A party as the text names it in full: its name with the organisation words that follow
+/// it somewhere in the text ("Quillon" → "Quillon Labs", "Larchmont" → "Larchmont Ventures"),
+/// without a legal form ("Alibaba Group Holding Ltd." → "Alibaba").
+fn full_name(name: &str, texts: &[&str]) -> String {
+    let mut best = name.to_string();
+    for text in texts {
+        let mut from = 0;
+        while let Some(i) = text.get(from..).and_then(|rest| rest.find(name)) {
+            let at = from + i;
+            from = at + name.len();
+            if text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let mut form = name.to_string();
+            for word in text[from..].split(' ').skip(1).take(3) {
+                let word = word.trim_end_matches([',', '.', ';', ':', '\'', '’']);
+                if !ORG_WORDS.contains(&word) {
+                    break;
+                }
+                form.push(' ');
+                form.push_str(word);
+            }
+            if form.len() > best.len() {
+                best = form;
+            }
+        }
+    }
+    short_name(&best).to_string()
 }
 
 /// The name a sentence opens with when it is the subject of what follows: "Quillon, the
@@ -371,6 +439,7 @@ impl<'a> Sentence<'a> {
         self.named
             .iter()
             .rev()
+            .filter(|(o, p)| !self.describes(*o, o + p.len()))
             .find(|(o, _)| *o < at)
             .map(|(_, p)| *p)
     }
@@ -380,91 +449,36 @@ impl<'a> Sentence<'a> {
     fn party_after(&self, at: usize, reach: usize) -> Option<&'a str> {
         self.named
             .iter()
-            .filter(|(o, p)| !self.describes(o + p.len()))
+            .filter(|(o, p)| !self.describes(*o, o + p.len()))
             .find(|(o, _)| *o >= at && *o <= at + reach)
             .map(|(_, p)| *p)
     }
 
-    /// Whether the word at byte `end` (just after a party) makes the party an adjective: a
-    /// lower-case word that is neither a function word nor a verb of the deal.
-    fn describes(&self, end: usize) -> bool {
+    /// Whether a party named at `start..end` is used as an adjective ("the Port Aldine
+    /// maker", "a Nordic robotics firm"): an article before it and, after it, a lower-case
+    /// word that is neither a function word nor a verb.
+    fn describes(&self, start: usize, end: usize) -> bool {
+        let before = self.lower[..start].trim_end();
+        let article = ["the", "a", "an"].iter().any(|w| {
+            before.ends_with(w)
+                && before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        });
+        if !article {
+            return false;
+        }
+        #[rustfmt::skip]
         const FOLLOWERS: &[&str] = &[
-            "that",
-            "which",
-            "who",
-            "with",
-            "and",
-            "or",
-            "in",
-            "for",
-            "on",
-            "at",
-            "to",
-            "as",
-            "from",
-            "by",
-            "after",
-            "before",
-            "its",
-            "the",
-            "a",
-            "an",
-            "of",
-            "also",
-            "is",
-            "are",
-            "was",
-            "were",
-            "has",
-            "have",
-            "had",
-            "will",
-            "would",
-            "could",
-            "may",
-            "might",
-            "said",
-            "says",
-            "told",
-            "reported",
-            "announced",
-            "confirmed",
-            "agreed",
-            "agrees",
-            "plans",
-            "planned",
-            "expects",
-            "hopes",
-            "completed",
-            "closed",
-            "closes",
-            "secured",
-            "secures",
-            "raised",
-            "raises",
-            "raising",
-            "led",
-            "leads",
-            "leading",
-            "lead",
-            "bought",
-            "buys",
-            "acquired",
-            "acquires",
-            "acquiring",
-            "acquire",
-            "sold",
-            "sells",
-            "invested",
-            "invests",
-            "backed",
-            "backs",
-            "took",
-            "takes",
-            "made",
-            "makes",
-            "won",
-            "wins",
+            "that", "which", "who", "with", "and", "or", "in", "for", "on", "at", "to", "as",
+            "from", "by", "after", "before", "its", "the", "a", "an", "of", "also", "is", "are",
+            "was", "were", "has", "have", "had", "will", "would", "could", "may", "might",
+            "said", "says", "told", "reported", "announced", "confirmed", "agreed", "agrees",
+            "plans", "planned", "expects", "hopes", "completed", "closed", "closes", "secured",
+            "secures", "raised", "raises", "raising", "led", "leads", "leading", "lead", "bought",
+            "buys", "acquired", "acquires", "acquiring", "acquire", "sold", "sells", "invested",
+            "invests", "backed", "backs", "took", "takes", "made", "makes", "won", "wins",
         ];
         let Some(rest) = self.lower.get(end..) else {
             return false;
@@ -651,6 +665,17 @@ fn funding_facts(read: &[Sentence<'_>]) -> Option<DealFacts> {
                     companies.add(p, 2);
                 }
             }
+            // "$1.2 billion into / in X"
+            for m in &s.money {
+                let after = s.lower.get(m.end..).unwrap_or_default().trim_start();
+                if ["into ", "in ", "for "]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+                    && let Some(p) = s.party_after(m.end, 30)
+                {
+                    companies.add(p, 1);
+                }
+            }
             // "X raises / raised / is raising"
             for (_, o) in s.word_positions(&[
                 "raises", "raised", "raising", "secures", "secured", "closes", "closed",
@@ -751,7 +776,16 @@ fn acquisition_facts(read: &[Sentence<'_>]) -> Option<DealFacts> {
         for (i, o) in s.word_positions(ACQUISITION_CUES) {
             let word = s.words[i].1.as_str();
             let by = s.words.get(i + 1).is_some_and(|(_, w)| w == "by");
-            if by {
+            let to = s.words.get(i + 1).is_some_and(|(_, w)| w == "to");
+            if word == "sold" {
+                // "Y (is) sold to X"; "sold" alone (shares, cars) is no acquisition
+                if to && let (Some(target), Some(buyer)) = (s.party_before(o), s.party_after(o, 48))
+                {
+                    buyers.add(buyer, 2);
+                    targets.add(target, 2);
+                    deal_sentences.push((s, target));
+                }
+            } else if by {
                 // "Y (was) acquired by X"
                 if let (Some(target), Some(buyer)) = (s.party_before(o), s.party_after(o, 48)) {
                     buyers.add(buyer, 2);
@@ -1040,7 +1074,7 @@ mod tests {
              its valuation to $600 million, people familiar with the deal said.",
         )
         .expect("a funding round");
-        assert_eq!(f.lead.as_deref(), Some("Harbourline Group Ltd."));
+        assert_eq!(f.lead.as_deref(), Some("Harbourline"));
         assert_eq!(f.company.as_deref(), Some("Veltro Robotics"));
         assert_eq!(
             f.amount.as_ref().map(Amount::short).as_deref(),

@@ -137,9 +137,32 @@ pub struct CorpusLabels {
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct LabelledStory {
     pub id: String,
+    /// Who or what the story is about, as its headline must name it.
+    #[serde(default)]
+    pub subject: Option<String>,
     pub articles: Vec<String>,
     #[serde(default)]
     pub related: Vec<String>,
+    /// The facts of a funding round or an acquisition, when the story reports one.
+    #[serde(default)]
+    pub facts: Option<LabelledFacts>,
+}
+
+/// The facts of a story's business event as labelled: names as written, figures in their
+/// short form (`$1.2B`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct LabelledFacts {
+    /// `funding round` or `acquisition`.
+    pub kind: String,
+    pub company: String,
+    #[serde(default)]
+    pub lead: Option<String>,
+    #[serde(default)]
+    pub acquirer: Option<String>,
+    #[serde(default)]
+    pub amount: Option<String>,
+    #[serde(default)]
+    pub valuation: Option<String>,
 }
 
 /// A wire story and its reprints (article files).

@@ -192,3 +192,50 @@ fn linked_stories_join_into_one_group() {
     );
     assert_eq!(join_linked(&predicted, &[]), predicted);
 }
+
+#[test]
+fn the_corpus_deals_are_read_into_their_labelled_facts() {
+    use storyline_analyze::judge::{Amount, deal_facts, story_facts};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let labels = read_labels(&dir).expect("labels");
+    let labelled: Vec<&LabelledStory> = labels.story.iter().filter(|s| s.facts.is_some()).collect();
+    assert_eq!(
+        labelled.len(),
+        3,
+        "two rounds and one acquisition are labelled"
+    );
+    for story in labelled {
+        let want = story.facts.as_ref().expect("labelled");
+        let read: Vec<(String, _)> = story
+            .articles
+            .iter()
+            .filter_map(|file| {
+                let doc = read_article(&dir.join(file), file).expect("readable");
+                let facts = deal_facts(&doc.title, &doc.text)?;
+                Some((doc.provider.unwrap_or_else(|| file.clone()), facts))
+            })
+            .collect();
+        // every outlet's piece states the deal
+        assert_eq!(read.len(), story.articles.len(), "{}: {read:#?}", story.id);
+        let got = story_facts(&read).unwrap_or_else(|| panic!("{}: no facts", story.id));
+        let first = |claims: &[storyline_analyze::judge::Claim<Amount>]| {
+            claims.first().map(|c| c.value.short())
+        };
+        assert_eq!(got.kind.label(), want.kind, "{}", story.id);
+        assert_eq!(
+            got.company.as_deref(),
+            Some(want.company.as_str()),
+            "{}: {got:#?}",
+            story.id
+        );
+        assert_eq!(got.lead, want.lead, "{}: {got:#?}", story.id);
+        assert_eq!(got.acquirer, want.acquirer, "{}: {got:#?}", story.id);
+        assert_eq!(first(&got.amount), want.amount, "{}: {got:#?}", story.id);
+        assert_eq!(
+            first(&got.valuation),
+            want.valuation,
+            "{}: {got:#?}",
+            story.id
+        );
+    }
+}
