@@ -18,7 +18,7 @@ use storyline_analyze::cluster::features::{PreparedFeatures, prepare as prepare_
 use storyline_analyze::judge::{self, QualityInput, Taxonomy};
 use storyline_analyze::{ClusterConfig, ClusterDoc, StoryClusterer, StoryEvent};
 use storyline_model::{Keyring, StoryLink};
-use storyline_store::{ArticleRow, Commit, Store, WriterLock};
+use storyline_store::{ArticleRow, Commit, EntityMention, Store, WriterLock};
 
 use crate::intake::{Incoming, UNKNOWN_PROVIDER};
 use crate::{PipelineError, Result, summary};
@@ -79,6 +79,7 @@ pub struct Preparer {
 pub struct Prepared {
     content_hash: String,
     features: PreparedFeatures,
+    entities: Vec<EntityMention>,
 }
 
 impl Preparer {
@@ -90,8 +91,45 @@ impl Preparer {
         incoming.prepared = Some(Prepared {
             content_hash: content_hash(&article.title, &article.body),
             features: prepare_features(&cluster_doc_of(article), &self.cluster),
+            entities: entity_mentions(article),
         });
     }
+}
+
+/// Entities kept per article: the most named.
+const MAX_ENTITIES: usize = 24;
+
+/// The people, organisations and places an article names (`judge::entities`), as stored.
+pub fn entity_mentions(article: &storyline_model::Article) -> Vec<EntityMention> {
+    let mut out: Vec<EntityMention> = Vec::new();
+    for e in judge::entities(&article.title, &article.body) {
+        let Some(kind) = e.kind.page_kind() else {
+            continue;
+        };
+        // one organisation, one page: "Larchmont" where the text also says "Larchmont
+        // Capital" is Larchmont Capital, whichever spelling this piece uses most
+        let name = if e.kind == judge::EntityKind::Organization {
+            judge::full_name(&e.name, &[&article.title, &article.body])
+        } else {
+            e.name
+        };
+        let slug = judge::entity_slug(&name);
+        // an outlet crediting itself ("© Harbor Tech Daily") is not what its piece is about
+        let own_outlet = slug == judge::entity_slug(&article.provider.name);
+        if slug.is_empty() || own_outlet || out.iter().any(|m| m.slug == slug) {
+            continue;
+        }
+        out.push(EntityMention {
+            slug,
+            name,
+            kind: kind.to_string(),
+            mentions: e.count,
+        });
+        if out.len() == MAX_ENTITIES {
+            break;
+        }
+    }
+    out
 }
 
 /// Topics and excerpt, where the source did not give them.
@@ -291,9 +329,9 @@ impl Pipeline {
                 id: article.id,
             });
         }
-        let (content_hash, features) = match prepared {
-            Some(p) => (p.content_hash, Some(p.features)),
-            None => (content_hash(&article.title, &article.body), None),
+        let (content_hash, features, entities) = match prepared {
+            Some(p) => (p.content_hash, Some(p.features), Some(p.entities)),
+            None => (content_hash(&article.title, &article.body), None, None),
         };
         // The same text from the same outlet is a re-post; from another outlet it is
         // syndication, which the clusterer records as a copy of the original.
@@ -317,6 +355,7 @@ impl Pipeline {
             // A prepared article had its topics and excerpt judged with the rest.
             fill_topics_and_excerpt(&self.taxonomy, &mut article);
         }
+        let entities = entities.unwrap_or_else(|| entity_mentions(&article));
         self.publication_flag(&mut article, source_record.is_some());
         if article.secured_verbatim.is_none() {
             article.provenance.content_hash = Some(content_hash.clone());
@@ -405,6 +444,7 @@ impl Pipeline {
         pending.html = None;
         members.push(pending);
         let after = apply_placement(members, &commit.moves, &commit.merges);
+        commit.entities.push((row.article.id.clone(), entities));
         commit.articles.push(row);
         let merged_away: HashSet<&str> = commit.merges.iter().map(|(f, _)| f.as_str()).collect();
         let clock = self.news_clock();
@@ -463,12 +503,13 @@ impl Pipeline {
         if article.published_date_time.is_none() {
             article.published_date_time = stored.article.published_date_time;
         }
-        let content_hash = match prepared {
+        let (content_hash, entities) = match prepared {
             // Topics and excerpt were judged with the rest.
-            Some(p) => p.content_hash,
+            Some(p) => (p.content_hash, p.entities),
             None => {
                 fill_topics_and_excerpt(&self.taxonomy, &mut article);
-                content_hash(&article.title, &article.body)
+                let entities = entity_mentions(&article);
+                (content_hash(&article.title, &article.body), entities)
             }
         };
         article.provenance.content_hash = Some(content_hash.clone());
@@ -501,6 +542,7 @@ impl Pipeline {
             id: row.article.id.clone(),
             story_id: row.story_id.clone().unwrap_or_default(),
         };
+        commit.entities.push((row.article.id.clone(), entities));
         commit.upgrades.push(row);
         self.store.commit(&commit).await?;
         Ok(outcome)

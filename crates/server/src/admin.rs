@@ -487,6 +487,7 @@ async fn stories(
             published_only: false,
             topic: None,
             provider: None,
+            entity: None,
         };
         let mut list = state.store().stories(&query).await?;
         let has_more = list.len() > size as usize;

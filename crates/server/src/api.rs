@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sources", get(list_sources).post(add_source))
         .route("/sources/{id}", delete(remove_source))
         .route("/topics", get(list_topics))
+        .route("/entities", get(list_entities))
+        .route("/entities/{slug}", get(get_entity))
         .route("/providers", get(list_providers))
         .route("/providers/{domain}/{action}", post(provider_action))
         .route("/search", get(search))
@@ -63,7 +65,7 @@ pub struct StoryList {
 }
 
 /// Parameters of `GET /stories`.
-pub const STORY_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provider"];
+pub const STORY_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provider", "entity"];
 
 #[utoipa::path(get, path = "/api/v1/stories", tag = "stories",
     params(
@@ -72,6 +74,7 @@ pub const STORY_PARAMS: &[&str] = &["limit", "offset", "page", "topic", "provide
         ("page" = Option<u32>, Query, minimum = 1, maximum = 101, description = "1-based page of `limit` items, 1 to 101, when `offset` is absent"),
         ("topic" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only stories on this topic; any case (`ai` finds `AI`)"),
         ("provider" = Option<String>, Query, max_length = 200, pattern = r"^[A-Za-z0-9.-]*$", description = "only stories covered by this outlet (its domain)"),
+        ("entity" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only stories whose coverage names this person, organisation or place (its slug, as in `/api/v1/entities`), newest coverage first"),
     ),
     responses((status = 200, body = StoryList)))]
 pub async fn list_stories(
@@ -91,6 +94,7 @@ pub async fn list_stories(
         published_only: true,
         topic,
         provider,
+        entity: params.name("entity")?,
     };
     let vis = public_visibility(&state).await?;
     let mut stories = state.store().stories(&query).await?;
@@ -118,6 +122,8 @@ pub struct StoryDetail {
     pub facts: Option<views::FactsView>,
     /// Why the story is as hot as it is, in words.
     pub heat_reasons: Vec<String>,
+    /// Who and what the coverage names, named by most of its articles first.
+    pub entities: Vec<views::EntityView>,
 }
 
 #[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
@@ -153,6 +159,13 @@ pub async fn get_story(
         related: linked_cards(&state, &story.id, &links, &vis).await?,
         facts: brief.facts,
         heat_reasons: brief.heat_reasons,
+        entities: state
+            .store()
+            .story_entities(&story.id, crate::pages::STORY_ENTITIES)
+            .await?
+            .into_iter()
+            .map(views::EntityView::from_summary)
+            .collect(),
     }))
 }
 
@@ -555,6 +568,60 @@ pub async fn remove_source(
 pub struct TopicCount {
     pub topic: String,
     pub stories: u64,
+}
+
+/// People, organisations and places.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityList {
+    /// Hottest first.
+    pub items: Vec<views::EntityView>,
+    /// How many are listed.
+    pub total: u64,
+    /// Whether more entities trend than the 30 listed.
+    pub has_more: bool,
+}
+
+/// Trending entities the API lists.
+const TRENDING_LISTED: u32 = 30;
+
+#[utoipa::path(get, path = "/api/v1/entities", tag = "entities",
+    responses((status = 200, body = EntityList)))]
+/// The trending people, organisations and places: those with the most heat among the
+/// stories covered in the last day, hottest first (at most 30).
+pub async fn list_entities(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<EntityList>> {
+    Params::parse(raw.as_deref(), &[])?;
+    let mut items = crate::pages::trending_entities(&state, TRENDING_LISTED + 1).await?;
+    let has_more = items.len() > TRENDING_LISTED as usize;
+    items.truncate(TRENDING_LISTED as usize);
+    Ok(Json(EntityList {
+        total: items.len() as u64,
+        has_more,
+        items,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/entities/{slug}", tag = "entities",
+    params(("slug" = String, Path, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$", example = "moonshot-ai",
+        description = "the entity's slug; its stories are `/api/v1/stories?entity={slug}`")),
+    responses((status = 200, body = views::EntityView), (status = 404, body = ApiError)))]
+/// One person, organisation or place, with how many articles name it.
+pub async fn get_entity(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<views::EntityView>> {
+    Params::parse(raw.as_deref(), &[])?;
+    crate::pages::check_name(&slug, "entity")?;
+    let found = state
+        .store()
+        .entity(&slug)
+        .await?
+        .ok_or_else(|| ApiError::not_found("entity"))?;
+    Ok(Json(views::EntityView::from_summary(found)))
 }
 
 /// The topic directory.

@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/feed/{format}", get(front_feed))
         .route("/topic/{name}/feed/{format}", get(topic_feed))
+        .route("/entity/{slug}/feed/{format}", get(entity_feed))
         .route("/provider/{domain}/feed/{format}", get(provider_feed))
         .route("/search/feed/{format}", get(search_feed))
 }
@@ -155,6 +156,43 @@ async fn topic_feed(
         let doc = FeedDoc {
             title: format!("{} · {}", name, state.config().site_title),
             description: format!("Stories on {name}"),
+            home: format!("{base}{path}"),
+            self_url,
+            items: stories_feed(&state, query).await?,
+        };
+        Ok(emit(&state, format, &doc))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn entity_feed(
+    State(state): State<AppState>,
+    Path((slug, format)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let format = Format::parse(&format)?;
+        check_name(&slug, "entity")?;
+        Params::parse_page(raw.as_deref(), &[])?;
+        let base = &state.config().base_url;
+        let path = format!("/entity/{}", encode(&slug));
+        let self_url = format!("{base}{path}/feed/{}", format_name(format));
+        if let Some(hit) = cached(&state, &self_url) {
+            return Ok(hit);
+        }
+        let found = state
+            .store()
+            .entity(&slug)
+            .await?
+            .ok_or_else(|| ApiError::not_found("entity"))?;
+        let query = StoryQuery {
+            entity: Some(slug.clone()),
+            ..StoryQuery::default()
+        };
+        let doc = FeedDoc {
+            title: format!("{} · {}", found.name, state.config().site_title),
+            description: format!("Stories that name {}", found.name),
             home: format!("{base}{path}"),
             self_url,
             items: stories_feed(&state, query).await?,

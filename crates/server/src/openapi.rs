@@ -48,7 +48,7 @@ impl Modify for BearerAuth {
         api::list_articles, api::get_article, api::get_article_record, api::article_action,
         api::list_sources, api::add_source, api::remove_source,
         api::list_topics, api::list_providers, api::provider_action,
-        api::search,
+        api::search, api::list_entities, api::get_entity,
     ),
     components(schemas(
         ApiError, ErrorCode, StoryCard, ArticleView, ProviderRef, TopicRef, ImageView, Outcome,
@@ -56,6 +56,7 @@ impl Modify for BearerAuth {
         api::NewSource, api::TopicCount, api::ProviderCount, api::SearchItem, api::SearchResults,
         api::SourceList, api::TopicList, api::ProviderList,
         crate::views::SummaryLineView, crate::views::FactsView, crate::views::ClaimView,
+        crate::views::EntityView, api::EntityList,
     )),
     modifiers(&BearerAuth),
 )]

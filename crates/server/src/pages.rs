@@ -143,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         .route("/article/{id}", get(article))
         .route("/topics", get(topics))
         .route("/topic/{name}", get(topic))
+        .route("/entity/{slug}", get(entity))
         .route("/providers", get(providers))
         .route("/provider/{domain}", get(provider))
         .route("/search", get(search))
@@ -302,6 +303,8 @@ struct FrontPage {
 struct Side {
     topics: Vec<(TopicRef, u64)>,
     outlets: Vec<(ProviderRef, u64)>,
+    /// The people, organisations and places with the most heat in the last day.
+    trending: Vec<views::EntityView>,
 }
 
 /// Topics and outlets shown in the side column.
@@ -324,7 +327,31 @@ async fn side_column(state: &AppState) -> ApiResult<Side> {
         .take(SIDE_ENTRIES)
         .map(|(p, count)| (ProviderRef::new(&p.name, &p.domain), *count))
         .collect();
-    Ok(Side { topics, outlets })
+    Ok(Side {
+        topics,
+        outlets,
+        trending: trending_entities(state, SIDE_ENTRIES as u32).await?,
+    })
+}
+
+/// Entities listed on a story.
+pub const STORY_ENTITIES: u32 = 8;
+
+/// Hours back that "trending" looks, from the news clock.
+const TRENDING_HOURS: i64 = 24;
+
+/// The entities with the most heat among the stories covered in the last day (by the news
+/// clock).
+pub async fn trending_entities(state: &AppState, limit: u32) -> ApiResult<Vec<views::EntityView>> {
+    let clock = crate::editorial::news_clock(state.store()).await?;
+    let since = clock - chrono::Duration::hours(TRENDING_HOURS);
+    Ok(state
+        .store()
+        .trending_entities(since, limit)
+        .await?
+        .into_iter()
+        .map(views::EntityView::from_summary)
+        .collect())
 }
 
 async fn listing(
@@ -453,6 +480,37 @@ async fn topic(
     respond(&state, result)
 }
 
+/// Stories that name a person, organisation or place, newest first.
+async fn entity(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        check_name(&slug, "entity")?;
+        let found = state
+            .store()
+            .entity(&slug)
+            .await?
+            .ok_or_else(|| ApiError::not_found("entity"))?;
+        let query = StoryQuery {
+            entity: Some(slug.clone()),
+            ..StoryQuery::default()
+        };
+        let path = format!("/entity/{}", encode(&slug));
+        let intro = format!(
+            "Stories that name {} ({}, in {} article{}), newest first.",
+            found.name,
+            found.kind,
+            found.articles,
+            if found.articles == 1 { "" } else { "s" }
+        );
+        listing(&state, raw, &path, found.name, intro, query, None).await
+    }
+    .await;
+    respond(&state, result)
+}
+
 async fn provider(
     State(state): State<AppState>,
     Path(domain): Path<String>,
@@ -503,6 +561,8 @@ struct StoryPage {
     span: String,
     /// Summary, facts and why the story is hot.
     brief: views::BriefView,
+    /// Who and what the coverage names most.
+    entities: Vec<views::EntityView>,
 }
 
 /// A reader's marks on a piece, as a page shows them.
@@ -585,6 +645,13 @@ async fn story(
             image,
             span,
             brief,
+            entities: state
+                .store()
+                .story_entities(&story.id, STORY_ENTITIES)
+                .await?
+                .into_iter()
+                .map(views::EntityView::from_summary)
+                .collect(),
         })?;
         if let Some(user) = reader {
             state

@@ -568,3 +568,32 @@ pub fn brief(rows: &[ArticleRow], vis: &Visibility, clock: DateTime<Utc>) -> Bri
         heat_reasons: b.heat_reasons,
     }
 }
+
+/// A person, organisation or place as pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EntityView {
+    /// Its key in addresses: `/entity/{slug}`.
+    pub slug: String,
+    pub name: String,
+    /// `organization`, `person` or `place`.
+    pub kind: String,
+    /// Articles naming it (all of them, the story's, or the last day's, by where it is shown).
+    pub articles: u64,
+    /// Summed heat of the stories naming it (trending lists; 0 elsewhere).
+    pub heat: i64,
+    #[serde(skip)]
+    pub href: String,
+}
+
+impl EntityView {
+    pub fn from_summary(e: storyline_store::EntitySummary) -> Self {
+        Self {
+            href: format!("/entity/{}", encode(&e.slug)),
+            slug: e.slug,
+            name: e.name,
+            kind: e.kind,
+            articles: e.articles,
+            heat: e.heat,
+        }
+    }
+}

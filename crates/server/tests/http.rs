@@ -1468,3 +1468,71 @@ async fn listings_show_cached_lead_images_as_thumbnails_and_a_side_column() {
     assert!(side.contains("href=\"/topics\""));
     r.stop().await;
 }
+
+#[tokio::test]
+async fn entities_have_pages_feeds_an_api_filter_and_trend_on_the_front_page() {
+    let r = start().await;
+    // the Quillon round's coverage names Larchmont Capital in every piece
+    let (status, entity) = json(&r, "/api/v1/entities/larchmont-capital").await;
+    assert_eq!(status, StatusCode::OK, "{entity}");
+    assert_eq!(entity["name"], "Larchmont Capital");
+    assert_eq!(entity["kind"], "organization");
+    let (status, _) = json(&r, "/api/v1/entities/nobody-at-all").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // its stories: the Quillon round and Tessel's round, both named Larchmont's
+    let (_, stories) = json(&r, "/api/v1/stories?entity=larchmont-capital").await;
+    let ids: Vec<&str> = stories["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"story-quillon") && ids.contains(&"story-tessel"),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"story-embargoed"), "{ids:?}");
+    // newest coverage first
+    assert_eq!(ids[0], "story-tessel", "{ids:?}");
+    // the story names it among its key entities
+    let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
+    assert!(
+        detail["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["slug"] == "larchmont-capital"),
+        "{:#}",
+        detail["entities"]
+    );
+    // the entity page and its feed
+    let (status, page) = text(&r, "/entity/larchmont-capital").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Larchmont Capital") && page.contains("Tessel closes $300m"),
+        "{page}"
+    );
+    let (status, feed) = text(&r, "/entity/larchmont-capital/feed/atom").await;
+    assert_eq!(status, StatusCode::OK);
+    check_xml(&feed);
+    assert!(feed.contains("Quillon raises"), "{feed}");
+    let (status, _) = text(&r, "/entity/nobody-at-all").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // the story page links it; the front page lists what trends
+    let (_, story_page) = text(&r, &format!("/story/{}", r.news.quillon)).await;
+    assert!(
+        story_page.contains("href=\"/entity/larchmont-capital\""),
+        "{story_page}"
+    );
+    let (_, trending) = json(&r, "/api/v1/entities").await;
+    let trending: Vec<&str> = trending["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["slug"].as_str().unwrap())
+        .collect();
+    assert!(trending.contains(&"larchmont-capital"), "{trending:?}");
+    let (_, front) = text(&r, "/").await;
+    assert!(front.contains("Trending") && front.contains("href=\"/entity/larchmont-capital\""));
+    r.stop().await;
+}

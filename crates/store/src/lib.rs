@@ -16,9 +16,9 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::{SqliteStore, search_expression};
 pub use types::{
-    ArticleQuery, ArticleRow, Commit, InsertOutcome, ItemQuery, ReadScope, ReaderItem, Role,
-    SearchHit, SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, Stream,
-    UnreadCount, UserRow,
+    ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, InsertOutcome, ItemQuery,
+    ReadScope, ReaderItem, Role, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
+    StoryCoverage, StoryQuery, Stream, UnreadCount, UserRow,
 };
 
 use async_trait::async_trait;
@@ -137,6 +137,16 @@ pub trait Store: Send + Sync {
     /// All coverage of the listed stories (at most 200), each story's oldest first. Listings
     /// show no text, so a backend may leave `body`, `html` and `secured` empty.
     async fn articles_of_stories(&self, story_ids: &[String]) -> StoreResult<Vec<ArticleRow>>;
+    /// An entity by slug with how many articles name it; `None` when no article does.
+    async fn entity(&self, slug: &str) -> StoreResult<Option<EntitySummary>>;
+    /// A story's key entities: those most of its original articles name, first.
+    async fn story_entities(&self, story_id: &str, limit: u32) -> StoreResult<Vec<EntitySummary>>;
+    /// The entities with the most heat among published stories covered since `since`.
+    async fn trending_entities(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<EntitySummary>>;
     /// Adds an account (name already normalised); false when the name is taken.
     async fn add_user(&self, name: &str, role: Role, password_hash: &str) -> StoreResult<bool>;
     /// Removes an account with its marks; false when there is none of that name.

@@ -53,6 +53,34 @@ pub struct Commit {
     /// The record an article was read from, kept verbatim so an export keeps its unknown
     /// fields: `(article_id, record_text)`.
     pub source_records: Vec<(String, String)>,
+    /// The entities an article names, replacing any stored for it: `(article_id, entities)`.
+    pub entities: Vec<(String, Vec<EntityMention>)>,
+}
+
+/// A person, organisation or place an article names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityMention {
+    /// The entity's key in addresses: lower case, words joined by `-` (`moonshot-ai`).
+    pub slug: String,
+    /// As written (`Moonshot AI`).
+    pub name: String,
+    /// `organization`, `person` or `place`.
+    pub kind: String,
+    /// Times the article names it.
+    pub mentions: u32,
+}
+
+/// An entity as a page shows it, with how much of the coverage names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitySummary {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    /// Articles naming it (in the scope asked: all, a story's, the last day's).
+    pub articles: u64,
+    /// Summed heat of the stories naming it (trending lists only; 0 elsewhere).
+    pub heat: i64,
 }
 
 /// Which stories a front page shows.
@@ -65,6 +93,9 @@ pub struct StoryQuery {
     pub topic: Option<String>,
     /// Only stories with coverage from this provider domain.
     pub provider: Option<String>,
+    /// Only stories whose coverage names this entity (by slug), newest coverage first
+    /// instead of hottest first.
+    pub entity: Option<String>,
 }
 
 impl Default for StoryQuery {
@@ -75,6 +106,7 @@ impl Default for StoryQuery {
             published_only: false,
             topic: None,
             provider: None,
+            entity: None,
         }
     }
 }

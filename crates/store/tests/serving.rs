@@ -382,6 +382,7 @@ async fn story_lists_by_topic_and_provider_agree_whichever_end_they_start_from()
             published_only: true,
             topic: topic.map(str::to_string),
             provider: provider.map(str::to_string),
+            entity: None,
         };
         async move {
             store

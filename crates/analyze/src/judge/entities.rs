@@ -46,6 +46,37 @@ pub struct Entity {
     pub count: u32,
 }
 
+impl EntityKind {
+    /// The kind's name in stores and addresses; `None` for money and unclassified names,
+    /// which have no entity page.
+    pub fn page_kind(self) -> Option<&'static str> {
+        match self {
+            EntityKind::Organization => Some("organization"),
+            EntityKind::Person => Some("person"),
+            EntityKind::Place => Some("place"),
+            EntityKind::Money | EntityKind::Other => None,
+        }
+    }
+}
+
+/// The key of an entity in addresses: letters and digits in lower case, other runs of
+/// characters as one `-` ("Moonshot AI" → `moonshot-ai`, "Zürich" → `zürich`); at most 80
+/// characters.
+pub fn entity_slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.chars().count() >= 80 {
+            break;
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
 /// How much of a body is read: entity pages need the names of the piece, not of a 5 MB dump.
 const MAX_BODY_CHARS: usize = 200_000;
 
@@ -789,6 +820,18 @@ mod tests {
 
     fn find<'a>(found: &'a [Entity], name: &str) -> Option<&'a Entity> {
         found.iter().find(|e| e.name == name)
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_dashes() {
+        assert_eq!(entity_slug("Moonshot AI"), "moonshot-ai");
+        assert_eq!(
+            entity_slug("  Alibaba Group Holding Ltd. "),
+            "alibaba-group-holding-ltd"
+        );
+        assert_eq!(entity_slug("Zürich"), "zürich");
+        assert_eq!(entity_slug("--"), "");
+        assert!(entity_slug(&"x".repeat(500)).len() <= 80);
     }
 
     #[test]

@@ -232,7 +232,7 @@ pub fn deal_facts(title: &str, body: &str) -> Option<DealFacts> {
 /// A party as the text names it in full: its name with the organisation words that follow
 /// it somewhere in the text ("Quillon" → "Quillon Labs", "Larchmont" → "Larchmont Ventures"),
 /// without a legal form ("Alibaba Group Holding Ltd." → "Alibaba").
-fn full_name(name: &str, texts: &[&str]) -> String {
+pub fn full_name(name: &str, texts: &[&str]) -> String {
     let mut best = name.to_string();
     for text in texts {
         let mut from = 0;

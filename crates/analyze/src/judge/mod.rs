@@ -34,9 +34,10 @@ pub mod topics;
 mod words;
 
 pub use category::{CategoryInput, category, is_reporting};
-pub use entities::{Entity, EntityKind, entities};
+pub use entities::{Entity, EntityKind, entities, entity_slug};
 pub use facts::{
-    Amount, Claim, DealFacts, DealKind, StoryFacts, deal_facts, deal_headline, story_facts,
+    Amount, Claim, DealFacts, DealKind, StoryFacts, deal_facts, deal_headline, full_name,
+    story_facts,
 };
 pub use heat::{HeatConfig, HeatInput, heat, heat_reasons};
 pub use lead::{LeadCandidate, lead};

@@ -288,8 +288,19 @@ pub async fn fill(store: &dyn Store) -> Newsroom {
     ];
     let mut embargoed = story("story-embargoed", &x1, &[&x1], 95, &["Deals"]);
     embargoed.published = false;
+    // the people, organisations and places each piece names, as ingest stores them
+    let entities = rows
+        .iter()
+        .map(|r| {
+            (
+                r.article.id.clone(),
+                storyline_pipeline::conductor::entity_mentions(&r.article),
+            )
+        })
+        .collect();
     let commit = Commit {
         articles: rows,
+        entities,
         stories: vec![
             story(
                 "story-quillon",

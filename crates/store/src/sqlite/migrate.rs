@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_feed_only.sql"),
     include_str!("../../migrations/0010_source_aliases.sql"),
     include_str!("../../migrations/0011_accounts.sql"),
+    include_str!("../../migrations/0012_entities.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod articles;
+mod entities;
 mod library;
 mod migrate;
 mod search;
@@ -26,8 +27,9 @@ use storyline_model::{Story, StoryLink};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
-    ArticleQuery, ArticleRow, Commit, ItemQuery, ReadScope, ReaderItem, Role, SearchHit,
-    SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, UnreadCount, UserRow,
+    ArticleQuery, ArticleRow, Commit, EntitySummary, ItemQuery, ReadScope, ReaderItem, Role,
+    SearchHit, SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, UnreadCount,
+    UserRow,
 };
 use crate::{Store, WriterLock};
 
@@ -270,7 +272,26 @@ impl Store for SqliteStore {
         for (story_id, links) in &commit.links {
             stories::replace_links(&mut tx, story_id, links).await?;
         }
+        for (article_id, entities) in &commit.entities {
+            entities::replace(&mut tx, article_id, entities).await?;
+        }
         tx.commit().await.ctx("commit")
+    }
+
+    async fn entity(&self, slug: &str) -> StoreResult<Option<EntitySummary>> {
+        entities::entity(&self.pool, slug).await
+    }
+
+    async fn story_entities(&self, story_id: &str, limit: u32) -> StoreResult<Vec<EntitySummary>> {
+        entities::of_story(&self.pool, story_id, limit).await
+    }
+
+    async fn trending_entities(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<EntitySummary>> {
+        entities::trending(&self.pool, since, limit).await
     }
 
     async fn add_user(&self, name: &str, role: Role, password_hash: &str) -> StoreResult<bool> {

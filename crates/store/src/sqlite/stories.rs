@@ -189,6 +189,10 @@ enum Driver {
 }
 
 pub(crate) async fn list(pool: &SqlitePool, q: &StoryQuery) -> StoreResult<Vec<Story>> {
+    if let Some(slug) = &q.entity {
+        return super::entities::stories_naming(pool, slug, q.published_only, q.limit, q.offset)
+            .await;
+    }
     let mut conn = pool.acquire().await.ctx("list stories: connection")?;
     // How many stories a topic has and how many articles a provider has, from the counts
     // the triggers keep (migrations 0004 and 0007): none means an empty page at once.
