@@ -118,7 +118,7 @@ impl Default for ClusterConfig {
             merge_threshold: 0.22,
             headline_merge_threshold: 0.15,
             merge_size_growth: 0.3,
-            related_threshold: 0.12,
+            related_threshold: 0.11,
             split_threshold: 0.15,
             split_min_members: 12,
             split_every: 6,
