@@ -554,11 +554,7 @@ impl StoryClusterer {
             .into_iter()
             .filter_map(|k| {
                 let s = self.story(k)?;
-                let gap = s.gap(probe.published);
-                let mut sim = self.similarity(s, probe) * self.time_factor(gap);
-                if gap.is_some() && probe.full_text && s.full_texts > 0.0 {
-                    sim *= 1.0 + self.config.dated_boost;
-                }
+                let sim = self.similarity(s, probe) * self.time_factor(s.gap(probe.published));
                 Some((k, sim, s.first_seq))
             })
             .collect();
@@ -735,10 +731,7 @@ impl StoryClusterer {
             } else {
                 None
             };
-            let mut same = a.sum.cosine(&b.sum) * self.time_factor(gap) * self.name_factor(names);
-            if gap.is_some() && a.full_texts > 0.0 && b.full_texts > 0.0 {
-                same *= 1.0 + self.config.dated_boost;
-            }
+            let same = a.sum.cosine(&b.sum) * self.time_factor(gap) * self.name_factor(names);
             let threshold = if full_texts {
                 self.config.merge_threshold
             } else {

@@ -70,11 +70,6 @@ pub struct ClusterConfig {
     /// Time gap between an article and a story at which the similarity is
     /// divided by e.
     pub time_scale: TimeDelta,
-    /// Full texts published close together are likelier one story: when an article
-    /// and a story (or two stories) told in full text are both dated, their
-    /// similarity, already × the time factor, is × (1 + this). Undated texts have
-    /// no such evidence.
-    pub dated_boost: f32,
     /// Weight of a headline word against a body word.
     pub title_weight: f32,
     /// Extra weight of body words in the lead (the first `lead_words` words).
@@ -127,7 +122,6 @@ impl Default for ClusterConfig {
             undated_quiet_articles: 400,
             max_open_stories: 20_000,
             time_scale: TimeDelta::days(2),
-            dated_boost: 0.3,
             title_weight: 3.0,
             lead_weight: 2.0,
             lead_words: 60,

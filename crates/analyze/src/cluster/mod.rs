@@ -35,14 +35,9 @@
 //!    members; the lead-name factor is replaced by a *subject check* (an article
 //!    that never mentions a name which ≥ 66 % of the story's members have among
 //!    their subjects is about something else: × 0.3 — the Moonshot AI seed never
-//!    names MiniMax); and the threshold is `body_join_threshold` (0.18). When both
-//!    sides are dated, × (1 + `dated_boost`) (0.3): full texts published within a day
-//!    or two of each other that share this much are likelier one event (two
-//!    earthquakes told alike are told on different days), which an undated stream
-//!    cannot know.
+//!    names MiniMax); and the threshold is `body_join_threshold` (0.18).
 //! 5. **Merge / split**: after a join, candidate stories whose centroid cosine
-//!    (× time factor, × name factor when both stories have full texts, × the
-//!    dated boost when both are told in full text and dated) with the
+//!    (× time factor, × name factor when both stories have full texts) with the
 //!    grown story reaches `merge_threshold` (0.22, both stories told in full
 //!    text) or the headline merge threshold (either story headlines only: a
 //!    headline centroid has few terms, so two halves of one story have a lower

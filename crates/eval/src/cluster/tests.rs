@@ -159,7 +159,7 @@ fn ecbplus_events_stay_apart_when_dated() {
     let dated = load_ecbplus(&datasets, EcbOrder::Dated).expect("readable");
     let (report, _) = evaluate_set(&dated, &config, None);
     // floors a little under the figures in BENCHMARKS.md, to catch a regression
-    assert!(report.scores.bcubed_f1 >= 0.96, "{:?}", report.scores);
+    assert!(report.scores.bcubed_f1 >= 0.95, "{:?}", report.scores);
     assert!(
         report.scores.bcubed_precision >= 0.98,
         "{:?}",
