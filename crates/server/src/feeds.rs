@@ -133,34 +133,61 @@ async fn front_feed(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// What a filtered feed is about, found once its URL is not in the cache.
+struct FeedSubject {
+    /// Shown before the site's title.
+    name: String,
+    description: String,
+    query: StoryQuery,
+}
+
+/// A feed of the stories under `path` (`/topic/AI`): answered from the cache when fresh,
+/// otherwise `subject` is looked up (a store read) and the feed built.
+async fn filtered_feed(
+    state: &AppState,
+    format: &str,
+    raw: Option<String>,
+    path: String,
+    subject: impl std::future::Future<Output = ApiResult<FeedSubject>>,
+) -> ApiResult<Response> {
+    let format = Format::parse(format)?;
+    Params::parse_page(raw.as_deref(), &[])?;
+    let base = &state.config().base_url;
+    let self_url = format!("{base}{path}/feed/{}", format_name(format));
+    if let Some(hit) = cached(state, &self_url) {
+        return Ok(hit);
+    }
+    let subject = subject.await?;
+    let doc = FeedDoc {
+        title: format!("{} · {}", subject.name, state.config().site_title),
+        description: subject.description,
+        home: format!("{base}{path}"),
+        self_url,
+        items: stories_feed(state, subject.query).await?,
+    };
+    Ok(emit(state, format, &doc))
+}
+
 async fn topic_feed(
     State(state): State<AppState>,
     Path((name, format)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let format = Format::parse(&format)?;
+    let result = async {
         check_name(&name, "topic")?;
-        Params::parse_page(raw.as_deref(), &[])?;
-        let base = &state.config().base_url;
         let path = format!("/topic/{}", encode(&name));
-        let self_url = format!("{base}{path}/feed/{}", format_name(format));
-        if let Some(hit) = cached(&state, &self_url) {
-            return Ok(hit);
-        }
-        let name = state.canonical_topic(&name).await?;
-        let query = StoryQuery {
-            topic: Some(name.clone()),
-            ..StoryQuery::default()
+        let subject = async {
+            let name = state.canonical_topic(&name).await?;
+            Ok(FeedSubject {
+                description: format!("Stories on {name}"),
+                query: StoryQuery {
+                    topic: Some(name.clone()),
+                    ..StoryQuery::default()
+                },
+                name,
+            })
         };
-        let doc = FeedDoc {
-            title: format!("{} · {}", name, state.config().site_title),
-            description: format!("Stories on {name}"),
-            home: format!("{base}{path}"),
-            self_url,
-            items: stories_feed(&state, query).await?,
-        };
-        Ok(emit(&state, format, &doc))
+        filtered_feed(&state, &format, raw, path, subject).await
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -171,33 +198,25 @@ async fn entity_feed(
     Path((slug, format)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let format = Format::parse(&format)?;
+    let result = async {
         check_name(&slug, "entity")?;
-        Params::parse_page(raw.as_deref(), &[])?;
-        let base = &state.config().base_url;
         let path = format!("/entity/{}", encode(&slug));
-        let self_url = format!("{base}{path}/feed/{}", format_name(format));
-        if let Some(hit) = cached(&state, &self_url) {
-            return Ok(hit);
-        }
-        let found = state
-            .store()
-            .entity(&slug)
-            .await?
-            .ok_or_else(|| ApiError::not_found("entity"))?;
-        let query = StoryQuery {
-            entity: Some(slug.clone()),
-            ..StoryQuery::default()
+        let subject = async {
+            let found = state
+                .store()
+                .entity(&slug)
+                .await?
+                .ok_or_else(|| ApiError::not_found("entity"))?;
+            Ok(FeedSubject {
+                description: format!("Stories that name {}", found.name),
+                query: StoryQuery {
+                    entity: Some(slug.clone()),
+                    ..StoryQuery::default()
+                },
+                name: found.name,
+            })
         };
-        let doc = FeedDoc {
-            title: format!("{} · {}", found.name, state.config().site_title),
-            description: format!("Stories that name {}", found.name),
-            home: format!("{base}{path}"),
-            self_url,
-            items: stories_feed(&state, query).await?,
-        };
-        Ok(emit(&state, format, &doc))
+        filtered_feed(&state, &format, raw, path, subject).await
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -208,28 +227,20 @@ async fn provider_feed(
     Path((domain, format)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let format = Format::parse(&format)?;
+    let result = async {
         check_domain(&domain)?;
-        Params::parse_page(raw.as_deref(), &[])?;
-        let base = &state.config().base_url;
         let path = format!("/provider/{}", encode(&domain));
-        let query = StoryQuery {
-            provider: Some(domain.clone()),
-            ..StoryQuery::default()
+        let subject = async {
+            Ok(FeedSubject {
+                name: domain.clone(),
+                description: format!("Stories covered by {domain}"),
+                query: StoryQuery {
+                    provider: Some(domain.clone()),
+                    ..StoryQuery::default()
+                },
+            })
         };
-        let self_url = format!("{base}{path}/feed/{}", format_name(format));
-        if let Some(hit) = cached(&state, &self_url) {
-            return Ok(hit);
-        }
-        let doc = FeedDoc {
-            title: format!("{} · {}", domain, state.config().site_title),
-            description: format!("Stories covered by {domain}"),
-            home: format!("{base}{path}"),
-            self_url,
-            items: stories_feed(&state, query).await?,
-        };
-        Ok(emit(&state, format, &doc))
+        filtered_feed(&state, &format, raw, path, subject).await
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
