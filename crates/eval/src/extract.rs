@@ -191,7 +191,7 @@ pub fn evaluate_wcxb(cases: &[ExtractCase]) -> WcxbReport {
         title.add(case.title.as_deref(), extraction.title.as_deref());
         let authors = (!extraction.authors.is_empty()).then(|| extraction.authors.join(", "));
         author.add(case.author.as_deref(), authors.as_deref());
-        date.add_date(case.publish_date.as_deref(), extraction.published);
+        date.add_date(case.publish_date.as_deref(), extraction.published_day());
     }
     WcxbReport {
         overall: WordScores::aggregate(&all),
@@ -278,7 +278,8 @@ impl FieldTally {
         self.token_f1 += word_page(predicted, truth).f1;
     }
 
-    fn add_date(&mut self, truth: Option<&str>, predicted: Option<chrono::DateTime<chrono::Utc>>) {
+    /// Scores the day the page states (in its own zone) against the truth's day.
+    fn add_date(&mut self, truth: Option<&str>, predicted: Option<chrono::NaiveDate>) {
         let Some(truth) = truth.filter(|truth| !truth.trim().is_empty()) else {
             return;
         };

@@ -4,8 +4,12 @@
 //! colon in the offset (`+0000`), a bare date, RFC 2822 (`Tue, 05 Mar 2024 09:30:00 GMT`), or
 //! prose ("March 5, 2024"). [`parse_date`] accepts these and returns UTC; a date with no time is
 //! taken as midnight UTC. Unparseable text gives `None`, never a guess.
+//!
+//! [`parse_stated`] also says how the date was written: with a zone (its offset kept, so the
+//! page's own calendar day can be told), as a wall-clock time without a zone (the instant is
+//! not known until the page's other dates give the zone), or as a day alone.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 const OFFSET_FORMATS: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S%.f%z",
@@ -15,14 +19,15 @@ const OFFSET_FORMATS: &[&str] = &[
     "%a, %d %b %Y %H:%M:%S %z",
 ];
 
+/// Times written in UTC by name rather than by offset.
+const UTC_FORMATS: &[&str] = &["%a, %d %b %Y %H:%M:%S GMT", "%a, %d %b %Y %H:%M:%S UTC"];
+
 const NAIVE_FORMATS: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
     "%Y/%m/%d %H:%M:%S",
-    "%a, %d %b %Y %H:%M:%S GMT",
-    "%a, %d %b %Y %H:%M:%S UTC",
 ];
 
 const DATE_FORMATS: &[&str] = &[
@@ -39,33 +44,94 @@ const DATE_FORMATS: &[&str] = &[
     "%d.%m.%Y",
 ];
 
+/// How a date was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Precision {
+    /// A time with a zone or offset: the instant is known.
+    Zoned(FixedOffset),
+    /// A wall-clock time without a zone: `instant` holds it as if it were UTC.
+    Local,
+    /// A day alone: `instant` is midnight UTC of that day.
+    Day,
+}
+
+/// A date as the page states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatedDate {
+    pub instant: DateTime<Utc>,
+    pub precision: Precision,
+}
+
+impl StatedDate {
+    /// The same wall-clock time placed in `offset` (for a [`Precision::Local`] time whose zone
+    /// the page gives elsewhere); other dates are returned unchanged.
+    pub fn in_zone(self, offset: FixedOffset) -> StatedDate {
+        if self.precision != Precision::Local {
+            return self;
+        }
+        let wall = self.instant.naive_utc();
+        match offset.from_local_datetime(&wall).single() {
+            Some(zoned) => StatedDate {
+                instant: zoned.with_timezone(&Utc),
+                precision: Precision::Zoned(offset),
+            },
+            None => self,
+        }
+    }
+}
+
 /// Parses a date as news pages write them; `None` when the text holds no recognisable date.
 pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    parse_stated(text).map(|date| date.instant)
+}
+
+/// Parses a date and says how it was written ([`Precision`]).
+pub(crate) fn parse_stated(text: &str) -> Option<StatedDate> {
     let text = text.trim();
     if text.is_empty() || text.len() > 64 {
         return None;
     }
+    let zoned = |date: DateTime<FixedOffset>| {
+        plausible(date.with_timezone(&Utc)).map(|instant| StatedDate {
+            instant,
+            precision: Precision::Zoned(*date.offset()),
+        })
+    };
+    let utc = FixedOffset::east_opt(0)?;
+    let naive = |date: NaiveDateTime, precision: Precision| {
+        plausible(Utc.from_utc_datetime(&date)).map(|instant| StatedDate { instant, precision })
+    };
     if let Ok(date) = DateTime::parse_from_rfc3339(text) {
-        return plausible(date.with_timezone(&Utc));
+        return zoned(date);
     }
     if let Ok(date) = DateTime::parse_from_rfc2822(text) {
-        return plausible(date.with_timezone(&Utc));
+        return zoned(date);
     }
-    let zulu = text.strip_suffix('Z').unwrap_or(text);
+    let zulu = text.strip_suffix('Z');
     for format in OFFSET_FORMATS {
         if let Ok(date) = DateTime::parse_from_str(text, format) {
-            return plausible(date.with_timezone(&Utc));
+            return zoned(date);
+        }
+    }
+    for format in UTC_FORMATS {
+        if let Ok(date) = NaiveDateTime::parse_from_str(text, format) {
+            return naive(date, Precision::Zoned(utc));
         }
     }
     for format in NAIVE_FORMATS {
-        if let Ok(date) = NaiveDateTime::parse_from_str(zulu, format) {
-            return plausible(Utc.from_utc_datetime(&date));
+        if let Some(zulu) = zulu
+            && let Ok(date) = NaiveDateTime::parse_from_str(zulu, format)
+        {
+            return naive(date, Precision::Zoned(utc));
+        }
+        if let Ok(date) = NaiveDateTime::parse_from_str(text, format) {
+            return naive(date, Precision::Local);
         }
     }
     let cleaned = strip_ordinals(text);
     for format in DATE_FORMATS {
         if let Ok(date) = NaiveDate::parse_from_str(&cleaned, format) {
-            return plausible(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?));
+            return naive(date.and_hms_opt(0, 0, 0)?, Precision::Day);
         }
     }
     // A date followed by a time in some other dialect: keep the date part.
@@ -73,7 +139,7 @@ pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
         && text.is_char_boundary(10)
         && let Ok(date) = NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d")
     {
-        return plausible(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?));
+        return naive(date.and_hms_opt(0, 0, 0)?, Precision::Day);
     }
     None
 }
@@ -142,6 +208,26 @@ mod tests {
             ymd(parse_date("2024-03-05 09:30:00")).as_deref(),
             Some("2024-03-05 09:30")
         );
+    }
+
+    #[test]
+    fn says_how_a_date_was_written() {
+        let precision = |text: &str| parse_stated(text).map(|date| date.precision);
+        let east = |seconds| FixedOffset::east_opt(seconds).map(Precision::Zoned);
+        assert_eq!(precision("2024-03-05T09:30:00+0100"), east(3600));
+        assert_eq!(precision("2024-03-05T09:30:00Z"), east(0));
+        assert_eq!(precision("Tue, 05 Mar 2024 09:30:00 GMT"), east(0));
+        assert_eq!(precision("2024-03-05 09:30:00"), Some(Precision::Local));
+        assert_eq!(precision("2024-03-05"), Some(Precision::Day));
+        let local = parse_stated("2023-04-28 18:11:01").unwrap();
+        let placed = local.in_zone(FixedOffset::east_opt(7200).unwrap());
+        assert_eq!(
+            placed.instant.format("%Y-%m-%d %H:%M").to_string(),
+            "2023-04-28 16:11"
+        );
+        // A zoned time is not moved.
+        let zoned = parse_stated("2023-04-28T18:11:01Z").unwrap();
+        assert_eq!(zoned.in_zone(FixedOffset::east_opt(7200).unwrap()), zoned);
     }
 
     #[test]

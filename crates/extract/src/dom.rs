@@ -143,12 +143,33 @@ impl Page {
         self.nodes[index].last_descendant + 1
     }
 
-    /// The text of `index`'s subtree, concatenated with whitespace collapsed.
+    /// The text of `index`'s subtree, concatenated with whitespace collapsed. A line break or
+    /// a block element inside it separates words ("Harbour<br>reopens", a name and a date in
+    /// two `<div>`s), as a browser shows them.
     pub fn text_of(&self, index: usize) -> String {
         let mut out = String::new();
-        for node in &self.nodes[index..=self.nodes[index].last_descendant] {
-            if let NodeKind::Text(text) = &node.kind {
-                push_collapsed(&mut out, text);
+        let mut separate = false;
+        // Where the block elements entered so far end.
+        let mut block_ends: Vec<usize> = Vec::new();
+        let last = self.nodes[index].last_descendant;
+        for position in index..=last {
+            while block_ends.last().is_some_and(|&end| end < position) {
+                block_ends.pop();
+                separate = true;
+            }
+            match &self.nodes[position].kind {
+                NodeKind::Text(text) => {
+                    if separate && !out.is_empty() && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                    separate = false;
+                    push_collapsed(&mut out, text);
+                }
+                NodeKind::Element { tag, .. } if position != index && separates_words(tag) => {
+                    separate = true;
+                    block_ends.push(self.nodes[position].last_descendant);
+                }
+                _ => {}
             }
         }
         out.trim().to_string()
@@ -223,6 +244,41 @@ fn convert(data: &NodeData, keep_text: bool) -> NodeKind {
     }
 }
 
+/// Whether an element starts a line of its own, so that the text before and after it are
+/// separate words.
+fn separates_words(tag: &LocalName) -> bool {
+    matches!(
+        *tag,
+        local_name!("br")
+            | local_name!("p")
+            | local_name!("div")
+            | local_name!("li")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("dd")
+            | local_name!("dt")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("table")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("aside")
+            | local_name!("nav")
+            | local_name!("blockquote")
+            | local_name!("figcaption")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("hr")
+    )
+}
+
 /// Appends `text` to `out`, turning every run of whitespace into one space.
 pub(crate) fn push_collapsed(out: &mut String, text: &str) {
     let mut pending_space = text.starts_with(char::is_whitespace) && !out.is_empty();
@@ -278,5 +334,24 @@ mod tests {
         push_collapsed(&mut out, "  b \n\t c ");
         push_collapsed(&mut out, "d");
         assert_eq!(out, "a b c d");
+    }
+
+    #[test]
+    fn line_breaks_and_blocks_separate_words_but_inline_tags_do_not() {
+        let page = Page::parse(
+            "<h1>Harbour<br>reopens</h1><div id=by>Ada Quill<div>Dec 18</div>today</div>\
+             <p id=word>Bon<b>jour</b></p>",
+        );
+        let find = |tag: LocalName| {
+            (0..page.nodes.len())
+                .find(|&index| page.is(index, &tag))
+                .unwrap()
+        };
+        assert_eq!(page.text_of(find(local_name!("h1"))), "Harbour reopens");
+        assert_eq!(
+            page.text_of(find(local_name!("div"))),
+            "Ada Quill Dec 18 today"
+        );
+        assert_eq!(page.text_of(find(local_name!("p"))), "Bonjour");
     }
 }

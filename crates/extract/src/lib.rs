@@ -51,8 +51,16 @@ pub struct Extraction {
     pub html: String,
     /// Author names, in byline order.
     pub authors: Vec<String>,
-    /// When the page says it was published.
+    /// When the page says it was published. A time the page writes without a zone is placed
+    /// in the zone of the page's other dates; when none has one, it is held as if it were UTC
+    /// and [`Extraction::published_zone_unknown`] says so.
     pub published: Option<DateTime<Utc>>,
+    /// The UTC offset (seconds east) the page states `published` in, so that its own calendar
+    /// day and clock time can be told; `None` for a day alone or a time whose zone is unknown.
+    pub published_offset: Option<i32>,
+    /// Whether `published` is a wall-clock time whose zone the page does not give: its day is
+    /// the page's, its instant may be off by the page's distance from UTC.
+    pub published_zone_unknown: bool,
     /// When the page says it was last modified.
     pub modified: Option<DateTime<Utc>>,
     /// The lead image URL (absolute when the page URL is known).
@@ -72,6 +80,18 @@ pub struct Extraction {
     pub genre: Option<String>,
     /// How sure the extractor is that `text` is the page's article, 0..1.
     pub confidence: f32,
+}
+
+impl Extraction {
+    /// The calendar day the page gives as its publication date, in the page's own zone.
+    pub fn published_day(&self) -> Option<chrono::NaiveDate> {
+        let published = self.published?;
+        let offset = self
+            .published_offset
+            .and_then(chrono::FixedOffset::east_opt)
+            .unwrap_or(chrono::FixedOffset::east_opt(0)?);
+        Some(published.with_timezone(&offset).date_naive())
+    }
 }
 
 /// Per-call options.
@@ -152,8 +172,15 @@ fn extract_page(
         text,
         html,
         authors: meta.authors,
-        published: meta.published,
-        modified: meta.modified,
+        published: meta.published.map(|date| date.instant),
+        published_offset: meta.published.and_then(|date| match date.precision {
+            dates::Precision::Zoned(offset) => Some(offset.local_minus_utc()),
+            dates::Precision::Local | dates::Precision::Day => None,
+        }),
+        published_zone_unknown: meta
+            .published
+            .is_some_and(|date| date.precision == dates::Precision::Local),
+        modified: meta.modified.map(|date| date.instant),
         image: meta.image.map(|image| sanitize::absolute(&image, base)),
         description: meta.description,
         site_name: meta.site_name,

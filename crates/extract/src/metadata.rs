@@ -6,12 +6,16 @@
 //! Core, Parse.ly, Sailthru), `<link rel=canonical>`, `<html lang>`, then the page body itself:
 //! the `<h1>`, `<time datetime>` elements and byline elements (`rel=author`, `itemprop=author`,
 //! classes such as `byline`). Headlines lose their site suffix ("Harbour reopens | Example
-//! Times" -> "Harbour reopens").
+//! Times" -> "Harbour reopens", also "…ㅣ예시일보"); a masthead `<h1>` (the site's name linking
+//! home) is never the headline, and a headline cut short by its CMS gives way to the whole one.
+//! Authors are people: a byline's "By"/"Posted by:", e-mail addresses, dates written after the
+//! name and placeholders ("Staff") are dropped, and the outlet's own name counts only when no
+//! source names anyone else. A time written without a zone takes the zone of the page's other
+//! dates; when none has one it stays a local time with its zone unknown.
 
-use chrono::{DateTime, Utc};
 use dom_query::local_name;
 
-use crate::dates::parse_date;
+use crate::dates::{Precision, StatedDate, parse_stated};
 use crate::dom::{NodeKind, Page};
 use crate::entities;
 use crate::jsonld::{ArticleData, read_article_data};
@@ -21,8 +25,8 @@ use crate::jsonld::{ArticleData, read_article_data};
 pub(crate) struct PageMetadata {
     pub title: Option<String>,
     pub authors: Vec<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub modified: Option<DateTime<Utc>>,
+    pub published: Option<StatedDate>,
+    pub modified: Option<StatedDate>,
     pub image: Option<String>,
     pub description: Option<String>,
     pub site_name: Option<String>,
@@ -62,11 +66,11 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     let mut html_title: Option<String> = None;
     let mut canonical: Option<String> = None;
     let mut language: Option<String> = None;
-    let mut h1: Option<String> = None;
-    let mut time_value: Option<String> = None;
+    let mut h1s: Vec<Heading> = Vec::new();
+    let mut time_values: Vec<String> = Vec::new();
     let mut byline: Vec<String> = Vec::new();
     let mut author_link: Option<String> = None;
-    let mut date_text: Option<DateTime<Utc>> = None;
+    let mut date_text: Option<StatedDate> = None;
     let mut texts_after_h1 = 0usize;
 
     let mut index = 0;
@@ -75,7 +79,7 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             if date_text.is_none() && texts_after_h1 < DATE_TEXT_WINDOW {
                 date_text = stated_date(text);
             }
-            if h1.is_some() {
+            if h1s.iter().any(|heading| !heading.masthead) {
                 texts_after_h1 += 1;
             }
             index += 1;
@@ -123,21 +127,25 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
                 index = page.after_subtree(index);
                 continue;
             }
-            local_name!("h1") if h1.is_none() => {
+            local_name!("h1") if h1s.len() < MAX_HEADINGS => {
                 let text = page.text_of(index);
                 if !text.is_empty() {
-                    h1 = Some(text);
+                    h1s.push(Heading {
+                        masthead: is_masthead(page, index),
+                        text,
+                    });
                 }
             }
-            local_name!("time") if time_value.is_none() => {
-                time_value = page
-                    .attr(index, "datetime")
-                    .map(str::to_string)
-                    .or_else(|| Some(page.text_of(index)));
+            local_name!("time") if time_values.len() < MAX_TIMES => {
+                time_values.push(
+                    page.attr(index, "datetime")
+                        .map(str::to_string)
+                        .unwrap_or_else(|| page.text_of(index)),
+                );
             }
             _ => {}
         }
-        if byline.is_empty() && is_byline(page, index) {
+        if byline.len() < MAX_BYLINES && is_byline(page, index) {
             let text = page.text_of(index);
             if let Some(name) = clean_byline(&text) {
                 byline.push(name);
@@ -156,82 +164,124 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
         .map(|name| name.trim_start_matches('@').to_string())
         .or_else(|| data.publisher.clone());
 
-    let headline = data
-        .headline
-        .clone()
-        .or_else(|| meta.get(&["og:title", "twitter:title", "title", "dc.title"]))
-        .map(|headline| entities::decode(&headline));
+    let meta_headline = meta.get(&["og:title", "twitter:title", "title", "dc.title"]);
+    // A headline cut short (a CMS's length limit) gives way to the same headline written out.
+    let headline = match (data.headline.clone(), meta_headline) {
+        (Some(short), Some(long))
+            if completes(&strip_site_suffix(&long, site_name.as_deref()), &short) =>
+        {
+            Some(strip_site_suffix(&long, site_name.as_deref()))
+        }
+        (Some(headline), _) | (None, Some(headline)) => Some(headline),
+        (None, None) => None,
+    }
+    .map(|headline| entities::decode(&headline));
+    let declared_article = data.is_article
+        || meta
+            .get(&["og:type"])
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("article"));
     let title = choose_title(
-        h1.as_deref(),
+        &h1s,
+        declared_article,
         headline.as_deref(),
         html_title.as_deref(),
         site_name.as_deref(),
     );
 
-    let mut authors = data.authors.clone();
-    if authors.is_empty()
-        && let Some(author) = meta.get(&[
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "byl",
-        ])
-        && let Some(name) = clean_byline(&author).filter(|name| !name.starts_with("http"))
-    {
-        authors.extend(split_names(&name));
-    }
-    if authors.is_empty() {
-        authors = byline.iter().flat_map(|name| split_names(name)).collect();
-    }
-    if authors.is_empty() {
-        authors.extend(author_link);
-    }
-
-    let published = data
-        .published
-        .as_deref()
-        .and_then(parse_date)
-        .or_else(|| {
-            meta.get(&[
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "publishdate",
-                "publish-date",
-                "pubdate",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "dcterms.date",
-                "sailthru.date",
-                "parsely-pub-date",
-                "article.published",
-            ])
-            .as_deref()
-            .and_then(parse_date)
+    let canonical_url = canonical.or_else(|| meta.get(&["og:url"])).or(data.url);
+    let outlet = Outlet::new(
+        [site_name.as_deref(), data.publisher.as_deref()],
+        canonical_url.as_deref(),
+    );
+    let meta_author = meta.get(&[
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+    ]);
+    // Sources, most trusted first; each byline element is a source of its own. JSON-LD gives
+    // names one by one; the others are byline text, to be split into names.
+    let sources: Vec<(Vec<String>, bool)> = [
+        (data.authors.clone(), false),
+        (
+            meta_author
+                .filter(|name| !name.starts_with("http"))
+                .into_iter()
+                .collect(),
+            true,
+        ),
+    ]
+    .into_iter()
+    .chain(byline.into_iter().map(|text| (vec![text], true)))
+    .chain(std::iter::once((author_link.into_iter().collect(), true)))
+    .collect();
+    // The outlet's own name is an author only when no source names anyone else.
+    let authors = [false, true]
+        .into_iter()
+        .find_map(|outlet_allowed| {
+            sources
+                .iter()
+                .map(|(names, split)| author_names(names, *split, &outlet, outlet_allowed))
+                .find(|names| !names.is_empty())
         })
-        .or_else(|| time_value.as_deref().and_then(parse_date))
-        .or(date_text);
-    let modified = data.modified.as_deref().and_then(parse_date).or_else(|| {
-        meta.get(&[
-            "article:modified_time",
-            "og:updated_time",
-            "datemodified",
-            "last-modified",
-        ])
-        .as_deref()
-        .and_then(parse_date)
-    });
+        .unwrap_or_default();
 
-    let declared_article = data.is_article
-        || meta
-            .get(&["og:type"])
-            .is_some_and(|kind| kind.eq_ignore_ascii_case("article"));
+    // Every date the page states, to lend its zone to a published time written without one.
+    let stated = |value: Option<&str>| value.and_then(parse_stated);
+    let published_meta = meta.get(&[
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "publishdate",
+        "publish-date",
+        "pubdate",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "sailthru.date",
+        "parsely-pub-date",
+        "article.published",
+    ]);
+    let modified_meta = meta.get(&[
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "last-modified",
+    ]);
+    let times: Vec<StatedDate> = time_values
+        .iter()
+        .filter_map(|value| parse_stated(value))
+        .collect();
+    let published = stated(data.published.as_deref())
+        .or_else(|| stated(published_meta.as_deref()))
+        .or_else(|| times.first().copied())
+        .or(date_text);
+    let modified = stated(data.modified.as_deref()).or_else(|| stated(modified_meta.as_deref()));
+    let zone = [
+        stated(data.published.as_deref()),
+        stated(data.modified.as_deref()),
+        stated(published_meta.as_deref()),
+        stated(modified_meta.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(times.iter().copied())
+    .find_map(|date| match date.precision {
+        Precision::Zoned(offset) => Some(offset),
+        Precision::Local | Precision::Day => None,
+    });
+    let (published, modified) = match zone {
+        Some(offset) => (
+            published.map(|date| date.in_zone(offset)),
+            modified.map(|date| date.in_zone(offset)),
+        ),
+        None => (published, modified),
+    };
 
     let title = title.map(|title| entities::decode(&title));
-    let authors = authors.iter().map(|name| entities::decode(name)).collect();
     PageMetadata {
         title,
         authors,
@@ -250,7 +300,7 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
             .or(data.description)
             .map(|description| entities::decode(&description)),
         site_name: site_name.map(|name| entities::decode(&name)),
-        canonical_url: canonical.or_else(|| meta.get(&["og:url"])).or(data.url),
+        canonical_url,
         language: language
             .or(data.language)
             .or_else(|| meta.get(&["content-language", "og:locale"]))
@@ -265,10 +315,67 @@ pub(crate) fn read_metadata(page: &Page) -> PageMetadata {
     }
 }
 
-/// Picks the headline: the `<h1>` when the declared headline or `<title>` agree with it,
-/// otherwise the declared headline, otherwise `<title>` without its site suffix.
+/// How many `<h1>` elements are read: a masthead may come before the headline.
+const MAX_HEADINGS: usize = 8;
+/// How many byline elements are read (the first may hold only "By" or the outlet's name).
+const MAX_BYLINES: usize = 4;
+/// How many `<time>` elements are read for dates and their zone.
+const MAX_TIMES: usize = 16;
+
+/// An `<h1>` of the page.
+struct Heading {
+    text: String,
+    /// Whether it is the site's masthead (a link home, or marked as the site's title or logo)
+    /// rather than the story's headline.
+    masthead: bool,
+}
+
+/// Whether the `<h1>` at `index` is the site's masthead: blogs and many CMSs put the site's
+/// name in an `<h1>` linking home above the story's own `<h1>`.
+fn is_masthead(page: &Page, index: usize) -> bool {
+    let marked = page.attr(index, "class").is_some_and(|class| {
+        let class = class.to_ascii_lowercase();
+        [
+            "site-title",
+            "site-name",
+            "sitename",
+            "logo",
+            "masthead",
+            "brand",
+        ]
+        .iter()
+        .any(|mark| class.contains(mark))
+    });
+    marked
+        || (index + 1..page.after_subtree(index)).any(|inner| {
+            page.is(inner, &local_name!("a")) && page.attr(inner, "href").is_some_and(links_home)
+        })
+}
+
+/// Whether a link points at a site's front page (`/`, `https://example.com/`).
+fn links_home(href: &str) -> bool {
+    let href = href.trim();
+    if href == "/" || href == "./" {
+        return true;
+    }
+    let Some(rest) = href
+        .strip_prefix("https://")
+        .or_else(|| href.strip_prefix("http://"))
+        .or_else(|| href.strip_prefix("//"))
+    else {
+        return false;
+    };
+    rest.split_once('/').is_none_or(|(_, path)| path.is_empty())
+}
+
+/// Picks the headline: an `<h1>` when the declared headline or `<title>` agree with it,
+/// otherwise the declared headline, otherwise `<title>` without its site suffix. Mastheads and
+/// headings that are only the site's name are never the headline; a later `<h1>` agrees only
+/// when it is about as long as the declared headline (a short heading inside the story is not
+/// its headline).
 fn choose_title(
-    h1: Option<&str>,
+    headings: &[Heading],
+    article: bool,
     headline: Option<&str>,
     html_title: Option<&str>,
     site_name: Option<&str>,
@@ -277,17 +384,71 @@ fn choose_title(
         .map(|headline| strip_site_suffix(headline, site_name))
         .or_else(|| html_title.map(|title| strip_site_suffix(title, site_name)))
         .filter(|title| !title.is_empty());
-    if let Some(h1) = h1.filter(|h1| h1.len() <= 300) {
+    let site = site_name.map(normalized).unwrap_or_default();
+    let candidates: Vec<&str> = headings
+        .iter()
+        .filter(|heading| {
+            !heading.masthead && heading.text.len() <= 300 && normalized(&heading.text) != site
+        })
+        .map(|heading| heading.text.as_str())
+        .collect();
+    let declared_words = declared
+        .as_deref()
+        .map_or(0, |title| title.split_whitespace().count());
+    for (position, h1) in candidates.iter().enumerate() {
         let h1_words = normalized(h1);
-        let agrees = [headline, html_title].into_iter().flatten().any(|other| {
-            let other = normalized(other);
-            !h1_words.is_empty() && (other.contains(&h1_words) || h1_words.contains(&other))
-        });
-        if agrees || declared.is_none() {
-            return Some(h1.to_string());
+        let agrees = !h1_words.is_empty()
+            && ([headline, html_title].into_iter().flatten().any(|other| {
+                let words = normalized(other);
+                words.contains(&h1_words) || h1_words.contains(&words) || completes(h1, other)
+            }) || declared
+                .as_deref()
+                .is_some_and(|declared| h1_words.starts_with(&normalized(declared))));
+        let long_enough = position == 0 || h1.split_whitespace().count() * 2 >= declared_words;
+        if agrees && long_enough {
+            // "Index funds" over "Index Funds: How to Invest": on an article, the heading is the
+            // headline cut at its colon, and the declared headline is the whole of it.
+            if let Some(declared) = declared.as_deref()
+                && article
+                && cut_at_colon(h1, declared)
+            {
+                return Some(declared.to_string());
+            }
+            return Some((*h1).to_string());
         }
     }
-    declared
+    match (declared, candidates.first()) {
+        (None, Some(h1)) => Some((*h1).to_string()),
+        (declared, _) => declared,
+    }
+}
+
+/// Whether `long` is `short` written out, `short` being visibly cut: inside a word ("…laptop,
+/// and k" of "…laptop, and keyboard") or after an opening bracket ("… (Including").
+fn completes(long: &str, short: &str) -> bool {
+    let long_words = normalized(long);
+    let short_words = normalized(short);
+    if short_words.split(' ').count() < 3
+        || long_words.len() <= short_words.len()
+        || !long_words.starts_with(&short_words)
+    {
+        return false;
+    }
+    let cut_in_word = long_words[short_words.len()..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    let open_bracket = short.matches(['(', '[']).count() > short.matches([')', ']']).count();
+    cut_in_word || open_bracket
+}
+
+/// Whether `short` is `long` up to a colon ("Index funds" of "Index Funds: How to Invest").
+fn cut_at_colon(short: &str, long: &str) -> bool {
+    long.split_once(':').is_some_and(|(head, rest)| {
+        !rest.trim().is_empty()
+            && !normalized(short).is_empty()
+            && normalized(head) == normalized(short)
+    })
 }
 
 fn normalized(text: &str) -> String {
@@ -298,10 +459,18 @@ fn normalized(text: &str) -> String {
         .join(" ")
 }
 
-/// Removes " | Site", " - Site" and similar suffixes (and "Site: " prefixes) from a headline.
+/// Removes " | Site", " - Site" and similar suffixes from a headline, also as pages in other
+/// scripts write them ("…-정치ㅣ한국일보": a full-width bar before the site, a section after a
+/// bare dash).
 pub(crate) fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
-    let title = title.trim();
-    for separator in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+    let spaced = title.replace('\u{a0}', " ");
+    let title = spaced.trim();
+    let long_head = |head: &str| {
+        head.split_whitespace().count() >= 3 || (!head.is_ascii() && head.chars().count() >= 8)
+    };
+    for separator in [
+        " | ", " - ", " – ", " — ", " :: ", " · ", " » ", "ㅣ", "｜", "︱", "丨", " ｜ ",
+    ] {
         if let Some(position) = title.rfind(separator) {
             let (head, tail) = (&title[..position], &title[position + separator.len()..]);
             let tail_is_site = site_name.is_some_and(|site| {
@@ -309,12 +478,26 @@ pub(crate) fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String 
                     || normalized(site).contains(&normalized(tail))
             });
             let tail_words = tail.split_whitespace().count();
-            if tail_is_site || (tail_words <= 4 && head.split_whitespace().count() >= 3) {
-                return head.trim().to_string();
+            if tail_is_site || (tail_words <= 4 && long_head(head)) {
+                return without_section(head.trim());
             }
         }
     }
     title.to_string()
+}
+
+/// "…기자회견-정치" -> "…기자회견": a one-word section after a bare dash, in a script other
+/// than Latin (a Latin headline keeps its hyphenated words).
+fn without_section(head: &str) -> String {
+    if let Some((text, section)) = head.rsplit_once('-')
+        && !section.is_empty()
+        && section.chars().count() <= 4
+        && section.chars().all(|c| c.is_alphabetic() && !c.is_ascii())
+        && text.chars().count() >= 8
+    {
+        return text.trim().to_string();
+    }
+    head.to_string()
 }
 
 /// Whether an element looks like a byline (author name holder).
@@ -333,6 +516,20 @@ fn is_byline(page: &Page, index: usize) -> bool {
     }
     let class = page.attr(index, "class").unwrap_or_default();
     let id = page.attr(index, "id").unwrap_or_default();
+    // The microformat's and most themes' own class for the post's author ("author vcard").
+    if class.split_whitespace().any(|token| {
+        [
+            "author",
+            "post-author",
+            "entry-author",
+            "article-author",
+            "article__author",
+        ]
+        .iter()
+        .any(|mark| token.eq_ignore_ascii_case(mark))
+    }) {
+        return true;
+    }
     [class, id].iter().any(|value| {
         (contains_ignore_case(value, "byline")
             || contains_ignore_case(value, "author-name")
@@ -346,7 +543,7 @@ const DATE_TEXT_WINDOW: usize = 40;
 
 /// A text node that is only a date, perhaps after a label ("Published on July 18, 2025",
 /// "Last updated: Dec 12, 2025", "12 November 2025"): what pages without date markup show.
-fn stated_date(text: &str) -> Option<DateTime<Utc>> {
+fn stated_date(text: &str) -> Option<StatedDate> {
     let text = text
         .trim()
         .trim_matches(['|', '•', '·', '-', '–', ','])
@@ -373,7 +570,7 @@ fn stated_date(text: &str) -> Option<DateTime<Utc>> {
             break;
         }
     }
-    parse_date(rest)
+    parse_stated(rest)
 }
 
 /// Whether an element is a link to an author's page (`/author/ada-quill/`, the WordPress and
@@ -394,22 +591,60 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
         .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+/// Words that introduce a byline ("By", "Written by:", "Von"), matched without case and
+/// with or without a colon.
+const BYLINE_PREFIXES: &[&str] = &[
+    "written by",
+    "posted by",
+    "published by",
+    "reported by",
+    "story by",
+    "words by",
+    "articles by",
+    "authors",
+    "author",
+    "by",
+    "von",
+    "par",
+    "por",
+    "door",
+];
+
+/// Names that are a role or a placeholder, not a person or an organisation that wrote the
+/// piece.
+const PLACEHOLDER_AUTHORS: &[&str] = &[
+    "staff",
+    "admin",
+    "administrator",
+    "editor",
+    "editors",
+    "webmaster",
+    "guest",
+    "anonymous",
+    "unknown",
+    "author",
+    "redaktion",
+    "rédaction",
+];
+
 /// Turns byline text ("By Ada Quill, Staff Writer") into a name; `None` when it does not look
-/// like one.
+/// like one (nothing but "By", "Posted by:", a role or placeholder).
 pub(crate) fn clean_byline(text: &str) -> Option<String> {
-    let mut name = text.trim();
-    for prefix in [
-        "By ",
-        "by ",
-        "BY ",
-        "Written by ",
-        "Posted by ",
-        "Author: ",
-        "Von ",
-        "Par ",
-    ] {
-        if let Some(rest) = name.strip_prefix(prefix) {
-            name = rest.trim();
+    let mut name = text
+        .trim()
+        .trim_start_matches([',', ';', ':', '-', '–', '—', '|', '·'])
+        .trim();
+    loop {
+        let stripped = BYLINE_PREFIXES.iter().find_map(|prefix| {
+            let head = name.get(..prefix.len())?;
+            let rest = name.get(prefix.len()..)?;
+            let ends_word = rest.is_empty() || rest.starts_with([' ', ':', '\u{a0}', '\n']);
+            (head.eq_ignore_ascii_case(prefix) && ends_word)
+                .then(|| rest.trim_start_matches([':', ' ', '\u{a0}', '\n']).trim())
+        });
+        match stripped {
+            Some(rest) => name = rest,
+            None => break,
         }
     }
     let name = name
@@ -426,10 +661,277 @@ pub(crate) fn clean_byline(text: &str) -> Option<String> {
     Some(name.to_string())
 }
 
+/// The outlet a page belongs to, by its names and its address: a byline that only names the
+/// outlet does not name an author.
+pub(crate) struct Outlet {
+    /// Its names (site name, publisher) as [`normalized`] words.
+    names: Vec<String>,
+    /// The labels of its host name ("example", "news" of `news.example.com`), lower-cased.
+    labels: Vec<String>,
+}
+
+impl Outlet {
+    pub(crate) fn new<'a>(
+        names: impl IntoIterator<Item = Option<&'a str>>,
+        url: Option<&str>,
+    ) -> Outlet {
+        let names = names
+            .into_iter()
+            .flatten()
+            .map(normalized)
+            .filter(|name| !name.is_empty())
+            .collect();
+        let host = url
+            .and_then(|url| url.split_once("//"))
+            .map(|(_, rest)| rest.split(['/', '?', '#', ':']).next().unwrap_or_default())
+            .unwrap_or_default();
+        let labels = host
+            .split('.')
+            .filter(|label| label.len() >= 4 && *label != "www")
+            .map(str::to_ascii_lowercase)
+            .collect();
+        Outlet { names, labels }
+    }
+
+    /// Whether `name` is the outlet itself ("USA TODAY", "Example Times", "exampletimes.com").
+    fn is_named(&self, name: &str) -> bool {
+        let words = normalized(name);
+        if words.is_empty() {
+            return false;
+        }
+        let squashed: String = words.split_whitespace().collect();
+        let squashed = squashed.trim_end_matches("com").trim_end_matches("org");
+        self.names.contains(&words)
+            || self.labels.iter().any(|label| label == squashed)
+    }
+
+    /// "Ada Quill USA TODAY" -> "Ada Quill": the outlet's name written after a person's.
+    fn without_trailing_name(&self, name: &str) -> String {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        for outlet in &self.names {
+            let count = outlet.split_whitespace().count();
+            if count == 0 || words.len() < count + 2 {
+                continue;
+            }
+            let tail = words[words.len() - count..].join(" ");
+            if normalized(&tail) == *outlet {
+                return words[..words.len() - count]
+                    .join(" ")
+                    .trim_end_matches([',', '|', '-', '–', '—', '/'])
+                    .trim()
+                    .to_string();
+            }
+        }
+        name.to_string()
+    }
+}
+
+/// The authors one source gives (JSON-LD names, a meta tag, byline texts): cleaned, split into
+/// names when `split`, and without what is not a person's or a contributor's name: e-mail
+/// addresses, handles made of digits, dates, roles such as "Staff", and the outlet's own name
+/// unless `outlet_allowed`.
+fn author_names(raw: &[String], split: bool, outlet: &Outlet, outlet_allowed: bool) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for text in raw {
+        let text = entities::decode(text);
+        let Some(cleaned) = clean_byline(&text) else {
+            continue;
+        };
+        let cleaned =
+            without_trailing_date(&outlet.without_trailing_name(&without_emails(&cleaned)));
+        if cleaned.is_empty() || !plausible_author(&cleaned) {
+            continue;
+        }
+        let whole_is_outlet = outlet.is_named(&cleaned);
+        if whole_is_outlet && !outlet_allowed {
+            continue;
+        }
+        let parts = if split && !whole_is_outlet {
+            split_names(&cleaned)
+        } else {
+            vec![cleaned]
+        };
+        for name in parts {
+            if plausible_author(&name)
+                && (outlet_allowed || !outlet.is_named(&name))
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Removes e-mail addresses (and the brackets around them) from a byline.
+fn without_emails(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|word| {
+            let word = word.trim_matches(['(', ')', '<', '>', '[', ']', ',', ';']);
+            !(word.contains('@') && word.contains('.'))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([',', ';', '(', '<', '-'])
+        .trim()
+        .to_string()
+}
+
+/// Month names as bylines write them, full and short.
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+/// A byline without the date written after the name: "Ada Quill on Friday December 19",
+/// "Ada Quill Updated March 13, 2024", "Ada QuillDec 18" (name and date in adjacent elements)
+/// all give "Ada Quill". Empty when the text starts with a date or an update note.
+fn without_trailing_date(name: &str) -> String {
+    let mut name = name.trim();
+    for marker in ["updated", "published", "posted", "last modified"] {
+        if let Some(position) = find_word_ignore_case(name, marker) {
+            name = name[..position].trim();
+        }
+    }
+    if let Some((head, tail)) = name.split_once(" on ")
+        && (tail.bytes().any(|b| b.is_ascii_digit()) || names_a_day(tail))
+    {
+        name = head.trim();
+    }
+    // A month name followed only by a day, a year and punctuation ends the text.
+    for month in MONTHS {
+        let mut from = 0;
+        while let Some(found) = name[from..].find(month) {
+            let start = from + found;
+            let rest = &name[start + month.len()..];
+            let dated = rest.starts_with([' ', '.'])
+                && rest.bytes().any(|b| b.is_ascii_digit())
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " ,.:-–".contains(c) || c == '\u{a0}');
+            let starts_word = name[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_uppercase());
+            if dated && starts_word {
+                name = name[..start].trim();
+                break;
+            }
+            from = start + month.len();
+        }
+    }
+    name.trim_end_matches([',', '|', '-', '–', '—', '·'])
+        .trim()
+        .to_string()
+}
+
+/// Where `word` starts in `text` as a whole word, ignoring ASCII case.
+fn find_word_ignore_case(text: &str, word: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(word) {
+        let start = from + found;
+        let end = start + word.len();
+        let before = lower[..start].chars().next_back();
+        let after = lower[end..].chars().next();
+        if before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
+}
+
+/// Whether a text starts with a weekday or a month name.
+fn names_a_day(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches([',', '.'])
+        .to_ascii_lowercase();
+    first.len() >= 3
+        && [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+        .iter()
+        .any(|day| day.starts_with(&first))
+}
+
+/// Words that never belong to a name: a byline element caught with a forum's post furniture
+/// or a link such as "View more posts".
+const NOT_NAME_WORDS: &[&str] = &[
+    "posts", "view", "wrote", "offline", "online", "messages", "reaction", "score", "location",
+    "joined", "replies", "comments",
+];
+
+/// Whether a cleaned name can be an author.
+fn plausible_author(name: &str) -> bool {
+    if name.split_whitespace().any(|word| {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        NOT_NAME_WORDS.contains(&word.as_str())
+    }) {
+        return false;
+    }
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = name.chars().filter(|c| c.is_ascii_digit()).count();
+    if letters < 2 || digits * 2 > letters || name.starts_with("http") {
+        return false;
+    }
+    let lower = name.to_lowercase();
+    if PLACEHOLDER_AUTHORS.contains(&lower.as_str()) {
+        return false;
+    }
+    !(digits > 0 && (parse_stated(name).is_some() || names_a_day(name)))
+}
+
 /// Splits "Ada Quill and Ben Ode" / "Ada Quill, Ben Ode" into names.
 fn split_names(text: &str) -> Vec<String> {
     text.split(" and ")
-        .flat_map(|part| part.split(','))
+        .flat_map(|part| part.split(['&', ',']))
         .map(str::trim)
         .filter(|part| {
             !part.is_empty() && part.split_whitespace().count() <= 5 && !part.contains("Staff")
@@ -464,7 +966,7 @@ mod tests {
         );
         assert_eq!(meta.language.as_deref(), Some("en-GB"));
         assert_eq!(
-            meta.published.map(|d| d.to_rfc3339()),
+            meta.published.map(|d| d.instant.to_rfc3339()),
             Some("2024-05-01T08:00:00+00:00".to_string())
         );
         assert_eq!(meta.image.as_deref(), Some("https://example.org/lead.jpg"));
@@ -483,6 +985,18 @@ mod tests {
         assert_eq!(
             strip_site_suffix("Jazz - a history", None),
             "Jazz - a history"
+        );
+        assert_eq!(
+            strip_site_suffix("항구 재개장 발표 기자회견-정치ㅣ예시일보", Some("예시일보")),
+            "항구 재개장 발표 기자회견"
+        );
+        assert_eq!(
+            strip_site_suffix("港口重新开放丨示例日报", Some("示例日报")),
+            "港口重新开放"
+        );
+        assert_eq!(
+            strip_site_suffix("Self-driving trucks arrive", None),
+            "Self-driving trucks arrive"
         );
     }
 
@@ -508,7 +1022,9 @@ mod tests {
             <p>The harbour reopened in 2024, on a Monday.</p></body></html>"#,
         );
         assert_eq!(
-            read_metadata(&page).published.map(|d| d.to_rfc3339()),
+            read_metadata(&page)
+                .published
+                .map(|d| d.instant.to_rfc3339()),
             Some("2025-07-18T00:00:00+00:00".to_string())
         );
         let page = Page::parse(
@@ -524,5 +1040,73 @@ mod tests {
             Some("Ada Quill".to_string())
         );
         assert_eq!(clean_byline(&"word ".repeat(40)), None);
+        assert_eq!(
+            clean_byline("Written By: Tom Ayre"),
+            Some("Tom Ayre".to_string())
+        );
+        assert_eq!(clean_byline("Posted by:"), None);
+        assert_eq!(clean_byline("By"), None);
+        assert_eq!(
+            clean_byline("Bystander Ode"),
+            Some("Bystander Ode".to_string())
+        );
+    }
+
+    #[test]
+    fn authors_are_people_not_the_outlet_an_address_or_a_date() {
+        let outlet = Outlet::new(
+            [Some("USA Gazette"), Some("Harbour Ledger Group")],
+            Some("https://www.harbourledger.example/a"),
+        );
+        let names = |raw: &[&str], split: bool, allowed: bool| {
+            let raw: Vec<String> = raw.iter().map(|name| name.to_string()).collect();
+            author_names(&raw, split, &outlet, allowed)
+        };
+        assert!(names(&[", USA Gazette"], false, false).is_empty());
+        assert!(names(&["HarbourLedger"], false, false).is_empty());
+        assert_eq!(names(&["HarbourLedger"], false, true), ["HarbourLedger"]);
+        assert_eq!(
+            names(&["Ada Quill USA Gazette"], true, false),
+            ["Ada Quill"]
+        );
+        assert_eq!(
+            names(&["Ada Quill (ada@harbourledger.example)"], true, false),
+            ["Ada Quill"]
+        );
+        assert!(names(&["news@harbourledger.example"], true, true).is_empty());
+        assert!(names(&["Sat, 20 Dec, 2025 - 06:36"], true, true).is_empty());
+        assert!(names(&["Staff"], true, true).is_empty());
+        assert!(names(&["262588213843476"], true, true).is_empty());
+        assert_eq!(names(&["Ben OdeDec 18"], true, false), ["Ben Ode"]);
+        assert_eq!(
+            names(&["Ben Ode on Friday December 19"], true, false),
+            ["Ben Ode"]
+        );
+        assert_eq!(
+            names(&["Ada Quill Updated March 13, 2024"], true, false),
+            ["Ada Quill"]
+        );
+        assert_eq!(
+            names(&["Ada Quill and Ben Ode"], true, false),
+            ["Ada Quill", "Ben Ode"]
+        );
+    }
+
+    #[test]
+    fn headlines_cut_short_or_at_a_colon_are_recognised() {
+        assert!(completes(
+            "Desk set-up: monitor, laptop, and keyboard",
+            "Desk set-up: monitor, laptop, and k"
+        ));
+        assert!(completes(
+            "Four readers find solutions (including one trick)",
+            "Four readers find solutions (including"
+        ));
+        assert!(!completes(
+            "Learn web development | web.dev",
+            "Learn web development"
+        ));
+        assert!(cut_at_colon("Index funds", "Index Funds: How to invest"));
+        assert!(!cut_at_colon("Index funds", "Index funds explained"));
     }
 }

@@ -146,7 +146,12 @@ fn merge(item: &FeedItem, final_url: String, page: Extraction) -> FetchedArticle
     if !page.authors.is_empty() {
         merged.authors.clone_from(&page.authors);
     }
-    merged.published = page.published.or(merged.published);
+    // A page time without a zone gives way to the feed's dated item.
+    merged.published = if page.published_zone_unknown {
+        merged.published.or(page.published)
+    } else {
+        page.published.or(merged.published)
+    };
     merged.updated = page.modified.or(merged.updated);
     merged.image = page.image.clone().or(merged.image);
     merged.summary = merged.summary.or_else(|| page.description.clone());
