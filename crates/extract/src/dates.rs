@@ -144,6 +144,117 @@ pub(crate) fn parse_stated(text: &str) -> Option<StatedDate> {
     None
 }
 
+/// Month names and their common abbreviations, in English.
+const MONTH_NAMES: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+
+/// A day written inside a short line of prose, as pages show their date beside other words:
+/// "Dec. 19, 2025 · Niko Quill", "on Friday December 19, 2025 @08:00PM", "[Submitted on 18 Dec
+/// 2025]", "30th March 2025, 16:26", "Updated: 10/31/2024". Month names are read in English;
+/// a numeric date is read only when it cannot be mistaken (the day above 12, or the year
+/// first). The first date found wins; `None` when there is none.
+pub(crate) fn find_day(text: &str) -> Option<StatedDate> {
+    let cleaned: String = strip_ordinals(text)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '/' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let tokens: Vec<&str> = cleaned.split_whitespace().take(32).collect();
+    let month = |token: &str| {
+        MONTH_NAMES
+            .iter()
+            .find(|(name, _)| *name == token)
+            .map(|(_, number)| *number)
+    };
+    let number = |token: Option<&&str>, range: std::ops::RangeInclusive<u32>| {
+        token
+            .and_then(|token| token.parse::<u32>().ok())
+            .filter(|value| range.contains(value))
+    };
+    let day_of = |year: u32, month: u32, day: u32| {
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        plausible(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?)).map(|instant| StatedDate {
+            instant,
+            precision: Precision::Day,
+        })
+    };
+    for (index, token) in tokens.iter().enumerate() {
+        if let Some(month) = month(token) {
+            // December 19 2025
+            if let (Some(day), Some(year)) = (
+                number(tokens.get(index + 1), 1..=31),
+                number(tokens.get(index + 2), 1991..=2100),
+            ) {
+                return day_of(year, month, day);
+            }
+            // 19 December 2025
+            if index > 0
+                && let (Some(day), Some(year)) = (
+                    number(tokens.get(index - 1), 1..=31),
+                    number(tokens.get(index + 1), 1991..=2100),
+                )
+            {
+                return day_of(year, month, day);
+            }
+            continue;
+        }
+        let parts: Vec<&str> = token.split(['/', '-']).collect();
+        if parts.len() == 3
+            && parts
+                .iter()
+                .all(|part| part.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let values: Vec<u32> = parts.iter().filter_map(|part| part.parse().ok()).collect();
+            if values.len() != 3 {
+                continue;
+            }
+            let (a, b, c) = (values[0], values[1], values[2]);
+            let found = if parts[0].len() == 4 {
+                day_of(a, b, c)
+            } else if parts[2].len() == 4 && a > 12 {
+                day_of(c, b, a)
+            } else if parts[2].len() == 4 && b > 12 {
+                day_of(c, a, b)
+            } else {
+                None
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
 /// Drops English ordinal suffixes ("5th March" -> "5 March") so prose dates parse.
 fn strip_ordinals(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -228,6 +339,34 @@ mod tests {
         // A zoned time is not moved.
         let zoned = parse_stated("2023-04-28T18:11:01Z").unwrap();
         assert_eq!(zoned.in_zone(FixedOffset::east_opt(7200).unwrap()), zoned);
+    }
+
+    #[test]
+    fn finds_a_day_written_among_other_words() {
+        let day =
+            |text: &str| find_day(text).map(|date| date.instant.format("%Y-%m-%d").to_string());
+        assert_eq!(
+            day("Dec. 19, 2025 · Niko Quill").as_deref(),
+            Some("2025-12-19")
+        );
+        assert_eq!(
+            day("on Friday December 19, 2025 @08:00PM").as_deref(),
+            Some("2025-12-19")
+        );
+        assert_eq!(
+            day("[Submitted on 18 Dec 2025]").as_deref(),
+            Some("2025-12-18")
+        );
+        assert_eq!(day("30th March 2025, 16:26").as_deref(), Some("2025-03-30"));
+        assert_eq!(day("Updated: 10/31/2024").as_deref(), Some("2024-10-31"));
+        assert_eq!(
+            day("Saturday 20 December, 2025").as_deref(),
+            Some("2025-12-20")
+        );
+        // Ambiguous, or not a date.
+        assert_eq!(day("Updated: 03/04/2024"), None);
+        assert_eq!(day("May the best team win in 2024"), None);
+        assert_eq!(day("12 of 2025 readers"), None);
     }
 
     #[test]

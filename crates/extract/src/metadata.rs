@@ -15,7 +15,7 @@
 
 use dom_query::local_name;
 
-use crate::dates::{Precision, StatedDate, parse_stated};
+use crate::dates::{Precision, StatedDate, find_day, parse_stated};
 use crate::dom::{NodeKind, Page};
 use crate::entities;
 use crate::jsonld::{ArticleData, read_article_data};
@@ -541,14 +541,16 @@ fn is_byline(page: &Page, index: usize) -> bool {
 /// How many text nodes after the headline may still state the page's date.
 const DATE_TEXT_WINDOW: usize = 40;
 
-/// A text node that is only a date, perhaps after a label ("Published on July 18, 2025",
-/// "Last updated: Dec 12, 2025", "12 November 2025"): what pages without date markup show.
+/// A text node that is a date, perhaps after a label ("Published on July 18, 2025", "Last
+/// updated: Dec 12, 2025", "12 November 2025") or among a few words ("Dec. 19, 2025 · Ada
+/// Quill"): what pages without date markup show.
 fn stated_date(text: &str) -> Option<StatedDate> {
     let text = text
         .trim()
         .trim_matches(['|', '•', '·', '-', '–', ','])
         .trim();
-    if text.len() < 8 || text.len() > 48 || !text.bytes().any(|b| b.is_ascii_digit()) {
+    if text.len() < 8 || text.len() > PROSE_DATE_CHARS || !text.bytes().any(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let lower = text.to_lowercase();
@@ -570,8 +572,51 @@ fn stated_date(text: &str) -> Option<StatedDate> {
             break;
         }
     }
-    parse_stated(rest)
+    parse_stated(rest).or_else(|| {
+        // A short line holding a date among a few other words (a byline with its date).
+        let words = text.split_whitespace().count();
+        (text.len() <= PROSE_DATE_CHARS && words <= PROSE_DATE_WORDS && !is_sentence(text))
+            .then(|| find_day(text))
+            .flatten()
+    })
 }
+
+/// Whether a line reads as a sentence of the story rather than a byline or a date line: it ends
+/// like a sentence, or has several lower-case words besides the labels dates come with.
+fn is_sentence(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "on",
+        "at",
+        "by",
+        "and",
+        "of",
+        "updated",
+        "published",
+        "posted",
+        "submitted",
+        "last",
+        "modified",
+        "am",
+        "pm",
+        "min",
+        "read",
+        "edited",
+    ];
+    let lower_words = text
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|word| {
+            word.chars().next().is_some_and(char::is_lowercase)
+                && word.chars().all(char::is_alphabetic)
+                && !LABELS.contains(word)
+        })
+        .count();
+    text.trim_end().ends_with(['.', '!', '?']) && lower_words > 0 || lower_words > 2
+}
+
+/// The longest line, and the most words, in which a date among other words is looked for.
+const PROSE_DATE_CHARS: usize = 80;
+const PROSE_DATE_WORDS: usize = 10;
 
 /// Whether an element is a link to an author's page (`/author/ada-quill/`, the WordPress and
 /// most CMSs' convention): its text is the author's name.
@@ -701,8 +746,7 @@ impl Outlet {
         }
         let squashed: String = words.split_whitespace().collect();
         let squashed = squashed.trim_end_matches("com").trim_end_matches("org");
-        self.names.contains(&words)
-            || self.labels.iter().any(|label| label == squashed)
+        self.names.contains(&words) || self.labels.iter().any(|label| label == squashed)
     }
 
     /// "Ada Quill USA TODAY" -> "Ada Quill": the outlet's name written after a person's.

@@ -115,4 +115,9 @@ fn a_headline_cut_short_gives_way_to_the_whole_one() {
         colon.title.as_deref(),
         Some("Tide tables: what the new charts change for small boats")
     );
+    // The day shown beside the desk's name, the page's only date.
+    assert_eq!(
+        colon.published_day().map(|day| day.to_string()).as_deref(),
+        Some("2025-06-03")
+    );
 }
