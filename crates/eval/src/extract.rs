@@ -58,6 +58,41 @@ pub struct FieldScores {
     pub token_f1: f64,
 }
 
+/// The failing tail of a set: pages whose text is mostly wrong or missing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TailShares {
+    /// Share of pages whose own F1 is below 0.5.
+    pub low_f1: f64,
+    /// Share of pages with an empty extraction.
+    pub empty: f64,
+}
+
+impl TailShares {
+    /// Shares among `pages` from each page's F1 and whether its output was empty.
+    pub fn from_pages(pages: impl Iterator<Item = (f64, bool)>) -> TailShares {
+        let (mut total, mut low, mut empty) = (0, 0, 0);
+        for (f1, is_empty) in pages {
+            total += 1;
+            low += usize::from(f1 < 0.5);
+            empty += usize::from(is_empty);
+        }
+        TailShares {
+            low_f1: share(low, total),
+            empty: share(empty, total),
+        }
+    }
+}
+
+impl fmt::Display for TailShares {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "pages with F1 < 0.5: {:.3}; empty output: {:.3}",
+            self.low_f1, self.empty
+        )
+    }
+}
+
 /// Results on the WCXB dev split.
 #[derive(Debug, Clone, Default)]
 pub struct WcxbReport {
@@ -73,6 +108,8 @@ pub struct WcxbReport {
     /// Pages with an empty extraction.
     pub empty: usize,
     pub pages_per_second: f64,
+    /// Shares of pages below F1 0.5 and with empty output.
+    pub tail: TailShares,
 }
 
 /// What site templates add on sites with several pages in WCXB.
@@ -89,6 +126,8 @@ pub struct TemplateReport {
 pub struct ExtractReport {
     pub benchmark: Option<ShingleScores>,
     pub benchmark_pages_per_second: f64,
+    /// The benchmark's shares of pages below F1 0.5 and with empty output.
+    pub benchmark_tail: TailShares,
     pub wcxb: Option<WcxbReport>,
     pub templates: Option<TemplateReport>,
     /// Sets that could not be loaded, with the reason.
@@ -111,6 +150,7 @@ pub fn run_extract_eval(datasets: &Path) -> Result<ExtractReport, EvalError> {
             let (scores, rate) = evaluate_benchmark(&cases);
             report.benchmark = Some(scores);
             report.benchmark_pages_per_second = rate;
+            report.benchmark_tail = benchmark_tail(&cases);
         }
         Err(error) => {
             report
@@ -152,6 +192,17 @@ pub fn evaluate_benchmark(cases: &[ExtractCase]) -> (ShingleScores, f64) {
         .map(|(case, extraction)| shingle_page(&extraction.text, &case.main_content))
         .collect();
     (ShingleScores::aggregate(&pages), rate)
+}
+
+/// The benchmark's failing tail (extracts again: the timed pass measures extraction alone).
+pub fn benchmark_tail(cases: &[ExtractCase]) -> TailShares {
+    TailShares::from_pages(cases.iter().map(|case| {
+        let text = extract(&case.html, &options_for(case)).text;
+        (
+            shingle_page(&text, &case.main_content).f1(),
+            text.trim().is_empty(),
+        )
+    }))
 }
 
 /// Word scores, snippets and metadata fields on WCXB.
@@ -206,6 +257,11 @@ pub fn evaluate_wcxb(cases: &[ExtractCase]) -> WcxbReport {
         date: date.scores(),
         empty,
         pages_per_second: rate,
+        tail: TailShares::from_pages(
+            all.iter()
+                .zip(&extractions)
+                .map(|(page, extraction)| (page.f1, extraction.text.is_empty())),
+        ),
     }
 }
 
@@ -332,6 +388,8 @@ impl fmt::Display for ExtractReport {
                 scores.accuracy,
                 self.benchmark_pages_per_second
             )?;
+            writeln!(f)?;
+            writeln!(f, "{}", self.benchmark_tail)?;
         }
         if let Some(wcxb) = &self.wcxb {
             writeln!(f)?;
@@ -354,6 +412,8 @@ impl fmt::Display for ExtractReport {
                     scores.pages, scores.precision, scores.recall, scores.f1
                 )?;
             }
+            writeln!(f)?;
+            writeln!(f, "{}", wcxb.tail)?;
             writeln!(f)?;
             writeln!(
                 f,

@@ -67,6 +67,21 @@ pub struct ShinglePage {
     pub exact: bool,
 }
 
+impl ShinglePage {
+    /// The page's own F1 (a side with no shingles counts as fully precise or recalled, as
+    /// the worst-pages listing reads it).
+    pub fn f1(&self) -> f64 {
+        let ratio = |part: f64, other: f64| {
+            if part + other > 0.0 {
+                part / (part + other)
+            } else {
+                1.0
+            }
+        };
+        harmonic(ratio(self.tp, self.fp), ratio(self.tp, self.fn_))
+    }
+}
+
 /// Compares a prediction with the truth by 4-word shingles.
 pub fn shingle_page(predicted: &str, truth: &str) -> ShinglePage {
     let predicted_tokens = word_tokens(predicted);
