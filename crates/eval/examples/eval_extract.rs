@@ -9,7 +9,8 @@
 //! `… --example eval_extract -- --dump DIR [--baseline] [DATASETS_DIR]` writes, for every page
 //! of both sets, our text (`DIR/<set>/<id>.txt`), the truth (`<id>.truth.txt`) and, with
 //! `--baseline`, rs-trafilatura's text (`<id>.base.txt`), plus `DIR/<set>/scores.tsv` (id, page
-//! type, P, R, F1 for ours, then for the baseline), for page-by-page comparison.
+//! type, P, R, F1 for ours, then for the baseline, then our confidence), for page-by-page
+//! comparison.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,13 +92,14 @@ fn dump_pages(datasets: &std::path::Path, out: &std::path::Path, baseline: bool)
         }
         let mut rows = String::new();
         for case in &cases {
-            let ours = extract(
+            let extraction = extract(
                 &case.html,
                 &ExtractOptions {
                     url: case.url.clone(),
                 },
-            )
-            .text;
+            );
+            let confidence = extraction.confidence;
+            let ours = extraction.text;
             let (p, r, f) = page_scores(set, &ours, &case.main_content);
             rows.push_str(&format!(
                 "{}\t{}\t{p:.4}\t{r:.4}\t{f:.4}",
@@ -112,7 +114,7 @@ fn dump_pages(datasets: &std::path::Path, out: &std::path::Path, baseline: bool)
                 rows.push_str(&format!("\t{p:.4}\t{r:.4}\t{f:.4}"));
                 files.push(("base.txt", base));
             }
-            rows.push('\n');
+            rows.push_str(&format!("\t{confidence:.3}\n"));
             for (suffix, text) in files {
                 let path = dir.join(format!("{}.{suffix}", case.id));
                 if let Err(error) = std::fs::write(&path, text) {

@@ -525,6 +525,48 @@ pub(crate) fn is_related_heading(text: &str) -> bool {
     OPENINGS.iter().any(|opening| lower.starts_with(opening)) || WHOLE.contains(&lower.as_str())
 }
 
+/// Headings that open a blog's reader comments whatever the section is named: "156
+/// Responses to “Title”", "12 thoughts on “Title”", "One reply to …", "Leave a Reply". A bare
+/// count ("12 comments") is left alone: listings print it under every item.
+pub(crate) fn is_comment_heading(text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let bare = lower.trim_end_matches([':', '.', '!']).trim();
+    const WHOLE: &[&str] = &[
+        "leave a reply",
+        "leave a comment",
+        "join the discussion",
+        "join the conversation",
+        "comments are closed",
+        "reader comments",
+        "what readers say",
+    ];
+    if WHOLE.contains(&bare) || bare.starts_with("leave a reply") {
+        return true;
+    }
+    let mut words = lower.split_whitespace();
+    let (Some(count), Some(noun), Some(link)) = (words.next(), words.next(), words.next()) else {
+        return false;
+    };
+    let counted = count.chars().all(|c| c.is_ascii_digit() || c == ',')
+        || matches!(count, "one" | "two" | "three" | "four" | "five");
+    let noun = matches!(
+        noun,
+        "response"
+            | "responses"
+            | "thought"
+            | "thoughts"
+            | "reply"
+            | "replies"
+            | "comment"
+            | "comments"
+    );
+    counted && noun && matches!(link, "to" | "on") && words.next().is_some()
+}
+
 /// Labels of a forum member's figures beside each post ("Posts: 4,032", "Joined Feb 8, 2023",
 /// "Reaction score 12").
 const MEMBER_STAT_LABELS: &[&str] = &[
@@ -722,6 +764,9 @@ pub(crate) fn line_is_boilerplate(line: &str) -> bool {
         "all rights reserved",
         "sign up for",
         "subscribe to our",
+        "comments are moderated",
+        "your email address will not be published",
+        "you must be logged in to post",
         "get the latest",
         "follow us on",
         "download the app",
@@ -952,6 +997,20 @@ mod tests {
         assert!(!is_related_heading(
             "More from the interview: what the minister said about the budget"
         ));
+    }
+
+    #[test]
+    fn comment_headings_are_recognised() {
+        assert!(is_comment_heading("156 Responses to “No-dig beds”"));
+        assert!(is_comment_heading("12 thoughts on \"No-dig beds\""));
+        assert!(is_comment_heading("One reply to “No-dig beds”"));
+        assert!(is_comment_heading("Leave a Reply"));
+        assert!(is_comment_heading("Leave a Reply Cancel reply"));
+        assert!(!is_comment_heading("12 comments"));
+        assert!(!is_comment_heading(
+            "3 responses to the budget were published"[..12].trim()
+        ));
+        assert!(!is_comment_heading("Leave a legacy"));
     }
 
     #[test]

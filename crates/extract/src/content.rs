@@ -78,7 +78,7 @@ impl Default for ScoringConfig {
 }
 
 /// Per-node measurements and the chosen content.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Selection {
     /// Roots of the content, in document order.
     pub roots: Vec<usize>,
@@ -102,6 +102,24 @@ pub(crate) struct Selection {
     pub records: Option<records::Run>,
     /// Whether the page declares itself an article.
     pub declared_article: bool,
+}
+
+impl Selection {
+    /// The share of the page's paragraph text (what pruning left) that the roots hold; 1 for
+    /// a page without paragraphs.
+    pub(crate) fn prose_share(&self) -> f32 {
+        let page = self.prose.first().copied().unwrap_or(0);
+        if page == 0 {
+            return 1.0;
+        }
+        let held: u32 = self
+            .roots
+            .iter()
+            .filter_map(|&root| self.prose.get(root))
+            .copied()
+            .fold(0u32, u32::saturating_add);
+        (held as f32 / page as f32).min(1.0)
+    }
 }
 
 /// Whether an element starts a new block of text.
@@ -285,11 +303,16 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -
             .map(|&chars| chars > 0 && chars as f32 >= HIDDEN_PAGE_SHARE * page_text)
             .collect()
     };
+    let comments = comment_sections(page);
     let mut pruned = vec![false; count];
     for index in 0..count {
         if let Some(parent) = page.nodes[index].parent
             && pruned[parent]
         {
+            pruned[index] = true;
+            continue;
+        }
+        if comments.get(index).copied().unwrap_or(false) {
             pruned[index] = true;
             continue;
         }
@@ -389,6 +412,139 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -
     }
     pruned
 }
+
+/// Reader comments found by what they say rather than what they are named: a heading such
+/// as "156 Responses to “…”" or "Leave a Reply" ([`boilerplate::is_comment_heading`]) opens
+/// them, and the heading (with the wrappers that hold nothing else) and everything after it
+/// in its parent are comments. Marks the roots of those subtrees.
+fn comment_sections(page: &Page) -> Vec<bool> {
+    let count = page.nodes.len();
+    let mut marked = vec![false; count];
+    for text_node in 0..count {
+        // Only short texts that name replies or comments can open the section.
+        let NodeKind::Text(words) = &page.nodes[text_node].kind else {
+            continue;
+        };
+        if words.len() > 300 || !names_comments(words) {
+            continue;
+        }
+        let mut candidate = page.nodes[text_node].parent;
+        let mut heading = None;
+        for _ in 0..3 {
+            let Some(index) = candidate else { break };
+            if is_heading_like(page, index) {
+                heading = Some(index);
+                break;
+            }
+            candidate = page.nodes[index].parent;
+        }
+        let Some(index) = heading else { continue };
+        if marked[index] {
+            continue;
+        }
+        // Its own words, not a link's or a button's ("Leave a comment" buttons sit inside
+        // stories; "Leave a Reply" keeps its "Cancel reply" link beside it).
+        let text = unlinked_text(page, index);
+        if !boilerplate::is_comment_heading(&text) || inside_link(page, index) {
+            continue;
+        }
+        // Climb the wrappers that hold nothing but the heading.
+        let length = text.trim().len();
+        let mut wrapper = index;
+        while let Some(parent) = page.nodes[wrapper].parent {
+            if page.nodes[parent].last_descendant - parent > 4 * COMMENT_HEADING_NODES
+                || page.text_of(parent).trim().len() > length
+                || matches!(
+                    page.tag(parent),
+                    Some(&local_name!("body") | &local_name!("html")) | None
+                )
+            {
+                break;
+            }
+            wrapper = parent;
+        }
+        let mut sibling = Some(wrapper);
+        while let Some(node) = sibling {
+            marked[node] = true;
+            sibling = page.nodes[node].next_sibling;
+        }
+    }
+    marked
+}
+
+/// Whether an element is small and of a kind that can carry a section's heading.
+fn is_heading_like(page: &Page, index: usize) -> bool {
+    matches!(
+        page.tag(index),
+        Some(
+            &local_name!("h2")
+                | &local_name!("h3")
+                | &local_name!("h4")
+                | &local_name!("h5")
+                | &local_name!("h6")
+                | &local_name!("p")
+                | &local_name!("div")
+                | &local_name!("span")
+                | &local_name!("strong")
+                | &local_name!("b"),
+        )
+    ) && page.nodes[index].last_descendant - index <= COMMENT_HEADING_NODES
+}
+
+/// Whether a text names replies, responses, thoughts, comments or a discussion (ASCII case
+/// aside): the words of a comment section's heading.
+fn names_comments(text: &str) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"repl",
+        b"respons",
+        b"thought",
+        b"comment",
+        b"discussion",
+        b"conversation",
+    ];
+    let bytes = text.as_bytes();
+    WORDS.iter().any(|word| {
+        bytes
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word))
+    })
+}
+
+/// The text of a subtree outside its links.
+fn unlinked_text(page: &Page, root: usize) -> String {
+    let mut out = String::new();
+    let end = page.after_subtree(root);
+    let mut index = root;
+    while index < end {
+        if index != root && page.is(index, &local_name!("a")) {
+            index = page.after_subtree(index);
+            continue;
+        }
+        if let NodeKind::Text(text) = &page.nodes[index].kind {
+            crate::dom::push_collapsed(&mut out, text);
+        }
+        index += 1;
+    }
+    out
+}
+
+/// Whether a node sits inside a link (a few levels up).
+fn inside_link(page: &Page, index: usize) -> bool {
+    let mut node = Some(index);
+    for _ in 0..6 {
+        let Some(current) = node else {
+            return false;
+        };
+        if page.is(current, &local_name!("a")) || page.is(current, &local_name!("button")) {
+            return true;
+        }
+        node = page.nodes[current].parent;
+    }
+    false
+}
+
+/// Nodes (elements and text) a comment heading holds at most.
+const COMMENT_HEADING_NODES: usize = 12;
 
 /// Whether a `tablist` also wraps its tab panels (a misuse of the role that puts the page's
 /// content inside the tab bar).
@@ -594,6 +750,11 @@ pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool
     first
 }
 
+/// Whether `inner` lies in the subtree of `outer` (or is it).
+fn overlaps(page: &Page, outer: usize, inner: usize) -> bool {
+    outer <= inner && inner <= page.nodes[outer].last_descendant
+}
+
 /// Visible characters under `root`, never-content tags aside, before any other pruning.
 fn raw_chars(page: &Page, facts: &PageFacts, root: usize) -> u32 {
     let end = page.after_subtree(root);
@@ -638,6 +799,68 @@ fn select_pruned(
     declared_article: bool,
     facts: &PageFacts,
     trust: Trust,
+) -> Selection {
+    select_apart(page, config, declared_article, facts, trust, None)
+}
+
+/// Other choices for a page whose first choice reads poorly (a gallery's captions, a list of
+/// other stories, a reference list): the best container apart from the first one's (neither
+/// inside it nor around it), and the choice made without believing names. The caller keeps
+/// whichever reads most like an article.
+pub(crate) fn second_choices(
+    page: &Page,
+    config: &ScoringConfig,
+    declared_article: bool,
+    first: &Selection,
+) -> Vec<Selection> {
+    let facts = PageFacts {
+        text: text_chars(page),
+        block_of: blocks_of(page),
+        linked: links_within_block(page),
+    };
+    let trusting = Trust {
+        names: true,
+        hidden: true,
+        reviews: true,
+    };
+    let mut choices = Vec::new();
+    let Some(best) = first.best else {
+        return choices;
+    };
+    // The best container alone, without the siblings and region it was widened to (a story
+    // beside a list of other stories in one grid).
+    if first.roots != [best] {
+        let mut narrow = first.clone();
+        narrow.roots = vec![best];
+        narrow.records = None;
+        choices.push(narrow);
+    }
+    let mut apart = select_apart(page, config, declared_article, &facts, trusting, Some(best));
+    // When the choice grew back around the first one (its region holds both), its own best
+    // container is the second choice.
+    if let Some(other) = apart.best {
+        let holds_first = apart
+            .roots
+            .iter()
+            .any(|&root| overlaps(page, root, best) || overlaps(page, best, root));
+        if holds_first {
+            apart.roots = vec![other];
+            apart.records = None;
+        }
+        choices.push(apart);
+    }
+    choices
+}
+
+/// [`select_pruned`], with the best container chosen apart from `apart` (neither inside it
+/// nor holding it) when given.
+fn select_apart(
+    page: &Page,
+    config: &ScoringConfig,
+    declared_article: bool,
+    facts: &PageFacts,
+    trust: Trust,
+    apart: Option<usize>,
 ) -> Selection {
     let count = page.nodes.len();
     let pruned = prune(page, facts, config, trust);
@@ -723,6 +946,11 @@ fn select_pruned(
     let mut score = vec![0f32; count];
     for index in 0..count {
         if credit[index] <= 0.0 || pruned[index] || page.tag(index).is_none() {
+            continue;
+        }
+        if let Some(other) = apart
+            && (overlaps(page, index, other) || overlaps(page, other, index))
+        {
             continue;
         }
         let density = link_density(chars[index], link_chars[index]);

@@ -118,6 +118,29 @@ pub fn extract_with_templates(
     extract_page(html, options, Some(templates))
 }
 
+/// Whether a first choice reads poorly enough to weigh second choices: it reads as
+/// fragments or references. Weighed on pages declared as articles only: a listing's or a
+/// shop's content is made of fragments.
+fn reads_poorly(shape: &confidence::Shape) -> bool {
+    shape.fragment_penalty() >= POOR_PENALTY
+}
+
+/// Whether `other` reads clearly better than `first`: much less of it is fragments, link
+/// items or references, most of it is prose, and it keeps a fair part of the first's prose.
+fn reads_better(other: &confidence::Shape, first: &confidence::Shape) -> bool {
+    other.fragment_penalty() + SECOND_CHOICE_GAIN <= first.fragment_penalty()
+        && other.prose >= SECOND_CHOICE_MIN_PROSE
+        && other.prose_share() >= 0.6
+        && other.prose as f32 >= 0.4 * first.prose as f32
+}
+
+/// The discount ([`confidence::Shape::penalty`]) from which second choices are weighed …
+const POOR_PENALTY: f32 = 0.25;
+/// … and by how much less a second choice must be discounted to replace the first …
+const SECOND_CHOICE_GAIN: f32 = 0.2;
+/// … holding at least this many characters of prose.
+const SECOND_CHOICE_MIN_PROSE: u32 = 300;
+
 fn extract_page(
     html: &str,
     options: &ExtractOptions,
@@ -125,12 +148,23 @@ fn extract_page(
 ) -> Extraction {
     let page = dom::Page::parse(&nesting::guard(html));
     let meta = metadata::read_metadata(&page);
-    let selection = content::select(
-        &page,
-        &content::ScoringConfig::default(),
-        meta.declared_article,
-    );
+    let config = content::ScoringConfig::default();
+    let mut selection = content::select(&page, &config, meta.declared_article);
     let mut blocks = render::text_blocks(&page, &selection);
+    let mut shape = confidence::Shape::of(&blocks);
+    // A first choice that reads poorly (captions, link items, references, a few lines of a
+    // large page) is weighed against the second choices; the most article-like is kept.
+    if meta.declared_article && reads_poorly(&shape) {
+        for other in content::second_choices(&page, &config, meta.declared_article, &selection) {
+            let other_blocks = render::text_blocks(&page, &other);
+            let other_shape = confidence::Shape::of(&other_blocks);
+            if reads_better(&other_shape, &shape) {
+                selection = other;
+                blocks = other_blocks;
+                shape = other_shape;
+            }
+        }
+    }
     if let Some(declared) = meta
         .article_body
         .as_deref()
@@ -165,6 +199,8 @@ fn extract_page(
         best_score: selection.best_score,
         declared_article: meta.declared_article,
         has_title: meta.title.is_some(),
+        shape: confidence::Shape::of(&blocks),
+        prose_share: selection.prose_share(),
     });
     let base = options.url.as_deref();
     Extraction {
