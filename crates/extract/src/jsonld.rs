@@ -167,7 +167,9 @@ fn read_object(object: &serde_json::Map<String, Value>) -> ArticleData {
         publisher: object
             .get("publisher")
             .and_then(|publisher| names_of(Some(publisher)).into_iter().next()),
-        body: string_of(object.get("articleBody")).or_else(|| string_of(object.get("text"))),
+        body: string_of(object.get("articleBody"))
+            .or_else(|| string_of(object.get("text")))
+            .map(|body| crate::held::body_text(&body)),
         language: string_of(object.get("inLanguage")),
         url: string_of(object.get("url")).or_else(|| url_of(object.get("mainEntityOfPage"))),
         section: string_of(object.get("articleSection")),
@@ -256,6 +258,16 @@ mod tests {
         let report = read_article_data(std::iter::once(r#"{"@type":"ReportageNewsArticle"}"#));
         assert!(report.is_article);
         assert_eq!(report.genre, None);
+    }
+
+    #[test]
+    fn a_body_written_as_markup_is_read_as_paragraphs() {
+        let block = r#"{"@type":"NewsArticle","articleBody":"<p>The harbour reopened.</p><p>Boats&nbsp;returned &amp; trade resumed.</p>"}"#;
+        let data = read_article_data(std::iter::once(block));
+        assert_eq!(
+            data.body.as_deref(),
+            Some("The harbour reopened.\nBoats returned & trade resumed.")
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! standard input (no I/O: it is given the bytes).
 //!
 //! Modules, in pipeline order: [`nesting`] guards against pathological depth; [`dom`] parses into a compact arena; [`metadata`] (with
-//! [`jsonld`] and [`dates`]) reads what the page declares; [`boilerplate`] knows what news pages
+//! [`jsonld`] and [`dates`]) reads what the page declares; [`held`] reads article text held
+//! outside the visible markup (in scripts, or as markup in a declared body); [`boilerplate`] knows what news pages
 //! carry besides the story; [`content`] scores and chooses the story's blocks ([`records`] finds listings' runs of items); [`render`] turns
 //! them into text and safe HTML; [`sanitize`] rebuilds stored HTML safely for display; [`confidence`] rates the result; [`templates`]
 //! learns a site's recurring blocks across its pages.
@@ -22,6 +23,7 @@ mod content;
 mod dates;
 mod dom;
 mod entities;
+mod held;
 mod jsonld;
 mod metadata;
 mod nesting;
@@ -141,12 +143,18 @@ const SECOND_CHOICE_GAIN: f32 = 0.2;
 /// … holding at least this many characters of prose.
 const SECOND_CHOICE_MIN_PROSE: u32 = 300;
 
+/// The visible page's prose (characters) below which script-held markup is looked for …
+const HELD_MAX_VISIBLE_PROSE: u32 = 300;
+/// … and the prose a held story must have to be taken (and at least twice the visible).
+const HELD_MIN_PROSE: u32 = 500;
+
 fn extract_page(
     html: &str,
     options: &ExtractOptions,
     templates: Option<&SiteTemplates>,
 ) -> Extraction {
-    let page = dom::Page::parse(&nesting::guard(html));
+    let guarded = nesting::guard(html);
+    let page = dom::Page::parse(&guarded);
     let meta = metadata::read_metadata(&page);
     let config = content::ScoringConfig::default();
     let mut selection = content::select(&page, &config, meta.declared_article);
@@ -162,6 +170,27 @@ fn extract_page(
                 selection = other;
                 blocks = other_blocks;
                 shape = other_shape;
+            }
+        }
+    }
+    let mut held_evidence = None;
+    if meta.declared_article && shape.prose < HELD_MAX_VISIBLE_PROSE {
+        // An article whose visible page has no article-like prose (navigation, a shell
+        // waiting for its script): a story the scripts hold as markup is the article, when it
+        // has prose. (A shop's or a listing's scripts hold product and item descriptions.)
+        for body in held::script_bodies(&guarded) {
+            let held_page = dom::Page::parse(&nesting::guard(&body));
+            let held_selection = content::select(&held_page, &config, true);
+            let held_blocks = render::text_blocks(&held_page, &held_selection);
+            let held_shape = confidence::Shape::of(&held_blocks);
+            if held_shape.prose >= HELD_MIN_PROSE && held_shape.prose >= 2 * shape.prose {
+                held_evidence = Some((
+                    held_selection.paragraphs,
+                    held_selection.best_score,
+                    held_selection.prose_share(),
+                ));
+                blocks = held_blocks;
+                break;
             }
         }
     }
@@ -193,14 +222,19 @@ fn extract_page(
     }
     let text = render::plain_text(&blocks);
     let html = render::block_html(&blocks);
+    let (paragraphs, best_score, prose_share) = held_evidence.unwrap_or((
+        selection.paragraphs,
+        selection.best_score,
+        selection.prose_share(),
+    ));
     let confidence = confidence::rate(&confidence::Evidence {
         text: &text,
-        paragraphs: selection.paragraphs,
-        best_score: selection.best_score,
+        paragraphs,
+        best_score,
         declared_article: meta.declared_article,
         has_title: meta.title.is_some(),
         shape: confidence::Shape::of(&blocks),
-        prose_share: selection.prose_share(),
+        prose_share,
     });
     let base = options.url.as_deref();
     Extraction {

@@ -113,3 +113,70 @@ fn a_reference_list_alone_is_not_reported_as_a_sure_article() {
         extraction.text
     );
 }
+
+#[test]
+fn a_story_held_as_markup_in_a_script_is_the_article_when_the_page_shows_none() {
+    let extraction = page("body-in-script-json.html");
+    assert_holds(
+        &extraction.text,
+        &[
+            "The county's only covered market will close for eight months",
+            "free parking on Saturdays until the market reopens.",
+        ],
+        &[
+            "Obituaries",
+            "Sign in",
+            "Subscribe",
+            "\\u003c",
+            "<p>",
+            "Registered as a newspaper",
+        ],
+    );
+    // One paragraph a block, as the page's script would show them.
+    assert!(
+        extraction.text.split("\n\n").count() >= 6,
+        "{}",
+        extraction.text
+    );
+    assert!(extraction.confidence >= 0.5, "{}", extraction.confidence);
+}
+
+#[test]
+fn a_pages_navigation_is_not_reported_as_a_sure_article() {
+    // The same page without the script: only navigation and a footer remain.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/extraction/body-in-script-json.html");
+    let html = std::fs::read_to_string(&path).unwrap_or_default();
+    let cut = html.find("<script>window").unwrap_or(html.len());
+    let extraction = extract(&html[..cut], &ExtractOptions::default());
+    assert!(!extraction.text.contains("covered market"));
+    assert!(extraction.confidence < 0.3, "{}", extraction.confidence);
+}
+
+#[test]
+fn a_declared_body_in_markup_reads_as_clean_paragraphs() {
+    let extraction = page("jsonld-body-entities.html");
+    assert_holds(
+        &extraction.text,
+        &[
+            "after the charity approved plans",
+            "on the first two Saturdays of next month",
+            "until the building is finished.",
+        ],
+        &[
+            "&nbsp;",
+            "&amp;",
+            "<p>",
+            "</p>",
+            "slipway.Crews",
+            "Station facts",
+            "Advertisement",
+        ],
+    );
+    assert_eq!(
+        extraction.authors,
+        vec!["Rhian Polwarth".to_string()],
+        "{:?}",
+        extraction.authors
+    );
+}
