@@ -25,7 +25,13 @@ pub(crate) struct Shape {
     pub list_items: u32,
     /// Characters of lines that read as bibliographic references.
     pub citations: u32,
+    /// How many blocks the fragments and list items above are.
+    pub short_blocks: u32,
 }
+
+/// A text of fewer short blocks than this is not discounted for them: one short paragraph is
+/// a short article, not a run of captions.
+const MIN_SHORT_BLOCKS: u32 = 3;
 
 /// A block shorter than this that is not a heading reads as a fragment unless it holds two
 /// sentences.
@@ -51,8 +57,10 @@ impl Shape {
             let short = (chars as usize) < FRAGMENT_CHARS;
             if block.kind == BlockKind::ListItem && short {
                 shape.list_items = shape.list_items.saturating_add(chars);
+                shape.short_blocks += 1;
             } else if short && sentence_ends(text) < 2 {
                 shape.fragments = shape.fragments.saturating_add(chars);
+                shape.short_blocks += 1;
             }
             let trimmed = text.trim_end();
             let teaser = trimmed.ends_with("...") || trimmed.ends_with('…');
@@ -83,6 +91,9 @@ impl Shape {
 
     /// A discount in 0..1 for what the text reads like besides prose.
     pub(crate) fn penalty(&self) -> f32 {
+        if self.short_blocks < MIN_SHORT_BLOCKS {
+            return self.fragment_penalty();
+        }
         let lists = (self.share(self.list_items) - 0.3).max(0.0) / 0.7;
         (0.6 * lists).max(self.fragment_penalty())
     }
@@ -90,7 +101,11 @@ impl Shape {
     /// The discount for fragments and citations alone (an article's own bullet lists are
     /// not held against it when choosing between blocks).
     pub(crate) fn fragment_penalty(&self) -> f32 {
-        let fragments = (self.share(self.fragments) - 0.4).max(0.0) / 0.6;
+        let fragments = if self.short_blocks < MIN_SHORT_BLOCKS {
+            0.0
+        } else {
+            (self.share(self.fragments) - 0.4).max(0.0) / 0.6
+        };
         let citations = (self.share(self.citations) - 0.1).max(0.0) / 0.5;
         (0.6 * fragments + 0.8 * citations).min(0.8)
     }
@@ -255,6 +270,22 @@ mod tests {
             prose_share: 1.0,
         };
         assert!(rate(&stub) < 0.2);
+    }
+
+    #[test]
+    fn one_short_paragraph_is_a_short_article_not_a_run_of_captions() {
+        let one = [TextBlock {
+            kind: BlockKind::Paragraph,
+            text: "Deep text of the article sits at the bottom of the nest.".to_string(),
+        }];
+        assert_eq!(Shape::of(&one).penalty(), 0.0);
+        let captions: Vec<TextBlock> = (0..6)
+            .map(|n| TextBlock {
+                kind: BlockKind::Paragraph,
+                text: format!("Photo {n}: the harbour at dawn"),
+            })
+            .collect();
+        assert!(Shape::of(&captions).penalty() > 0.3);
     }
 
     #[test]
