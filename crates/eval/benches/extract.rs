@@ -4,14 +4,15 @@
 //! rs-trafilatura 0.2.2 and dom_smoothie 0.19 (its `text_content`), the median pages/s over a
 //! few repetitions (`STORYLINE_BENCH_REPS`, default 3) on the 181 benchmark pages and on WCXB
 //! dev, the ratio to ours, and each extractor's quality with the datasets' metrics (a check
-//! that our metric reproduces the baselines' published figures). Datasets are read from
+//! that our metric reproduces the baselines' published figures) with the share of pages under
+//! F1 0.5 and of empty outputs. Datasets are read from
 //! `STORYLINE_DATASETS` or `../shared/datasets`; a 20 MB page is also timed for ours.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use storyline_eval::extract::metrics::{ShingleScores, WordScores, shingle_page, word_page};
-use storyline_eval::extract::{ExtractCase, datasets_dir, load_benchmark, load_wcxb};
+use storyline_eval::extract::{ExtractCase, TailShares, datasets_dir, load_benchmark, load_wcxb};
 use storyline_extract::{ExtractOptions, extract};
 
 type Extractor = fn(&ExtractCase) -> String;
@@ -90,8 +91,10 @@ fn main() {
             let results = run(&cases, reps);
             let ours_rate = results[0].1;
             println!("\narticle-extraction-benchmark ({} pages)", cases.len());
-            println!("| extractor | pages/s | ours ÷ theirs | precision | recall | F1 |");
-            println!("|---|---|---|---|---|---|");
+            println!(
+                "| extractor | pages/s | ours ÷ theirs | precision | recall | F1 | F1 < 0.5 | empty |"
+            );
+            println!("|---|---|---|---|---|---|---|---|");
             for (name, rate, outputs) in &results {
                 let pages: Vec<_> = cases
                     .iter()
@@ -99,12 +102,20 @@ fn main() {
                     .map(|(case, text)| shingle_page(text, &case.main_content))
                     .collect();
                 let scores = ShingleScores::aggregate(&pages);
+                let tail = TailShares::from_pages(
+                    pages
+                        .iter()
+                        .zip(outputs)
+                        .map(|(page, text)| (page.f1(), text.trim().is_empty())),
+                );
                 println!(
-                    "| {name} | {rate:.0} | {:.2} | {:.3} | {:.3} | {:.3} |",
+                    "| {name} | {rate:.0} | {:.2} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
                     ours_rate / rate.max(1e-9),
                     scores.precision,
                     scores.recall,
-                    scores.f1
+                    scores.f1,
+                    tail.low_f1,
+                    tail.empty
                 );
             }
         }
@@ -117,9 +128,10 @@ fn main() {
             let ours_rate = results[0].1;
             println!("\nwcxb-dev ({} pages)", cases.len());
             println!(
-                "| extractor | pages/s | ours ÷ theirs | precision | recall | F1 | F1 articles |"
+                "| extractor | pages/s | ours ÷ theirs | precision | recall | F1 | F1 articles \
+                 | F1 < 0.5 | empty |"
             );
-            println!("|---|---|---|---|---|---|---|");
+            println!("|---|---|---|---|---|---|---|---|---|");
             for (name, rate, outputs) in &results {
                 let pages: Vec<_> = cases
                     .iter()
@@ -133,13 +145,21 @@ fn main() {
                     .map(|(_, page)| *page)
                     .collect();
                 let scores = WordScores::aggregate(&pages);
+                let tail = TailShares::from_pages(
+                    pages
+                        .iter()
+                        .zip(outputs)
+                        .map(|(page, text)| (page.f1, text.trim().is_empty())),
+                );
                 println!(
-                    "| {name} | {rate:.0} | {:.2} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                    "| {name} | {rate:.0} | {:.2} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
                     ours_rate / rate.max(1e-9),
                     scores.precision,
                     scores.recall,
                     scores.f1,
-                    WordScores::aggregate(&articles).f1
+                    WordScores::aggregate(&articles).f1,
+                    tail.low_f1,
+                    tail.empty
                 );
             }
         }

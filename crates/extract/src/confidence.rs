@@ -118,28 +118,22 @@ fn visible(text: &str) -> u32 {
 /// Sentence ends in a text: `.`, `!`, `?` (and their CJK forms) followed by a space, a
 /// closing quote or the end.
 fn sentence_ends(text: &str) -> usize {
-    let chars: Vec<char> = text.trim_end().chars().collect();
     let mut count = 0;
-    for (at, &c) in chars.iter().enumerate() {
+    let mut previous: Option<char> = None;
+    let mut chars = text.trim_end().chars().peekable();
+    while let Some(c) = chars.next() {
         if matches!(c, '。' | '！' | '？') {
             count += 1;
-            continue;
+        } else if matches!(c, '.' | '!' | '?') {
+            let ends = chars.peek().is_none_or(|&next| {
+                next.is_whitespace() || matches!(next, '"' | '”' | '’' | '\'' | ')')
+            });
+            if ends && previous.is_some_and(|p| p.is_alphanumeric() || matches!(p, ')' | '"' | '”'))
+            {
+                count += 1;
+            }
         }
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
-        let next = chars.get(at + 1).copied();
-        let previous = at
-            .checked_sub(1)
-            .and_then(|before| chars.get(before))
-            .copied();
-        let ends = match next {
-            None => true,
-            Some(next) => next.is_whitespace() || matches!(next, '"' | '”' | '’' | '\'' | ')'),
-        };
-        if ends && previous.is_some_and(|p| p.is_alphanumeric() || matches!(p, ')' | '"' | '”')) {
-            count += 1;
-        }
+        previous = Some(c);
     }
     count
 }

@@ -303,7 +303,7 @@ fn prune(page: &Page, facts: &PageFacts, config: &ScoringConfig, trust: Trust) -
             .map(|&chars| chars > 0 && chars as f32 >= HIDDEN_PAGE_SHARE * page_text)
             .collect()
     };
-    let comments = comment_sections(page);
+    let comments = &facts.comments;
     let mut pruned = vec![false; count];
     for index in 0..count {
         if let Some(parent) = page.nodes[index].parent
@@ -491,23 +491,44 @@ fn is_heading_like(page: &Page, index: usize) -> bool {
     ) && page.nodes[index].last_descendant - index <= COMMENT_HEADING_NODES
 }
 
-/// Whether a text names replies, responses, thoughts, comments or a discussion (ASCII case
-/// aside): the words of a comment section's heading.
+/// Whether a text node can open a comment section's heading, by its first word: a count
+/// ("156 Responses", "One reply"), the noun itself when the count sits in its own element
+/// ("Responses to …"), or the first word of a heading such as "Leave a Reply", "Join the
+/// discussion", "Comments are closed", "Reader comments", "What readers say". Read without
+/// copying the text: this runs on every text node of every page.
 fn names_comments(text: &str) -> bool {
-    const WORDS: &[&[u8]] = &[
-        b"repl",
-        b"respons",
-        b"thought",
-        b"comment",
-        b"discussion",
-        b"conversation",
+    const FIRST_WORDS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "leave",
+        "join",
+        "comments",
+        "comment",
+        "reader",
+        "what",
+        "responses",
+        "response",
+        "replies",
+        "reply",
+        "thoughts",
+        "thought",
     ];
-    let bytes = text.as_bytes();
-    WORDS.iter().any(|word| {
-        bytes
-            .windows(word.len())
-            .any(|window| window.eq_ignore_ascii_case(word))
-    })
+    let text = text.trim_start();
+    let word = text
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    if word.is_empty() || word.len() > 9 {
+        return false;
+    }
+    word.bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b',')
+        || FIRST_WORDS
+            .iter()
+            .any(|first| first.eq_ignore_ascii_case(word))
 }
 
 /// The text of a subtree outside its links.
@@ -641,6 +662,19 @@ struct PageFacts {
     block_of: Vec<usize>,
     /// Whether each node sits inside a link within its block.
     linked: Vec<bool>,
+    /// The roots of reader-comment sections ([`comment_sections`]).
+    comments: Vec<bool>,
+}
+
+impl PageFacts {
+    fn of(page: &Page) -> PageFacts {
+        PageFacts {
+            text: text_chars(page),
+            block_of: blocks_of(page),
+            linked: links_within_block(page),
+            comments: comment_sections(page),
+        }
+    }
 }
 
 fn blocks_of(page: &Page) -> Vec<usize> {
@@ -672,11 +706,7 @@ struct Trust {
 
 /// Chooses the page's main content.
 pub(crate) fn select(page: &Page, config: &ScoringConfig, declared_article: bool) -> Selection {
-    let facts = PageFacts {
-        text: text_chars(page),
-        block_of: blocks_of(page),
-        linked: links_within_block(page),
-    };
+    let facts = PageFacts::of(page);
     let trusting = Trust {
         names: true,
         hidden: true,
@@ -813,11 +843,7 @@ pub(crate) fn second_choices(
     declared_article: bool,
     first: &Selection,
 ) -> Vec<Selection> {
-    let facts = PageFacts {
-        text: text_chars(page),
-        block_of: blocks_of(page),
-        linked: links_within_block(page),
-    };
+    let facts = PageFacts::of(page);
     let trusting = Trust {
         names: true,
         hidden: true,

@@ -549,7 +549,11 @@ fn stated_date(text: &str) -> Option<StatedDate> {
         .trim()
         .trim_matches(['|', '•', '·', '-', '–', ','])
         .trim();
-    if text.len() < 8 || text.len() > PROSE_DATE_CHARS || !text.bytes().any(|b| b.is_ascii_digit())
+    // Every date read here names its year: a line with fewer than four digits is passed over
+    // before any parsing (this runs on most short lines of a page).
+    if text.len() < 8
+        || text.len() > PROSE_DATE_CHARS
+        || text.bytes().filter(u8::is_ascii_digit).count() < 4
     {
         return None;
     }
