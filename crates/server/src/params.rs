@@ -167,10 +167,11 @@ impl Params {
     /// 0..=[`MAX_OFFSET`], `page` 1..=[`MAX_PAGE`].
     pub fn page(&self, default_limit: u32) -> ApiResult<Page> {
         let limit = self.ranged("limit", default_limit, 1, MAX_LIMIT)?;
-        let offset = if self.text("offset").is_some() {
+        // Both are checked when given, even when `offset` decides.
+        let page = self.ranged("page", 1, 1, MAX_PAGE)?;
+        let offset = if self.text("offset").is_some() || self.given_blank("offset") {
             self.ranged("offset", 0, 0, MAX_OFFSET)?
         } else {
-            let page = self.ranged("page", 1, 1, MAX_PAGE)?;
             (page - 1).saturating_mul(limit)
         };
         Ok(Page { limit, offset })
@@ -433,6 +434,9 @@ mod tests {
             "page=0",
             "offset=abc",
             "page=102",
+            "offset=810&page=false",
+            "offset=0&page=0",
+            "page=2&offset=",
         ] {
             let p = Params::parse(Some(bad), &["limit", "page", "offset"]).unwrap();
             assert_eq!(
