@@ -16,9 +16,9 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use sqlite::{SqliteStore, search_expression};
 pub use types::{
-    ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, InsertOutcome, ItemQuery,
-    ReadScope, ReaderItem, Role, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
-    StoryCoverage, StoryQuery, Stream, UnreadCount, UserRow,
+    ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, HitRow, IndexDoc,
+    InsertOutcome, ItemQuery, ReadScope, ReaderItem, Role, SearchChange, SearchHit, SearchQuery,
+    SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, Stream, UnreadCount, UserRow,
 };
 
 use async_trait::async_trait;

@@ -161,6 +161,48 @@ pub struct SearchHit {
     pub story_published: bool,
 }
 
+/// An article as the search index reads it: the text it is searched by and the fields
+/// it is filtered, grouped and ranked by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexDoc {
+    pub seq: i64,
+    pub id: String,
+    pub story_id: Option<String>,
+    pub title: String,
+    pub excerpt: String,
+    pub body: String,
+    pub provider_domain: String,
+    pub topics: Vec<String>,
+    pub category: String,
+    /// As the article says (`en`, `de-AT`), when it says.
+    pub language: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub ingested_at: DateTime<Utc>,
+}
+
+/// One entry of the store's search change log: the article with this `seq` was stored,
+/// edited, hidden, shown again or removed, and an index should read it anew. `change`
+/// numbers only grow, in commit order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchChange {
+    pub change: i64,
+    pub seq: i64,
+}
+
+/// A search hit's article as the store holds it now.
+#[derive(Debug, Clone)]
+pub struct HitRow {
+    /// The listing columns, with `body` cut to the start asked for (for snippets).
+    pub article: ArticleRow,
+    /// The article has no story, or its story is stored and not merged into another.
+    pub story_live: bool,
+    /// The article has no story, or its story's editorial flag is set.
+    pub story_published: bool,
+    /// What the public sees: published, from a provider not blocked, in a published
+    /// story that was not merged away (or in none).
+    pub visible: bool,
+}
+
 /// A followed source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceRow {
