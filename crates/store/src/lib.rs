@@ -80,6 +80,34 @@ pub trait Store: Send + Sync {
     /// without `body`, `html` and `secured`.
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>>;
 
+    /// The search change log after `after`: each entry names an article (by `seq`) that was
+    /// stored, edited, hidden, shown again or removed since, with the entry's number
+    /// (`change`); ascending by `change`, at most `limit`. An article is listed once, under
+    /// its latest change. A search index reads these articles anew ([`Store::index_docs`])
+    /// and remembers the last `change` it has read.
+    async fn search_changes(&self, after: i64, limit: u32) -> StoreResult<Vec<SearchChange>>;
+    /// The largest `change` of the search change log, 0 when it is empty. Cheap enough to
+    /// poll often.
+    async fn last_search_change(&self) -> StoreResult<i64>;
+    /// The articles of `seqs` that exist and that the public sees (see
+    /// [`ArticleQuery::visible_only`]), as a search index reads them, ascending by `seq`. An
+    /// article left out is one the index should not hold.
+    async fn index_docs(&self, seqs: &[i64]) -> StoreResult<Vec<IndexDoc>>;
+    /// A page of the whole archive for building a search index: of the (at most) `limit`
+    /// articles after `after_seq` in arrival order, those the public sees, and the last
+    /// `seq` of the page, from which the next page goes on (`None` when no article comes
+    /// after `after_seq`). A page costs its own rows.
+    async fn index_docs_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<(Vec<IndexDoc>, Option<i64>)>;
+    /// The articles of search hits (by `seq`) as the store holds them now, in the order of
+    /// `seqs`, unknown ones left out: listing columns, the body cut to its first
+    /// `body_chars` characters (for snippets), how their stories stand and whether the
+    /// public sees them.
+    async fn hit_rows(&self, seqs: &[i64], body_chars: u32) -> StoreResult<Vec<HitRow>>;
+
     /// Adds a source; returns false when its URL is already followed (as a source's address
     /// or as one a source moved away from).
     async fn add_source(&self, source: &SourceRow) -> StoreResult<bool>;

@@ -13,7 +13,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::articles::{COLUMNS, LISTING_COLUMNS, from_row};
-use super::search::latest::VISIBLE;
+use super::listing::VISIBLE;
 use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{ItemQuery, ReadScope, ReaderItem, Role, Stream, UnreadCount, UserRow};

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_source_aliases.sql"),
     include_str!("../../migrations/0011_accounts.sql"),
     include_str!("../../migrations/0012_entities.sql"),
+    include_str!("../../migrations/0013_search_changes.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

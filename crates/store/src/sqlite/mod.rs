@@ -2,8 +2,11 @@
 
 mod accounts;
 mod articles;
+mod days;
 mod entities;
+mod index_feed;
 mod library;
+mod listing;
 mod migrate;
 mod search;
 mod serving;
@@ -27,9 +30,9 @@ use storyline_model::{Story, StoryLink};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
-    ArticleQuery, ArticleRow, Commit, EntitySummary, ItemQuery, ReadScope, ReaderItem, Role,
-    SearchHit, SearchQuery, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, UnreadCount,
-    UserRow,
+    ArticleQuery, ArticleRow, Commit, EntitySummary, HitRow, IndexDoc, ItemQuery, ReadScope,
+    ReaderItem, Role, SearchChange, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
+    StoryCoverage, StoryQuery, UnreadCount, UserRow,
 };
 use crate::{Store, WriterLock};
 
@@ -478,11 +481,35 @@ impl Store for SqliteStore {
     }
 
     async fn articles(&self, query: &ArticleQuery) -> StoreResult<Vec<ArticleRow>> {
-        search::latest::run(&self.pool, query).await
+        listing::run(&self.pool, query).await
     }
 
     async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>> {
         search::run(&self.pool, &self.frequencies, &self.lengths, query).await
+    }
+
+    async fn search_changes(&self, after: i64, limit: u32) -> StoreResult<Vec<SearchChange>> {
+        index_feed::changes(&self.pool, after, limit).await
+    }
+
+    async fn last_search_change(&self) -> StoreResult<i64> {
+        index_feed::last_change(&self.pool).await
+    }
+
+    async fn index_docs(&self, seqs: &[i64]) -> StoreResult<Vec<IndexDoc>> {
+        index_feed::docs(&self.pool, seqs).await
+    }
+
+    async fn index_docs_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<(Vec<IndexDoc>, Option<i64>)> {
+        index_feed::docs_after(&self.pool, after_seq, limit).await
+    }
+
+    async fn hit_rows(&self, seqs: &[i64], body_chars: u32) -> StoreResult<Vec<HitRow>> {
+        index_feed::hit_rows(&self.pool, seqs, body_chars).await
     }
 
     async fn add_source(&self, source: &SourceRow) -> StoreResult<bool> {

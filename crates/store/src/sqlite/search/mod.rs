@@ -4,10 +4,8 @@
 //! that matches a large share of a big archive costs no more than a rare one, and filters
 //! are index terms (`facets`), so a filtered search reaches back through the whole archive.
 
-mod days;
 mod facets;
 mod fts5_rank;
-pub(crate) mod latest;
 mod query;
 mod rank;
 
@@ -18,10 +16,12 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::{AssertSqlSafe, Row, Sqlite, SqlitePool};
 
 use super::articles::{LISTING_COLUMNS, from_row};
+use super::days::{self, DateSpan};
 use super::to_ts;
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{SearchHit, SearchQuery};
@@ -110,6 +110,7 @@ pub(crate) async fn run(
     let Some(dates) = days::span(&mut conn, q.from, q.to).await? else {
         return Ok(Vec::new());
     };
+    let dates = dates.map(|span| IndexDates::of(&span, q.from, q.to));
     let expr = match_expression(&user, q, dates.as_ref());
 
     // One phrase: its IDF scales every score alike, so it is not needed for the order.
@@ -222,7 +223,7 @@ pub fn search_expression(q: &SearchQuery) -> Option<String> {
 
 /// The reader's words with the filters as `facets` terms (month terms for a date range
 /// only when its articles are scattered thinly over their span, see `days`).
-fn match_expression(user: &UserQuery, q: &SearchQuery, dates: Option<&days::DateSpan>) -> String {
+fn match_expression(user: &UserQuery, q: &SearchQuery, dates: Option<&IndexDates>) -> String {
     let mut clauses = vec![user.expression()];
     if let Some(provider) = &q.provider {
         clauses.push(facets::provider(provider));
@@ -232,4 +233,72 @@ fn match_expression(user: &UserQuery, q: &SearchQuery, dates: Option<&days::Date
     }
     clauses.extend(dates.and_then(|span| span.terms.clone()));
     clauses.join(" AND ")
+}
+
+/// A date range as the index walks it: the rowids of its `seq` span (rowid = minus `seq`),
+/// and month and year terms to AND to the words as well when the range's articles are
+/// scattered thinly over their span (an archive filled out of publication order), so FTS5
+/// skips the rows between them; `None` when they fill most of it.
+#[derive(Debug, PartialEq)]
+struct IndexDates {
+    rowids: (i64, i64),
+    terms: Option<String>,
+}
+
+impl IndexDates {
+    fn of(span: &DateSpan, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Self {
+        let terms = if span.thin() {
+            // Open ends are closed at the first and last day with articles.
+            let from = from.or_else(|| DateSpan::day_start(span.days.0));
+            let to = to.or_else(|| DateSpan::day_start(span.days.1));
+            match (from, to) {
+                (Some(from), Some(to)) => facets::dates(from, to),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        Self {
+            rowids: (span.seqs.1.saturating_neg(), span.seqs.0.saturating_neg()),
+            terms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_dense_span_is_walked_whole_and_a_thin_one_gets_month_terms() {
+        let from = Some(Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).unwrap());
+        let to = Some(Utc.with_ymd_and_hms(2025, 4, 28, 0, 0, 0).unwrap());
+        let span = |seqs, articles| DateSpan {
+            seqs,
+            articles,
+            days: (20_148, 20_206),
+        };
+        assert_eq!(
+            IndexDates::of(&span((100, 199), 90), from, to),
+            IndexDates {
+                rowids: (-199, -100),
+                terms: None,
+            }
+        );
+        assert_eq!(
+            IndexDates::of(&span((100, 10_099), 90), from, to),
+            IndexDates {
+                rowids: (-10_099, -100),
+                terms: Some("facets : (m202503 OR m202504)".into()),
+            }
+        );
+        // Open ends are closed at the first and last day with articles.
+        assert_eq!(
+            IndexDates::of(&span((100, 10_099), 90), None, None)
+                .terms
+                .as_deref(),
+            Some("facets : (m202503 OR m202504)")
+        );
+    }
 }
