@@ -1,93 +1,46 @@
-//! The search query parser: reader text (and the topic and provider filters) to the FTS5
-//! MATCH expression the store runs. Input: `text`, then optionally `\0topic`, then `\0provider`.
-//! Every expression must be one SQLite's FTS5 accepts: it is checked against an in-memory
-//! table shaped like the store's `articles_fts`.
+//! Search: reader text (and the topic and provider filters) parsed, turned into a tantivy
+//! query and run against a small in-memory index. Input: `text`, then optionally `\0topic`,
+//! then `\0provider`. Every query must run without error, grouped and not, and find only
+//! documents the index holds.
 
 #![no_main]
 
-use std::ffi::{CStr, c_int};
-use std::ptr;
-
+use chrono::{TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
-use libsqlite3_sys as ffi;
-use storyline_store::{SearchQuery, search_expression};
+use storyline_search::{SearchIndex, SearchQuery};
+use storyline_store::IndexDoc;
 
-/// An in-memory FTS5 table and a prepared `MATCH` query against it.
-struct Fts {
-    db: *mut ffi::sqlite3,
-    stmt: *mut ffi::sqlite3_stmt,
-}
-
-impl Fts {
-    fn open() -> Fts {
-        let mut db = ptr::null_mut();
-        let mut stmt = ptr::null_mut();
-        // SAFETY: plain use of the SQLite C API with NUL-terminated literals; the handles live
-        // as long as the thread (the fuzzer's only one).
-        unsafe {
-            let rc = ffi::sqlite3_open_v2(
-                c":memory:".as_ptr(),
-                &mut db,
-                ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE,
-                ptr::null(),
-            );
-            assert_eq!(rc, ffi::SQLITE_OK, "sqlite3_open_v2");
-            let setup = c"CREATE VIRTUAL TABLE articles_fts USING fts5(
-                    title, excerpt, body, facets,
-                    content='', contentless_delete=1,
-                    tokenize = 'unicode61 remove_diacritics 2');
-                INSERT INTO articles_fts(rowid, title, excerpt, body, facets) VALUES
-                    (-2, 'Harbour bridge opens', 'Ferries', 'The bridge opens in Zürich', 'p6E6577732E74657374 y2026'),
-                    (-1, 'Chip fab', 'Funding round', 'Alibaba leads the round', 't54656368');";
-            let rc = ffi::sqlite3_exec(db, setup.as_ptr(), None, ptr::null_mut(), ptr::null_mut());
-            assert_eq!(rc, ffi::SQLITE_OK, "setup: {}", message(db));
-            let sql = c"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1";
-            let rc = ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut());
-            assert_eq!(rc, ffi::SQLITE_OK, "prepare: {}", message(db));
-        }
-        Fts { db, stmt }
-    }
-
-    /// Runs the query with `expr`; SQLite's error message when FTS5 refuses it.
-    fn run(&self, expr: &str) -> Result<(), String> {
-        // SAFETY: `stmt` was prepared on `db`; the text is copied by SQLite (SQLITE_TRANSIENT).
-        unsafe {
-            ffi::sqlite3_reset(self.stmt);
-            let rc = ffi::sqlite3_bind_text(
-                self.stmt,
-                1,
-                expr.as_ptr().cast(),
-                expr.len() as c_int,
-                ffi::SQLITE_TRANSIENT(),
-            );
-            if rc != ffi::SQLITE_OK {
-                return Err(format!("bind: {}", message(self.db)));
-            }
-            let rc = ffi::sqlite3_step(self.stmt);
-            let result = if rc == ffi::SQLITE_ROW {
-                Ok(())
-            } else {
-                Err(message(self.db))
-            };
-            ffi::sqlite3_reset(self.stmt);
-            result
-        }
+fn doc(seq: i64, title: &str, body: &str, language: Option<&str>, topic: &str) -> IndexDoc {
+    IndexDoc {
+        seq,
+        id: format!("a{seq}"),
+        story_id: Some(format!("s{}", seq % 2)),
+        title: title.into(),
+        excerpt: String::new(),
+        body: body.into(),
+        provider_domain: "news.test".into(),
+        topics: vec![topic.into()],
+        category: "news".into(),
+        language: language.map(str::to_string),
+        published_at: Utc.timestamp_opt(1_760_000_000 + seq * 3_600, 0).single(),
+        ingested_at: Utc.timestamp_opt(1_760_000_000, 0).single().unwrap_or_default(),
     }
 }
 
-/// SQLite's last error message on `db`.
-///
-/// # Safety
-/// `db` must be an open connection.
-unsafe fn message(db: *mut ffi::sqlite3) -> String {
-    // SAFETY: sqlite3_errmsg returns a NUL-terminated string owned by the connection.
-    unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }
-        .to_string_lossy()
-        .into_owned()
+fn index() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index in memory");
+    let docs = vec![
+        doc(1, "Harbour bridge opens", "The bridge opens in Zürich to traffic.", Some("en"), "Cities"),
+        doc(2, "Chip fab funding round", "Alibaba leads the round for the chip fab.", Some("en"), "Tech"),
+        doc(3, "Neue Brücke eröffnet", "Die Brücke in Zürich wurde eröffnet.", Some("de"), "Cities"),
+        doc(4, "阿里巴巴领投月之暗面", "阿里巴巴领投月之暗面十亿美元融资。", Some("zh"), "Tech"),
+    ];
+    index.apply(&[1, 2, 3, 4], docs, 4).expect("documents indexed");
+    index
 }
 
 thread_local! {
-    static FTS: Fts = Fts::open();
+    static INDEX: SearchIndex = index();
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -95,16 +48,23 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = input.splitn(3, '\0');
     let text = parts.next().unwrap_or_default();
     let nonempty = |p: Option<&str>| p.filter(|p| !p.is_empty()).map(str::to_string);
-    let query = SearchQuery {
+    let mut query = SearchQuery {
         text: text.to_string(),
         topic: nonempty(parts.next()),
         provider: nonempty(parts.next()),
+        limit: 10,
         ..SearchQuery::default()
     };
-    let Some(expr) = search_expression(&query) else {
-        return;
-    };
-    if let Err(error) = FTS.with(|fts| fts.run(&expr)) {
-        panic!("FTS5 refuses the expression for {query:?}: {error}\n{expr}");
-    }
+    INDEX.with(|index| {
+        for grouped in [false, true] {
+            query.grouped = grouped;
+            match index.ranked_seqs(&query) {
+                Ok(seqs) => assert!(
+                    seqs.iter().all(|s| (1..=4).contains(s)),
+                    "{query:?} found {seqs:?}"
+                ),
+                Err(error) => panic!("the search failed for {query:?}: {error}"),
+            }
+        }
+    });
 });

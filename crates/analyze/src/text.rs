@@ -23,7 +23,7 @@ pub struct Term {
 }
 
 /// The languages storyline stems; anything else is lowercased but not stemmed.
-fn algorithm_for(lang: Lang) -> Option<Algorithm> {
+pub fn algorithm_for(lang: Lang) -> Option<Algorithm> {
     Some(match lang {
         Lang::Eng => Algorithm::English,
         Lang::Fra => Algorithm::French,

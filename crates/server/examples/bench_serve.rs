@@ -301,7 +301,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         ..ServerConfig::default()
     };
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::new(store.clone(), config)?;
     eprintln!("serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
     storyline_server::serve(state, async {
         let _ = tokio::signal::ctrl_c().await;

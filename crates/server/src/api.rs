@@ -204,7 +204,7 @@ pub async fn list_articles(
 ) -> ApiResult<Json<ArticleList>> {
     let params = Params::parse(raw.as_deref(), ARTICLE_PARAMS)?;
     let page = params.page(state.config().page_size.clamp(1, 100))?;
-    let filters = search_query(&params)?;
+    let filters = search_query(&params, false)?;
     let query = ArticleQuery {
         topic: state.topic_filter(filters.topic).await?,
         provider: filters.provider,
@@ -707,12 +707,35 @@ pub async fn list_providers(
 #[serde(rename_all = "camelCase")]
 pub struct SearchItem {
     pub article: ArticleView,
-    /// Text around the match, matches between `[` and `]`.
+    /// Text around the match, matched words between `[` and `]`.
     pub snippet: String,
     /// The snippet as safe HTML with `<mark>`.
     pub snippet_html: String,
-    /// BM25 rank (lower is better).
+    /// Relevance: BM25 over title, excerpt and body, times recency (higher is better).
+    pub score: f64,
+    /// Minus `score` (lower is better), kept for clients that sort by it.
     pub rank: f64,
+    /// With `group=story`: other matching articles of this story (see the story's page).
+    pub more_in_story: u32,
+}
+
+/// How many of the best matches carry a topic or come from a provider.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetCount {
+    /// A topic, or a provider's domain.
+    pub value: String,
+    pub count: u32,
+}
+
+/// Counts per topic and provider among the best matches of a search, most first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchFacets {
+    pub topics: Vec<FacetCount>,
+    pub providers: Vec<FacetCount>,
+    /// How many of the best matches were counted (all matches when fewer).
+    pub counted: u32,
 }
 
 /// A page of search results (no total; see [`StoryList`]).
@@ -726,11 +749,12 @@ pub struct SearchResults {
     pub has_more: bool,
     /// Offset of the next page, when there is one.
     pub next_offset: Option<u32>,
+    pub facets: SearchFacets,
 }
 
 /// Parameters of `GET /search`.
 pub const API_SEARCH_PARAMS: &[&str] = &[
-    "q", "topic", "provider", "from", "to", "limit", "offset", "page",
+    "q", "topic", "provider", "from", "to", "category", "lang", "group", "limit", "offset", "page",
 ];
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
@@ -741,6 +765,9 @@ pub const API_SEARCH_PARAMS: &[&str] = &[
         ("provider" = Option<String>, Query, max_length = 200, pattern = r"^[A-Za-z0-9.-]*$", description = "only articles from this outlet's domain"),
         ("from" = Option<String>, Query, description = "published at or after: a date (YYYY-MM-DD) or an RFC 3339 time; after `to` finds nothing"),
         ("to" = Option<String>, Query, description = "published at or before: a date (YYYY-MM-DD, the whole day) or an RFC 3339 time"),
+        ("category" = Option<String>, Query, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$", description = "only articles of this category (`news`, `opinion`, …)"),
+        ("lang" = Option<String>, Query, max_length = 12, pattern = "^[A-Za-z-]*$", description = "only articles in this language: an ISO 639-1 or 639-3 code (`en`, `deu`)"),
+        ("group" = Option<String>, Query, pattern = "^(story|none)$", description = "`story`: one result per story (its best article, with `moreInStory`), `limit` and `offset` counting stories; `none` (default): every matching article"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "results per page, 1 to 100 (default 20)"),
         ("offset" = Option<u32>, Query, minimum = 0, maximum = 10000, description = "results to skip, 0 to 10000"),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 101, description = "1-based page of `limit` results, 1 to 101, when `offset` is absent"),
@@ -753,7 +780,7 @@ pub async fn search(
     debug_assert!(SEARCH_PARAMS.iter().all(|p| API_SEARCH_PARAMS.contains(p)));
     let params = Params::parse(raw.as_deref(), API_SEARCH_PARAMS)?;
     let page = params.page(20)?;
-    let mut query = search_query(&params)?;
+    let mut query = search_query(&params, false)?;
     if crate::pages::searchable(&query.text) {
         query.limit = page.limit + 1;
         query.offset = page.offset;
@@ -765,7 +792,8 @@ pub async fn search(
         ));
     }
     let vis = public_visibility(&state).await?;
-    let mut hits = state.store().search(&query).await?;
+    let results = state.search().search(state.store(), &query).await?;
+    let mut hits = results.hits;
     let next_offset = page.cut(&mut hits);
     let items = crate::pages::visible_hits(hits, &vis)
         .into_iter()
@@ -773,14 +801,29 @@ pub async fn search(
             article: ArticleView::from_row(&h.article),
             snippet_html: views::highlight(&h.snippet),
             snippet: h.snippet,
-            rank: h.rank,
+            score: h.score,
+            rank: -h.score,
+            more_in_story: h.more_in_story,
         })
         .collect();
+    let counts = |list: &[(String, u32)]| {
+        list.iter()
+            .map(|(value, count)| FacetCount {
+                value: value.clone(),
+                count: *count,
+            })
+            .collect()
+    };
     Ok(Json(SearchResults {
         items,
         limit: page.limit,
         offset: page.offset,
         has_more: next_offset.is_some(),
         next_offset,
+        facets: SearchFacets {
+            topics: counts(&results.facets.topics),
+            providers: counts(&results.facets.providers),
+            counted: results.facets.counted,
+        },
     }))
 }

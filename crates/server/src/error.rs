@@ -29,6 +29,9 @@ pub enum ServerError {
     /// The system random source failed.
     #[error("no randomness available: {0}")]
     Random(String),
+    /// The search index could not be opened.
+    #[error(transparent)]
+    Search(#[from] storyline_search::SearchError),
 }
 
 /// Every error code a client can receive, with its HTTP status: the one table.
@@ -139,6 +142,13 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "store error");
         ApiError::new(ErrorCode::Internal, "the store failed; see the server log")
+    }
+}
+
+impl From<storyline_search::SearchError> for ApiError {
+    fn from(error: storyline_search::SearchError) -> Self {
+        tracing::error!(%error, "search error");
+        ApiError::new(ErrorCode::Internal, "the search failed; see the server log")
     }
 }
 

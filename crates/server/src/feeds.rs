@@ -254,7 +254,8 @@ async fn search_feed(
     let result: ApiResult<Response> = async {
         let format = Format::parse(&format)?;
         let params = Params::parse_page(raw.as_deref(), SEARCH_PARAMS)?;
-        let mut query = search_query(&params)?;
+        // Items are stories: one hit per story is what the feed lists.
+        let mut query = search_query(&params, true)?;
         if !crate::pages::searchable(&query.text) {
             return Err(ApiError::new(
                 ErrorCode::EmptyQuery,
@@ -264,7 +265,7 @@ async fn search_feed(
         query.limit = 100;
         query.topic = state.topic_filter(query.topic.take()).await?;
         let vis = public_visibility(&state).await?;
-        let hits = state.store().search(&query).await?;
+        let hits = state.search().search(state.store(), &query).await?.hits;
         let hits = crate::pages::visible_hits(hits, &vis);
         // The hits' stories, best hit first, in one store call.
         let mut seen = HashSet::new();

@@ -48,6 +48,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use storyline_model::Provider;
+use storyline_search::SearchIndex;
 use storyline_store::Store;
 use tower_http::trace::TraceLayer;
 
@@ -90,6 +91,10 @@ pub struct ServerConfig {
     /// Reverse proxies in front of the server: when the peer is one of them, the client
     /// address (for throttling) is read from `X-Forwarded-For`. Empty: the peer is the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Folder of the search index (made when missing, rebuilt from the store when it
+    /// cannot be read). `None`: the index is kept in memory and filled from the store when
+    /// the server starts.
+    pub search_index: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -110,6 +115,7 @@ impl Default for ServerConfig {
             search_cache_ttl: Duration::from_secs(30),
             throttle: throttle::ThrottleConfig::default(),
             trusted_proxies: Vec::new(),
+            search_index: None,
         }
     }
 }
@@ -189,6 +195,7 @@ impl<T> Cached<T> {
 
 struct Inner {
     store: Arc<dyn Store>,
+    search: SearchIndex,
     config: ServerConfig,
     metrics: metrics::Metrics,
     sessions: auth::Sessions,
@@ -210,7 +217,25 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
+    /// Opens the search index the configuration names (or one in memory) for `store`.
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Result<AppState, ServerError> {
+        let search = match &config.search_index {
+            Some(dir) => SearchIndex::open(dir).or_else(|e| {
+                // A read-only data folder, say: search still works, from memory.
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot open the search index there; keeping it in memory");
+                SearchIndex::in_memory()
+            })?,
+            None => SearchIndex::in_memory()?,
+        };
+        Ok(Self::with_search(store, search, config))
+    }
+
+    /// A state over `store` searching with `search`.
+    pub fn with_search(
+        store: Arc<dyn Store>,
+        search: SearchIndex,
+        config: ServerConfig,
+    ) -> AppState {
         let sessions = auth::Sessions::new(config.session_ttl);
         let throttle = throttle::Throttle::new(config.throttle.clone());
         let pages = cache::PageCache::new(config.page_cache_ttl);
@@ -218,6 +243,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
+                search,
                 config,
                 metrics: metrics::Metrics::default(),
                 sessions,
@@ -234,6 +260,23 @@ impl AppState {
 
     pub fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
+    }
+
+    /// The search index, fed from the store.
+    pub fn search(&self) -> &SearchIndex {
+        &self.inner.search
+    }
+
+    /// Lets the search index apply what the store changed (after an editorial action),
+    /// in the background: hits are checked against the store when shown, so results are
+    /// right meanwhile; this keeps pages full.
+    pub fn refresh_search(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state.search().catch_up(state.store()).await {
+                tracing::warn!(error = %e, "search index update failed");
+            }
+        });
     }
 
     pub fn config(&self) -> &ServerConfig {
@@ -417,12 +460,21 @@ pub async fn serve_listener(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "storyline serving");
     }
+    let feeder = state
+        .search()
+        .follow(state.inner.store.clone(), SEARCH_FEED_INTERVAL);
     let app = tower::ServiceExt::map_request(router(state), one_leading_slash);
     let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,
     >(app);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(ServerError::Serve)
+        .map_err(ServerError::Serve);
+    feeder.abort();
+    served
 }
+
+/// How often the search index looks for changes in the store (edits made by other
+/// processes, ingest running beside the server).
+const SEARCH_FEED_INTERVAL: Duration = Duration::from_secs(1);

@@ -53,7 +53,7 @@ impl Modify for BearerAuth {
     components(schemas(
         ApiError, ErrorCode, StoryCard, ArticleView, ProviderRef, TopicRef, ImageView, Outcome,
         api::StoryList, api::StoryDetail, api::ArticleList, api::ArticleDetail, api::MergeBody, api::SourceView,
-        api::NewSource, api::TopicCount, api::ProviderCount, api::SearchItem, api::SearchResults,
+        api::NewSource, api::TopicCount, api::ProviderCount, api::SearchItem, api::SearchResults, api::SearchFacets, api::FacetCount,
         api::SourceList, api::TopicList, api::ProviderList,
         crate::views::SummaryLineView, crate::views::FactsView, crate::views::ClaimView,
         crate::views::EntityView, api::EntityList,

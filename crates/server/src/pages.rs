@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use storyline_model::{Story, StoryLink};
-use storyline_store::{ReadScope, SearchHit, SearchQuery, StoryCoverage, StoryQuery};
+use storyline_search::{Facets, SearchHit, SearchQuery};
+use storyline_store::{ReadScope, StoryCoverage, StoryQuery};
 
 use crate::AppState;
 use crate::auth::{Session, session_of};
@@ -232,7 +233,10 @@ pub async fn public_visibility(state: &AppState) -> ApiResult<Visibility> {
 pub fn visible_hits(hits: Vec<SearchHit>, vis: &Visibility) -> Vec<SearchHit> {
     hits.into_iter()
         .filter(|h| {
-            vis.shows_article(&h.article) && h.story_live && vis.shows_story_flag(h.story_published)
+            h.visible
+                && vis.shows_article(&h.article)
+                && h.story_live
+                && vis.shows_story_flag(h.story_published)
         })
         .collect()
 }
@@ -835,6 +839,15 @@ pub struct HitView {
     /// Safe HTML: escaped text with `<mark>` around matches.
     pub snippet_html: String,
     pub story_href: Option<String>,
+    /// Other matching articles of the same story (grouped results).
+    pub more: u32,
+}
+
+/// A facet value as a filter link.
+pub struct FacetLink {
+    pub label: String,
+    pub count: u32,
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -846,17 +859,29 @@ struct SearchPage {
     provider: String,
     from: String,
     to: String,
+    category: String,
+    lang: String,
+    grouped: bool,
     hits: Vec<HitView>,
     searched: bool,
     pager: Pager,
     topics: Vec<String>,
+    topic_facets: Vec<FacetLink>,
+    provider_facets: Vec<FacetLink>,
+    /// How many of the best matches the facets count.
+    facets_counted: u32,
+    /// The same search with results grouped the other way.
+    regroup_href: String,
 }
 
 /// Parameters the search page and search feeds accept.
-pub const SEARCH_PARAMS: &[&str] = &["q", "topic", "provider", "from", "to", "page"];
+pub const SEARCH_PARAMS: &[&str] = &[
+    "q", "topic", "provider", "from", "to", "category", "lang", "group", "page",
+];
 
-/// Validates search parameters into a store query (without paging).
-pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
+/// Validates search parameters into a search (without paging). `grouped` is the default
+/// for `group` (`story` or `none`).
+pub fn search_query(params: &Params, grouped: bool) -> ApiResult<SearchQuery> {
     let text = params.text("q").unwrap_or("").to_string();
     if text.chars().count() > 500 {
         return Err(ApiError::new(
@@ -868,6 +893,26 @@ pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
     if let Some(p) = &provider {
         check_domain(p)?;
     }
+    let language = params.name("lang")?;
+    if let Some(l) = &language
+        && (l.is_empty() || l.len() > 12 || !l.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+    {
+        return Err(ApiError::new(
+            ErrorCode::BadFilter,
+            "`lang` must be a language code such as `en` or `deu`",
+        ));
+    }
+    let grouped = match params.text("group") {
+        None => grouped,
+        Some("story") => true,
+        Some("none") => false,
+        Some(_) => {
+            return Err(ApiError::new(
+                ErrorCode::BadFilter,
+                "`group` must be `story` or `none`",
+            ));
+        }
+    };
     let from = params.date("from", false)?;
     let to = params.date("to", true)?;
     // `from` after `to` is an empty window: it finds nothing, as any other window with
@@ -878,6 +923,9 @@ pub fn search_query(params: &Params) -> ApiResult<SearchQuery> {
         provider,
         from,
         to,
+        category: params.name("category")?.filter(|c| !c.is_empty()),
+        language: language.filter(|l| !l.is_empty()),
+        grouped,
         limit: 20,
         offset: 0,
     })
@@ -887,7 +935,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
     let result = async {
         let params = Params::parse_page(raw.as_deref(), SEARCH_PARAMS)?;
         let page = page_number(&params)?;
-        let mut query = search_query(&params)?;
+        let mut query = search_query(&params, true)?;
         // Results are public and the same for every reader: reused for the search cache's
         // time, and dropped at once by an editorial action.
         let key = format!("/search?{}", params.canonical());
@@ -900,11 +948,12 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
         query.offset = (page - 1) * size;
         let searched = searchable(&query.text);
         let vis = public_visibility(&state).await?;
-        let mut hits = if searched {
-            state.store().search(&query).await?
+        let results = if searched {
+            state.search().search(state.store(), &query).await?
         } else {
-            Vec::new()
+            Default::default()
         };
+        let mut hits = results.hits;
         let has_more = hits.len() > size as usize;
         hits.truncate(size as usize);
         let hits = visible_hits(hits, &vis)
@@ -917,9 +966,16 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
                     .story_id
                     .as_ref()
                     .map(|s| format!("/story/{}", encode(s))),
+                more: h.more_in_story,
             })
             .collect();
         let extra = search_extra(&query);
+        let (topic_facets, provider_facets) = facet_links(&query, &results.facets);
+        let regroup_href = {
+            let mut other = query.clone();
+            other.grouped = !query.grouped;
+            format!("/search?{}", search_extra(&other).trim_end_matches('&'))
+        };
         let topics = state
             .topic_directory()
             .await?
@@ -940,10 +996,17 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             provider: query.provider.clone().unwrap_or_default(),
             from: params.text("from").unwrap_or("").to_string(),
             to: params.text("to").unwrap_or("").to_string(),
+            category: query.category.clone().unwrap_or_default(),
+            lang: query.language.clone().unwrap_or_default(),
+            grouped: query.grouped,
             hits,
             searched,
             pager: Pager::new("/search", &extra, page, has_more),
             topics,
+            topic_facets,
+            provider_facets,
+            facets_counted: results.facets.counted,
+            regroup_href,
         };
         let body = page.render().map_err(|e| {
             tracing::error!(error = %e, "template failed");
@@ -955,6 +1018,41 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
     }
     .await;
     respond(&state, result)
+}
+
+/// Each facet value as a link to the same search narrowed to it (values already filtered
+/// on are left out).
+fn facet_links(query: &SearchQuery, facets: &Facets) -> (Vec<FacetLink>, Vec<FacetLink>) {
+    let link = |narrowed: SearchQuery| {
+        format!("/search?{}", search_extra(&narrowed).trim_end_matches('&'))
+    };
+    let topics = facets
+        .topics
+        .iter()
+        .filter(|(t, _)| query.topic.as_deref() != Some(t.as_str()))
+        .map(|(t, n)| FacetLink {
+            label: t.clone(),
+            count: *n,
+            href: link(SearchQuery {
+                topic: Some(t.clone()),
+                ..query.clone()
+            }),
+        })
+        .collect();
+    let providers = facets
+        .providers
+        .iter()
+        .filter(|(p, _)| query.provider.as_deref() != Some(p.as_str()))
+        .map(|(p, n)| FacetLink {
+            label: p.clone(),
+            count: *n,
+            href: link(SearchQuery {
+                provider: Some(p.clone()),
+                ..query.clone()
+            }),
+        })
+        .collect();
+    (topics, providers)
 }
 
 /// Whether text holds at least one word to search for.
@@ -983,6 +1081,15 @@ pub fn search_extra(q: &SearchQuery) -> String {
     }
     if let Some(t) = q.to {
         add("to", &t.to_rfc3339());
+    }
+    if let Some(c) = &q.category {
+        add("category", c);
+    }
+    if let Some(l) = &q.language {
+        add("lang", l);
+    }
+    if !q.grouped {
+        add("group", "none");
     }
     out
 }

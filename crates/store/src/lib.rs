@@ -14,11 +14,11 @@ mod sqlite;
 mod types;
 
 pub use error::{StoreError, StoreResult};
-pub use sqlite::{SqliteStore, search_expression};
+pub use sqlite::SqliteStore;
 pub use types::{
     ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, HitRow, IndexDoc,
-    InsertOutcome, ItemQuery, ReadScope, ReaderItem, Role, SearchChange, SearchHit, SearchQuery,
-    SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery, Stream, UnreadCount, UserRow,
+    InsertOutcome, ItemQuery, ReadScope, ReaderItem, Role, SearchChange, SourceMove, SourceRow,
+    Stats, StoryCoverage, StoryQuery, Stream, UnreadCount, UserRow,
 };
 
 use async_trait::async_trait;
@@ -76,9 +76,8 @@ pub trait Store: Send + Sync {
     /// Rows come without `body`, `html` and `secured`.
     async fn articles(&self, query: &ArticleQuery) -> StoreResult<Vec<ArticleRow>>;
 
-    /// Full-text search over articles, ranked. Hits show snippets, so their rows may come
-    /// without `body`, `html` and `secured`.
-    async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>>;
+    /// The largest arrival sequence number, 0 for an empty store.
+    async fn last_seq(&self) -> StoreResult<i64>;
 
     /// The search change log after `after`: each entry names an article (by `seq`) that was
     /// stored, edited, hidden, shown again or removed since, with the entry's number

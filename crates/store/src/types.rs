@@ -111,19 +111,6 @@ impl Default for StoryQuery {
     }
 }
 
-/// A full-text query.
-#[derive(Debug, Clone, Default)]
-pub struct SearchQuery {
-    /// Words, `"quoted phrases"`, and `-excluded` words.
-    pub text: String,
-    pub topic: Option<String>,
-    pub provider: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub limit: u32,
-    pub offset: u32,
-}
-
 /// A listing of articles, newest arrivals first, narrowed by filters only (no words).
 #[derive(Debug, Clone, Default)]
 pub struct ArticleQuery {
@@ -146,19 +133,6 @@ pub struct StoryCoverage {
     pub story: Story,
     pub articles: Vec<ArticleRow>,
     pub links: Vec<StoryLink>,
-}
-
-/// One search result.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchHit {
-    pub article: ArticleRow,
-    /// Text around the match, with matches wrapped in `[` … `]` markers.
-    pub snippet: String,
-    pub rank: f64,
-    /// The article has no story, or its story is stored and not merged into another.
-    pub story_live: bool,
-    /// The article has no story, or its story's editorial flag is set.
-    pub story_published: bool,
 }
 
 /// An article as the search index reads it: the text it is searched by and the fields

@@ -67,6 +67,10 @@ enum Command {
     Run(commands::fetch::RunArgs),
     /// Show the topic taxonomy in use (or print the built-in one to edit).
     Topics(commands::topics::Args),
+    /// Search the archive (ranked, one result per story unless `--all`).
+    Search(commands::search::SearchArgs),
+    /// Rebuild the search index from the store, with a progress bar.
+    Reindex(commands::search::ReindexArgs),
     /// Serve the web UI, the JSON API and feeds.
     Serve(commands::serve::ServeArgs),
     /// Administration: the admin password.
@@ -137,6 +141,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Fetch(args) => commands::fetch::fetch(args, &settings).await,
         Command::Run(args) => commands::fetch::run(args, &settings).await,
         Command::Topics(args) => commands::topics::run(args, &settings),
+        Command::Search(args) => commands::search::search(args, &settings).await,
+        Command::Reindex(args) => commands::search::reindex(args, &settings).await,
         Command::Serve(args) => commands::serve::serve(args, &settings).await,
         Command::Admin(args) => commands::serve::admin(args, &settings),
         Command::User(args) => commands::users::run(args, &settings).await,

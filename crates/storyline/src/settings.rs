@@ -34,6 +34,11 @@ impl Settings {
         }
     }
 
+    /// The search index's folder: beside the store, named after it (`storyline.search`).
+    pub fn search_index(&self) -> PathBuf {
+        self.db.with_extension("search")
+    }
+
     /// The keyring for `secured` values (generated on first use, mode 0600).
     pub fn keyring(&self) -> anyhow::Result<Keyring> {
         std::fs::create_dir_all(&self.data_dir)

@@ -392,7 +392,7 @@ pub async fn start_with(mut config: ServerConfig, image_files: &[(&str, &[u8])])
     let addr = listener.local_addr().unwrap();
     config.bind = addr;
     config.base_url = format!("http://{addr}");
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::new(store.clone(), config).expect("search index in memory");
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         storyline_server::serve_listener(listener, state, async {

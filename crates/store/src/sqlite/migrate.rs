@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_accounts.sql"),
     include_str!("../../migrations/0012_entities.sql"),
     include_str!("../../migrations/0013_search_changes.sql"),
+    include_str!("../../migrations/0014_drop_fts5.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

@@ -8,17 +8,13 @@ mod index_feed;
 mod library;
 mod listing;
 mod migrate;
-mod search;
 mod serving;
 mod sources;
 mod stories;
 mod writer_lock;
 
-pub use search::search_expression;
-
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -31,8 +27,8 @@ use storyline_model::{Story, StoryLink};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{
     ArticleQuery, ArticleRow, Commit, EntitySummary, HitRow, IndexDoc, ItemQuery, ReadScope,
-    ReaderItem, Role, SearchChange, SearchHit, SearchQuery, SourceMove, SourceRow, Stats,
-    StoryCoverage, StoryQuery, UnreadCount, UserRow,
+    ReaderItem, Role, SearchChange, SourceMove, SourceRow, Stats, StoryCoverage, StoryQuery,
+    UnreadCount, UserRow,
 };
 use crate::{Store, WriterLock};
 
@@ -42,9 +38,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// The database file (`None` in memory), beside which the writer lock file lives.
     path: Option<std::path::PathBuf>,
-    frequencies: Arc<search::DocFrequencies>,
-    /// Article lengths for ranking, shared with the search function of every connection.
-    lengths: Arc<search::LengthCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -138,8 +131,6 @@ impl SqliteStore {
     ) -> StoreResult<Self> {
         library::configure();
         let in_memory = label == ":memory:";
-        let lengths = Arc::new(search::LengthCache::default());
-        let registered = Arc::clone(&lengths);
         let pool = SqlitePoolOptions::new()
             // An in-memory database lives in one connection; a file serves many readers.
             .max_connections(if in_memory { 1 } else { 8 })
@@ -157,18 +148,6 @@ impl SqliteStore {
             } else {
                 Some(Duration::from_secs(1800))
             })
-            // Search ranks inside FTS5 with our own auxiliary function, which SQLite keeps
-            // per connection.
-            .after_connect(move |conn, _meta| {
-                let lengths = Arc::clone(&registered);
-                Box::pin(async move {
-                    let mut handle = conn.lock_handle().await?;
-                    // SAFETY: the locked handle is this connection's, open, and used by no
-                    // one else until `handle` is dropped.
-                    unsafe { search::register(handle.as_raw_handle().as_ptr(), lengths) }
-                        .map_err(|message| sqlx::Error::Configuration(message.into()))
-                })
-            })
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {
@@ -178,12 +157,7 @@ impl SqliteStore {
         if let Some(version) = version {
             migrate::run(&pool, version).await?;
         }
-        Ok(Self {
-            pool,
-            path: None,
-            frequencies: Arc::default(),
-            lengths,
-        })
+        Ok(Self { pool, path: None })
     }
 
     /// The database's schema version (SQLite's `user_version`).
@@ -484,8 +458,12 @@ impl Store for SqliteStore {
         listing::run(&self.pool, query).await
     }
 
-    async fn search(&self, query: &SearchQuery) -> StoreResult<Vec<SearchHit>> {
-        search::run(&self.pool, &self.frequencies, &self.lengths, query).await
+    async fn last_seq(&self) -> StoreResult<i64> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM articles")
+            .fetch_one(&self.pool)
+            .await
+            .ctx("last seq")?;
+        Ok(seq.unwrap_or(0))
     }
 
     async fn search_changes(&self, after: i64, limit: u32) -> StoreResult<Vec<SearchChange>> {

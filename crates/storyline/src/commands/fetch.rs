@@ -179,6 +179,7 @@ async fn open_writer(
 
 pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let (store, web, mut pipeline) = open_writer(settings, &args.web).await?;
+    let search = super::SearchFeed::start(settings, &store);
     let stop = Stop::default();
     let signals = progress::stop_on_signals(stop.clone());
     let sources: Vec<SourceRow> = if args.once {
@@ -197,6 +198,7 @@ pub async fn fetch(args: FetchArgs, settings: &Settings) -> anyhow::Result<ExitC
     let polled = sources.len();
     let summary = round_with_progress(&web, &mut pipeline, sources, &stop).await?;
     signals.abort();
+    search.finish(store.as_ref()).await;
     println!("{summary}");
     store.close().await;
     // Nothing came through when every source failed: say so with the exit status.
@@ -223,6 +225,10 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
         println!("serving at http://{addr}/");
         Some(handle)
     };
+    // The server keeps the search index up; without one, this job does.
+    let search = server
+        .is_none()
+        .then(|| super::SearchFeed::start(settings, &store));
     println!("polling sources; Ctrl-C stops cleanly");
     while !stop.is_stopped() {
         let due = store.due_sources(Utc::now()).await?;
@@ -248,6 +254,9 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
     }
     if let Some(server) = server {
         let _ = server.await;
+    }
+    if let Some(search) = search {
+        search.finish(store.as_ref()).await;
     }
     store.close().await;
     println!("stopped");

@@ -58,6 +58,7 @@ impl std::fmt::Display for Summary {
 
 pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_store(settings).await?;
+    let search = super::SearchFeed::start(settings, &store);
     let mut pipeline = Pipeline::open(
         super::as_dyn(&store),
         settings.keyring()?,
@@ -78,6 +79,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     )
     .await?;
     pipeline.refresh_heat().await?;
+    search.finish(store.as_ref()).await;
     let stats = storyline_store::Store::stats(store.as_ref()).await?;
     if args.json {
         println!(

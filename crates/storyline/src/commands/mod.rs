@@ -8,6 +8,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ingest;
 pub mod record;
+pub mod search;
 pub mod serve;
 pub mod sources;
 pub mod stories;
@@ -82,6 +83,47 @@ async fn open(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
         .await
         .with_context(|| format!("cannot open the store at {}", settings.db.display()))?;
     Ok(Arc::new(store))
+}
+
+/// The search index beside the store, kept up with what a job stores while it runs.
+pub struct SearchFeed {
+    index: Option<storyline_search::SearchIndex>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SearchFeed {
+    /// Opens the index and follows the store every second. The index is derived: when it
+    /// cannot be opened the job goes on without it (a later search or `reindex` fills it).
+    pub fn start(settings: &Settings, store: &Arc<SqliteStore>) -> Self {
+        match storyline_search::SearchIndex::open(&settings.search_index()) {
+            Ok(index) => {
+                let task = index.follow(as_dyn(store), std::time::Duration::from_secs(1));
+                Self {
+                    index: Some(index),
+                    task: Some(task),
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "search index not updated");
+                Self {
+                    index: None,
+                    task: None,
+                }
+            }
+        }
+    }
+
+    /// Stops following and applies what the job stored since the last look.
+    pub async fn finish(mut self, store: &dyn Store) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        if let Some(index) = self.index.take()
+            && let Err(e) = index.catch_up(store).await
+        {
+            tracing::warn!(error = %e, "search index not updated");
+        }
+    }
 }
 
 /// The store as the trait object the pipeline and views take.

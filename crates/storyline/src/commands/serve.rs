@@ -96,6 +96,7 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
         image_cache_dir: Some(storyline_pipeline::round::images_by_url_dir(
             &settings.data_dir,
         )),
+        search_index: Some(settings.search_index()),
         base_url: options
             .base_url
             .clone()
@@ -129,7 +130,7 @@ pub async fn start(
         config.base_url = format!("http://{addr}");
         config.bind = addr;
     }
-    let state = AppState::new(store, config);
+    let state = AppState::new(store, config)?;
     let handle = tokio::spawn(async move {
         if let Err(e) = storyline_server::serve_listener(listener, state, shutdown).await {
             tracing::error!(error = %e, "server stopped");

@@ -1,17 +1,21 @@
-//! Search cost at the store, without HTTP: runs a mix of searches (the same kinds as the
-//! serving bench's `search.lua`: single words, two words, phrases, exclusions, a third
-//! filtered by topic, provider or dates) against a store the serving bench filled, one at a
-//! time, and prints the median, p90 and p99 latency and the mean.
+//! Search cost without HTTP: builds the search index of a store the serving bench filled
+//! (when it has none; the build's time, size and the process's peak memory are printed),
+//! times adding one new article, then runs a mix of searches (the same kinds as the serving
+//! bench's `search.lua`: single words, two words, phrases, exclusions, a third filtered by
+//! topic, provider or dates; grouped by story, as the search page asks) one at a time, and
+//! prints the median, p90 and p99 latency and the mean.
 //!
 //! ```text
-//! cargo run --release -p storyline-store --example search_bench -- /tmp/sl-bench.db [passes]
+//! cargo run --release -p storyline-search --example search_bench -- /tmp/sl-bench.db [passes]
 //! ```
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
-use storyline_store::{SearchQuery, SqliteStore, Store};
+use storyline_model::{Article, Provider};
+use storyline_search::{SearchIndex, SearchQuery};
+use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
 
 const FIRMS: &[&str] = &[
     "Quillon",
@@ -170,12 +174,9 @@ fn make(rng: &mut Rng) -> (usize, usize, SearchQuery) {
     };
     let mut q = SearchQuery {
         text,
-        topic: None,
-        provider: None,
-        from: None,
-        to: None,
+        grouped: true,
         limit: 21,
-        offset: 0,
+        ..SearchQuery::default()
     };
     let filter = rng.below(9);
     match filter {
@@ -197,11 +198,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/sl-bench.db".into()));
     let passes: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(2);
     let store = SqliteStore::open(&path).await?;
+    let index = SearchIndex::open(&path.with_extension("search"))?;
+    if index.behind(&store).await? {
+        let started = Instant::now();
+        let applied = index.catch_up(&store).await?;
+        println!(
+            "index: {} articles applied in {:.1} s, {} MiB on disk, peak memory {} MiB",
+            applied.changes,
+            started.elapsed().as_secs_f64(),
+            index.size_on_disk() / (1 << 20),
+            peak_memory_kib().unwrap_or(0) / 1024
+        );
+    }
+    println!("index: {} documents", index.docs());
+    one_new_article(&store, &index).await?;
     let mut rng = Rng(11);
     let queries: Vec<(usize, usize, SearchQuery)> = (0..600).map(|_| make(&mut rng)).collect();
     // A first pass warms the page cache and the statement cache.
     for (_, _, q) in &queries {
-        store.search(q).await?;
+        index.search(&store, q).await?;
     }
     let mut times = Vec::with_capacity(queries.len() * passes);
     let mut by_kind = [(0usize, 0.0f64); KINDS.len()];
@@ -212,7 +227,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..passes {
         for (kind, filter, q) in &queries {
             let t = Instant::now();
-            hits += store.search(q).await?.len();
+            hits += index.search(&store, q).await?.hits.len();
             let ms = t.elapsed().as_secs_f64() * 1e3;
             times.push(ms);
             by_kind[*kind].0 += 1;
@@ -252,6 +267,66 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     store.close().await;
     Ok(())
+}
+
+/// Times storing one new article and bringing the index up to it (median of 21).
+async fn one_new_article(
+    store: &SqliteStore,
+    index: &SearchIndex,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut times = Vec::new();
+    for i in 0..21 {
+        let now = Utc::now();
+        let id = format!("bench-new-{}-{i}", now.timestamp_nanos_opt().unwrap_or(0));
+        let row = ArticleRow {
+            article: Article {
+                id: id.clone(),
+                category: "news".into(),
+                title: "Quillon opens a battery plant in Altura".into(),
+                excerpt: "Quillon said the plant would open next year.".into(),
+                body: "Quillon said the plant would open next year, analysts said.".into(),
+                published_date_time: Some(now),
+                kind: "article".into(),
+                published: true,
+                provider: Provider {
+                    name: "Bench".into(),
+                    domain: "bench.example".into(),
+                },
+                ..Article::default()
+            },
+            seq: 0,
+            story_id: None,
+            duplicate_of: None,
+            ingested_at: now,
+            content_hash: id,
+            html: None,
+            secured: None,
+            feed_only: false,
+        };
+        store
+            .commit(&Commit {
+                articles: vec![row],
+                ..Commit::default()
+            })
+            .await?;
+        let t = Instant::now();
+        index.catch_up(store).await?;
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "one new article to searchable (catch-up and commit): median {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    Ok(())
+}
+
+/// The process's peak resident memory (Linux), in KiB.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// User and system CPU time of this process so far (Linux), in seconds.
