@@ -97,8 +97,10 @@ pub struct Facets {
     pub topics: Vec<(String, u32)>,
     /// Provider domains.
     pub providers: Vec<(String, u32)>,
-    /// How many of the best matches were counted (all of them when fewer).
+    /// How many of the best matches were counted.
     pub counted: u32,
+    /// Whether those were all the matches.
+    pub complete: bool,
 }
 
 /// A page of results and the facets of the whole search.
@@ -295,7 +297,8 @@ impl Inner {
         best.sort_unstable_by(|a, b| b.cmp(a));
 
         let details = Details::read(&searcher, &best)?;
-        let facets = details.facets();
+        let mut facets = details.facets();
+        facets.complete = best.len() < window;
         let mut page: Vec<Ranked> = Vec::new();
         if q.grouped {
             // Best article per story, in rank order; storyless articles stand alone.
@@ -589,6 +592,7 @@ impl Details {
             topics: top(topics),
             providers: top(providers),
             counted: self.docs.len() as u32,
+            complete: false,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Benchmark server: fills a SQLite store with synthetic but plausible news (default
 //! 1,000,000 articles in stories of ~10, written through `Store::commit` in large
-//! transactions), then serves it until Ctrl-C so a load generator in another process can
-//! measure it (the wrk commands are in the README, "Serving").
+//! transactions), builds its search index beside it (`<store>.search`, timed), then serves
+//! it until Ctrl-C so a load generator in another process can measure it (the wrk commands
+//! are in BENCHMARKS.md, "Serving").
 //!
 //! ```text
 //! cargo run --release -p storyline-server --example bench_serve -- /tmp/bench.db 1000000 8088
@@ -289,6 +290,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "store: {} articles, {} stories",
         stats.articles, stats.stories
     );
+    // The search index beside the store, built (or brought up to date) before serving.
+    let index_dir = path.with_extension("search");
+    let search = storyline_search::SearchIndex::open(&index_dir)?;
+    if search.behind(store.as_ref()).await? {
+        let started = Instant::now();
+        let applied = search.catch_up(store.as_ref()).await?;
+        eprintln!(
+            "search index: {} articles in {:.1?}, {} MiB on disk",
+            applied.indexed,
+            started.elapsed(),
+            search.size_on_disk() / (1 << 20)
+        );
+    }
+    eprintln!("search index: {} documents", search.docs());
     let config = ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], port)),
         base_url: format!("http://127.0.0.1:{port}"),
@@ -301,7 +316,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         ..ServerConfig::default()
     };
-    let state = AppState::new(store.clone(), config)?;
+    let state = AppState::with_search(store.clone(), search, config);
     eprintln!("serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
     storyline_server::serve(state, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -734,8 +734,10 @@ pub struct FacetCount {
 pub struct SearchFacets {
     pub topics: Vec<FacetCount>,
     pub providers: Vec<FacetCount>,
-    /// How many of the best matches were counted (all matches when fewer).
+    /// How many of the best matches were counted.
     pub counted: u32,
+    /// Whether those were all the matches.
+    pub complete: bool,
 }
 
 /// A page of search results (no total; see [`StoryList`]).
@@ -824,6 +826,7 @@ pub async fn search(
             topics: counts(&results.facets.topics),
             providers: counts(&results.facets.providers),
             counted: results.facets.counted,
+            complete: results.facets.complete,
         },
     }))
 }

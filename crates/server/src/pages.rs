@@ -868,8 +868,9 @@ struct SearchPage {
     topics: Vec<String>,
     topic_facets: Vec<FacetLink>,
     provider_facets: Vec<FacetLink>,
-    /// How many of the best matches the facets count.
+    /// How many of the best matches the facets count, and whether that is all of them.
     facets_counted: u32,
+    facets_complete: bool,
     /// The same search with results grouped the other way.
     regroup_href: String,
 }
@@ -1006,6 +1007,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             topic_facets,
             provider_facets,
             facets_counted: results.facets.counted,
+            facets_complete: results.facets.complete,
             regroup_href,
         };
         let body = page.render().map_err(|e| {

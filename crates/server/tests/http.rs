@@ -189,6 +189,58 @@ async fn search_page_highlights_matches_and_applies_filters() {
 }
 
 #[tokio::test]
+async fn search_groups_by_story_and_narrows_by_facets() {
+    let r = start().await;
+    // The page: one result per story by default, with the rest of its coverage counted.
+    let (_, grouped) = text(&r, "/search?q=quillon").await;
+    let (_, every) = text(&r, "/search?q=quillon&group=none").await;
+    let hits = |page: &str| page.matches("class=\"snippet\"").count();
+    assert!(hits(&grouped) < hits(&every), "{grouped}");
+    assert!(grouped.contains("more from this story"), "{grouped}");
+    assert!(grouped.contains("Show every article"));
+    assert!(every.contains("One result per story"));
+    // Facets: topics and sources of the matches, each a link narrowing the search.
+    assert!(grouped.contains("class=\"facets\""), "{grouped}");
+    assert!(grouped.contains("topic=Funding\">Funding"), "{grouped}");
+    assert!(grouped.contains("Counted over all"), "{grouped}");
+    assert!(grouped.contains("provider=ledgerwire.example"), "{grouped}");
+
+    // The API: ungrouped by default, grouped on request, facets either way.
+    let (status, all) = json(&r, "/api/v1/search?q=quillon").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, by_story) = json(&r, "/api/v1/search?q=quillon&group=story").await;
+    let items = |v: &Value| v["items"].as_array().unwrap().len();
+    assert!(items(&by_story) < items(&all), "{by_story}");
+    assert!(
+        by_story["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["moreInStory"].as_u64().unwrap_or(0) > 0),
+        "{by_story}"
+    );
+    assert!(all["items"][0]["score"].as_f64().unwrap() > 0.0);
+    let topics = all["facets"]["topics"].as_array().unwrap();
+    assert!(topics.iter().any(|t| t["value"] == "Funding"), "{all}");
+    assert!(all["facets"]["counted"].as_u64().unwrap() >= items(&all) as u64);
+    // Filters: category and language; `OR` and exclusions.
+    let (_, analysis) = json(&r, "/api/v1/search?q=larchmont&category=analysis").await;
+    assert_eq!(items(&analysis), 1, "{analysis}");
+    let (_, french) = json(&r, "/api/v1/search?q=larchmont&lang=fr").await;
+    assert_eq!(items(&french), 0, "{french}");
+    let (_, either) = json(&r, "/api/v1/search?q=earthquake+OR+tessel").await;
+    let (_, quake) = json(&r, "/api/v1/search?q=earthquake").await;
+    assert!(items(&either) > items(&quake), "{either}");
+    let (status, err) = json(&r, "/api/v1/search?q=x&group=all").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["code"], "bad_filter");
+    let (status, err) = json(&r, "/api/v1/search?q=x&lang=en%20us").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["code"], "bad_filter");
+    r.stop().await;
+}
+
+#[tokio::test]
 async fn wrong_input_gets_a_4xx_with_a_code_never_a_500() {
     let r = start().await;
     let cases: &[(&str, u16, &str)] = &[
@@ -755,6 +807,15 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     assert!(!front_ids(&r).await.contains(&r.news.quake));
     assert!(!text(&r, "/").await.1.contains("earthquake shakes"));
     assert!(!text(&r, "/feed/atom").await.1.contains("earthquake shakes"));
+    // … and from search, at once, page and API (the search cache is dropped too).
+    assert!(
+        text(&r, "/search?q=earthquake")
+            .await
+            .1
+            .contains("No articles match.")
+    );
+    let (_, hits) = json(&r, "/api/v1/search?q=earthquake").await;
+    assert_eq!(hits["items"].as_array().unwrap().len(), 0, "{hits}");
     // Publish the embargoed one.
     api_post(
         &r,
@@ -772,6 +833,8 @@ async fn editorial_actions_show_at_once_in_pages_api_and_feeds() {
     .await;
     let (_, detail) = json(&r, &format!("/api/v1/stories/{}", r.news.quillon)).await;
     assert!(!detail.to_string().contains("Larchmont bets big"));
+    let (_, hits) = json(&r, "/api/v1/search?q=larchmont&group=none").await;
+    assert!(!hits.to_string().contains("Larchmont bets big"), "{hits}");
     // Block a provider: its coverage disappears everywhere.
     api_post(&r, "/api/v1/providers/harborbusiness.example/block", None).await;
     assert!(!text(&r, "/").await.1.contains("Harbor Business Journal"));
