@@ -8,7 +8,7 @@
 //! `里巴`, `巴巴`), so a word of two or more characters is found as a phrase of pairs.
 
 use rust_stemmers::Stemmer;
-use storyline_analyze::text::{algorithm_for, detect_lang, lang_from_code};
+use storyline_analyze::text::{algorithm_for, lang_from_code};
 use tantivy::tokenizer::Token;
 use whatlang::Lang;
 
@@ -103,15 +103,12 @@ fn push(out: &mut Vec<Token>, text: &str, from: usize, to: usize, position: &mut
     *position += 1;
 }
 
-/// The language an article is analysed in: the one it declares when storyline stems it,
-/// else the one detected from its text, else none.
-pub fn article_language(declared: Option<&str>, title: &str, body: &str) -> Option<Lang> {
-    if let Some(lang) = declared.and_then(lang_from_code) {
-        return Some(lang);
-    }
-    // `Lang::Epo` (Esperanto) is never a news language: it stands for "not detected".
-    let detected = detect_lang(title, body, Lang::Epo);
-    (detected != Lang::Epo).then_some(detected)
+/// The language an article is analysed in: the one it declares (a page's `lang`, a feed's
+/// `<language>`, a record's `lang`), else none. Guessing from the text is left out: on
+/// short or mixed texts a guess scatters one outlet's articles over several analyses, and
+/// every analysis present makes each query word a choice of forms.
+pub fn article_language(declared: Option<&str>) -> Option<Lang> {
+    declared.and_then(lang_from_code)
 }
 
 /// Byte spans of the words of `text`: runs of letters and digits, split where a run passes
@@ -268,11 +265,10 @@ mod tests {
     }
 
     #[test]
-    fn declared_language_wins_and_short_texts_stay_unknown() {
-        assert_eq!(article_language(Some("de-AT"), "x", ""), Some(Lang::Deu));
-        assert_eq!(article_language(None, "Short", ""), None);
-        let body = "The company said on Tuesday that it had raised a new funding round \
-                    led by investors who expect strong growth in the coming year.";
-        assert_eq!(article_language(None, "A headline", body), Some(Lang::Eng));
+    fn the_declared_language_is_used_and_nothing_is_guessed() {
+        assert_eq!(article_language(Some("de-AT")), Some(Lang::Deu));
+        assert_eq!(article_language(Some("eng")), Some(Lang::Eng));
+        assert_eq!(article_language(Some("xx")), None);
+        assert_eq!(article_language(None), None);
     }
 }

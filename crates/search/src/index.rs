@@ -32,14 +32,14 @@ use crate::error::{SearchError, SearchResult};
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Memory the writer may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// Segments stop growing by merges at this many documents, so an archive is kept in
 /// several segments of consecutive arrivals: a search ranks the newest segment first and
 /// passes over older ones whose best possible score (recency included) cannot make the
 /// page, and a date range skips segments outside it.
-const SEGMENT_DOCS: usize = 200_000;
+const SEGMENT_DOCS: usize = 100_000;
 /// Changes applied per store read while catching up.
 const CHANGE_BATCH: u32 = 1_000;
 /// Articles read per store call while rebuilding.
@@ -58,6 +58,8 @@ pub(crate) struct Fields {
     pub seq: Field,
     /// The story id, or empty for an article in no story.
     pub story: Field,
+    /// A hash of the story id (0: no story), for grouping without reading strings.
+    pub story_key: Field,
     pub provider: Field,
     pub topic: Field,
     pub category: Field,
@@ -70,7 +72,7 @@ pub(crate) struct Fields {
 }
 
 pub(crate) const SEQ: &str = "seq";
-pub(crate) const STORY: &str = "story";
+pub(crate) const STORY_KEY: &str = "story_key";
 pub(crate) const PROVIDER: &str = "provider";
 pub(crate) const TOPIC: &str = "topic";
 pub(crate) const LANG: &str = "lang";
@@ -89,7 +91,8 @@ fn schema() -> (Schema, Fields) {
         ),
     );
     let seq = b.add_u64_field(SEQ, NumericOptions::default().set_indexed().set_fast());
-    let story = b.add_text_field(STORY, STRING | FAST);
+    let story = b.add_text_field("story", STRING);
+    let story_key = b.add_u64_field(STORY_KEY, NumericOptions::default().set_fast());
     let provider = b.add_text_field(PROVIDER, STRING | FAST);
     let topic = b.add_text_field(TOPIC, STRING | FAST);
     let category = b.add_text_field("category", STRING);
@@ -100,6 +103,7 @@ fn schema() -> (Schema, Fields) {
         text,
         seq,
         story,
+        story_key,
         provider,
         topic,
         category,
@@ -552,7 +556,7 @@ impl Inner {
     /// An article as an index document.
     fn document(&self, doc: &IndexDoc) -> TantivyDocument {
         let f = &self.fields;
-        let lang = article_language(doc.language.as_deref(), &doc.title, &doc.body);
+        let lang = article_language(doc.language.as_deref());
         let analyzer = Analyzer::new(lang);
         let mut tokens = Vec::new();
         // A position is skipped between parts, so no phrase matches across two.
@@ -580,6 +584,7 @@ impl Inner {
         );
         out.add_u64(f.seq, doc.seq.max(0) as u64);
         out.add_text(f.story, doc.story_id.as_deref().unwrap_or(""));
+        out.add_u64(f.story_key, doc.story_id.as_deref().map_or(0, story_key));
         out.add_text(f.provider, &doc.provider_domain);
         for topic in &doc.topics {
             out.add_text(f.topic, topic);
@@ -595,6 +600,11 @@ impl Inner {
         );
         out
     }
+}
+
+/// The grouping key of a story id (never 0, which stands for no story).
+pub(crate) fn story_key(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes()).max(1)
 }
 
 /// Whether `body` begins with the text of `excerpt` (spacing aside): an excerpt cut from
@@ -701,5 +711,52 @@ mod second_opener_tests {
         let again = again.unwrap().unwrap();
         assert!(!again.writable());
         assert_eq!(again.docs(), 1);
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    /// Searches stop reading a segment early because its documents come newest first.
+    #[test]
+    fn segments_hold_their_documents_newest_first() {
+        let index = SearchIndex::in_memory().unwrap();
+        let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let mut seq = 0;
+        for round in 0..4 {
+            let docs: Vec<IndexDoc> = (0..300)
+                .map(|i| {
+                    seq += 1;
+                    IndexDoc {
+                        seq,
+                        id: format!("a{seq}"),
+                        story_id: None,
+                        title: "Words".into(),
+                        excerpt: String::new(),
+                        body: "More words".into(),
+                        provider_domain: "a.example".into(),
+                        topics: vec![],
+                        category: "news".into(),
+                        language: None,
+                        published_at: (i % 5 != 0)
+                            .then(|| start + Duration::minutes((i * 7919 + round * 13) % 100_000)),
+                        ingested_at: start + Duration::minutes(i),
+                    }
+                })
+                .collect();
+            let seqs: Vec<i64> = docs.iter().map(|d| d.seq).collect();
+            index.apply(&seqs, docs, seq).unwrap();
+        }
+        let searcher = index.inner.reader.searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        for segment in searcher.segment_readers() {
+            let fresh = segment.fast_fields().i64(FRESH).unwrap();
+            let values: Vec<i64> = (0..segment.max_doc())
+                .map(|d| fresh.first(d).unwrap())
+                .collect();
+            assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+        }
     }
 }

@@ -23,15 +23,15 @@ use serde::Serialize;
 use storyline_store::{ArticleRow, Store};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    Bm25Weight, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, Term};
 
 use crate::analysis::Analyzer;
 use crate::error::SearchResult;
-use crate::index::{DATED, FRESH, Inner, LANG, PROVIDER, SEQ, STORY, SearchIndex, TOPIC};
+use crate::index::{DATED, FRESH, Inner, LANG, PROVIDER, SEQ, STORY_KEY, SearchIndex, TOPIC};
 use crate::query::{Phrase, UserQuery};
 use crate::snippet;
 
@@ -116,7 +116,17 @@ struct Ranked {
     seq: i64,
     score: f32,
     lang: String,
-    more: u32,
+    /// The story's key (0: no story).
+    story: u64,
+}
+
+/// A ranked page with what the rest of a search needs: the query and the index as it was
+/// searched (for counting the stories shown), facets, and the words wanted per analysis.
+struct RankedPage {
+    page: Vec<Ranked>,
+    facets: Facets,
+    wanted: WantedTerms,
+    searched: Option<(Searcher, Box<dyn Query>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -167,10 +177,27 @@ impl SearchIndex {
         let Some(user) = UserQuery::parse(&q.text) else {
             return Ok(SearchResults::default());
         };
-        let (ranked, facets, terms) = self.inner.rank(&user, q)?;
-        let seqs: Vec<i64> = ranked.iter().map(|r| r.seq).collect();
+        let RankedPage {
+            page,
+            facets,
+            wanted: terms,
+            searched,
+        } = self.inner.rank(&user, q)?;
+        let seqs: Vec<i64> = page.iter().map(|r| r.seq).collect();
         let rows = store.hit_rows(&seqs, SNIPPET_BODY_CHARS).await?;
-        let by_seq: HashMap<i64, &Ranked> = ranked.iter().map(|r| (r.seq, r)).collect();
+        // Grouped: how many matches each story shown holds, counted exactly.
+        let counts = match (&searched, q.grouped) {
+            (Some((searcher, query)), true) => {
+                let stories: Vec<&str> = rows
+                    .iter()
+                    .filter_map(|r| r.article.story_id.as_deref())
+                    .collect();
+                self.inner
+                    .story_counts(searcher, query.as_ref(), &stories)?
+            }
+            _ => HashMap::new(),
+        };
+        let by_seq: HashMap<i64, &Ranked> = page.iter().map(|r| (r.seq, r)).collect();
         let mut hits = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(r) = by_seq.get(&row.article.seq) else {
@@ -186,7 +213,9 @@ impl SearchIndex {
                 story_live: row.story_live,
                 story_published: row.story_published,
                 visible: row.visible,
-                more_in_story: r.more,
+                more_in_story: counts
+                    .get(&r.story)
+                    .map_or(0, |n: &u32| n.saturating_sub(1)),
                 article: row.article,
             });
         }
@@ -201,8 +230,8 @@ impl SearchIndex {
         let Some(user) = UserQuery::parse(&q.text) else {
             return Ok(Vec::new());
         };
-        let (ranked, _, _) = self.inner.rank(&user, q)?;
-        Ok(ranked.into_iter().map(|r| r.seq).collect())
+        let ranked = self.inner.rank(&user, q)?;
+        Ok(ranked.page.into_iter().map(|r| r.seq).collect())
     }
 }
 
@@ -210,11 +239,7 @@ impl SearchIndex {
 type WantedTerms = HashMap<&'static str, HashSet<String>>;
 
 impl Inner {
-    fn rank(
-        &self,
-        user: &UserQuery,
-        q: &SearchQuery,
-    ) -> SearchResult<(Vec<Ranked>, Facets, WantedTerms)> {
+    fn rank(&self, user: &UserQuery, q: &SearchQuery) -> SearchResult<RankedPage> {
         let searcher = self.reader.searcher();
         let analyzers = self.analyzers(&searcher)?;
         let mut wanted: WantedTerms = HashMap::new();
@@ -224,8 +249,19 @@ impl Inner {
                 set.extend(analyzer.terms(&phrase.join(" ")));
             }
         }
-        let Some(query) = self.build(user, q, &analyzers) else {
-            return Ok((Vec::new(), Facets::default(), wanted));
+        let empty = |wanted| RankedPage {
+            page: Vec::new(),
+            facets: Facets::default(),
+            wanted,
+            searched: None,
+        };
+        let Some(Built {
+            query,
+            bound,
+            bare_terms,
+        }) = self.build(&searcher, user, q, &analyzers)?
+        else {
+            return Ok(empty(wanted));
         };
         let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
 
@@ -237,7 +273,7 @@ impl Inner {
             q.offset.saturating_add(q.limit).min(MAX_WINDOW)
         } as usize;
         if window == 0 {
-            return Ok((Vec::new(), Facets::default(), wanted));
+            return Ok(empty(wanted));
         }
 
         // Segments newest first, those outside a date range left out.
@@ -261,92 +297,124 @@ impl Inner {
             segments.push((ord as u32, fresh.max_value(), fresh));
         }
         let Some(clock) = segments.iter().map(|s| s.1).max() else {
-            return Ok((Vec::new(), Facets::default(), wanted));
+            return Ok(empty(wanted));
         };
         segments.sort_by_key(|s| Reverse(s.1));
 
         let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(window + 1);
+        // The weakest score on the page once it is full.
+        let weakest = |heap: &BinaryHeap<Reverse<Entry>>| match heap.peek() {
+            Some(Reverse(w)) if heap.len() >= window => Some(w.score),
+            _ => None,
+        };
+        let offer = |heap: &mut BinaryHeap<Reverse<Entry>>, entry: Entry| {
+            if heap.len() < window {
+                heap.push(Reverse(entry));
+            } else if heap.peek().is_some_and(|Reverse(w)| entry > *w) {
+                heap.pop();
+                heap.push(Reverse(entry));
+            }
+        };
         for (ord, newest, fresh) in segments {
-            let segment = searcher.segment_reader(ord);
             let best_recency = recency(clock - newest);
+            // Nothing in this segment can make the page.
+            if weakest(&heap).is_some_and(|w| bound * best_recency <= w) {
+                continue;
+            }
+            let segment = searcher.segment_reader(ord);
             let alive = segment.alive_bitset();
-            let bar = |heap: &BinaryHeap<Reverse<Entry>>| match heap.peek() {
-                Some(Reverse(weakest)) if heap.len() >= window => weakest.score / best_recency,
-                _ => f32::MIN,
+            // Documents come newest first within a segment: once the best score the
+            // current one's recency allows cannot make the page, no later one can.
+            let past_reach = |heap: &BinaryHeap<Reverse<Entry>>, factor: f32| {
+                weakest(heap).is_some_and(|w| bound * factor <= w)
             };
-            let start = bar(&heap);
-            weight.for_each_pruning(start, segment, &mut |doc, score| {
-                if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return bar(&heap);
-                }
-                let at = fresh.first(doc).unwrap_or(clock);
-                let entry = Entry {
-                    score: score * recency(clock - at),
-                    address: DocAddress::new(ord, doc),
+            if bare_terms {
+                let bar = |heap: &BinaryHeap<Reverse<Entry>>| {
+                    weakest(heap).map_or(f32::MIN, |w| w / best_recency)
                 };
-                if heap.len() < window {
-                    heap.push(Reverse(entry));
-                } else if heap.peek().is_some_and(|Reverse(w)| entry > *w) {
-                    heap.pop();
-                    heap.push(Reverse(entry));
+                let start = bar(&heap);
+                weight.for_each_pruning(start, segment, &mut |doc, score| {
+                    if alive.is_some_and(|a| a.is_deleted(doc)) {
+                        return bar(&heap);
+                    }
+                    let factor = recency(clock - fresh.first(doc).unwrap_or(clock));
+                    offer(
+                        &mut heap,
+                        Entry {
+                            score: score * factor,
+                            address: DocAddress::new(ord, doc),
+                        },
+                    );
+                    if past_reach(&heap, factor) {
+                        // No block can pass: the rest of the segment is skipped.
+                        return f32::MAX;
+                    }
+                    bar(&heap)
+                })?;
+            } else {
+                let mut scorer = weight.scorer(segment, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                        let factor = recency(clock - fresh.first(doc).unwrap_or(clock));
+                        if past_reach(&heap, factor) {
+                            break;
+                        }
+                        let score = scorer.score() * factor;
+                        if weakest(&heap).is_none_or(|w| score > w) {
+                            offer(
+                                &mut heap,
+                                Entry {
+                                    score,
+                                    address: DocAddress::new(ord, doc),
+                                },
+                            );
+                        }
+                    }
+                    doc = scorer.advance();
                 }
-                bar(&heap)
-            })?;
+            }
         }
         let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
         best.sort_unstable_by(|a, b| b.cmp(a));
 
         let details = Details::read(&searcher, &best)?;
-        let mut facets = details.facets();
+        let mut facets = details.facets(&searcher)?;
         facets.complete = best.len() < window;
-        let mut page: Vec<Ranked> = Vec::new();
-        if q.grouped {
+        let ranked = |i: usize| {
+            let d = &details.docs[i];
+            Ranked {
+                seq: d.seq,
+                score: best[i].score,
+                lang: d.lang.clone(),
+                story: d.story,
+            }
+        };
+        let page: Vec<Ranked> = if q.grouped {
             // Best article per story, in rank order; storyless articles stand alone.
             let mut seen = HashSet::new();
-            let mut groups: Vec<usize> = Vec::new();
-            for (i, d) in details.docs.iter().enumerate() {
-                if d.story.is_empty() || seen.insert(d.story.clone()) {
-                    groups.push(i);
-                }
-            }
-            let shown: Vec<usize> = groups
-                .into_iter()
+            (0..details.docs.len())
+                .filter(|&i| {
+                    let story = details.docs[i].story;
+                    story == 0 || seen.insert(story)
+                })
                 .skip(q.offset as usize)
                 .take(q.limit as usize)
-                .collect();
-            let stories: Vec<&str> = shown
-                .iter()
-                .map(|&i| details.docs[i].story.as_str())
-                .filter(|s| !s.is_empty())
-                .collect();
-            let counts = self.story_counts(&searcher, query.as_ref(), &stories)?;
-            for i in shown {
-                let d = &details.docs[i];
-                let more = counts.get(d.story.as_str()).copied().unwrap_or(1);
-                page.push(Ranked {
-                    seq: d.seq,
-                    score: best[i].score,
-                    lang: d.lang.clone(),
-                    more: more.saturating_sub(1),
-                });
-            }
+                .map(ranked)
+                .collect()
         } else {
-            for (i, d) in details
-                .docs
-                .iter()
-                .enumerate()
+            (0..details.docs.len())
                 .skip(q.offset as usize)
                 .take(q.limit as usize)
-            {
-                page.push(Ranked {
-                    seq: d.seq,
-                    score: best[i].score,
-                    lang: d.lang.clone(),
-                    more: 0,
-                });
-            }
-        }
-        Ok((page, facets, wanted))
+                .map(ranked)
+                .collect()
+        };
+        Ok(RankedPage {
+            page,
+            facets,
+            wanted,
+            searched: Some((searcher, query)),
+        })
     }
 
     /// One analyzer per way the index's articles are analysed (per stemmed language,
@@ -374,12 +442,15 @@ impl Inner {
     /// after analysis.
     fn build(
         &self,
+        searcher: &Searcher,
         user: &UserQuery,
         q: &SearchQuery,
         analyzers: &[Analyzer],
-    ) -> Option<Box<dyn Query>> {
+    ) -> SearchResult<Option<Built>> {
         let text = self.fields.text;
-        let phrase_query = |phrase: &Phrase| -> Option<Box<dyn Query>> {
+        // A phrase (or word) as queries, one per distinct analysis, with the best BM25
+        // score they can give together.
+        let phrase_query = |phrase: &Phrase| -> SearchResult<Option<(Box<dyn Query>, f32, bool)>> {
             let joined = phrase.join(" ");
             let mut variants: Vec<Vec<String>> = Vec::new();
             for analyzer in analyzers {
@@ -388,37 +459,52 @@ impl Inner {
                     variants.push(terms);
                 }
             }
-            let queries: Vec<Box<dyn Query>> = variants
-                .into_iter()
-                .map(|terms| -> Box<dyn Query> {
-                    let terms: Vec<Term> = terms
-                        .iter()
-                        .map(|t| Term::from_field_text(text, t))
-                        .collect();
-                    match <[Term; 1]>::try_from(terms) {
-                        Ok([one]) => Box::new(TermQuery::new(one, IndexRecordOption::WithFreqs)),
-                        Err(many) => Box::new(PhraseQuery::new(many)),
-                    }
-                })
-                .collect();
-            any_of(queries)
+            let mut bound: f32 = 0.0;
+            let mut queries: Vec<Box<dyn Query>> = Vec::new();
+            let single_term = variants.len() == 1 && variants[0].len() == 1;
+            for terms in variants {
+                let terms: Vec<Term> = terms
+                    .iter()
+                    .map(|t| Term::from_field_text(text, t))
+                    .collect();
+                // A document may hold several forms: their scores add up.
+                bound += Bm25Weight::for_terms(searcher, &terms)?.max_score();
+                queries.push(match <[Term; 1]>::try_from(terms) {
+                    Ok([one]) => Box::new(TermQuery::new(one, IndexRecordOption::WithFreqs)),
+                    Err(many) => Box::new(PhraseQuery::new(many)),
+                });
+            }
+            Ok(any_of(queries).map(|q| (q, bound, single_term)))
         };
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut bound = 0.0;
+        let mut bare_terms = true;
         for alternatives in &user.include {
-            let queries: Vec<Box<dyn Query>> =
-                alternatives.iter().filter_map(phrase_query).collect();
+            let mut queries: Vec<Box<dyn Query>> = Vec::new();
+            // Alternatives a document holds several of add up too.
+            let mut best: f32 = 0.0;
+            for phrase in alternatives {
+                if let Some((query, phrase_bound, single)) = phrase_query(phrase)? {
+                    queries.push(query);
+                    best += phrase_bound;
+                    bare_terms &= single;
+                }
+            }
+            bare_terms &= queries.len() <= 1;
             // A clause no analysis keeps a word of (only symbols) is left out.
             if let Some(query) = any_of(queries) {
                 clauses.push((Occur::Must, query));
+                bound += best;
             }
         }
         if clauses.is_empty() {
-            return None;
+            return Ok(None);
         }
         for phrase in &user.exclude {
-            if let Some(query) = phrase_query(phrase) {
+            if let Some((query, _, _)) = phrase_query(phrase)? {
                 clauses.push((Occur::MustNot, query));
+                bare_terms = false;
             }
         }
         let filter = |query: Box<dyn Query>| (Occur::Must, const_zero(query));
@@ -428,6 +514,7 @@ impl Inner {
                 IndexRecordOption::Basic,
             ))
         };
+        let filters_before = clauses.len();
         if let Some(topic) = &q.topic {
             clauses.push(filter(exact(self.fields.topic, topic)));
         }
@@ -453,21 +540,31 @@ impl Inner {
                 bound(q.to),
             ))));
         }
+        bare_terms &= clauses.len() == filters_before;
         // One word alone stays a term query (tantivy prunes it with block-max WAND); words
         // alone stay an intersection of term queries (pruned block by block too).
-        if clauses.len() == 1 {
-            return clauses.pop().map(|(_, query)| query);
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let query = if clauses.len() == 1 {
+            match clauses.pop() {
+                Some((_, query)) => query,
+                None => return Ok(None),
+            }
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
+        Ok(Some(Built {
+            query,
+            bound,
+            bare_terms,
+        }))
     }
 
-    /// How many matches of `query` each of `stories` holds.
+    /// How many matches of `query` each of `stories` holds, by story key.
     fn story_counts(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         stories: &[&str],
-    ) -> SearchResult<HashMap<String, u32>> {
+    ) -> SearchResult<HashMap<u64, u32>> {
         if stories.is_empty() {
             return Ok(HashMap::new());
         }
@@ -481,28 +578,34 @@ impl Inner {
             (Occur::Must, Box::new(set)),
         ]);
         let docs = searcher.search(&both, &DocSetCollector)?;
-        let mut counts = HashMap::new();
         let mut columns = HashMap::new();
-        let mut name = String::new();
+        let mut counts = HashMap::new();
         for address in docs {
             if let std::collections::hash_map::Entry::Vacant(slot) =
                 columns.entry(address.segment_ord)
             {
                 let segment = searcher.segment_reader(address.segment_ord);
-                slot.insert(segment.fast_fields().str(STORY)?);
+                slot.insert(segment.fast_fields().u64(STORY_KEY)?);
             }
-            let Some(Some(column)) = columns.get(&address.segment_ord) else {
-                continue;
-            };
-            if let Some(ord) = column.term_ords(address.doc_id).next() {
-                name.clear();
-                if column.ord_to_str(ord, &mut name).unwrap_or(false) {
-                    *counts.entry(name.clone()).or_insert(0) += 1;
-                }
+            if let Some(key) = columns
+                .get(&address.segment_ord)
+                .and_then(|c| c.first(address.doc_id))
+            {
+                *counts.entry(key).or_insert(0) += 1;
             }
         }
         Ok(counts)
     }
+}
+
+/// A query ready to run.
+struct Built {
+    query: Box<dyn Query>,
+    /// No document can score more than this (BM25, before recency).
+    bound: f32,
+    /// Words only, each in one form: tantivy then skips blocks of postings that cannot
+    /// pass a bar (block-max WAND, block-max intersection).
+    bare_terms: bool,
 }
 
 /// A query matching when any of `queries` does; `None` for none.
@@ -519,109 +622,128 @@ fn const_zero(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-/// What the ranked window's documents are, read from the fast fields.
+/// What the ranked window's documents are, read from the fast fields. Strings (language,
+/// provider, topics) are read as ordinals and each distinct one looked up once per segment:
+/// a lookup decodes a block of the segment's dictionary.
 struct Details {
     docs: Vec<Doc>,
+    /// Per document: its segment, provider ordinal and topic ordinals (for facets).
+    ords: Vec<(u32, Option<u64>, Vec<u64>)>,
 }
 
 struct Doc {
     seq: i64,
-    story: String,
+    story: u64,
     lang: String,
-    provider: String,
-    topics: Vec<String>,
+}
+
+struct Columns {
+    seq: tantivy::columnar::Column<u64>,
+    story: tantivy::columnar::Column<u64>,
+    lang: Option<tantivy::columnar::StrColumn>,
+    provider: Option<tantivy::columnar::StrColumn>,
+    topic: Option<tantivy::columnar::StrColumn>,
+    /// Language ordinals already looked up.
+    langs: HashMap<u64, String>,
 }
 
 impl Details {
     fn read(searcher: &Searcher, best: &[Entry]) -> SearchResult<Self> {
-        struct Columns {
-            seq: tantivy::columnar::Column<u64>,
-            story: Option<tantivy::columnar::StrColumn>,
-            lang: Option<tantivy::columnar::StrColumn>,
-            provider: Option<tantivy::columnar::StrColumn>,
-            topic: Option<tantivy::columnar::StrColumn>,
-        }
         let mut columns: HashMap<u32, Columns> = HashMap::new();
         let mut docs = Vec::with_capacity(best.len());
+        let mut ords = Vec::with_capacity(best.len());
         for entry in best {
             let ord = entry.address.segment_ord;
-            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(ord) {
-                let fast = searcher.segment_reader(ord).fast_fields();
-                slot.insert(Columns {
-                    seq: fast.u64(SEQ)?,
-                    story: fast.str(STORY)?,
-                    lang: fast.str(LANG)?,
-                    provider: fast.str(PROVIDER)?,
-                    topic: fast.str(TOPIC)?,
-                });
-            }
-            let Some(c) = columns.get(&ord) else { continue };
+            let c = match columns.entry(ord) {
+                std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let fast = searcher.segment_reader(ord).fast_fields();
+                    slot.insert(Columns {
+                        seq: fast.u64(SEQ)?,
+                        story: fast.u64(STORY_KEY)?,
+                        lang: fast.str(LANG)?,
+                        provider: fast.str(PROVIDER)?,
+                        topic: fast.str(TOPIC)?,
+                        langs: HashMap::new(),
+                    })
+                }
+            };
             let doc = entry.address.doc_id;
+            let lang = match c.lang.as_ref().and_then(|l| l.term_ords(doc).next()) {
+                Some(o) => match c.langs.get(&o) {
+                    Some(code) => code.clone(),
+                    None => {
+                        let code = lookup(c.lang.as_ref(), o);
+                        c.langs.insert(o, code.clone());
+                        code
+                    }
+                },
+                None => String::new(),
+            };
             docs.push(Doc {
                 seq: c.seq.first(doc).unwrap_or(0) as i64,
-                story: first_str(c.story.as_ref(), doc),
-                lang: first_str(c.lang.as_ref(), doc),
-                provider: first_str(c.provider.as_ref(), doc),
-                topics: all_str(c.topic.as_ref(), doc),
+                story: c.story.first(doc).unwrap_or(0),
+                lang,
             });
+            ords.push((
+                ord,
+                c.provider.as_ref().and_then(|p| p.term_ords(doc).next()),
+                c.topic
+                    .as_ref()
+                    .map(|t| t.term_ords(doc).collect())
+                    .unwrap_or_default(),
+            ));
         }
-        Ok(Self { docs })
+        Ok(Self { docs, ords })
     }
 
-    fn facets(&self) -> Facets {
-        let mut topics: HashMap<&str, u32> = HashMap::new();
-        let mut providers: HashMap<&str, u32> = HashMap::new();
-        for d in &self.docs {
-            for t in &d.topics {
-                *topics.entry(t).or_insert(0) += 1;
+    fn facets(&self, searcher: &Searcher) -> SearchResult<Facets> {
+        // Counted by (segment, ordinal), then each distinct one named once.
+        let mut providers: HashMap<(u32, u64), u32> = HashMap::new();
+        let mut topics: HashMap<(u32, u64), u32> = HashMap::new();
+        for (segment, provider, topic_ords) in &self.ords {
+            if let Some(p) = provider {
+                *providers.entry((*segment, *p)).or_insert(0) += 1;
             }
-            if !d.provider.is_empty() {
-                *providers.entry(&d.provider).or_insert(0) += 1;
+            for t in topic_ords {
+                *topics.entry((*segment, *t)).or_insert(0) += 1;
             }
         }
-        let top = |counts: HashMap<&str, u32>| {
-            let mut list: Vec<(String, u32)> = counts
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
+        let named = |counts: HashMap<(u32, u64), u32>, field: &str| -> SearchResult<_> {
+            let mut by_name: HashMap<String, u32> = HashMap::new();
+            let mut columns = HashMap::new();
+            for ((segment, ord), n) in counts {
+                if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(segment) {
+                    slot.insert(searcher.segment_reader(segment).fast_fields().str(field)?);
+                }
+                let name = lookup(columns.get(&segment).and_then(Option::as_ref), ord);
+                if !name.is_empty() {
+                    *by_name.entry(name).or_insert(0) += n;
+                }
+            }
+            let mut list: Vec<(String, u32)> = by_name.into_iter().collect();
             list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list.truncate(FACET_VALUES);
-            list
+            Ok(list)
         };
-        Facets {
-            topics: top(topics),
-            providers: top(providers),
+        Ok(Facets {
+            topics: named(topics, TOPIC)?,
+            providers: named(providers, PROVIDER)?,
             counted: self.docs.len() as u32,
             complete: false,
-        }
+        })
     }
 }
 
-fn first_str(column: Option<&tantivy::columnar::StrColumn>, doc: u32) -> String {
+/// The string of a dictionary ordinal (empty when it cannot be read).
+fn lookup(column: Option<&tantivy::columnar::StrColumn>, ord: u64) -> String {
     let mut out = String::new();
     if let Some(column) = column
-        && let Some(ord) = column.term_ords(doc).next()
+        && !column.ord_to_str(ord, &mut out).unwrap_or(false)
     {
-        let _ = column.ord_to_str(ord, &mut out);
+        out.clear();
     }
     out
-}
-
-fn all_str(column: Option<&tantivy::columnar::StrColumn>, doc: u32) -> Vec<String> {
-    let Some(column) = column else {
-        return Vec::new();
-    };
-    column
-        .term_ords(doc)
-        .filter_map(|ord| {
-            let mut out = String::new();
-            column
-                .ord_to_str(ord, &mut out)
-                .ok()
-                .filter(|&f| f)
-                .map(|_| out)
-        })
-        .collect()
 }
 
 #[cfg(test)]

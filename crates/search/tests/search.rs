@@ -906,3 +906,92 @@ async fn filters_reach_the_whole_archive() {
         Vec::<String>::new()
     );
 }
+
+/// Pruning (segments skipped, blocks skipped, segments left early) must not change the
+/// page: the first results of a small page equal those of a page large enough to hold
+/// every match, for words, phrases, exclusions, alternatives and filters.
+#[test]
+fn pruned_pages_equal_unpruned_ones() {
+    use storyline_store::IndexDoc;
+    let index = SearchIndex::in_memory().unwrap();
+    let words = [
+        "harbor", "cranes", "battery", "plant", "funding", "round", "quillon", "tessel", "market",
+        "grid", "storm", "vaccine",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let mut seq = 0;
+    // Several commits make several segments; arrival order is not publication order.
+    for _ in 0..6 {
+        let mut docs = Vec::new();
+        for _ in 0..500 {
+            seq += 1;
+            let mut pick = |n: usize| -> String {
+                (0..n)
+                    .map(|_| words[(next() % words.len() as u64) as usize])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let title = pick(3);
+            let body = pick(5 + (seq as usize % 30));
+            docs.push(IndexDoc {
+                seq,
+                id: format!("a{seq}"),
+                story_id: Some(format!("s{}", seq % 700)),
+                title,
+                excerpt: String::new(),
+                body,
+                provider_domain: format!("p{}.example", seq % 7),
+                topics: vec![format!("T{}", seq % 3)],
+                category: "news".into(),
+                language: Some("en".into()),
+                published_at: Some(start + Duration::hours((next() % 8_000) as i64)),
+                ingested_at: start,
+            });
+        }
+        let seqs: Vec<i64> = docs.iter().map(|d| d.seq).collect();
+        index.apply(&seqs, docs, seq).unwrap();
+    }
+    for text in [
+        "harbor",
+        "battery plant",
+        "\"funding round\"",
+        "quillon -storm",
+        "tessel OR vaccine",
+        "market grid cranes",
+    ] {
+        for (topic, provider) in [(None, None), (Some("T1"), None), (None, Some("p3.example"))] {
+            for grouped in [false, true] {
+                let q = |limit| SearchQuery {
+                    text: text.into(),
+                    topic: topic.map(str::to_string),
+                    provider: provider.map(str::to_string),
+                    grouped,
+                    limit,
+                    ..SearchQuery::default()
+                };
+                let all = index.ranked_seqs(&q(1_000)).unwrap();
+                let page = index.ranked_seqs(&q(5)).unwrap();
+                assert!(!all.is_empty(), "{text}");
+                if !grouped {
+                    assert_eq!(
+                        page,
+                        all[..page.len().min(all.len())],
+                        "{text} {topic:?} {provider:?}"
+                    );
+                }
+                assert_eq!(
+                    page.len(),
+                    all.len().min(5),
+                    "{text} {topic:?} {provider:?} {grouped}"
+                );
+            }
+        }
+    }
+}

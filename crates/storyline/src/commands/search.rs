@@ -34,11 +34,7 @@ pub struct SearchArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ReindexArgs {
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
-}
+pub struct ReindexArgs {}
 
 /// A result as printed (`--json`).
 #[derive(Debug, Serialize)]
@@ -128,11 +124,11 @@ pub async fn search(args: SearchArgs, settings: &Settings) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn reindex(args: ReindexArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+pub async fn reindex(_args: ReindexArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(settings).await?;
     let index = open(settings).await?;
     let started = Instant::now();
-    let bar = crate::progress::bar(0, !args.quiet, "articles read");
+    let bar = crate::progress::bar(0, true, "articles read");
     let applied = index
         .rebuild(store.as_ref(), &|at, last| {
             bar.set_length(last.max(0) as u64);
