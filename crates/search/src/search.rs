@@ -24,7 +24,7 @@ use storyline_store::{ArticleRow, Store};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{
     Bm25Weight, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, Term};
@@ -46,6 +46,8 @@ const MIN_GROUP_WINDOW: u32 = 200;
 const MAX_WINDOW: u32 = 2_000;
 /// Start of the body read for snippets.
 const SNIPPET_BODY_CHARS: u32 = 2_000;
+/// A filter held by fewer than this share of documents drives the search itself.
+const DENSE_FILTER: f64 = 0.02;
 /// Facet values returned per kind.
 const FACET_VALUES: usize = 10;
 /// A search waits for the index to apply at most this many pending changes; a larger
@@ -255,15 +257,21 @@ impl Inner {
             wanted,
             searched: None,
         };
-        let Some(Built {
-            query,
-            bound,
-            bare_terms,
-        }) = self.build(&searcher, user, q, &analyzers)?
-        else {
+        let Some(Built { query, bound, plan }) = self.build(&searcher, user, q, &analyzers)? else {
             return Ok(empty(wanted));
         };
-        let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let checking = EnableScoring::disabled_from_searcher(&searcher);
+        let (weight, checks) = match &plan {
+            Some(plan) => (
+                plan.terms.weight(scoring)?,
+                plan.checks
+                    .iter()
+                    .map(|(q, must)| Ok((q.weight(checking)?, *must)))
+                    .collect::<SearchResult<Vec<_>>>()?,
+            ),
+            None => (query.weight(scoring)?, Vec::new()),
+        };
 
         let window = if q.grouped {
             (q.offset.saturating_add(q.limit))
@@ -315,29 +323,68 @@ impl Inner {
                 heap.push(Reverse(entry));
             }
         };
+        let debug = std::env::var("SL_DEBUG").is_ok();
+        let mut visited = 0usize;
+        let mut scored = 0usize;
         for (ord, newest, fresh) in segments {
             let best_recency = recency(clock - newest);
+            if debug {
+                eprintln!(
+                    "seg {ord} newest {newest} rec {best_recency:.3} weakest {:?} bound {bound:.3} docs {}",
+                    weakest(&heap),
+                    searcher.segment_reader(ord).num_docs()
+                );
+            }
             // Nothing in this segment can make the page.
             if weakest(&heap).is_some_and(|w| bound * best_recency <= w) {
                 continue;
             }
             let segment = searcher.segment_reader(ord);
+            visited += 1;
             let alive = segment.alive_bitset();
             // Documents come newest first within a segment: once the best score the
             // current one's recency allows cannot make the page, no later one can.
             let past_reach = |heap: &BinaryHeap<Reverse<Entry>>, factor: f32| {
                 weakest(heap).is_some_and(|w| bound * factor <= w)
             };
-            if bare_terms {
-                let bar = |heap: &BinaryHeap<Reverse<Entry>>| {
-                    weakest(heap).map_or(f32::MIN, |w| w / best_recency)
+            if let Some(plan) = &plan {
+                let dated = match plan.dates {
+                    Some(range) => Some((segment.fast_fields().i64(DATED)?, range)),
+                    None => None,
                 };
-                let start = bar(&heap);
+                let mut checkers = checks
+                    .iter()
+                    .map(|(w, must)| Ok((w.scorer(segment, 1.0)?, *must)))
+                    .collect::<SearchResult<Vec<_>>>()?;
+                // The bar tantivy prunes blocks with, in BM25: the page's weakest score
+                // over the best recency left in the segment (the current document's, as
+                // the rest are older).
+                let bar = |heap: &BinaryHeap<Reverse<Entry>>, factor: f32| {
+                    weakest(heap).map_or(f32::MIN, |w| w / factor)
+                };
+                let start = bar(&heap, best_recency);
                 weight.for_each_pruning(start, segment, &mut |doc, score| {
-                    if alive.is_some_and(|a| a.is_deleted(doc)) {
-                        return bar(&heap);
-                    }
                     let factor = recency(clock - fresh.first(doc).unwrap_or(clock));
+                    if alive.is_some_and(|a| a.is_deleted(doc)) {
+                        return bar(&heap, factor);
+                    }
+                    if let Some((column, (from, to))) = &dated
+                        && !column
+                            .first(doc)
+                            .is_some_and(|t| (*from..=*to).contains(&t))
+                    {
+                        return bar(&heap, factor);
+                    }
+                    for (checker, must) in checkers.iter_mut() {
+                        let mut at = checker.doc();
+                        if at < doc {
+                            at = checker.seek(doc);
+                        }
+                        if (at == doc) != *must {
+                            return bar(&heap, factor);
+                        }
+                    }
+                    scored += 1;
                     offer(
                         &mut heap,
                         Entry {
@@ -349,7 +396,7 @@ impl Inner {
                         // No block can pass: the rest of the segment is skipped.
                         return f32::MAX;
                     }
-                    bar(&heap)
+                    bar(&heap, factor)
                 })?;
             } else {
                 let mut scorer = weight.scorer(segment, 1.0)?;
@@ -361,6 +408,7 @@ impl Inner {
                             break;
                         }
                         let score = scorer.score() * factor;
+                        scored += 1;
                         if weakest(&heap).is_none_or(|w| score > w) {
                             offer(
                                 &mut heap,
@@ -374,6 +422,13 @@ impl Inner {
                     doc = scorer.advance();
                 }
             }
+        }
+        if debug {
+            eprintln!(
+                "q {:?} plan {} visited {visited} scored {scored} window {window}",
+                q.text,
+                plan.is_some()
+            );
         }
         let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
         best.sort_unstable_by(|a, b| b.cmp(a));
@@ -450,7 +505,7 @@ impl Inner {
         let text = self.fields.text;
         // A phrase (or word) as queries, one per distinct analysis, with the best BM25
         // score they can give together.
-        let phrase_query = |phrase: &Phrase| -> SearchResult<Option<(Box<dyn Query>, f32, bool)>> {
+        let phrase_query = |phrase: &Phrase| -> SearchResult<Option<PhraseParts>> {
             let joined = phrase.join(" ");
             let mut variants: Vec<Vec<String>> = Vec::new();
             for analyzer in analyzers {
@@ -461,7 +516,12 @@ impl Inner {
             }
             let mut bound: f32 = 0.0;
             let mut queries: Vec<Box<dyn Query>> = Vec::new();
-            let single_term = variants.len() == 1 && variants[0].len() == 1;
+            let one_form = (variants.len() == 1).then(|| {
+                variants[0]
+                    .iter()
+                    .map(|t| Term::from_field_text(text, t))
+                    .collect::<Vec<Term>>()
+            });
             for terms in variants {
                 let terms: Vec<Term> = terms
                     .iter()
@@ -474,26 +534,50 @@ impl Inner {
                     Err(many) => Box::new(PhraseQuery::new(many)),
                 });
             }
-            Ok(any_of(queries).map(|q| (q, bound, single_term)))
+            Ok(any_of(queries).map(|query| PhraseParts {
+                query,
+                bound,
+                one_form,
+            }))
         };
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut bound = 0.0;
-        let mut bare_terms = true;
+        // The pruned plan: every included clause one phrase in one form, whose words are
+        // required terms (ranked by BM25 with block-max pruning) and whose phrase is a check.
+        let mut plan = Some(Plan::default());
         for alternatives in &user.include {
-            let mut queries: Vec<Box<dyn Query>> = Vec::new();
-            // Alternatives a document holds several of add up too.
-            let mut best: f32 = 0.0;
+            let mut parts: Vec<PhraseParts> = Vec::new();
             for phrase in alternatives {
-                if let Some((query, phrase_bound, single)) = phrase_query(phrase)? {
-                    queries.push(query);
-                    best += phrase_bound;
-                    bare_terms &= single;
-                }
+                parts.extend(phrase_query(phrase)?);
             }
-            bare_terms &= queries.len() <= 1;
+            // Alternatives a document holds several of add up too.
+            let best: f32 = parts.iter().map(|p| p.bound).sum();
+            match (&mut plan, parts.as_slice()) {
+                (
+                    Some(plan),
+                    [
+                        PhraseParts {
+                            one_form: Some(terms),
+                            query,
+                            ..
+                        },
+                    ],
+                ) => {
+                    for term in terms {
+                        if !plan.terms.contains(term) {
+                            plan.terms.push(term.clone());
+                        }
+                    }
+                    if terms.len() > 1 {
+                        plan.checks.push((query.box_clone(), true));
+                    }
+                }
+                (_, []) => {}
+                _ => plan = None,
+            }
             // A clause no analysis keeps a word of (only symbols) is left out.
-            if let Some(query) = any_of(queries) {
+            if let Some(query) = any_of(parts.into_iter().map(|p| p.query).collect()) {
                 clauses.push((Occur::Must, query));
                 bound += best;
             }
@@ -502,32 +586,41 @@ impl Inner {
             return Ok(None);
         }
         for phrase in &user.exclude {
-            if let Some((query, _, _)) = phrase_query(phrase)? {
-                clauses.push((Occur::MustNot, query));
-                bare_terms = false;
+            if let Some(parts) = phrase_query(phrase)? {
+                if let Some(plan) = &mut plan {
+                    plan.checks.push((parts.query.box_clone(), false));
+                }
+                clauses.push((Occur::MustNot, parts.query));
             }
         }
-        let filter = |query: Box<dyn Query>| (Occur::Must, const_zero(query));
-        let exact = |field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ))
+        // A filter most documents fail drives the search better than the words do: the
+        // plan then gives way to tantivy's own intersection, which starts from it.
+        let num_docs = searcher.num_docs().max(1) as f64;
+        let mut narrow = false;
+        let mut filter_term = |term: &Term| -> SearchResult<()> {
+            narrow |= (searcher.doc_freq(term)? as f64) < num_docs * DENSE_FILTER;
+            Ok(())
         };
-        let filters_before = clauses.len();
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let mut exact = |field, value: &str| -> SearchResult<()> {
+            let term = Term::from_field_text(field, value);
+            filter_term(&term)?;
+            filters.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+            Ok(())
+        };
         if let Some(topic) = &q.topic {
-            clauses.push(filter(exact(self.fields.topic, topic)));
+            exact(self.fields.topic, topic)?;
         }
         if let Some(provider) = &q.provider {
-            clauses.push(filter(exact(self.fields.provider, provider)));
+            exact(self.fields.provider, provider)?;
         }
         if let Some(category) = &q.category {
-            clauses.push(filter(exact(self.fields.category, category)));
+            exact(self.fields.category, category)?;
         }
         if let Some(language) = &q.language {
             let code = storyline_analyze::text::lang_from_code(language)
                 .map_or_else(|| language.to_ascii_lowercase(), |l| l.code().to_string());
-            clauses.push(filter(exact(self.fields.lang, &code)));
+            exact(self.fields.lang, &code)?;
         }
         if q.from.is_some() || q.to.is_some() {
             let bound = |t: Option<DateTime<Utc>>| {
@@ -535,12 +628,27 @@ impl Inner {
                     Bound::Included(Term::from_field_i64(self.fields.dated, t.timestamp()))
                 })
             };
-            clauses.push(filter(Box::new(RangeQuery::new(
-                bound(q.from),
-                bound(q.to),
-            ))));
+            filters.push(Box::new(RangeQuery::new(bound(q.from), bound(q.to))));
+            if let Some(plan) = &mut plan {
+                plan.dates = Some((
+                    q.from.map_or(i64::MIN, |t| t.timestamp()),
+                    q.to.map_or(i64::MAX, |t| t.timestamp()),
+                ));
+            }
         }
-        bare_terms &= clauses.len() == filters_before;
+        if narrow {
+            plan = None;
+        }
+        let date_filter = (q.from.is_some() || q.to.is_some()).then(|| filters.len() - 1);
+        for (i, filter) in filters.into_iter().enumerate() {
+            // The plan checks a date range on the fast field, document by document.
+            if let Some(plan) = &mut plan
+                && Some(i) != date_filter
+            {
+                plan.checks.push((filter.box_clone(), true));
+            }
+            clauses.push((Occur::Must, const_zero(filter)));
+        }
         // One word alone stays a term query (tantivy prunes it with block-max WAND); words
         // alone stay an intersection of term queries (pruned block by block too).
         let query = if clauses.len() == 1 {
@@ -551,11 +659,26 @@ impl Inner {
         } else {
             Box::new(BooleanQuery::new(clauses))
         };
-        Ok(Some(Built {
-            query,
-            bound,
-            bare_terms,
-        }))
+        let plan = plan.filter(|p| !p.terms.is_empty()).map(|p| {
+            let mut terms: Vec<Box<dyn Query>> = p
+                .terms
+                .into_iter()
+                .map(|t| {
+                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+                })
+                .collect();
+            let terms = if terms.len() == 1 {
+                terms.remove(0)
+            } else {
+                Box::new(BooleanQuery::intersection(terms))
+            };
+            Pruned {
+                terms,
+                checks: p.checks,
+                dates: p.dates,
+            }
+        });
+        Ok(Some(Built { query, bound, plan }))
     }
 
     /// How many matches of `query` each of `stories` holds, by story key.
@@ -568,10 +691,18 @@ impl Inner {
         if stories.is_empty() {
             return Ok(HashMap::new());
         }
-        let set = TermSetQuery::new(
+        // A union of the stories' own postings (a term set would mark a bit per document
+        // of every segment).
+        let set = BooleanQuery::union(
             stories
                 .iter()
-                .map(|s| Term::from_field_text(self.fields.story, s)),
+                .map(|s| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.story, s),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect(),
         );
         let both = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
@@ -600,12 +731,38 @@ impl Inner {
 
 /// A query ready to run.
 struct Built {
+    /// What matches (and, when there is no plan, how it scores).
     query: Box<dyn Query>,
     /// No document can score more than this (BM25, before recency).
     bound: f32,
-    /// Words only, each in one form: tantivy then skips blocks of postings that cannot
-    /// pass a bar (block-max WAND, block-max intersection).
-    bare_terms: bool,
+    /// The same matches found faster, when the query allows it.
+    plan: Option<Pruned>,
+}
+
+/// A query as required words, which tantivy ranks skipping blocks of postings that cannot
+/// pass a bar (block-max WAND, block-max intersection), and checks each candidate must pass
+/// (`true`: match, `false`: not match): phrases, exclusions, filters. Scored by the words'
+/// BM25.
+struct Pruned {
+    terms: Box<dyn Query>,
+    checks: Vec<(Box<dyn Query>, bool)>,
+    /// A publication range (Unix seconds, both ends inclusive) checked on the fast field.
+    dates: Option<(i64, i64)>,
+}
+
+#[derive(Default)]
+struct Plan {
+    terms: Vec<Term>,
+    checks: Vec<(Box<dyn Query>, bool)>,
+    dates: Option<(i64, i64)>,
+}
+
+/// A phrase (or word) as a query over its forms, the best score they give together, and
+/// its terms when it has one form.
+struct PhraseParts {
+    query: Box<dyn Query>,
+    bound: f32,
+    one_form: Option<Vec<Term>>,
 }
 
 /// A query matching when any of `queries` does; `None` for none.

@@ -972,6 +972,9 @@ fn pruned_pages_equal_unpruned_ones() {
                     text: text.into(),
                     topic: topic.map(str::to_string),
                     provider: provider.map(str::to_string),
+                    // With a topic filter, also a date range.
+                    from: topic.map(|_| start + Duration::days(40)),
+                    to: topic.map(|_| start + Duration::days(250)),
                     grouped,
                     limit,
                     ..SearchQuery::default()
