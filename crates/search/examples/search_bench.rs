@@ -320,6 +320,12 @@ async fn one_new_article(
         index.catch_up(store).await?;
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    // The bench's articles go again, so the archive stays the one the serving bench made
+    // (their recent dates would otherwise move the news clock every search ages from).
+    sqlx::query("DELETE FROM articles WHERE provider_domain = 'bench.example'")
+        .execute(store.pool())
+        .await?;
+    index.catch_up(store).await?;
     times.sort_by(f64::total_cmp);
     println!(
         "one new article to searchable (catch-up and commit): median {:.1} ms, max {:.1} ms",

@@ -302,7 +302,14 @@ impl Inner {
                 }
             }
             let fresh = segment.fast_fields().i64(FRESH)?;
-            segments.push((ord as u32, fresh.max_value(), fresh));
+            // The newest live document: the first one not deleted, as a segment holds its
+            // documents newest first (the column's maximum may be a deleted one's).
+            let newest = segment
+                .doc_ids_alive()
+                .next()
+                .and_then(|doc| fresh.first(doc))
+                .unwrap_or_else(|| fresh.max_value());
+            segments.push((ord as u32, newest, fresh));
         }
         let Some(clock) = segments.iter().map(|s| s.1).max() else {
             return Ok(empty(wanted));
