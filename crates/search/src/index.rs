@@ -155,6 +155,8 @@ pub(crate) struct Inner {
     /// One catch-up or rebuild at a time.
     feeding: tokio::sync::Mutex<()>,
     location: Option<PathBuf>,
+    /// Fast fields and names of the segments searched.
+    pub segments: crate::segments::SegmentCache,
 }
 
 /// A search index: cheap to clone, shared by every request of a process.
@@ -277,6 +279,7 @@ impl SearchIndex {
                 applied: AtomicI64::new(change),
                 feeding: tokio::sync::Mutex::new(()),
                 location,
+                segments: Default::default(),
             }),
         })
     }

@@ -13,6 +13,7 @@ mod error;
 mod index;
 mod query;
 mod search;
+mod segments;
 mod snippet;
 
 pub use error::{SearchError, SearchResult};

@@ -5,23 +5,26 @@
 //! distance to a floor every `HALF_LIFE_DAYS`, so this week's coverage outranks an older
 //! match of the same strength while a much better old match still shows.
 //!
-//! **Pruning.** Segments hold consecutive arrivals and are ranked newest first. Within a
-//! segment tantivy skips blocks of postings whose best BM25 cannot pass a bar; the bar is
-//! the page's weakest score so far divided by the best recency the segment can give, so
-//! an old segment is passed over unless it holds a match much stronger than the page's.
+//! **Pruning.** Segments hold consecutive arrivals, newest first within, and are ranked
+//! newest first. A query of words (phrases, exclusions and common filters checked per
+//! candidate) runs as its words' block-max intersection: tantivy skips blocks of postings
+//! whose best BM25 cannot pass a bar, the page's weakest score so far over the recency left
+//! in the segment, so older documents must be ever stronger to be read. A segment, or the
+//! rest of one, that cannot beat the page even with the best BM25 the query allows is left.
 //!
 //! **Grouping.** A window of the best matches (several per story wanted) is ranked and
-//! folded into one hit per story, the story's best article, with how many other matches
-//! the story holds (counted exactly for the stories shown).
+//! folded into one hit per story, the story's best article, with how many other matches of
+//! the story the window holds; facets count the same window.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use storyline_store::{ArticleRow, Store};
-use tantivy::collector::DocSetCollector;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     Bm25Weight, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
@@ -31,8 +34,9 @@ use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, Term};
 
 use crate::analysis::Analyzer;
 use crate::error::SearchResult;
-use crate::index::{DATED, FRESH, Inner, LANG, PROVIDER, SEQ, STORY_KEY, SearchIndex, TOPIC};
+use crate::index::{Inner, SearchIndex};
 use crate::query::{Phrase, UserQuery};
+use crate::segments::SegmentData;
 use crate::snippet;
 
 /// Recency never scales a score below this share.
@@ -45,7 +49,7 @@ const GROUP_WINDOW_PER_STORY: u32 = 8;
 const MIN_GROUP_WINDOW: u32 = 200;
 const MAX_WINDOW: u32 = 2_000;
 /// Start of the body read for snippets.
-const SNIPPET_BODY_CHARS: u32 = 2_000;
+const SNIPPET_BODY_CHARS: u32 = 1_000;
 /// A filter held by fewer than this share of documents drives the search itself.
 const DENSE_FILTER: f64 = 0.02;
 /// Facet values returned per kind.
@@ -118,17 +122,15 @@ struct Ranked {
     seq: i64,
     score: f32,
     lang: String,
-    /// The story's key (0: no story).
-    story: u64,
+    /// Grouped: the other matches of its story among the ranked window.
+    more: u32,
 }
 
-/// A ranked page with what the rest of a search needs: the query and the index as it was
-/// searched (for counting the stories shown), facets, and the words wanted per analysis.
+/// A ranked page with its facets and the words wanted per analysis (for snippets).
 struct RankedPage {
     page: Vec<Ranked>,
     facets: Facets,
     wanted: WantedTerms,
-    searched: Option<(Searcher, Box<dyn Query>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -183,22 +185,9 @@ impl SearchIndex {
             page,
             facets,
             wanted: terms,
-            searched,
         } = self.inner.rank(&user, q)?;
         let seqs: Vec<i64> = page.iter().map(|r| r.seq).collect();
         let rows = store.hit_rows(&seqs, SNIPPET_BODY_CHARS).await?;
-        // Grouped: how many matches each story shown holds, counted exactly.
-        let counts = match (&searched, q.grouped) {
-            (Some((searcher, query)), true) => {
-                let stories: Vec<&str> = rows
-                    .iter()
-                    .filter_map(|r| r.article.story_id.as_deref())
-                    .collect();
-                self.inner
-                    .story_counts(searcher, query.as_ref(), &stories)?
-            }
-            _ => HashMap::new(),
-        };
         let by_seq: HashMap<i64, &Ranked> = page.iter().map(|r| (r.seq, r)).collect();
         let mut hits = Vec::with_capacity(rows.len());
         for row in rows {
@@ -215,9 +204,7 @@ impl SearchIndex {
                 story_live: row.story_live,
                 story_published: row.story_published,
                 visible: row.visible,
-                more_in_story: counts
-                    .get(&r.story)
-                    .map_or(0, |n: &u32| n.saturating_sub(1)),
+                more_in_story: r.more,
                 article: row.article,
             });
         }
@@ -255,7 +242,6 @@ impl Inner {
             page: Vec::new(),
             facets: Facets::default(),
             wanted,
-            searched: None,
         };
         let Some(Built { query, bound, plan }) = self.build(&searcher, user, q, &analyzers)? else {
             return Ok(empty(wanted));
@@ -287,12 +273,20 @@ impl Inner {
         // Segments newest first, those outside a date range left out.
         let (from, to) = (q.from.map(|t| t.timestamp()), q.to.map(|t| t.timestamp()));
         let mut segments = Vec::new();
+        let mut data: HashMap<u32, Arc<SegmentData>> = HashMap::new();
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.segments.keep_only(&live);
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             if segment.num_docs() == 0 {
                 continue;
             }
+            let loaded = self.segments.get(segment)?;
             if from.is_some() || to.is_some() {
-                let dated = segment.fast_fields().i64(DATED)?;
+                let dated = &loaded.dated;
                 if dated.num_docs() == 0
                     || dated.values.num_vals() == 0
                     || from.is_some_and(|f| dated.max_value() < f)
@@ -301,7 +295,7 @@ impl Inner {
                     continue;
                 }
             }
-            let fresh = segment.fast_fields().i64(FRESH)?;
+            let fresh = loaded.fresh.clone();
             // The newest live document: the first one not deleted, as a segment holds its
             // documents newest first (the column's maximum may be a deleted one's).
             let newest = segment
@@ -310,6 +304,7 @@ impl Inner {
                 .and_then(|doc| fresh.first(doc))
                 .unwrap_or_else(|| fresh.max_value());
             segments.push((ord as u32, newest, fresh));
+            data.insert(ord as u32, loaded);
         }
         let Some(clock) = segments.iter().map(|s| s.1).max() else {
             return Ok(empty(wanted));
@@ -355,9 +350,9 @@ impl Inner {
                 weakest(heap).is_some_and(|w| bound * factor <= w)
             };
             if let Some(plan) = &plan {
-                let dated = match plan.dates {
-                    Some(range) => Some((segment.fast_fields().i64(DATED)?, range)),
-                    None => None,
+                let dated = match (plan.dates, data.get(&ord)) {
+                    (Some(range), Some(d)) => Some((d.dated.clone(), range)),
+                    _ => None,
                 };
                 let mut checkers = checks
                     .iter()
@@ -440,16 +435,23 @@ impl Inner {
         let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
         best.sort_unstable_by(|a, b| b.cmp(a));
 
-        let details = Details::read(&searcher, &best)?;
-        let mut facets = details.facets(&searcher)?;
+        let details = Details::read(&data, &best);
+        let mut facets = details.facets(&data);
         facets.complete = best.len() < window;
+        // Grouped: a story's matches in the window, its best one shown.
+        let mut in_story: HashMap<u64, u32> = HashMap::new();
+        if q.grouped {
+            for d in details.docs.iter().filter(|d| d.story != 0) {
+                *in_story.entry(d.story).or_insert(0) += 1;
+            }
+        }
         let ranked = |i: usize| {
             let d = &details.docs[i];
             Ranked {
                 seq: d.seq,
                 score: best[i].score,
                 lang: d.lang.clone(),
-                story: d.story,
+                more: in_story.get(&d.story).map_or(0, |n| n.saturating_sub(1)),
             }
         };
         let page: Vec<Ranked> = if q.grouped {
@@ -475,7 +477,6 @@ impl Inner {
             page,
             facets,
             wanted,
-            searched: Some((searcher, query)),
         })
     }
 
@@ -687,53 +688,6 @@ impl Inner {
         });
         Ok(Some(Built { query, bound, plan }))
     }
-
-    /// How many matches of `query` each of `stories` holds, by story key.
-    fn story_counts(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        stories: &[&str],
-    ) -> SearchResult<HashMap<u64, u32>> {
-        if stories.is_empty() {
-            return Ok(HashMap::new());
-        }
-        // A union of the stories' own postings (a term set would mark a bit per document
-        // of every segment).
-        let set = BooleanQuery::union(
-            stories
-                .iter()
-                .map(|s| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.story, s),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>
-                })
-                .collect(),
-        );
-        let both = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, Box::new(set)),
-        ]);
-        let docs = searcher.search(&both, &DocSetCollector)?;
-        let mut columns = HashMap::new();
-        let mut counts = HashMap::new();
-        for address in docs {
-            if let std::collections::hash_map::Entry::Vacant(slot) =
-                columns.entry(address.segment_ord)
-            {
-                let segment = searcher.segment_reader(address.segment_ord);
-                slot.insert(segment.fast_fields().u64(STORY_KEY)?);
-            }
-            if let Some(key) = columns
-                .get(&address.segment_ord)
-                .and_then(|c| c.first(address.doc_id))
-            {
-                *counts.entry(key).or_insert(0) += 1;
-            }
-        }
-        Ok(counts)
-    }
 }
 
 /// A query ready to run.
@@ -786,128 +740,75 @@ fn const_zero(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-/// What the ranked window's documents are, read from the fast fields. Strings (language,
-/// provider, topics) are read as ordinals and each distinct one looked up once per segment:
-/// a lookup decodes a block of the segment's dictionary.
+/// What the ranked window's documents are, read from the fast fields.
 struct Details {
     docs: Vec<Doc>,
-    /// Per document: its segment, provider ordinal and topic ordinals (for facets).
-    ords: Vec<(u32, Option<u64>, Vec<u64>)>,
 }
 
 struct Doc {
+    segment: u32,
+    doc: u32,
     seq: i64,
     story: u64,
     lang: String,
 }
 
-struct Columns {
-    seq: tantivy::columnar::Column<u64>,
-    story: tantivy::columnar::Column<u64>,
-    lang: Option<tantivy::columnar::StrColumn>,
-    provider: Option<tantivy::columnar::StrColumn>,
-    topic: Option<tantivy::columnar::StrColumn>,
-    /// Language ordinals already looked up.
-    langs: HashMap<u64, String>,
-}
-
 impl Details {
-    fn read(searcher: &Searcher, best: &[Entry]) -> SearchResult<Self> {
-        let mut columns: HashMap<u32, Columns> = HashMap::new();
-        let mut docs = Vec::with_capacity(best.len());
-        let mut ords = Vec::with_capacity(best.len());
-        for entry in best {
-            let ord = entry.address.segment_ord;
-            let c = match columns.entry(ord) {
-                std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    let fast = searcher.segment_reader(ord).fast_fields();
-                    slot.insert(Columns {
-                        seq: fast.u64(SEQ)?,
-                        story: fast.u64(STORY_KEY)?,
-                        lang: fast.str(LANG)?,
-                        provider: fast.str(PROVIDER)?,
-                        topic: fast.str(TOPIC)?,
-                        langs: HashMap::new(),
-                    })
-                }
-            };
-            let doc = entry.address.doc_id;
-            let lang = match c.lang.as_ref().and_then(|l| l.term_ords(doc).next()) {
-                Some(o) => match c.langs.get(&o) {
-                    Some(code) => code.clone(),
-                    None => {
-                        let code = lookup(c.lang.as_ref(), o);
-                        c.langs.insert(o, code.clone());
-                        code
-                    }
-                },
-                None => String::new(),
-            };
-            docs.push(Doc {
-                seq: c.seq.first(doc).unwrap_or(0) as i64,
-                story: c.story.first(doc).unwrap_or(0),
-                lang,
-            });
-            ords.push((
-                ord,
-                c.provider.as_ref().and_then(|p| p.term_ords(doc).next()),
-                c.topic
-                    .as_ref()
-                    .map(|t| t.term_ords(doc).collect())
-                    .unwrap_or_default(),
-            ));
-        }
-        Ok(Self { docs, ords })
+    fn read(data: &HashMap<u32, Arc<SegmentData>>, best: &[Entry]) -> Self {
+        let docs = best
+            .iter()
+            .filter_map(|entry| {
+                let segment = entry.address.segment_ord;
+                let d = data.get(&segment)?;
+                let doc = entry.address.doc_id;
+                Some(Doc {
+                    segment,
+                    doc,
+                    seq: d.seq.first(doc).unwrap_or(0) as i64,
+                    story: d.story.first(doc).unwrap_or(0),
+                    lang: d
+                        .lang
+                        .ords(doc)
+                        .next()
+                        .map_or_else(String::new, |o| d.lang.name(o).to_string()),
+                })
+            })
+            .collect();
+        Self { docs }
     }
 
-    fn facets(&self, searcher: &Searcher) -> SearchResult<Facets> {
-        // Counted by (segment, ordinal), then each distinct one named once.
-        let mut providers: HashMap<(u32, u64), u32> = HashMap::new();
-        let mut topics: HashMap<(u32, u64), u32> = HashMap::new();
-        for (segment, provider, topic_ords) in &self.ords {
-            if let Some(p) = provider {
-                *providers.entry((*segment, *p)).or_insert(0) += 1;
+    /// Topics and providers of the window, most common first.
+    fn facets(&self, data: &HashMap<u32, Arc<SegmentData>>) -> Facets {
+        let mut providers: HashMap<&str, u32> = HashMap::new();
+        let mut topics: HashMap<&str, u32> = HashMap::new();
+        for d in &self.docs {
+            let Some(s) = data.get(&d.segment) else {
+                continue;
+            };
+            for o in s.provider.ords(d.doc).take(1) {
+                *providers.entry(s.provider.name(o)).or_insert(0) += 1;
             }
-            for t in topic_ords {
-                *topics.entry((*segment, *t)).or_insert(0) += 1;
+            for o in s.topic.ords(d.doc) {
+                *topics.entry(s.topic.name(o)).or_insert(0) += 1;
             }
         }
-        let named = |counts: HashMap<(u32, u64), u32>, field: &str| -> SearchResult<_> {
-            let mut by_name: HashMap<String, u32> = HashMap::new();
-            let mut columns = HashMap::new();
-            for ((segment, ord), n) in counts {
-                if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(segment) {
-                    slot.insert(searcher.segment_reader(segment).fast_fields().str(field)?);
-                }
-                let name = lookup(columns.get(&segment).and_then(Option::as_ref), ord);
-                if !name.is_empty() {
-                    *by_name.entry(name).or_insert(0) += n;
-                }
-            }
-            let mut list: Vec<(String, u32)> = by_name.into_iter().collect();
+        let top = |counts: HashMap<&str, u32>| {
+            let mut list: Vec<(String, u32)> = counts
+                .into_iter()
+                .filter(|(name, _)| !name.is_empty())
+                .map(|(name, n)| (name.to_string(), n))
+                .collect();
             list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             list.truncate(FACET_VALUES);
-            Ok(list)
+            list
         };
-        Ok(Facets {
-            topics: named(topics, TOPIC)?,
-            providers: named(providers, PROVIDER)?,
+        Facets {
+            topics: top(topics),
+            providers: top(providers),
             counted: self.docs.len() as u32,
             complete: false,
-        })
+        }
     }
-}
-
-/// The string of a dictionary ordinal (empty when it cannot be read).
-fn lookup(column: Option<&tantivy::columnar::StrColumn>, ord: u64) -> String {
-    let mut out = String::new();
-    if let Some(column) = column
-        && !column.ord_to_str(ord, &mut out).unwrap_or(false)
-    {
-        out.clear();
-    }
-    out
 }
 
 #[cfg(test)]
