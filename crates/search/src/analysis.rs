@@ -48,24 +48,42 @@ impl Analyzer {
     /// The terms of `text`, positions counted on from `position`, offsets into `text`.
     /// Returns the position after the last term.
     pub fn tokens(&self, text: &str, mut position: usize, out: &mut Vec<Token>) -> usize {
+        self.each_term(text, |from, to, term| {
+            out.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: term.to_string(),
+                position_length: 1,
+            });
+            position += 1;
+        });
+        position
+    }
+
+    /// Calls `f(from, to, term)` for each term of `text` in order, with its byte offsets,
+    /// reusing one buffer (no allocation per term).
+    pub fn each_term(&self, text: &str, mut f: impl FnMut(usize, usize, &str)) {
+        let mut emit = |from: usize, to: usize, term: &str| {
+            if !term.is_empty() && term.len() <= MAX_TERM_BYTES {
+                f(from, to, term);
+            }
+        };
         let mut word = String::new();
+        let mut folded = String::new();
         for (start, end) in word_spans(text) {
             let span = &text[start..end];
             if is_cjk(span.chars().next().unwrap_or(' ')) {
-                let chars: Vec<(usize, char)> = span.char_indices().collect();
-                if chars.len() == 1 {
-                    push(out, span, start, end, &mut position);
+                let mut chars = span.char_indices().peekable();
+                if span.chars().nth(1).is_none() {
+                    emit(start, end, span);
                 }
-                for pair in chars.windows(2) {
-                    let from = pair[0].0;
-                    let to = pair[1].0 + pair[1].1.len_utf8();
-                    push(
-                        out,
-                        &span[from..to],
-                        start + from,
-                        start + to,
-                        &mut position,
-                    );
+                while let Some((from, _)) = chars.next() {
+                    let Some(&(second, c)) = chars.peek() else {
+                        break;
+                    };
+                    let to = second + c.len_utf8();
+                    emit(start + from, start + to, &span[from..to]);
                 }
                 continue;
             }
@@ -75,10 +93,9 @@ impl Analyzer {
                 Some(stemmer) => stemmer.stem(&word),
                 None => std::borrow::Cow::Borrowed(word.as_str()),
             };
-            let folded = fold(&stemmed);
-            push(out, &folded, start, end, &mut position);
+            fold_into(&stemmed, &mut folded);
+            emit(start, end, &folded);
         }
-        position
     }
 
     /// The terms of a reader's word or phrase, as a list of term texts.
@@ -87,20 +104,6 @@ impl Analyzer {
         self.tokens(text, 0, &mut tokens);
         tokens.into_iter().map(|t| t.text).collect()
     }
-}
-
-fn push(out: &mut Vec<Token>, text: &str, from: usize, to: usize, position: &mut usize) {
-    if text.is_empty() || text.len() > MAX_TERM_BYTES {
-        return;
-    }
-    out.push(Token {
-        offset_from: from,
-        offset_to: to,
-        position: *position,
-        text: text.to_string(),
-        position_length: 1,
-    });
-    *position += 1;
 }
 
 /// The language an article is analysed in: the one it declares (a page's `lang`, a feed's
@@ -146,16 +149,19 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F) // CJK Extensions B–F and supplements
 }
 
-/// Lower case without diacritics.
-pub fn fold(word: &str) -> String {
+/// Lower case without diacritics, into `out` (emptied first).
+pub fn fold_into(word: &str, out: &mut String) {
+    out.clear();
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return;
     }
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .map(strip_diacritic)
-        .collect()
+    out.extend(
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .map(strip_diacritic),
+    );
 }
 
 /// The base letter of a lower-case Latin letter with a diacritic (Latin-1 and Latin

@@ -172,10 +172,8 @@ impl SearchIndex {
         if self.writable() {
             let last = store.last_search_change().await?;
             let applied = self.applied();
-            if last > applied && (applied > 0 || last <= KEEP_UP_CHANGES) {
-                if last - applied <= KEEP_UP_CHANGES {
-                    self.catch_up(store).await?;
-                }
+            if last > applied && last - applied <= KEEP_UP_CHANGES {
+                self.catch_up(store).await?;
             }
         }
         let Some(user) = UserQuery::parse(&q.text) else {
@@ -325,24 +323,13 @@ impl Inner {
                 heap.push(Reverse(entry));
             }
         };
-        let debug = std::env::var("SL_DEBUG").is_ok();
-        let mut visited = 0usize;
-        let mut scored = 0usize;
         for (ord, newest, fresh) in segments {
             let best_recency = recency(clock - newest);
-            if debug {
-                eprintln!(
-                    "seg {ord} newest {newest} rec {best_recency:.3} weakest {:?} bound {bound:.3} docs {}",
-                    weakest(&heap),
-                    searcher.segment_reader(ord).num_docs()
-                );
-            }
             // Nothing in this segment can make the page.
             if weakest(&heap).is_some_and(|w| bound * best_recency <= w) {
                 continue;
             }
             let segment = searcher.segment_reader(ord);
-            visited += 1;
             let alive = segment.alive_bitset();
             // Documents come newest first within a segment: once the best score the
             // current one's recency allows cannot make the page, no later one can.
@@ -386,7 +373,6 @@ impl Inner {
                             return bar(&heap, factor);
                         }
                     }
-                    scored += 1;
                     offer(
                         &mut heap,
                         Entry {
@@ -410,7 +396,6 @@ impl Inner {
                             break;
                         }
                         let score = scorer.score() * factor;
-                        scored += 1;
                         if weakest(&heap).is_none_or(|w| score > w) {
                             offer(
                                 &mut heap,
@@ -424,13 +409,6 @@ impl Inner {
                     doc = scorer.advance();
                 }
             }
-        }
-        if debug {
-            eprintln!(
-                "q {:?} plan {} visited {visited} scored {scored} window {window}",
-                q.text,
-                plan.is_some()
-            );
         }
         let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
         best.sort_unstable_by(|a, b| b.cmp(a));

@@ -14,14 +14,12 @@ const LEAD_WORDS: usize = 3;
 /// The snippet of the first of body, excerpt and title holding a match (texts given in
 /// the order title, excerpt, body); the start of the body (or excerpt) when none does.
 pub fn cut(texts: [&str; 3], analyzer: &Analyzer, wanted: &HashSet<String>) -> String {
-    let mut tokens = Vec::new();
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     for text in [texts[2], texts[1], texts[0]] {
-        tokens.clear();
-        analyzer.tokens(text, 0, &mut tokens);
-        let spans: Vec<(usize, usize, bool)> = tokens
-            .iter()
-            .map(|t| (t.offset_from, t.offset_to, wanted.contains(&t.text)))
-            .collect();
+        spans.clear();
+        analyzer.each_term(text, |from, to, term| {
+            spans.push((from, to, wanted.contains(term)));
+        });
         if spans.iter().any(|s| s.2) {
             return window(text, &spans);
         }
@@ -31,12 +29,8 @@ pub fn cut(texts: [&str; 3], analyzer: &Analyzer, wanted: &HashSet<String>) -> S
     } else {
         texts[2]
     };
-    tokens.clear();
-    analyzer.tokens(text, 0, &mut tokens);
-    let spans: Vec<(usize, usize, bool)> = tokens
-        .iter()
-        .map(|t| (t.offset_from, t.offset_to, false))
-        .collect();
+    spans.clear();
+    analyzer.each_term(text, |from, to, _| spans.push((from, to, false)));
     window(text, &spans)
 }
 
