@@ -154,9 +154,33 @@ pub(crate) struct Inner {
     applied: AtomicI64,
     /// One catch-up or rebuild at a time.
     feeding: tokio::sync::Mutex<()>,
+    /// Which update may use the writer: each catch-up or rebuild takes a new number, and
+    /// writer work issued under an older one is skipped. A dropped update (a search whose
+    /// client went away) leaves its last writer step running on a blocking thread; without
+    /// this it could land between a later update's steps (an add after its clearing).
+    epoch: std::sync::atomic::AtomicU64,
     location: Option<PathBuf>,
     /// Fast fields and names of the segments searched.
     pub segments: crate::segments::SegmentCache,
+}
+
+/// The task that keeps an index up with its store ([`SearchIndex::follow`]).
+pub struct Follower {
+    wake: Arc<tokio::sync::Notify>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Follower {
+    /// Stops following once the update in progress, if any, is done. (Aborting the task
+    /// instead could leave its writer work running unawaited beside a later update.)
+    pub async fn stop(self) {
+        self.stopping.store(true, Ordering::Release);
+        self.wake.notify_one();
+        if let Err(e) = self.task.await {
+            tracing::warn!(error = %e, "search index follower failed");
+        }
+    }
 }
 
 /// A search index: cheap to clone, shared by every request of a process.
@@ -278,6 +302,7 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 applied: AtomicI64::new(change),
                 feeding: tokio::sync::Mutex::new(()),
+                epoch: std::sync::atomic::AtomicU64::new(0),
                 location,
                 segments: Default::default(),
             }),
@@ -340,6 +365,7 @@ impl SearchIndex {
         if self.applied() == 0 && store.last_search_change().await? > 0 {
             return self.rebuild_locked(store, &|_, _| {}).await;
         }
+        let epoch = self.inner.next_epoch();
         let mut applied = Applied {
             change: self.applied(),
             ..Applied::default()
@@ -355,12 +381,12 @@ impl SearchIndex {
             applied.indexed += docs.len() as u64;
             applied.change = last;
             let inner = self.inner.clone();
-            run_blocking(move || inner.replace(&seqs, docs)).await?;
+            run_blocking(move || inner.replace(epoch, &seqs, docs)).await?;
         }
         if applied.changes > 0 {
             let inner = self.inner.clone();
             let change = applied.change;
-            run_blocking(move || inner.commit(change)).await?;
+            run_blocking(move || inner.commit(epoch, change)).await?;
         }
         Ok(applied)
     }
@@ -369,8 +395,9 @@ impl SearchIndex {
     /// recording `change` as the last change applied: one step of [`SearchIndex::catch_up`],
     /// for callers that hold the documents already.
     pub fn apply(&self, seqs: &[i64], docs: Vec<IndexDoc>, change: i64) -> SearchResult<()> {
-        self.inner.replace(seqs, docs)?;
-        self.inner.commit(change)
+        let epoch = self.inner.next_epoch();
+        self.inner.replace(epoch, seqs, docs)?;
+        self.inner.commit(epoch, change)
     }
 
     /// Every article `seq` the index holds, ascending.
@@ -389,19 +416,18 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// Keeps the index up with `store` every `every` until the returned task is aborted:
+    /// Keeps the index up with `store`, looking every `every`, until [`Follower::stop`]:
     /// fills it when it is new (searches meanwhile read what is in), then applies the
     /// store's changes as they come, whichever process makes them. Failures are logged
     /// once and retried.
-    pub fn follow(
-        &self,
-        store: Arc<dyn Store>,
-        every: std::time::Duration,
-    ) -> tokio::task::JoinHandle<()> {
+    pub fn follow(&self, store: Arc<dyn Store>, every: std::time::Duration) -> Follower {
         let index = self.clone();
-        tokio::spawn(async move {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (wake_task, stopping_task) = (Arc::clone(&wake), Arc::clone(&stopping));
+        let task = tokio::spawn(async move {
             let mut failing = false;
-            loop {
+            while !stopping_task.load(Ordering::Acquire) {
                 let result = match index.behind(store.as_ref()).await {
                     Ok(true) => index.catch_up(store.as_ref()).await.map(Some),
                     Ok(false) => Ok(None),
@@ -424,9 +450,17 @@ impl SearchIndex {
                     }
                     Err(_) => {}
                 }
-                tokio::time::sleep(every).await;
+                tokio::select! {
+                    () = tokio::time::sleep(every) => {}
+                    () = wake_task.notified() => {}
+                }
             }
-        })
+        });
+        Follower {
+            wake,
+            stopping,
+            task,
+        }
     }
 
     /// Whether the store holds changes the index has not applied (one small store read).
@@ -459,10 +493,13 @@ impl SearchIndex {
         // twice is harmless, missing one is not.
         let start = store.last_search_change().await?;
         let last_seq = store.last_seq().await?;
+        let epoch = self.inner.next_epoch();
         {
             let inner = self.inner.clone();
-            run_blocking(move || inner.with_writer(|w| w.delete_all_documents().map(|_| ())))
-                .await?;
+            run_blocking(move || {
+                inner.with_writer(epoch, |w| w.delete_all_documents().map(|_| ()))
+            })
+            .await?;
         }
         let mut applied = Applied::default();
         let mut after = 0;
@@ -472,12 +509,15 @@ impl SearchIndex {
             applied.indexed += docs.len() as u64;
             applied.changes += docs.len() as u64;
             after = scanned;
+            // Each document replaces any other of its `seq` (one a dropped update left in
+            // the writer), so an article is never held twice.
+            let seqs: Vec<i64> = docs.iter().map(|d| d.seq).collect();
             let inner = self.inner.clone();
-            run_blocking(move || inner.add(docs)).await?;
+            run_blocking(move || inner.replace(epoch, &seqs, docs)).await?;
             progress(after, last_seq.max(after));
         }
         let inner = self.inner.clone();
-        run_blocking(move || inner.commit(start)).await?;
+        run_blocking(move || inner.commit(epoch, start)).await?;
         applied.change = start;
         // What changed while the archive was read.
         let mut rest = Applied {
@@ -494,12 +534,12 @@ impl SearchIndex {
             rest.changes += seqs.len() as u64;
             rest.change = last;
             let inner = self.inner.clone();
-            run_blocking(move || inner.replace(&seqs, docs)).await?;
+            run_blocking(move || inner.replace(epoch, &seqs, docs)).await?;
         }
         if rest.changes > 0 {
             let inner = self.inner.clone();
             let change = rest.change;
-            run_blocking(move || inner.commit(change)).await?;
+            run_blocking(move || inner.commit(epoch, change)).await?;
             applied.change = rest.change;
         }
         Ok(applied)
@@ -507,19 +547,30 @@ impl SearchIndex {
 }
 
 impl Inner {
+    /// A new update's number (see `epoch`).
+    fn next_epoch(&self) -> u64 {
+        self.epoch.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Runs `f` with the writer for the update numbered `epoch`; `None` when a newer update
+    /// has started (the work is then skipped).
     fn with_writer<T>(
         &self,
+        epoch: u64,
         f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<T>,
-    ) -> SearchResult<T> {
+    ) -> SearchResult<Option<T>> {
         let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         let writer = guard.as_mut().ok_or(SearchError::Busy)?;
-        Ok(f(writer)?)
+        if self.epoch.load(Ordering::Acquire) != epoch {
+            return Ok(None);
+        }
+        Ok(Some(f(writer)?))
     }
 
     /// Replaces the documents of `seqs` by `docs` (the ones of them still visible).
-    fn replace(&self, seqs: &[i64], docs: Vec<IndexDoc>) -> SearchResult<()> {
+    fn replace(&self, epoch: u64, seqs: &[i64], docs: Vec<IndexDoc>) -> SearchResult<()> {
         let built: Vec<TantivyDocument> = docs.iter().map(|d| self.document(d)).collect();
-        self.with_writer(|w| {
+        self.with_writer(epoch, |w| {
             for &seq in seqs {
                 w.delete_term(Term::from_field_u64(self.fields.seq, seq as u64));
             }
@@ -528,31 +579,24 @@ impl Inner {
             }
             Ok(())
         })
+        .map(|_| ())
     }
 
-    fn add(&self, docs: Vec<IndexDoc>) -> SearchResult<()> {
-        let built: Vec<TantivyDocument> = docs.iter().map(|d| self.document(d)).collect();
-        self.with_writer(|w| {
-            for doc in built {
-                w.add_document(doc)?;
-            }
-            Ok(())
-        })
-    }
-
-    fn commit(&self, change: i64) -> SearchResult<()> {
+    fn commit(&self, epoch: u64, change: i64) -> SearchResult<()> {
         let payload = serde_json::to_string(&Payload {
             format: FORMAT,
             change,
         })
         .map_err(|e| SearchError::Format(e.to_string()))?;
-        self.with_writer(|w| {
+        let committed = self.with_writer(epoch, |w| {
             let mut prepared = w.prepare_commit()?;
             prepared.set_payload(&payload);
             prepared.commit()
         })?;
-        self.applied.store(change, Ordering::Release);
-        self.reader.reload()?;
+        if committed.is_some() {
+            self.applied.store(change, Ordering::Release);
+            self.reader.reload()?;
+        }
         Ok(())
     }
 
@@ -673,7 +717,8 @@ mod reopen_tests {
     fn a_written_index_reopens_as_it_is() {
         let dir = tempfile::tempdir().unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
-        index.inner.commit(7).unwrap();
+        let epoch = index.inner.next_epoch();
+        index.inner.commit(epoch, 7).unwrap();
         drop(index);
         let again = SearchIndex::open_existing(dir.path());
         assert!(matches!(again, Ok(Some(_))), "{again:?}");
@@ -705,7 +750,9 @@ mod second_opener_tests {
         };
         index
             .inner
-            .with_writer(|w| w.delete_all_documents().map(|_| ()))
+            .with_writer(index.inner.next_epoch(), |w| {
+                w.delete_all_documents().map(|_| ())
+            })
             .unwrap();
         index.apply(&[1], vec![doc], 7).unwrap();
         assert_eq!(index.docs(), 1);

@@ -17,6 +17,6 @@ mod segments;
 mod snippet;
 
 pub use error::{SearchError, SearchResult};
-pub use index::{Applied, SearchIndex};
+pub use index::{Applied, Follower, SearchIndex};
 pub use query::UserQuery;
 pub use search::{Facets, SearchHit, SearchQuery, SearchResults};

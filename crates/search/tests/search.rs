@@ -998,3 +998,50 @@ fn pruned_pages_equal_unpruned_ones() {
         }
     }
 }
+
+/// A search's update dropped halfway (its client went away) leaves writer work running on a
+/// blocking thread; the next update must still leave each article indexed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_dropped_halfway_leave_each_article_indexed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("store.db"))
+        .await
+        .unwrap();
+    for round in 0..6 {
+        let articles = (0..700)
+            .map(|i| {
+                let mut a = article(
+                    &format!("r{round}-{i}"),
+                    "Velatide opens a wind farm",
+                    "Velatide said the wind farm would open.",
+                    "a.example",
+                );
+                a.story_id = None;
+                a.content_hash = format!("h{round}-{i}");
+                a
+            })
+            .collect();
+        store
+            .commit(&Commit {
+                articles,
+                ..Commit::default()
+            })
+            .await
+            .unwrap();
+        let index = SearchIndex::open(&dir.path().join("store.search")).unwrap();
+        for micros in [50, 300, 1_000, 3_000, 10_000] {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_micros(micros),
+                index.catch_up(&store),
+            )
+            .await;
+        }
+        index.catch_up(&store).await.unwrap();
+        let held = index.seqs().unwrap();
+        assert!(
+            held.windows(2).all(|w| w[0] < w[1]),
+            "round {round}: an article indexed twice"
+        );
+        assert_eq!(held.len(), 700 * (round + 1), "round {round}");
+    }
+}

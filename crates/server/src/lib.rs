@@ -306,10 +306,12 @@ impl AppState {
         &self.inner.searches
     }
 
-    /// Forgets every rendered page and search (after an editorial action).
+    /// Forgets every rendered page and search (after an editorial action), and lets the
+    /// search index apply the action.
     pub fn invalidate_pages(&self) {
         self.inner.pages.invalidate();
         self.inner.searches.invalidate();
+        self.refresh_search();
     }
 
     /// Blocked providers. Every public page needs them, so they are kept as long as rendered
@@ -471,7 +473,7 @@ pub async fn serve_listener(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServerError::Serve);
-    feeder.abort();
+    feeder.stop().await;
     served
 }
 

@@ -88,7 +88,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
 /// The search index beside the store, kept up with what a job stores while it runs.
 pub struct SearchFeed {
     index: Option<storyline_search::SearchIndex>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    task: Option<storyline_search::Follower>,
 }
 
 impl SearchFeed {
@@ -116,7 +116,7 @@ impl SearchFeed {
     /// Stops following and applies what the job stored since the last look.
     pub async fn finish(mut self, store: &dyn Store) {
         if let Some(task) = self.task.take() {
-            task.abort();
+            task.stop().await;
         }
         if let Some(index) = self.index.take()
             && let Err(e) = index.catch_up(store).await
