@@ -278,11 +278,23 @@ impl Inner {
             .map(|s| s.segment_id())
             .collect();
         self.segments.keep_only(&live);
+        // The news clock is the newest live document of the whole index, whatever the
+        // filters; a date range then leaves out segments wholly outside it.
+        let mut clock = None;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             if segment.num_docs() == 0 {
                 continue;
             }
             let loaded = self.segments.get(segment)?;
+            let fresh = loaded.fresh.clone();
+            // The newest live document: the first one not deleted, as a segment holds its
+            // documents newest first (the column's maximum may be a deleted one's).
+            let newest = segment
+                .doc_ids_alive()
+                .next()
+                .and_then(|doc| fresh.first(doc))
+                .unwrap_or_else(|| fresh.max_value());
+            clock = clock.max(Some(newest));
             if from.is_some() || to.is_some() {
                 let dated = &loaded.dated;
                 if dated.num_docs() == 0
@@ -293,18 +305,10 @@ impl Inner {
                     continue;
                 }
             }
-            let fresh = loaded.fresh.clone();
-            // The newest live document: the first one not deleted, as a segment holds its
-            // documents newest first (the column's maximum may be a deleted one's).
-            let newest = segment
-                .doc_ids_alive()
-                .next()
-                .and_then(|doc| fresh.first(doc))
-                .unwrap_or_else(|| fresh.max_value());
             segments.push((ord as u32, newest, fresh));
             data.insert(ord as u32, loaded);
         }
-        let Some(clock) = segments.iter().map(|s| s.1).max() else {
+        let Some(clock) = clock.filter(|_| !segments.is_empty()) else {
             return Ok(empty(wanted));
         };
         segments.sort_by_key(|s| Reverse(s.1));
