@@ -85,7 +85,10 @@ pub async fn search(args: SearchArgs, settings: &Settings) -> anyhow::Result<Exi
         .map(|h| HitView {
             id: h.article.article.id.clone(),
             title: h.article.article.title.clone(),
-            provider: h.article.article.provider.name.clone(),
+            provider: match h.article.article.provider.name.as_str() {
+                "" | storyline_pipeline::UNKNOWN_PROVIDER => "(outlet not named)".to_string(),
+                name => name.to_string(),
+            },
             published: h.article.article.published_date_time,
             story_id: h.article.story_id.clone(),
             snippet: h.snippet,
