@@ -40,6 +40,8 @@ const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// passes over older ones whose best possible score (recency included) cannot make the
 /// page, and a date range skips segments outside it.
 const SEGMENT_DOCS: usize = 100_000;
+/// How long stopping a follower waits for the update in hand.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Changes applied per store read while catching up.
 const CHANGE_BATCH: u32 = 1_000;
 /// Articles read per store call while rebuilding.
@@ -172,13 +174,16 @@ pub struct Follower {
 }
 
 impl Follower {
-    /// Stops following once the update in progress, if any, is done. (Aborting the task
-    /// instead could leave its writer work running unawaited beside a later update.)
-    pub async fn stop(self) {
+    /// Stops following once the update in progress, if any, is done, waiting at most
+    /// `STOP_WAIT` (a rebuild of a large archive is left to the next start, which resumes
+    /// from the last commit; writer work of an abandoned update is skipped, see `epoch`).
+    pub async fn stop(mut self) {
         self.stopping.store(true, Ordering::Release);
         self.wake.notify_one();
-        if let Err(e) = self.task.await {
-            tracing::warn!(error = %e, "search index follower failed");
+        match tokio::time::timeout(STOP_WAIT, &mut self.task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "search index follower failed"),
+            Err(_) => self.task.abort(),
         }
     }
 }
