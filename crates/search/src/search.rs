@@ -241,7 +241,13 @@ impl Inner {
             facets: Facets::default(),
             wanted,
         };
-        let Some(Built { query, bound, plan }) = self.build(&searcher, user, q, &analyzers)? else {
+        let Some(Built {
+            query,
+            excluded,
+            bound,
+            plan,
+        }) = self.build(&searcher, user, q, &analyzers)?
+        else {
             return Ok(empty(wanted));
         };
         let scoring = EnableScoring::enabled_from_searcher(&searcher);
@@ -254,7 +260,13 @@ impl Inner {
                     .map(|(q, must)| Ok((q.weight(checking)?, *must)))
                     .collect::<SearchResult<Vec<_>>>()?,
             ),
-            None => (query.weight(scoring)?, Vec::new()),
+            None => (
+                query.weight(scoring)?,
+                excluded
+                    .iter()
+                    .map(|q| Ok((q.weight(checking)?, false)))
+                    .collect::<SearchResult<Vec<_>>>()?,
+            ),
         };
 
         let window = if q.grouped {
@@ -392,9 +404,20 @@ impl Inner {
                 })?;
             } else {
                 let mut scorer = weight.scorer(segment, 1.0)?;
+                let mut exclusions = checks
+                    .iter()
+                    .map(|(w, _)| w.scorer(segment, 1.0))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
-                    if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                    let excluded = exclusions.iter_mut().any(|e| {
+                        let mut at = e.doc();
+                        if at < doc {
+                            at = e.seek(doc);
+                        }
+                        at == doc
+                    });
+                    if !excluded && !alive.is_some_and(|a| a.is_deleted(doc)) {
                         let factor = recency(clock - fresh.first(doc).unwrap_or(clock));
                         if past_reach(&heap, factor) {
                             break;
@@ -575,12 +598,17 @@ impl Inner {
         if clauses.is_empty() {
             return Ok(None);
         }
+        // Exclusions are checked per candidate in every case, never left to tantivy's
+        // boolean exclusion: that one seeks an exhausted phrase scorer backwards (a debug
+        // assertion in tantivy 0.27 found by fuzzing `a "b c" -"d e"` over several
+        // analyses).
+        let mut excluded = Vec::new();
         for phrase in &user.exclude {
             if let Some(parts) = phrase_query(phrase)? {
                 if let Some(plan) = &mut plan {
                     plan.checks.push((parts.query.box_clone(), false));
                 }
-                clauses.push((Occur::MustNot, parts.query));
+                excluded.push(parts.query);
             }
         }
         // A filter most documents fail drives the search better than the words do: the
@@ -668,14 +696,21 @@ impl Inner {
                 dates: p.dates,
             }
         });
-        Ok(Some(Built { query, bound, plan }))
+        Ok(Some(Built {
+            query,
+            excluded,
+            bound,
+            plan,
+        }))
     }
 }
 
 /// A query ready to run.
 struct Built {
-    /// What matches (and, when there is no plan, how it scores).
+    /// What matches (and, when there is no plan, how it scores), exclusions aside.
     query: Box<dyn Query>,
+    /// Phrases a match may not hold.
+    excluded: Vec<Box<dyn Query>>,
     /// No document can score more than this (BM25, before recency).
     bound: f32,
     /// The same matches found faster, when the query allows it.

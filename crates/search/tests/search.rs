@@ -1045,3 +1045,73 @@ async fn updates_dropped_halfway_leave_each_article_indexed_once() {
         assert_eq!(held.len(), 700 * (round + 1), "round {round}");
     }
 }
+
+/// Found by fuzzing: excluded phrases over an index analysed in several languages made
+/// tantivy's boolean exclusion seek an exhausted phrase scorer backwards (a debug assertion).
+#[test]
+fn excluded_phrases_over_several_analyses_are_answered() {
+    use storyline_store::IndexDoc;
+    let index = SearchIndex::in_memory().unwrap();
+    let doc = |seq: i64, title: &str, body: &str, language: Option<&str>| IndexDoc {
+        seq,
+        id: format!("a{seq}"),
+        story_id: Some(format!("s{}", seq % 2)),
+        title: title.into(),
+        excerpt: String::new(),
+        body: body.into(),
+        provider_domain: "news.test".into(),
+        topics: vec!["Tech".into()],
+        category: "news".into(),
+        language: language.map(str::to_string),
+        published_at: Utc.timestamp_opt(1_760_000_000 + seq * 3_600, 0).single(),
+        ingested_at: Utc.timestamp_opt(1_760_000_000, 0).single().unwrap(),
+    };
+    index
+        .apply(
+            &[1, 2, 3, 4],
+            vec![
+                doc(
+                    1,
+                    "Harbour bridge opens",
+                    "The bridge opens in Zürich.",
+                    Some("en"),
+                ),
+                doc(
+                    2,
+                    "Chip fab funding round",
+                    "Alibaba leads the funding round.",
+                    Some("en"),
+                ),
+                doc(
+                    3,
+                    "Neue Brücke eröffnet",
+                    "Die Brücke wurde eröffnet.",
+                    Some("de"),
+                ),
+                doc(4, "阿里巴巴领投月之暗面", "阿里巴巴领投。", None),
+            ],
+            4,
+        )
+        .unwrap();
+    let text = "alibaba \"funding round\" -\"cANDd u 2fundingfunding round\" \
+                -\"cANDd u 2funding round round\" -\" round round\" -\"c\u{1d}l est";
+    for grouped in [false, true] {
+        let seqs = index
+            .ranked_seqs(&SearchQuery {
+                text: text.into(),
+                grouped,
+                limit: 10,
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        assert_eq!(seqs, [2]);
+    }
+    let seqs = index
+        .ranked_seqs(&SearchQuery {
+            text: "alibaba \"funding round\" -\"round chip\" -\"leads the\"".into(),
+            limit: 10,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert!(seqs.is_empty(), "{seqs:?}");
+}
