@@ -894,9 +894,10 @@ pub fn search_query(params: &Params, grouped: bool) -> ApiResult<SearchQuery> {
     if let Some(p) = &provider {
         check_domain(p)?;
     }
+    // A code as sent: letters and `-` only (blank: no language filter).
     let language = params.name("lang")?;
-    if let Some(l) = &language
-        && (l.is_empty() || l.len() > 12 || !l.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+    if let Some(l) = params.raw("lang")
+        && (l.len() > 12 || !l.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
     {
         return Err(ApiError::new(
             ErrorCode::BadFilter,
@@ -904,6 +905,12 @@ pub fn search_query(params: &Params, grouped: bool) -> ApiResult<SearchQuery> {
         ));
     }
     let grouped = match params.text("group") {
+        None if params.has("group") => {
+            return Err(ApiError::new(
+                ErrorCode::BadFilter,
+                "`group` must be `story` or `none`",
+            ));
+        }
         None => grouped,
         Some("story") => true,
         Some("none") => false,

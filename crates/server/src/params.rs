@@ -130,6 +130,14 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// The first value given for `key` exactly as sent (not trimmed), when given.
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Whether `key` was given at all, even without a value (`?api&items`).
     pub fn has(&self, key: &str) -> bool {
         self.pairs.iter().any(|(k, _)| k == key)

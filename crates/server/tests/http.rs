@@ -231,9 +231,16 @@ async fn search_groups_by_story_and_narrows_by_facets() {
     let (_, either) = json(&r, "/api/v1/search?q=earthquake+OR+tessel").await;
     let (_, quake) = json(&r, "/api/v1/search?q=earthquake").await;
     assert!(items(&either) > items(&quake), "{either}");
-    let (status, err) = json(&r, "/api/v1/search?q=x&group=all").await;
+    for group in ["all", "", "%20"] {
+        let (status, err) = json(&r, &format!("/api/v1/search?q=x&group={group}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "group={group:?}");
+        assert_eq!(err["code"], "bad_filter");
+    }
+    let (status, err) = json(&r, "/api/v1/search?q=x&lang=%20en").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["code"], "bad_filter");
+    let (status, _) = json(&r, "/api/v1/search?q=x&lang=").await;
+    assert_eq!(status, StatusCode::OK, "a blank language is no filter");
     let (status, err) = json(&r, "/api/v1/search?q=x&lang=en%20us").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["code"], "bad_filter");
