@@ -187,15 +187,16 @@ impl SearchIndex {
         let seqs: Vec<i64> = page.iter().map(|r| r.seq).collect();
         let rows = store.hit_rows(&seqs, SNIPPET_BODY_CHARS).await?;
         let by_seq: HashMap<i64, &Ranked> = page.iter().map(|r| (r.seq, r)).collect();
+        let no_terms = HashSet::new();
         let mut hits = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(r) = by_seq.get(&row.article.seq) else {
                 continue;
             };
             let analyzer = Analyzer::for_code(&r.lang);
-            let wanted = terms.get(analyzer.code()).cloned().unwrap_or_default();
+            let wanted = terms.get(analyzer.code()).unwrap_or(&no_terms);
             let a = &row.article.article;
-            let snippet = snippet::cut([&a.title, &a.excerpt, &a.body], &analyzer, &wanted);
+            let snippet = snippet::cut([&a.title, &a.excerpt, &a.body], &analyzer, wanted);
             hits.push(SearchHit {
                 snippet,
                 score: f64::from(r.score),
@@ -489,11 +490,9 @@ impl Inner {
     /// and one for all others).
     fn analyzers(&self, searcher: &Searcher) -> SearchResult<Vec<Analyzer>> {
         let mut codes: Vec<&'static str> = Vec::new();
+        // The languages of a segment are the names of its `lang` column, loaded once.
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields.lang)?;
-            let mut terms = inverted.terms().stream()?;
-            while terms.advance() {
-                let code = std::str::from_utf8(terms.key()).unwrap_or("");
+            for code in self.segments.get(segment)?.lang.all() {
                 let analyzer = Analyzer::for_code(code);
                 if !codes.contains(&analyzer.code()) {
                     codes.push(analyzer.code());

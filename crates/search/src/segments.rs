@@ -48,6 +48,11 @@ impl Names {
         self.column.iter().flat_map(move |c| c.term_ords(doc))
     }
 
+    /// Every name of the column, in ordinal order.
+    pub fn all(&self) -> &[String] {
+        &self.names
+    }
+
     /// The name of an ordinal (empty when there is none).
     pub fn name(&self, ord: u64) -> &str {
         self.names.get(ord as usize).map_or("", String::as_str)
