@@ -32,7 +32,7 @@ use crate::error::{SearchError, SearchResult};
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Memory the writer may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// Segments stop growing by merges at this many documents, so an archive is kept in
@@ -58,8 +58,6 @@ pub(crate) struct Fields {
     /// Title (repeated), excerpt (unless the body starts with it) and body, analysed.
     pub text: Field,
     pub seq: Field,
-    /// The story id, or empty for an article in no story.
-    pub story: Field,
     /// A hash of the story id (0: no story), for grouping without reading strings.
     pub story_key: Field,
     pub provider: Field,
@@ -93,7 +91,6 @@ fn schema() -> (Schema, Fields) {
         ),
     );
     let seq = b.add_u64_field(SEQ, NumericOptions::default().set_indexed().set_fast());
-    let story = b.add_text_field("story", STRING);
     let story_key = b.add_u64_field(STORY_KEY, NumericOptions::default().set_fast());
     let provider = b.add_text_field(PROVIDER, STRING | FAST);
     let topic = b.add_text_field(TOPIC, STRING | FAST);
@@ -104,7 +101,6 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         text,
         seq,
-        story,
         story_key,
         provider,
         topic,
@@ -635,7 +631,6 @@ impl Inner {
             },
         );
         out.add_u64(f.seq, doc.seq.max(0) as u64);
-        out.add_text(f.story, doc.story_id.as_deref().unwrap_or(""));
         out.add_u64(f.story_key, doc.story_id.as_deref().map_or(0, story_key));
         out.add_text(f.provider, &doc.provider_domain);
         for topic in &doc.topics {
@@ -813,5 +808,55 @@ mod order_tests {
                 .collect();
             assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod language_names_tests {
+    use super::*;
+
+    /// A search reads which analyses are present from the `lang` column's names, an
+    /// article that declares no language included (the empty name).
+    #[test]
+    fn the_language_column_names_every_analysis_present() {
+        let index = SearchIndex::in_memory().unwrap();
+        let doc = |seq: i64, language: Option<&str>| IndexDoc {
+            seq,
+            id: format!("a{seq}"),
+            story_id: None,
+            title: "Words".into(),
+            excerpt: String::new(),
+            body: "More words".into(),
+            provider_domain: "a.example".into(),
+            topics: vec![],
+            category: "news".into(),
+            language: language.map(str::to_string),
+            published_at: None,
+            ingested_at: chrono::Utc::now(),
+        };
+        index
+            .apply(
+                &[1, 2, 3],
+                vec![doc(1, Some("en")), doc(2, None), doc(3, Some("de"))],
+                3,
+            )
+            .unwrap();
+        let searcher = index.inner.reader.searcher();
+        let mut names: Vec<String> = Vec::new();
+        for segment in searcher.segment_readers() {
+            names.extend(
+                index
+                    .inner
+                    .segments
+                    .get(segment)
+                    .unwrap()
+                    .lang
+                    .all()
+                    .iter()
+                    .cloned(),
+            );
+        }
+        names.sort();
+        assert_eq!(names, ["", "deu", "eng"]);
     }
 }
