@@ -276,9 +276,7 @@ impl SearchIndex {
     ) -> SearchResult<Self> {
         let writer = match index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY) {
             Ok(writer) => {
-                let mut policy = LogMergePolicy::default();
-                policy.set_max_docs_before_merge(SEGMENT_DOCS);
-                writer.set_merge_policy(Box::new(policy));
+                writer.set_merge_policy(merge_policy());
                 Some(writer)
             }
             Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -497,8 +495,14 @@ impl SearchIndex {
         let epoch = self.inner.next_epoch();
         {
             let inner = self.inner.clone();
+            // Work a dropped update left uncommitted in the writer is discarded first, so
+            // the archive is added once onto an empty index.
             run_blocking(move || {
-                inner.with_writer(epoch, |w| w.delete_all_documents().map(|_| ()))
+                inner.with_writer(epoch, |w| {
+                    w.rollback()?;
+                    w.set_merge_policy(merge_policy());
+                    w.delete_all_documents().map(|_| ())
+                })
             })
             .await?;
         }
@@ -510,11 +514,8 @@ impl SearchIndex {
             applied.indexed += docs.len() as u64;
             applied.changes += docs.len() as u64;
             after = scanned;
-            // Each document replaces any other of its `seq` (one a dropped update left in
-            // the writer), so an article is never held twice.
-            let seqs: Vec<i64> = docs.iter().map(|d| d.seq).collect();
             let inner = self.inner.clone();
-            run_blocking(move || inner.replace(epoch, &seqs, docs)).await?;
+            run_blocking(move || inner.add(epoch, docs)).await?;
             progress(after, last_seq.max(after));
         }
         let inner = self.inner.clone();
@@ -575,6 +576,17 @@ impl Inner {
             for &seq in seqs {
                 w.delete_term(Term::from_field_u64(self.fields.seq, seq as u64));
             }
+            for doc in built {
+                w.add_document(doc)?;
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    fn add(&self, epoch: u64, docs: Vec<IndexDoc>) -> SearchResult<()> {
+        let built: Vec<TantivyDocument> = docs.iter().map(|d| self.document(d)).collect();
+        self.with_writer(epoch, |w| {
             for doc in built {
                 w.add_document(doc)?;
             }
@@ -647,6 +659,13 @@ impl Inner {
         );
         out
     }
+}
+
+/// Merges stop at `SEGMENT_DOCS` documents (see there).
+fn merge_policy() -> Box<LogMergePolicy> {
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(SEGMENT_DOCS);
+    Box::new(policy)
 }
 
 /// The grouping key of a story id (never 0, which stands for no story).
