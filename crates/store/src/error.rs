@@ -52,6 +52,9 @@ pub enum StoreError {
         "another storyline process is writing to this store ({holder}); wait for it to finish or stop it (reading and serving go on meanwhile)"
     )]
     WriterBusy { holder: String },
+    /// A `--db` value names no store storyline can open.
+    #[error("cannot use {value:?} as a store: {reason}")]
+    Location { value: String, reason: String },
     /// A filesystem operation around the database failed.
     #[error("{context}: {source}")]
     Io {

@@ -1,19 +1,26 @@
 //! Storage for storyline. Everything the pipeline and the views keep goes through the
-//! [`Store`] trait; [`SqliteStore`] is the embedded default (one file, WAL, no server).
+//! [`Store`] trait; [`SqliteStore`] is the embedded default (one file, WAL, no server) and
+//! [`PgStore`] the shared one (PostgreSQL, for many processes on many machines). A
+//! [`Location`] says which a `--db` names.
 //!
 //! **Architecture invariant:** only this crate knows SQL. The pipeline hands it plain
-//! data ([`ArticleRow`], [`Commit`]) and reads plain data back; a PostgreSQL backend can
-//! implement the same trait without touching the pipeline.
+//! data ([`ArticleRow`], [`Commit`]) and reads plain data back; both backends implement the
+//! same trait and the pipeline never knows which it writes to.
 //!
 //! Writes that belong together (an article, the story it joined, merges and links that
 //! followed from it) go in one [`Commit`], applied in one transaction: a crash leaves
 //! either all of it or none of it.
 
 mod error;
+mod location;
+mod postgres;
 mod sqlite;
+pub mod testing;
 mod types;
 
 pub use error::{StoreError, StoreResult};
+pub use location::Location;
+pub use postgres::{PgStore, redact};
 pub use sqlite::SqliteStore;
 pub use types::{
     ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, HitRow, IndexDoc,
