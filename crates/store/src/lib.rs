@@ -151,6 +151,10 @@ pub trait Store: Send + Sync {
 
     /// Row counts.
     async fn stats(&self) -> StoreResult<Stats>;
+    /// Closes the store's connections, waiting for them to finish (SQLite folds its journal
+    /// into the file). Calls made after it fail.
+    async fn close(&self) {}
+
     /// Whether the store answers a read, at a cost that does not grow with its size (for
     /// health checks; [`Store::stats`] counts every row).
     async fn ping(&self) -> StoreResult<()>;

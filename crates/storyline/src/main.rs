@@ -25,9 +25,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "storyline", version, about, propagate_version = true)]
 pub struct Cli {
-    /// SQLite database file [default: <data dir>/storyline.db].
-    #[arg(long, global = true, env = "STORYLINE_DB", value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// The store: an SQLite file, or a PostgreSQL database as `postgres://user@host/db`
+    /// [default: <data dir>/storyline.db].
+    #[arg(long, global = true, env = "STORYLINE_DB", value_name = "PATH|URL")]
+    db: Option<String>,
     /// Directory for the key file, image cache and default database.
     #[arg(long, global = true, env = "STORYLINE_DATA", value_name = "DIR")]
     data_dir: Option<PathBuf>,

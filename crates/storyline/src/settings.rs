@@ -5,24 +5,30 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use storyline_model::Keyring;
+use storyline_store::Location;
 
 /// Paths resolved from flags, environment and platform defaults.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
-    pub db: PathBuf,
+    /// The store, or why `--db` names none (said by the commands that need a store).
+    db: Result<Location, String>,
 }
 
 impl Settings {
     /// `--data-dir`/`STORYLINE_DATA`, else the platform data directory (`~/.local/share/storyline`);
-    /// `--db`/`STORYLINE_DB`, else `<data dir>/storyline.db`.
-    pub fn resolve(db: Option<PathBuf>, data_dir: Option<PathBuf>) -> Self {
+    /// `--db`/`STORYLINE_DB` (an SQLite file or a `postgres://` URL), else
+    /// `<data dir>/storyline.db`.
+    pub fn resolve(db: Option<String>, data_dir: Option<PathBuf>) -> Self {
         let data_dir = data_dir.unwrap_or_else(|| {
             dirs::data_dir()
                 .unwrap_or_else(|| PathBuf::from("."))
                 .join("storyline")
         });
-        let db = db.unwrap_or_else(|| data_dir.join("storyline.db"));
+        let db = match db {
+            Some(value) => Location::parse(&value).map_err(|e| e.to_string()),
+            None => Ok(Location::Sqlite(data_dir.join("storyline.db"))),
+        };
         Self { data_dir, db }
     }
 
@@ -30,13 +36,23 @@ impl Settings {
     pub fn in_dir(dir: &Path) -> Self {
         Self {
             data_dir: dir.to_path_buf(),
-            db: dir.join("storyline.db"),
+            db: Ok(Location::Sqlite(dir.join("storyline.db"))),
         }
     }
 
-    /// The search index's folder: beside the store, named after it (`storyline.search`).
-    pub fn search_index(&self) -> PathBuf {
-        self.db.with_extension("search")
+    /// The store `--db` names.
+    pub fn db(&self) -> anyhow::Result<&Location> {
+        self.db.as_ref().map_err(|reason| anyhow::anyhow!("{reason}"))
+    }
+
+    /// The search index's folder. Beside an SQLite store, named after it (`storyline.search`);
+    /// for a PostgreSQL store, in the data folder, named after the server and database (each
+    /// machine keeps its own index of the shared store).
+    pub fn search_index(&self) -> anyhow::Result<PathBuf> {
+        Ok(match self.db()? {
+            Location::Sqlite(path) => path.with_extension("search"),
+            Location::Postgres(url) => self.data_dir.join(format!("{}.search", index_name(url))),
+        })
     }
 
     /// The keyring for `secured` values (generated on first use, mode 0600).
@@ -79,6 +95,19 @@ impl Settings {
     }
 }
 
+/// A folder name for the index of the PostgreSQL database at `url`: its host, port and
+/// database, without user or password, in characters any file system takes.
+fn index_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.split_once('?').map_or(rest, |(base, _)| base);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let name: String = rest
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    format!("postgres-{}", name.trim_matches('_'))
+}
+
 /// The development sets: `--datasets`, else `STORYLINE_DATASETS`, else `../shared/datasets`
 /// next to the repository (found from the working directory or the source tree).
 pub fn datasets_dir(explicit: Option<PathBuf>) -> PathBuf {
@@ -114,4 +143,27 @@ pub fn init_logging(verbose: u8, quiet: bool) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_is_not_a_file_and_an_unknown_scheme_is_refused() {
+        let dir = PathBuf::from("/tmp/data");
+        let pg = Settings::resolve(
+            Some("postgres://news:secret@db.example:5433/wire?sslmode=require".into()),
+            Some(dir.clone()),
+        );
+        assert!(pg.db().unwrap().is_postgres());
+        let index = pg.search_index().unwrap();
+        assert_eq!(index, dir.join("postgres-db.example_5433_wire.search"));
+        let refused = Settings::resolve(Some("mysql://root@h/db".into()), Some(dir.clone()));
+        let message = refused.db().unwrap_err().to_string();
+        assert!(message.contains("mysql://"), "{message}");
+        let file = Settings::resolve(None, Some(dir.clone()));
+        assert_eq!(file.db().unwrap(), &Location::Sqlite(dir.join("storyline.db")));
+        assert_eq!(file.search_index().unwrap(), dir.join("storyline.search"));
+    }
 }

@@ -544,6 +544,10 @@ impl Store for PgStore {
             .ctx("blocked providers")
     }
 
+    async fn close(&self) {
+        PgStore::close(self).await;
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1 FROM articles LIMIT 1")
             .fetch_optional(&self.pool)

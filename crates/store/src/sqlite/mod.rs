@@ -588,6 +588,10 @@ impl Store for SqliteStore {
             .ctx("blocked providers")
     }
 
+    async fn close(&self) {
+        SqliteStore::close(self).await;
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1 FROM articles LIMIT 1")
             .fetch_optional(&self.pool)

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use storyline_pipeline::files::FileOptions;
-use storyline_store::{Store, StoryQuery};
+use storyline_store::StoryQuery;
 
 use crate::commands::{ingest, stories};
 use crate::settings::Settings;
@@ -36,14 +36,14 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
     let corpus = crate::corpus::unpack(&root.join("corpus"))?;
     let store = super::open_store(&settings).await?;
     let mut pipeline = Pipeline::open(
-        super::as_dyn(&store),
+        store.clone(),
         settings.keyring()?,
         settings.pipeline_config()?,
     )
     .await?;
     println!(
         "Ingesting the sample corpus (fictional outlets and events) into {}",
-        settings.db.display()
+        settings.db()?
     );
     let summary =
         ingest::ingest_paths(&mut pipeline, &corpus, FileOptions::default(), false, None).await?;
@@ -61,7 +61,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
     let stats = store.stats().await?;
     println!("{} articles in {} stories.", stats.articles, stats.stories);
     if args.keep.is_some() {
-        println!("The demo store is kept at {}", settings.db.display());
+        println!("The demo store is kept at {}", settings.db()?);
     }
     if !args.no_serve {
         let password = super::serve::random_password()?;
@@ -71,7 +71,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
         // The password printed below is the one that logs in, whatever the environment says.
         config.admin_password_hash = Some(hash);
         let (addr, handle) =
-            super::serve::start(super::as_dyn(&store), config, true, super::serve::ctrl_c())
+            super::serve::start(store.clone(), config, true, super::serve::ctrl_c())
                 .await?;
         println!("\nOpen http://{addr}/ to read the demo front page.");
         println!("Admin (sources, editorial actions): http://{addr}/admin — password {password}");

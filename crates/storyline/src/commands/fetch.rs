@@ -18,7 +18,7 @@ use storyline_pipeline::cpu::CpuPool;
 use storyline_pipeline::round::{
     Observer, RoundCounters, RoundOptions, RoundSummary, Stop, Web, images_by_url_dir,
 };
-use storyline_store::{SourceRow, SqliteStore, Store};
+use storyline_store::{SourceRow, Store};
 
 use crate::progress;
 use crate::settings::Settings;
@@ -165,11 +165,11 @@ async fn round_with_progress(
 async fn open_writer(
     settings: &Settings,
     options: &WebOptions,
-) -> anyhow::Result<(Arc<SqliteStore>, Web, Pipeline)> {
+) -> anyhow::Result<(Arc<dyn Store>, Web, Pipeline)> {
     let store = super::open_store(settings).await?;
-    let web = open_web(settings, options, super::as_dyn(&store))?;
+    let web = open_web(settings, options, store.clone())?;
     let pipeline = Pipeline::open(
-        super::as_dyn(&store),
+        store.clone(),
         settings.keyring()?,
         settings.pipeline_config()?,
     )
@@ -221,7 +221,7 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
             async move { stop.stopped().await }
         };
         let (addr, handle) =
-            super::serve::start(super::as_dyn(&store), config, false, shutdown).await?;
+            super::serve::start(store.clone(), config, false, shutdown).await?;
         println!("serving at http://{addr}/");
         Some(handle)
     };

@@ -60,7 +60,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = super::open_store(settings).await?;
     let search = super::SearchFeed::start(settings, &store);
     let mut pipeline = Pipeline::open(
-        super::as_dyn(&store),
+        store.clone(),
         settings.keyring()?,
         settings.pipeline_config()?,
     )
@@ -90,7 +90,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
         println!("{summary}");
         println!(
             "store {}: {} articles in {} stories",
-            settings.db.display(),
+            settings.db()?,
             stats.articles,
             stats.stories
         );

@@ -18,16 +18,19 @@ pub mod users;
 use std::sync::Arc;
 
 use anyhow::Context;
-use storyline_store::{SqliteStore, Store};
+use storyline_store::{Location, PgStore, SqliteStore, Store};
 
 use crate::settings::Settings;
 
 /// Opens the configured store, creating it when missing (and the data folder, when the store
 /// is the default one inside it). A `--db` in a folder that does not exist is an error rather
-/// than a folder made from a typo.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
-    let folder = settings
-        .db
+/// than a folder made from a typo. A PostgreSQL database must exist; its tables are created.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let path = match settings.db()? {
+        Location::Sqlite(path) => path,
+        Location::Postgres(url) => return open_postgres(url).await,
+    };
+    let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map(std::path::Path::to_path_buf);
@@ -38,31 +41,35 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>>
         } else {
             anyhow::bail!(
                 "cannot open the store at {}: the folder {} does not exist",
-                settings.db.display(),
+                path.display(),
                 folder.display()
             );
         }
     }
-    open(settings).await
+    open_sqlite(path).await
 }
 
 /// Opens the configured store for reading: a store that does not exist yet is an error that
 /// says how to make one, not an empty store created on the way.
-pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
-    if !settings.db.is_file() {
+pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let path = match settings.db()? {
+        Location::Sqlite(path) => path,
+        Location::Postgres(url) => return open_postgres(url).await,
+    };
+    if !path.is_file() {
         anyhow::bail!(
             "no store at {} yet: add articles with `storyline ingest PATH` or `storyline fetch`, \
              or name another with --db",
-            settings.db.display()
+            path.display()
         );
     }
-    if !writable(&settings.db) {
-        let store = SqliteStore::open_read_only(&settings.db)
+    if !writable(path) {
+        let store = SqliteStore::open_read_only(path)
             .await
-            .with_context(|| format!("cannot read the store at {}", settings.db.display()))?;
+            .with_context(|| format!("cannot read the store at {}", path.display()))?;
         return Ok(Arc::new(store));
     }
-    open(settings).await
+    open_sqlite(path).await
 }
 
 /// Whether this process may write the store (the file and, for SQLite's journal, its folder).
@@ -78,10 +85,17 @@ fn writable(db: &std::path::Path) -> bool {
     file && folder_ok
 }
 
-async fn open(settings: &Settings) -> anyhow::Result<Arc<SqliteStore>> {
-    let store = SqliteStore::open(&settings.db)
+async fn open_sqlite(path: &std::path::Path) -> anyhow::Result<Arc<dyn Store>> {
+    let store = SqliteStore::open(path)
         .await
-        .with_context(|| format!("cannot open the store at {}", settings.db.display()))?;
+        .with_context(|| format!("cannot open the store at {}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+async fn open_postgres(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store = PgStore::open(url)
+        .await
+        .with_context(|| format!("cannot open the store at {}", storyline_store::redact(url)))?;
     Ok(Arc::new(store))
 }
 
@@ -94,10 +108,13 @@ pub struct SearchFeed {
 impl SearchFeed {
     /// Opens the index and follows the store every second. The index is derived: when it
     /// cannot be opened the job goes on without it (a later search or `reindex` fills it).
-    pub fn start(settings: &Settings, store: &Arc<SqliteStore>) -> Self {
-        match storyline_search::SearchIndex::open(&settings.search_index()) {
+    pub fn start(settings: &Settings, store: &Arc<dyn Store>) -> Self {
+        let opened = settings
+            .search_index()
+            .and_then(|dir| Ok(storyline_search::SearchIndex::open(&dir)?));
+        match opened {
             Ok(index) => {
-                let task = index.follow(as_dyn(store), std::time::Duration::from_secs(1));
+                let task = index.follow(store.clone(), std::time::Duration::from_secs(1));
                 Self {
                     index: Some(index),
                     task: Some(task),
@@ -124,9 +141,4 @@ impl SearchFeed {
             tracing::warn!(error = %e, "search index not updated");
         }
     }
-}
-
-/// The store as the trait object the pipeline and views take.
-pub fn as_dyn(store: &Arc<SqliteStore>) -> Arc<dyn Store> {
-    store.clone()
 }

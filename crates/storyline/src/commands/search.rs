@@ -52,7 +52,7 @@ struct HitView {
 
 /// Opens the index beside the store.
 async fn open(settings: &Settings) -> anyhow::Result<SearchIndex> {
-    let dir = settings.search_index();
+    let dir = settings.search_index()?;
     SearchIndex::open(&dir)
         .with_context(|| format!("cannot open the search index at {}", dir.display()))
 }
@@ -144,7 +144,7 @@ pub async fn reindex(_args: ReindexArgs, settings: &Settings) -> anyhow::Result<
         applied.indexed,
         started.elapsed(),
         index.size_on_disk() / (1024 * 1024),
-        settings.search_index().display()
+        settings.search_index()?.display()
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -96,7 +96,7 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
         image_cache_dir: Some(storyline_pipeline::round::images_by_url_dir(
             &settings.data_dir,
         )),
-        search_index: Some(settings.search_index()),
+        search_index: Some(settings.search_index()?),
         base_url: options
             .base_url
             .clone()
@@ -154,10 +154,10 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
             "No admin password set: admin pages are closed. Set one with `storyline admin set-password`."
         );
     }
-    let (addr, handle) = start(super::as_dyn(&store), config, false, ctrl_c()).await?;
+    let (addr, handle) = start(store.clone(), config, false, ctrl_c()).await?;
     println!(
         "storyline is serving {} at http://{addr}/ (Ctrl-C stops)",
-        settings.db.display()
+        settings.db()?
     );
     handle.await.context("server task")?;
     store.close().await;

@@ -11,7 +11,7 @@ use storyline_ingest::opml::{OpmlFeed, export_opml, import_opml};
 use storyline_ingest::poll::{SourceState, poll};
 use storyline_ingest::sources::SourceKind;
 use storyline_pipeline::round::{SourceRound, stored_state};
-use storyline_store::{SourceRow, Store};
+use storyline_store::SourceRow;
 
 use crate::settings::Settings;
 
