@@ -1,11 +1,14 @@
-//! Benchmark server: fills a SQLite store with synthetic but plausible news (default
-//! 1,000,000 articles in stories of ~10, written through `Store::commit` in large
-//! transactions), builds its search index beside it (`<store>.search`, timed), then serves
-//! it until Ctrl-C so a load generator in another process can measure it (the wrk commands
-//! are in BENCHMARKS.md, "Serving").
+//! Benchmark server: fills a store (an SQLite file or a `postgres://` database) with
+//! synthetic but plausible news (default 1,000,000 articles in stories of ~10, written
+//! through `Store::commit` in transactions of 5,000 articles), builds its search index
+//! (`<store>.search` beside an SQLite file, `/tmp/<database>.search` for PostgreSQL; timed),
+//! then serves it until Ctrl-C so a load generator in another process can measure it (the
+//! wrk commands are in BENCHMARKS.md, "Serving"). The fill reports the cost per article of
+//! its first and last 25,000 articles: whether writing stays as cheap as the archive grows.
 //!
 //! ```text
 //! cargo run --release -p storyline-server --example bench_serve -- /tmp/bench.db 1000000 8088
+//! cargo run --release -p storyline-server --example bench_serve -- postgres://u@127.0.0.1/bench 1000000 8089
 //! ```
 //!
 //! A fourth argument sets how many milliseconds rendered pages are reused (default 2000, the
@@ -19,7 +22,7 @@ use std::time::Instant;
 use chrono::{Duration, TimeZone, Utc};
 use storyline_model::{Article, Provider, Story, article_id};
 use storyline_server::{AppState, ServerConfig};
-use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
+use storyline_store::{ArticleRow, Commit, Location, PgStore, SqliteStore, Store};
 
 /// The allocator the `storyline` binary serves with (see its `main.rs`).
 #[global_allocator]
@@ -242,10 +245,11 @@ fn build_story(rng: &mut Rng, s: u64) -> (Story, Vec<ArticleRow>) {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = PathBuf::from(
-        args.next()
+    let location = Location::parse(
+        &args
+            .next()
             .unwrap_or_else(|| "/tmp/storyline-bench.db".into()),
-    );
+    )?;
     let target: u64 = args
         .next()
         .map(|a| a.parse())
@@ -255,7 +259,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Milliseconds rendered pages are reused; 0 measures every request uncached (searches
     // included, which are otherwise reused for the server's default 30 s).
     let page_cache_ms: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(2000);
-    let mut store = Arc::new(SqliteStore::open(&path).await?);
+    let mut store = open(&location).await?;
     let have = store.stats().await?.articles;
     if have < target {
         let first_story = have / PER_STORY;
@@ -263,6 +267,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ first_story.max(1));
         let started = Instant::now();
         let mut s = first_story;
+        // Seconds per article of each transaction, for the first and last ones.
+        let mut costs: Vec<f64> = Vec::new();
         while s < stories {
             let mut commit = Commit::default();
             for _ in 0..BATCH_STORIES.min(stories - s) {
@@ -271,7 +277,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 commit.stories.push(story);
                 s += 1;
             }
+            let batch = Instant::now();
             store.commit(&commit).await?;
+            costs.push(batch.elapsed().as_secs_f64() / commit.articles.len().max(1) as f64);
             if s.is_multiple_of(10_000) {
                 eprintln!("{} articles in {:.0?}", s * PER_STORY, started.elapsed());
             }
@@ -281,9 +289,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             stories * PER_STORY,
             started.elapsed()
         );
-        sqlx_optimize(&store).await;
+        report_costs(&costs);
+        analyze(&location).await?;
         store.close().await;
-        store = Arc::new(SqliteStore::open(&path).await?);
+        store = open(&location).await?;
     }
     let stats = store.stats().await?;
     eprintln!(
@@ -291,7 +300,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         stats.articles, stats.stories
     );
     // The search index beside the store, built (or brought up to date) before serving.
-    let index_dir = path.with_extension("search");
+    let index_dir = match &location {
+        Location::Sqlite(path) => path.with_extension("search"),
+        Location::Postgres(url) => {
+            let name = url.rsplit('/').next().unwrap_or("bench");
+            let name = name.split('?').next().unwrap_or("bench");
+            PathBuf::from(format!("/tmp/{name}.search"))
+        }
+    };
     let search = storyline_search::SearchIndex::open(&index_dir)?;
     if search.behind(store.as_ref()).await? {
         let started = Instant::now();
@@ -326,15 +342,55 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Refreshes the query planner's statistics after a bulk load. Only the per-index figures
-/// (`sqlite_stat1`) are kept: the bundled SQLite is built with STAT4, and STAT4 samples make
-/// it re-prepare every cached statement whose bound values might change the plan, which
-/// costs more than any plan they improve here. The statistics are read when a connection
-/// opens, so the caller reopens the store.
-async fn sqlx_optimize(store: &SqliteStore) {
-    for sql in ["ANALYZE", "DELETE FROM sqlite_stat4"] {
-        if let Err(e) = sqlx::query(sql).execute(store.pool()).await {
-            eprintln!("{sql} failed: {e}");
+async fn open(location: &Location) -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
+    Ok(match location {
+        Location::Sqlite(path) => Arc::new(SqliteStore::open(path).await?),
+        Location::Postgres(url) => Arc::new(PgStore::open(url).await?),
+    })
+}
+
+/// The cost per article of the first and the last five transactions (25,000 articles each)
+/// and their ratio (medians).
+fn report_costs(costs: &[f64]) {
+    if costs.len() < 10 {
+        return;
+    }
+    let median = |part: &[f64]| {
+        let mut sorted = part.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted[sorted.len() / 2]
+    };
+    let first = median(&costs[..5]);
+    let last = median(&costs[costs.len() - 5..]);
+    eprintln!(
+        "cost per article: first 25,000 {:.1} µs, last 25,000 {:.1} µs, ratio {:.2} (medians of five transactions)",
+        first * 1e6,
+        last * 1e6,
+        last / first
+    );
+}
+
+/// Refreshes the query planner's statistics after a bulk load. For SQLite only the
+/// per-index figures (`sqlite_stat1`) are kept: the bundled SQLite is built with STAT4, and
+/// STAT4 samples make it re-prepare every cached statement whose bound values might change
+/// the plan, which costs more than any plan they improve here. The statistics are read when a
+/// connection opens, so the caller reopens the store.
+async fn analyze(location: &Location) -> Result<(), Box<dyn std::error::Error>> {
+    match location {
+        Location::Sqlite(path) => {
+            let store = SqliteStore::open(path).await?;
+            for sql in ["ANALYZE", "DELETE FROM sqlite_stat4"] {
+                if let Err(e) = sqlx::query(sql).execute(store.pool()).await {
+                    eprintln!("{sql} failed: {e}");
+                }
+            }
+            store.close().await;
+        }
+        Location::Postgres(url) => {
+            let store = PgStore::open(url).await?;
+            sqlx::query("ANALYZE").execute(store.pool()).await?;
+            store.close().await;
         }
     }
+    Ok(())
 }
