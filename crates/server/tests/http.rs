@@ -1606,3 +1606,34 @@ async fn entities_have_pages_feeds_an_api_filter_and_trend_on_the_front_page() {
     assert!(front.contains("Trending") && front.contains("href=\"/entity/larchmont-capital\""));
     r.stop().await;
 }
+
+also_on_postgres!(
+    front_page_ranks_published_stories_by_heat_with_more_coverage,
+    story_page_shows_timeline_syndication_related_stories_and_topics,
+    article_page_renders_text_cached_image_and_link_out,
+    hostile_article_renders_inert,
+    topic_provider_and_directory_pages_filter_stories,
+    search_page_highlights_matches_and_applies_filters,
+    search_groups_by_story_and_narrows_by_facets,
+    wrong_input_gets_a_4xx_with_a_code_never_a_500,
+    api_lists_stories_and_answers_details,
+    api_lists_articles_newest_first_with_filters,
+    record_endpoint_writes_the_seed_format,
+    feeds_we_emit_parse_with_feed_rs_and_are_well_formed,
+    admin_needs_a_login_and_forms_need_the_csrf_token,
+    editorial_actions_show_at_once_in_pages_api_and_feeds,
+    sources_are_managed_through_api_and_opml,
+    health_metrics_and_openapi_are_served,
+    private_reading_needs_the_read_token,
+    repeated_wrong_passwords_lock_the_login_even_for_the_right_password,
+    forwarded_addresses_count_only_from_a_trusted_proxy,
+    wrong_api_tokens_lock_their_address_even_for_the_right_token,
+    wrong_read_tokens_lock_their_address_when_reading_is_private,
+    metrics_need_the_read_token_when_reading_is_private,
+    public_metrics_show_route_templates_and_no_secret,
+    pages_and_feeds_ignore_tracking_parameters_and_the_api_refuses_them,
+    unchanged_pages_feeds_and_api_answers_are_304_to_a_conditional_get,
+    pages_carry_an_icon_a_manifest_and_both_colour_schemes,
+    listings_show_cached_lead_images_as_thumbnails_and_a_side_column,
+    entities_have_pages_feeds_an_api_filter_and_trend_on_the_front_page,
+);

@@ -23,7 +23,7 @@ use serde_json::Value;
 use storyline_model::article_id;
 use storyline_server::accounts;
 use storyline_server::{AppState, ServerConfig};
-use storyline_store::{ArticleRow, Commit, Role, SourceRow, SqliteStore, Store};
+use storyline_store::{ArticleRow, Commit, Role, SourceRow, Store};
 use tokio::sync::oneshot;
 
 const FEED_LEDGER: &str = "https://ledger.example/feed.xml";
@@ -35,7 +35,7 @@ const LOGIN_PASSWORD: &str = "reading-is-fun";
 /// syndicated copy, one with a piece read from a file) and three users.
 struct Desk {
     base: String,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     /// App passwords.
     ana: String,
     bo: String,
@@ -237,11 +237,7 @@ async fn start() -> Desk {
 
 async fn start_with(mut config: ServerConfig) -> Desk {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(
-        SqliteStore::open(&dir.path().join("news.db"))
-            .await
-            .unwrap(),
-    );
+    let store = common::open_store(dir.path()).await;
     fill(store.as_ref()).await;
     let mut app_passwords = Vec::new();
     for (name, role) in [
@@ -1490,3 +1486,16 @@ async fn newsboat_reads_the_google_reader_api_and_its_marks_show_on_the_web() {
     assert!(timeline_entry(&story, "Quake damage counted downtown").contains("state new"));
     d.stop().await;
 }
+
+also_on_postgres!(
+    google_reader_logins_need_the_app_password_and_are_throttled,
+    google_reader_streams_pages_marks_and_keeps_each_users_state,
+    google_reader_sources_are_shared_and_kept_by_admins,
+    leading_double_slashes_reach_the_api,
+    fever_serves_groups_feeds_items_and_marks_per_user,
+    web_pages_show_unread_state_stars_and_mark_stories_read,
+    readers_make_app_passwords_and_cannot_reach_editorial_actions,
+    the_google_reader_python_client_logs_in_pages_stars_marks_and_adds,
+    the_freshrss_fever_client_reads_groups_feeds_items_and_marks,
+    newsboat_reads_the_google_reader_api_and_its_marks_show_on_the_web,
+);

@@ -1,14 +1,21 @@
-//! Shared fixture: a real SQLite store (in a temp dir) filled through `Store::commit` with a
-//! small newsroom of fictional outlets, and a server started on 127.0.0.1 on a free port.
+//! Shared fixture: a real store filled through `Store::commit` with a small newsroom of
+//! fictional outlets, and a server started on 127.0.0.1 on a free port. The store is SQLite
+//! (in a temp dir); inside [`on_postgres`] it is a new PostgreSQL database on the server named
+//! by `STORYLINE_TEST_POSTGRES`, so each test can run on both backends
+//! ([`also_on_postgres!`]).
 
 #![allow(dead_code)]
 
+#[path = "../../../../test-support/required.rs"]
+mod required;
+
+use std::cell::Cell;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use storyline_model::{Article, Image, Provider, Story, StoryLink, article_id};
 use storyline_server::{AppState, ServerConfig, hash_password};
-use storyline_store::{ArticleRow, Commit, SqliteStore, Store};
+use storyline_store::{ArticleRow, Commit, PgStore, SqliteStore, Store, testing};
 use tokio::sync::oneshot;
 
 pub const PASSWORD: &str = "ink-and-deadlines";
@@ -343,7 +350,7 @@ pub async fn fill(store: &dyn Store) -> Newsroom {
 pub struct Running {
     pub base: String,
     pub news: Newsroom,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     _dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -376,11 +383,7 @@ pub fn test_config() -> ServerConfig {
 
 pub async fn start_with(mut config: ServerConfig, image_files: &[(&str, &[u8])]) -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(
-        SqliteStore::open(&dir.path().join("news.db"))
-            .await
-            .unwrap(),
-    );
+    let store = open_store(dir.path()).await;
     let news = fill(store.as_ref()).await;
     let images = dir.path().join("images");
     std::fs::create_dir_all(&images).unwrap();
@@ -420,4 +423,58 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
+}
+
+thread_local! {
+    /// Whether the test running on this thread asked for PostgreSQL ([`on_postgres`]).
+    static ON_POSTGRES: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `test` (a `#[tokio::test]`, which runs its body on the calling thread) with every
+/// store [`open_store`] makes being PostgreSQL. Without a server configured the run is
+/// skipped, and says so (under CI it fails).
+pub fn on_postgres(test: fn()) {
+    if testing::postgres_server().is_none() {
+        required::absent(
+            "a PostgreSQL server for the PostgreSQL run of this test",
+            &format!("${} (a URL; .ci/postgres.sh starts one)", testing::POSTGRES_VAR),
+        );
+        return;
+    }
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ON_POSTGRES.set(false);
+        }
+    }
+    ON_POSTGRES.set(true);
+    let _reset = Reset;
+    test();
+}
+
+/// A new empty store: SQLite in `dir`, or a new PostgreSQL database inside [`on_postgres`].
+pub async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
+    if ON_POSTGRES.get() {
+        let server = testing::postgres_server().expect("on_postgres checked the server");
+        let url = testing::fresh_database(&server, "server_test").await.unwrap();
+        Arc::new(PgStore::open(&url).await.unwrap())
+    } else {
+        Arc::new(SqliteStore::open(&dir.join("news.db")).await.unwrap())
+    }
+}
+
+/// Runs each named `#[tokio::test]` of the file a second time on PostgreSQL, as
+/// `on_postgres::<name>`.
+#[macro_export]
+macro_rules! also_on_postgres {
+    ($($name:ident),* $(,)?) => {
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    crate::common::on_postgres(super::$name);
+                }
+            )*
+        }
+    };
 }
