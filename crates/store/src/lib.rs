@@ -20,7 +20,9 @@ mod types;
 
 pub use error::{StoreError, StoreResult};
 pub use location::Location;
-pub use postgres::{PgStore, redact};
+pub use postgres::{
+    Job, JobKind, MAX_ATTEMPTS, NewJob, PgStore, QueueStatus, WaitingArticle, WorkerSeen, redact,
+};
 pub use sqlite::SqliteStore;
 pub use types::{
     ArticleQuery, ArticleRow, Commit, EntityMention, EntitySummary, HitRow, IndexDoc,

@@ -9,6 +9,7 @@ use crate::error::{QueryContext, StoreError, StoreResult};
 /// Every migration, in order; the version of a migration is its index + 1.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0001_init.sql"),
+    include_str!("../../migrations-pg/0002_work.sql"),
 ];
 
 /// The schema version of a store whose every migration has been applied.

@@ -13,7 +13,10 @@ mod migrate;
 mod serving;
 mod sources;
 mod stories;
+mod work;
 mod writer_lock;
+
+pub use work::{Job, JobKind, MAX_ATTEMPTS, NewJob, QueueStatus, WaitingArticle, WorkerSeen};
 
 use std::time::Duration;
 
