@@ -22,6 +22,7 @@ pub mod round;
 pub mod scheduler;
 pub mod summary;
 pub mod web;
+pub mod worker;
 
 pub use conductor::{Outcome, Pipeline, PipelineConfig, Prepared, Preparer, content_hash};
 pub use intake::{Incoming, IntakeError, UNKNOWN_PROVIDER};

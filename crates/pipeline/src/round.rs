@@ -561,7 +561,7 @@ impl Web {
 
 /// Where a source's feed moved permanently, when the poll succeeded there (a temporary
 /// redirect anywhere on the way, or a failed poll, moves nothing).
-fn permanent_move<'a>(row: &SourceRow, outcome: &'a PollOutcome) -> Option<&'a str> {
+pub(crate) fn permanent_move<'a>(row: &SourceRow, outcome: &'a PollOutcome) -> Option<&'a str> {
     if outcome.error.is_some() {
         return None;
     }
@@ -575,7 +575,7 @@ fn permanent_move<'a>(row: &SourceRow, outcome: &'a PollOutcome) -> Option<&'a s
 /// The source row after a round: its polling state, and what the round did with it. A source
 /// with items left over keeps no validators and is due again at once, so the next poll lists
 /// every item again and the rest are taken.
-fn source_after(
+pub(crate) fn source_after(
     mut row: SourceRow,
     outcome: &PollOutcome,
     tally: &SourceRound,
@@ -886,7 +886,7 @@ fn feed_text(page: &PageItem, reason: &str) -> Option<ToWriter> {
 }
 
 /// Failures that say the host is unwell (not a missing page or a refusal of one URL).
-fn counts_against_host(error: &FetchError) -> bool {
+pub(crate) fn counts_against_host(error: &FetchError) -> bool {
     match error {
         FetchError::Timeout { .. } | FetchError::Network { .. } => true,
         FetchError::Status { status, .. } => *status == 429 || *status >= 500,
@@ -938,7 +938,7 @@ pub fn images_by_url_dir(data_dir: &std::path::Path) -> PathBuf {
 
 /// Makes a content-addressed image reachable under `article_id(url)` (a hard link, or a copy
 /// where links are impossible).
-fn link_by_url(stored: &std::path::Path, url: &str, dir: &std::path::Path) {
+pub(crate) fn link_by_url(stored: &std::path::Path, url: &str, dir: &std::path::Path) {
     let target = dir.join(storyline_model::article_id(url));
     if target.exists() {
         return;

@@ -21,7 +21,8 @@ mod types;
 pub use error::{StoreError, StoreResult};
 pub use location::Location;
 pub use postgres::{
-    Job, JobKind, MAX_ATTEMPTS, NewJob, PgStore, QueueStatus, WaitingArticle, WorkerSeen, redact,
+    Job, JobKind, MAX_ATTEMPTS, NewJob, PgStore, QueueStatus, WaitingArticle, WorkerSeen,
+    application_name as process_name, redact,
 };
 pub use sqlite::SqliteStore;
 pub use types::{

@@ -74,6 +74,11 @@ enum Command {
     Reindex(commands::search::ReindexArgs),
     /// Serve the web UI, the JSON API and feeds.
     Serve(commands::serve::ServeArgs),
+    /// Work on a shared PostgreSQL store beside other workers: poll, fetch, extract, and
+    /// (one worker at a time) cluster.
+    Worker(commands::worker::WorkerArgs),
+    /// Show a shared store's work queue, the workers seen and who is clustering.
+    Status(commands::worker::StatusArgs),
     /// Administration: the admin password.
     Admin(commands::serve::AdminArgs),
     /// Accounts: add, remove and list users, set passwords, make app passwords.
@@ -145,6 +150,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Search(args) => commands::search::search(args, &settings).await,
         Command::Reindex(args) => commands::search::reindex(args, &settings).await,
         Command::Serve(args) => commands::serve::serve(args, &settings).await,
+        Command::Worker(args) => commands::worker::worker(args, &settings).await,
+        Command::Status(args) => commands::worker::status(args, &settings).await,
         Command::Admin(args) => commands::serve::admin(args, &settings),
         Command::User(args) => commands::users::run(args, &settings).await,
         Command::Extract(args) => commands::extract::run(args),

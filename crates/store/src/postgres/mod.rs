@@ -123,7 +123,7 @@ pub fn redact(url: &str) -> String {
 
 /// How this process names itself to the server (seen in `pg_stat_activity`, and by
 /// `storyline status` for the holder of a lock): host and process id.
-pub(crate) fn application_name() -> String {
+pub fn application_name() -> String {
     let host = std::env::var("HOSTNAME")
         .ok()
         .filter(|h| !h.is_empty())

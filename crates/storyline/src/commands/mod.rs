@@ -14,6 +14,7 @@ pub mod sources;
 pub mod stories;
 pub mod topics;
 pub mod users;
+pub mod worker;
 
 use std::sync::Arc;
 
