@@ -39,7 +39,9 @@ use storyline_store::{Job, JobKind, NewJob, PgStore, SourceMove, SourceRow, Stor
 
 use crate::conductor::{Outcome, Pipeline, PipelineConfig};
 use crate::intake::{Incoming, clean_url};
-use crate::round::{RoundOptions, SourceRound, Stop, Web, link_by_url, permanent_move, source_after};
+use crate::round::{
+    RoundOptions, SourceRound, Stop, Web, link_by_url, permanent_move, source_after,
+};
 use crate::scheduler::host_of;
 use crate::web::{SourceContext, from_feed_text, from_fetched};
 use crate::{PipelineError, Result};
@@ -189,7 +191,9 @@ impl Worker {
         let mut tasks = Vec::new();
         for _ in 0..self.options.fetchers.max(1) {
             let (me, stop, done) = (self.clone(), stop.clone(), done.clone());
-            tasks.push(tokio::spawn(async move { me.fetch_loop(&stop, &done).await }));
+            tasks.push(tokio::spawn(
+                async move { me.fetch_loop(&stop, &done).await },
+            ));
         }
         let beat = {
             let (me, stop, done) = (self.clone(), stop.clone(), done.clone());
@@ -201,7 +205,9 @@ impl Worker {
         });
         let drained = if self.options.until_drained {
             let (me, stop, done) = (self.clone(), stop.clone(), done.clone());
-            Some(tokio::spawn(async move { me.watch_drained(&stop, &done).await }))
+            Some(tokio::spawn(
+                async move { me.watch_drained(&stop, &done).await },
+            ))
         } else {
             None
         };
@@ -425,7 +431,11 @@ impl Worker {
         }
         if let Some(to) = permanent_move(&row, &outcome) {
             let from = row.url.clone();
-            match store.move_source(row.id, to).await.map_err(|e| e.to_string())? {
+            match store
+                .move_source(row.id, to)
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 SourceMove::Moved => {
                     tracing::info!(%from, %to, "source moved permanently");
                     row.url = to.to_string();
@@ -546,8 +556,12 @@ impl Worker {
             if stop.is_stopped() || done.is_stopped() {
                 return Ok(());
             }
-            match Pipeline::open(self.web.store.clone(), self.keyring.clone(), self.config.clone())
-                .await
+            match Pipeline::open(
+                self.web.store.clone(),
+                self.keyring.clone(),
+                self.config.clone(),
+            )
+            .await
             {
                 Ok(mut pipeline) => {
                     tracing::info!(worker = %self.options.name, "this worker is the clusterer now");

@@ -306,9 +306,22 @@ impl AppState {
         &self.inner.searches
     }
 
-    /// Forgets every rendered page and search (after an editorial action), and lets the
-    /// search index apply the action.
+    /// Forgets every rendered page and search (after an editorial action), lets the search
+    /// index apply the action, and tells the other processes serving the store to do the
+    /// same.
     pub fn invalidate_pages(&self) {
+        self.forget_rendered();
+        let store = self.inner.store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.announce_change().await {
+                tracing::warn!(%error, "other servers not told of an editorial change");
+            }
+        });
+    }
+
+    /// Forgets every rendered page and search and lets the search index catch up (an
+    /// editorial action here or in another process).
+    pub fn forget_rendered(&self) {
         self.inner.pages.invalidate();
         self.inner.searches.invalidate();
         self.refresh_search();
@@ -465,6 +478,22 @@ pub async fn serve_listener(
     let feeder = state
         .search()
         .follow(state.inner.store.clone(), SEARCH_FEED_INTERVAL);
+    // Editorial actions taken through other processes serving the same store.
+    let watcher = match state.inner.store.changes().await {
+        Ok(Some(mut changes)) => {
+            let state = state.clone();
+            Some(tokio::spawn(async move {
+                while changes.recv().await.is_some() {
+                    state.forget_rendered();
+                }
+            }))
+        }
+        Ok(None) => None,
+        Err(error) => {
+            tracing::warn!(%error, "editorial actions of other servers show only as pages expire");
+            None
+        }
+    };
     let app = tower::ServiceExt::map_request(router(state), one_leading_slash);
     let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,
@@ -473,6 +502,9 @@ pub async fn serve_listener(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServerError::Serve);
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     feeder.stop().await;
     served
 }

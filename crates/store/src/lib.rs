@@ -154,6 +154,20 @@ pub trait Store: Send + Sync {
 
     /// Row counts.
     async fn stats(&self) -> StoreResult<Stats>;
+    /// Tells every other process serving this store that an editorial action changed what
+    /// readers see, so they drop what they rendered before it (PostgreSQL: `NOTIFY`). A store
+    /// only one process serves has no one to tell.
+    async fn announce_change(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Editorial changes announced by any process (this one included), one message each, for
+    /// as long as the receiver is kept; after a lost connection one message stands for
+    /// whatever may have been missed. `None` for a store only one process serves.
+    async fn changes(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {
+        Ok(None)
+    }
+
     /// Closes the store's connections, waiting for them to finish (SQLite folds its journal
     /// into the file). Calls made after it fail.
     async fn close(&self) {}

@@ -37,15 +37,37 @@ async fn a_host_is_claimed_once_per_spacing_whichever_worker_asks() {
     // The same key again is not queued twice.
     assert_eq!(q.enqueue_jobs(&jobs[..1]).await.unwrap(), 0);
     let now = Utc::now();
-    let first = q.claim_job("w1", now, LEASE, SPACING).await.unwrap().unwrap();
-    let second = q.claim_job("w2", now, LEASE, SPACING).await.unwrap().unwrap();
+    let first = q
+        .claim_job("w1", now, LEASE, SPACING)
+        .await
+        .unwrap()
+        .unwrap();
+    let second = q
+        .claim_job("w2", now, LEASE, SPACING)
+        .await
+        .unwrap()
+        .unwrap();
     assert_ne!(first.host, second.host, "two hosts, one job each");
     // Both hosts are spaced now: nothing more until the spacing has passed.
-    assert!(q.claim_job("w3", now, LEASE, SPACING).await.unwrap().is_none());
+    assert!(
+        q.claim_job("w3", now, LEASE, SPACING)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let later = now + Span::seconds(31);
-    let third = q.claim_job("w3", later, LEASE, SPACING).await.unwrap().unwrap();
+    let third = q
+        .claim_job("w3", later, LEASE, SPACING)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(third.host, "a.example");
-    assert!(q.claim_job("w1", later, LEASE, SPACING).await.unwrap().is_none());
+    assert!(
+        q.claim_job("w1", later, LEASE, SPACING)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -54,7 +76,10 @@ async fn concurrent_claims_never_give_one_host_twice_within_its_spacing() {
     let mut jobs = Vec::new();
     for host in 0..5 {
         for n in 0..20 {
-            jobs.push(page(&format!("https://h{host}.example/{n}"), &format!("h{host}.example")));
+            jobs.push(page(
+                &format!("https://h{host}.example/{n}"),
+                &format!("h{host}.example"),
+            ));
         }
     }
     q.enqueue_jobs(&jobs).await.unwrap();
@@ -89,10 +114,16 @@ async fn concurrent_claims_never_give_one_host_twice_within_its_spacing() {
 #[tokio::test]
 async fn a_lost_lease_returns_the_job_and_the_late_finisher_writes_nothing() {
     let Some(q) = queue().await else { return };
-    q.enqueue_jobs(&[page("https://a.example/1", "a.example")]).await.unwrap();
+    q.enqueue_jobs(&[page("https://a.example/1", "a.example")])
+        .await
+        .unwrap();
     let now = Utc::now();
     let short = Duration::from_secs(1);
-    let job = q.claim_job("dead", now, short, Duration::ZERO).await.unwrap().unwrap();
+    let job = q
+        .claim_job("dead", now, short, Duration::ZERO)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(job.attempts, 1);
     // Its worker died: after the lease, another worker gets it.
     let retaken = q
@@ -104,15 +135,25 @@ async fn a_lost_lease_returns_the_job_and_the_late_finisher_writes_nothing() {
     assert_eq!(retaken.attempts, 2);
     let article = (Some("https://a.example/1".to_string()), "{}".to_string());
     // The first worker comes back late: nothing of its work is written.
-    assert!(!q.finish_job(&job, "dead", &[article.clone()], &[]).await.unwrap());
+    assert!(
+        !q.finish_job(&job, "dead", &[article.clone()], &[])
+            .await
+            .unwrap()
+    );
     assert!(q.waiting_articles(0, 10).await.unwrap().is_empty());
     let follow = page("https://c.example/img.jpg", "c.example");
-    assert!(q.finish_job(&retaken, "alive", &[article], &[follow]).await.unwrap());
+    assert!(
+        q.finish_job(&retaken, "alive", &[article], &[follow])
+            .await
+            .unwrap()
+    );
     let waiting = q.waiting_articles(0, 10).await.unwrap();
     assert_eq!(waiting.len(), 1);
     // A page whose article waits for the clusterer is not queued again.
     assert_eq!(
-        q.enqueue_jobs(&[page("https://a.example/1", "a.example")]).await.unwrap(),
+        q.enqueue_jobs(&[page("https://a.example/1", "a.example")])
+            .await
+            .unwrap(),
         0
     );
     let status = q.queue_status(Utc::now() - Span::minutes(1)).await.unwrap();
@@ -130,20 +171,37 @@ async fn failures_retry_later_and_are_given_up_after_the_last_attempt() {
         .unwrap();
     let mut now = Utc::now();
     for attempt in 1..=MAX_ATTEMPTS {
-        let job = q.claim_job("w", now, LEASE, Duration::ZERO).await.unwrap().unwrap();
+        let job = q
+            .claim_job("w", now, LEASE, Duration::ZERO)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(job.attempts, attempt);
         assert!(!job.key.contains('\0'));
         q.fail_job(&job, "w", "503 from the server", Duration::from_secs(5))
             .await
             .unwrap();
         // Not before its retry time.
-        assert!(q.claim_job("w", Utc::now(), LEASE, Duration::ZERO).await.unwrap().is_none());
+        assert!(
+            q.claim_job("w", Utc::now(), LEASE, Duration::ZERO)
+                .await
+                .unwrap()
+                .is_none()
+        );
         now = Utc::now() + Span::seconds(6);
     }
-    assert!(q.claim_job("w", now, LEASE, Duration::ZERO).await.unwrap().is_none());
+    assert!(
+        q.claim_job("w", now, LEASE, Duration::ZERO)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let status = q.queue_status(Utc::now() - Span::minutes(1)).await.unwrap();
     assert_eq!(status.failed, 1);
-    assert!(status.drained(), "a failed job is not work left: {status:?}");
+    assert!(
+        status.drained(),
+        "a failed job is not work left: {status:?}"
+    );
     let failed = q.failed_jobs(10).await.unwrap();
     assert_eq!(failed[0].2, "503 from the server");
 }
@@ -173,5 +231,8 @@ async fn status_names_the_workers_seen_and_the_clusterer() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(taken.is_some(), "the lock is free again after its holder let go");
+    assert!(
+        taken.is_some(),
+        "the lock is free again after its holder let go"
+    );
 }

@@ -42,7 +42,9 @@ impl Settings {
 
     /// The store `--db` names.
     pub fn db(&self) -> anyhow::Result<&Location> {
-        self.db.as_ref().map_err(|reason| anyhow::anyhow!("{reason}"))
+        self.db
+            .as_ref()
+            .map_err(|reason| anyhow::anyhow!("{reason}"))
     }
 
     /// The search index's folder. Beside an SQLite store, named after it (`storyline.search`);
@@ -103,7 +105,13 @@ fn index_name(url: &str) -> String {
     let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     let name: String = rest
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("postgres-{}", name.trim_matches('_'))
 }
@@ -163,7 +171,10 @@ mod tests {
         let message = refused.db().unwrap_err().to_string();
         assert!(message.contains("mysql://"), "{message}");
         let file = Settings::resolve(None, Some(dir.clone()));
-        assert_eq!(file.db().unwrap(), &Location::Sqlite(dir.join("storyline.db")));
+        assert_eq!(
+            file.db().unwrap(),
+            &Location::Sqlite(dir.join("storyline.db"))
+        );
         assert_eq!(file.search_index().unwrap(), dir.join("storyline.search"));
     }
 }

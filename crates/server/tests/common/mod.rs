@@ -437,7 +437,10 @@ pub fn on_postgres(test: fn()) {
     if testing::postgres_server().is_none() {
         required::absent(
             "a PostgreSQL server for the PostgreSQL run of this test",
-            &format!("${} (a URL; .ci/postgres.sh starts one)", testing::POSTGRES_VAR),
+            &format!(
+                "${} (a URL; .ci/postgres.sh starts one)",
+                testing::POSTGRES_VAR
+            ),
         );
         return;
     }
@@ -456,7 +459,9 @@ pub fn on_postgres(test: fn()) {
 pub async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
     if ON_POSTGRES.get() {
         let server = testing::postgres_server().expect("on_postgres checked the server");
-        let url = testing::fresh_database(&server, "server_test").await.unwrap();
+        let url = testing::fresh_database(&server, "server_test")
+            .await
+            .unwrap();
         Arc::new(PgStore::open(&url).await.unwrap())
     } else {
         Arc::new(SqliteStore::open(&dir.join("news.db")).await.unwrap())

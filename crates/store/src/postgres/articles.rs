@@ -2,7 +2,7 @@
 
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Row, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Article, Image, Provenance, Provider};
 
 use super::{from_ts, json_list, parse_list, to_ts};

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Row, PgPool};
+use sqlx::{AssertSqlSafe, PgPool, Row};
 
 use super::articles::{LISTING_COLUMNS, from_row};
 use super::from_ts;

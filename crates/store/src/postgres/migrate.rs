@@ -20,11 +20,10 @@ const MIGRATION_LOCK: i64 = 7_405_000;
 
 /// The schema version of the database (0 when storyline never wrote to it).
 pub(crate) async fn current(pool: &PgPool) -> StoreResult<i64> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('storyline_schema') IS NOT NULL")
-            .fetch_one(pool)
-            .await
-            .ctx("read schema version")?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('storyline_schema') IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .ctx("read schema version")?;
     if !exists {
         return Ok(0);
     }

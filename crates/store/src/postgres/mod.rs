@@ -43,7 +43,9 @@ pub struct PgStore {
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgStore").field("url", &self.label).finish_non_exhaustive()
+        f.debug_struct("PgStore")
+            .field("url", &self.label)
+            .finish_non_exhaustive()
     }
 }
 
@@ -65,7 +67,11 @@ impl PgStore {
             path: label.clone(),
             source,
         })?;
-        let options = options.application_name(&application_name());
+        // Just-in-time compilation of queries pays off for long analytical scans; the store's
+        // queries are short and indexed, and compiling them costs tens of milliseconds.
+        let options = options
+            .application_name(&application_name())
+            .options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(connections.max(2))
             .min_connections(0)
@@ -102,6 +108,9 @@ impl PgStore {
         self.pool.close().await;
     }
 }
+
+/// The channel editorial changes are announced on.
+const CHANGES_CHANNEL: &str = "storyline_changes";
 
 /// `url` with any password replaced by `***`.
 pub fn redact(url: &str) -> String {
@@ -549,6 +558,45 @@ impl Store for PgStore {
 
     async fn close(&self) {
         PgStore::close(self).await;
+    }
+
+    async fn announce_change(&self) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CHANGES_CHANNEL)
+            .execute(&self.pool)
+            .await
+            .ctx("announce a change")?;
+        Ok(())
+    }
+
+    async fn changes(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .ctx("listen for changes: connect")?;
+        listener
+            .listen(CHANGES_CHANNEL)
+            .await
+            .ctx("listen for changes")?;
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        tokio::spawn(async move {
+            loop {
+                // `try_recv` gives `None` when the connection was lost; the listener then
+                // reconnects on the next call, and whatever was announced meanwhile is
+                // unknown, so that counts as a change too.
+                let message = match listener.try_recv().await {
+                    Ok(_) => (),
+                    Err(error) => {
+                        tracing::warn!(%error, "listening for changes failed; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                };
+                match tx.try_send(message) {
+                    Ok(()) | Err(tokio::sync::mpsc::error::TrySendError::Full(())) => {}
+                    Err(tokio::sync::mpsc::error::TrySendError::Closed(())) => return,
+                }
+            }
+        });
+        Ok(Some(rx))
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Connection, Row, PgPool};
+use sqlx::{Connection, PgPool, Row};
 
 use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};

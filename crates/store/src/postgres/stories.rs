@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Row, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Story, StoryLink};
 
 use super::{from_ts, json_list, parse_list, to_ts};
@@ -288,10 +288,7 @@ async fn kept_count(conn: &mut PgConnection, sql: &'static str, key: &str) -> St
         .unwrap_or(0))
 }
 
-pub(crate) async fn links(
-    conn: &mut PgConnection,
-    story_id: &str,
-) -> StoreResult<Vec<StoryLink>> {
+pub(crate) async fn links(conn: &mut PgConnection, story_id: &str) -> StoreResult<Vec<StoryLink>> {
     let rows: Vec<(String, String, f64)> = sqlx::query_as(
         "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = ?1 \
          UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = ?1 \
@@ -313,10 +310,7 @@ pub(crate) async fn links(
         .collect())
 }
 
-pub(crate) async fn active_since(
-    pool: &PgPool,
-    since: DateTime<Utc>,
-) -> StoreResult<Vec<Story>> {
+pub(crate) async fn active_since(pool: &PgPool, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.last_published >= ?"
     )))

@@ -245,8 +245,10 @@ impl PgStore {
         }
         if !articles.is_empty() {
             let now = millis(Utc::now());
-            let urls: Vec<Option<String>> =
-                articles.iter().map(|(u, _)| u.as_deref().map(clean)).collect();
+            let urls: Vec<Option<String>> = articles
+                .iter()
+                .map(|(u, _)| u.as_deref().map(clean))
+                .collect();
             let payloads: Vec<String> = articles.iter().map(|(_, p)| clean(p)).collect();
             sqlx::query(
                 "INSERT INTO work_articles (url, payload, created_at) \

@@ -71,8 +71,7 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
         // The password printed below is the one that logs in, whatever the environment says.
         config.admin_password_hash = Some(hash);
         let (addr, handle) =
-            super::serve::start(store.clone(), config, true, super::serve::ctrl_c())
-                .await?;
+            super::serve::start(store.clone(), config, true, super::serve::ctrl_c()).await?;
         println!("\nOpen http://{addr}/ to read the demo front page.");
         println!("Admin (sources, editorial actions): http://{addr}/admin — password {password}");
         println!(

@@ -220,8 +220,7 @@ pub async fn run(args: RunArgs, settings: &Settings) -> anyhow::Result<ExitCode>
             let stop = stop.clone();
             async move { stop.stopped().await }
         };
-        let (addr, handle) =
-            super::serve::start(store.clone(), config, false, shutdown).await?;
+        let (addr, handle) = super::serve::start(store.clone(), config, false, shutdown).await?;
         println!("serving at http://{addr}/");
         Some(handle)
     };

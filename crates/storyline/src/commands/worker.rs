@@ -85,10 +85,7 @@ pub async fn worker(args: WorkerArgs, settings: &Settings) -> anyhow::Result<Exi
     );
     let stop = Stop::default();
     let signals = progress::stop_on_signals(stop.clone());
-    println!(
-        "worker {name} on {}; Ctrl-C stops cleanly",
-        settings.db()?
-    );
+    println!("worker {name} on {}; Ctrl-C stops cleanly", settings.db()?);
     let summary = worker.run(&stop).await;
     signals.abort();
     let summary = summary?;
@@ -159,8 +156,17 @@ pub async fn status(args: StatusArgs, settings: &Settings) -> anyhow::Result<Exi
         },
         status.failed
     );
-    println!("clusterer {}", status.clusterer.as_deref().unwrap_or("none (no worker holds the lock)"));
-    println!("waiting   {} articles for the clusterer", status.articles_waiting);
+    println!(
+        "clusterer {}",
+        status
+            .clusterer
+            .as_deref()
+            .unwrap_or("none (no worker holds the lock)")
+    );
+    println!(
+        "waiting   {} articles for the clusterer",
+        status.articles_waiting
+    );
     if status.workers.is_empty() {
         println!("workers   none seen in the last minute");
     } else {
