@@ -32,6 +32,11 @@ pub struct ServeOptions {
         value_delimiter = ','
     )]
     pub api_tokens: Vec<String>,
+    /// Milliseconds a rendered page (and a search's results) is reused before it is rendered
+    /// again; 0 renders every request. Editorial actions, here or through another server of
+    /// the same store, drop rendered pages at once whatever this is.
+    #[arg(long, env = "STORYLINE_PAGE_CACHE_MS", value_name = "MS")]
+    pub page_cache_ms: Option<u64>,
     /// Mark session cookies `Secure` (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
@@ -82,6 +87,7 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
             }
         }
     };
+    let defaults = ServerConfig::default();
     Ok(ServerConfig {
         bind: options.bind,
         public_read: options.read_token.is_none(),
@@ -105,7 +111,13 @@ pub fn server_config(options: &ServeOptions, settings: &Settings) -> anyhow::Res
             .to_string(),
         secure_cookies: options.secure_cookies,
         trusted_proxies: options.trusted_proxies.clone(),
-        ..ServerConfig::default()
+        page_cache_ttl: options
+            .page_cache_ms
+            .map_or(defaults.page_cache_ttl, std::time::Duration::from_millis),
+        search_cache_ttl: options
+            .page_cache_ms
+            .map_or(defaults.search_cache_ttl, std::time::Duration::from_millis),
+        ..defaults
     })
 }
 
