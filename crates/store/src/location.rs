@@ -94,20 +94,30 @@ mod tests {
             Location::Postgres("postgres://user@127.0.0.1:5432/db".into())
         );
         assert!(Location::parse("PostgreSQL://h/db").unwrap().is_postgres());
-        let refused = Location::parse("mysql://root:secret@db/news").unwrap_err().to_string();
+        let refused = Location::parse("mysql://root:secret@db/news")
+            .unwrap_err()
+            .to_string();
         assert!(refused.contains("mysql://"), "{refused}");
         assert!(!refused.contains("secret"), "{refused}");
         assert!(Location::parse("  ").is_err());
         assert!(Location::parse("sqlite://").is_err());
         // A Windows-like or odd path stays a path.
-        assert!(matches!(Location::parse("C:\\news.db").unwrap(), Location::Sqlite(_)));
-        assert!(matches!(Location::parse("./a://b").unwrap(), Location::Sqlite(_)));
+        assert!(matches!(
+            Location::parse("C:\\news.db").unwrap(),
+            Location::Sqlite(_)
+        ));
+        assert!(matches!(
+            Location::parse("./a://b").unwrap(),
+            Location::Sqlite(_)
+        ));
     }
 
     #[test]
     fn passwords_are_left_out_of_messages() {
         assert_eq!(
-            Location::parse("postgres://u:pw@h:5/d?sslmode=require").unwrap().to_string(),
+            Location::parse("postgres://u:pw@h:5/d?sslmode=require")
+                .unwrap()
+                .to_string(),
             "postgres://u:***@h:5/d?sslmode=require"
         );
     }

@@ -82,6 +82,9 @@ mod tests {
             super::with_database("postgres://u@h:1/postgres?sslmode=disable", "t1"),
             "postgres://u@h:1/t1?sslmode=disable"
         );
-        assert_eq!(super::with_database("postgres://u@h:1", "t1"), "postgres://u@h:1/t1");
+        assert_eq!(
+            super::with_database("postgres://u@h:1", "t1"),
+            "postgres://u@h:1/t1"
+        );
     }
 }

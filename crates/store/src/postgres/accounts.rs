@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Row, PgConnection, PgPool};
+use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 
 use super::articles::{COLUMNS, LISTING_COLUMNS, from_row};
 use super::listing::VISIBLE;
@@ -373,11 +373,7 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
     Built { sql, texts }
 }
 
-async fn item_seqs(
-    conn: &mut PgConnection,
-    user_id: i64,
-    q: &ItemQuery,
-) -> StoreResult<Vec<i64>> {
+async fn item_seqs(conn: &mut PgConnection, user_id: i64, q: &ItemQuery) -> StoreResult<Vec<i64>> {
     let built = build(user_id, q, "a.seq");
     let mut query = sqlx::query_scalar(AssertSqlSafe(format!("SELECT seq FROM ({})", built.sql)));
     for text in &built.texts {
@@ -432,10 +428,7 @@ pub(crate) async fn reader_items(
 }
 
 /// Unread articles per source for a user (sources with none are left out).
-pub(crate) async fn unread_counts(
-    pool: &PgPool,
-    user_id: i64,
-) -> StoreResult<Vec<UnreadCount>> {
+pub(crate) async fn unread_counts(pool: &PgPool, user_id: i64) -> StoreResult<Vec<UnreadCount>> {
     let sql = format!(
         "SELECT src.source_id, COUNT(*), MAX(a.ingested_at) FROM article_sources src \
          JOIN articles a ON a.seq = src.article_seq \

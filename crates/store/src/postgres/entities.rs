@@ -2,7 +2,7 @@
 //! stories that name one, newest first), a story's key entities and the trending ones.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Row, PgConnection, PgPool};
+use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 use storyline_model::Story;
 
 use super::stories::{self, COLUMNS};

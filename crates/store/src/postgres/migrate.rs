@@ -7,9 +7,7 @@ use sqlx::{AssertSqlSafe, Connection, PgPool};
 use crate::error::{QueryContext, StoreError, StoreResult};
 
 /// Every migration, in order; the version of a migration is its index + 1.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations-pg/0001_init.sql"),
-];
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations-pg/0001_init.sql")];
 
 /// The schema version of a store whose every migration has been applied.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -19,11 +17,10 @@ const MIGRATION_LOCK: i64 = 7_405_000;
 
 /// The schema version of the database (0 when storyline never wrote to it).
 pub(crate) async fn current(pool: &PgPool) -> StoreResult<i64> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT to_regclass('storyline_schema') IS NOT NULL")
-            .fetch_one(pool)
-            .await
-            .ctx("read schema version")?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('storyline_schema') IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .ctx("read schema version")?;
     if !exists {
         return Ok(0);
     }

@@ -116,10 +116,7 @@ pub(crate) async fn articles_of_stories(
 
 /// A story, following merges, with its coverage oldest first and without the texts: the reads
 /// of a story page on one connection, the story row and its redirect in one query.
-pub(crate) async fn story_coverage(
-    pool: &PgPool,
-    id: &str,
-) -> StoreResult<Option<StoryCoverage>> {
+pub(crate) async fn story_coverage(pool: &PgPool, id: &str) -> StoreResult<Option<StoryCoverage>> {
     let mut conn = pool.acquire().await.ctx("story coverage: connection")?;
     let story_sql = format!(
         "SELECT {}, s.merged_into FROM stories s WHERE s.id = ?",

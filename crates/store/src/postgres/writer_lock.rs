@@ -63,7 +63,9 @@ pub(crate) async fn holder(pool: &PgPool) -> StoreResult<Option<String>> {
     .await
     .ctx("writer lock holder")?;
     Ok(row.map(|(name, addr)| {
-        let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| "a process".into());
+        let name = name
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "a process".into());
         match addr {
             Some(addr) => format!("{name} from {addr}"),
             None => name,
