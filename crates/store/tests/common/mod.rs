@@ -60,11 +60,16 @@ pub async fn postgres() -> Option<Backend> {
     let Some(server) = testing::postgres_server() else {
         required::absent(
             "a PostgreSQL server for the PostgreSQL half of this test",
-            &format!("${} (a URL; .ci/postgres.sh starts one)", testing::POSTGRES_VAR),
+            &format!(
+                "${} (a URL; .ci/postgres.sh starts one)",
+                testing::POSTGRES_VAR
+            ),
         );
         return None;
     };
-    let url = testing::fresh_database(&server, "store_test").await.unwrap();
+    let url = testing::fresh_database(&server, "store_test")
+        .await
+        .unwrap();
     let store = PgStore::open(&url).await.unwrap();
     Some(Backend {
         name: "postgres",
