@@ -5,7 +5,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Article, Image, Provenance, Provider};
 
-use super::{from_ts, json_list, parse_list, to_ts};
+use super::{from_ts, json_list, opt_text, parse_list, text, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::ArticleRow;
 
@@ -38,33 +38,36 @@ pub(crate) async fn insert(conn: &mut PgConnection, row: &ArticleRow) -> StoreRe
         "INSERT INTO articles (id, story_id, duplicate_of, category, title, excerpt, body, html, \
          published_at, ingested_at, original_url, web_url, kind, quality, published, provider_name, \
          provider_domain, authors, language, topics, images, content_hash, secured, feed_only) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT(id) DO NOTHING RETURNING seq",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22, $23, $24) \
+         ON CONFLICT (id) DO NOTHING RETURNING seq",
     )
-    .bind(&a.id)
-    .bind(&row.story_id)
-    .bind(&row.duplicate_of)
-    .bind(&a.category)
-    .bind(&a.title)
-    .bind(&a.excerpt)
-    .bind(&a.body)
-    .bind(&row.html)
+    .bind(text(&a.id))
+    .bind(opt_text(row.story_id.as_deref()))
+    .bind(opt_text(row.duplicate_of.as_deref()))
+    .bind(text(&a.category))
+    .bind(text(&a.title))
+    .bind(text(&a.excerpt))
+    .bind(text(&a.body))
+    .bind(opt_text(row.html.as_deref()))
     .bind(a.published_date_time.map(to_ts))
     .bind(to_ts(row.ingested_at))
-    .bind(&a.original_url)
-    .bind(&a.web_url)
-    .bind(&a.kind)
+    .bind(opt_text(a.original_url.as_deref()))
+    .bind(opt_text(a.web_url.as_deref()))
+    .bind(text(&a.kind))
     .bind(a.quality.map(i64::from))
-    .bind(a.published)
-    .bind(&a.provider.name)
-    .bind(&a.provider.domain)
+    .bind(i64::from(a.published))
+    .bind(text(&a.provider.name))
+    .bind(text(&a.provider.domain))
     .bind(json_list(&a.authors))
-    .bind(&a.language)
+    .bind(opt_text(a.language.as_deref()))
     .bind(json_list(&a.topics))
-    .bind(images)
-    .bind(&row.content_hash)
-    .bind(row.secured.as_ref().or(a.secured_verbatim.as_ref()))
-    .bind(row.feed_only)
+    .bind(text(&images))
+    .bind(text(&row.content_hash))
+    .bind(opt_text(
+        row.secured.as_deref().or(a.secured_verbatim.as_deref()),
+    ))
+    .bind(i64::from(row.feed_only))
     .fetch_optional(&mut *conn)
     .await
     .ctx("insert article")?;
@@ -72,7 +75,7 @@ pub(crate) async fn insert(conn: &mut PgConnection, row: &ArticleRow) -> StoreRe
         && let Some(feed_url) = a.provenance.feed_url.as_deref()
     {
         let seq: i64 = row.try_get(0).ctx("inserted article seq")?;
-        super::accounts::link_source(conn, seq, feed_url).await?;
+        super::accounts::link_source(conn, seq, &text(feed_url)).await?;
     }
     Ok(())
 }
@@ -83,25 +86,27 @@ pub(crate) async fn upgrade(conn: &mut PgConnection, row: &ArticleRow) -> StoreR
     let a = &row.article;
     let images = images_json(&a.images)?;
     sqlx::query(
-        "UPDATE articles SET category = ?, title = ?, excerpt = ?, body = ?, html = ?, \
-         published_at = ?, quality = ?, authors = ?, language = ?, topics = ?, images = ?, \
-         content_hash = ?, secured = ?, feed_only = ? WHERE id = ?",
+        "UPDATE articles SET category = $1, title = $2, excerpt = $3, body = $4, html = $5, \
+         published_at = $6, quality = $7, authors = $8, language = $9, topics = $10, \
+         images = $11, content_hash = $12, secured = $13, feed_only = $14 WHERE id = $15",
     )
-    .bind(&a.category)
-    .bind(&a.title)
-    .bind(&a.excerpt)
-    .bind(&a.body)
-    .bind(&row.html)
+    .bind(text(&a.category))
+    .bind(text(&a.title))
+    .bind(text(&a.excerpt))
+    .bind(text(&a.body))
+    .bind(opt_text(row.html.as_deref()))
     .bind(a.published_date_time.map(to_ts))
     .bind(a.quality.map(i64::from))
     .bind(json_list(&a.authors))
-    .bind(&a.language)
+    .bind(opt_text(a.language.as_deref()))
     .bind(json_list(&a.topics))
-    .bind(images)
-    .bind(&row.content_hash)
-    .bind(row.secured.as_ref().or(a.secured_verbatim.as_ref()))
-    .bind(row.feed_only)
-    .bind(&a.id)
+    .bind(text(&images))
+    .bind(text(&row.content_hash))
+    .bind(opt_text(
+        row.secured.as_deref().or(a.secured_verbatim.as_deref()),
+    ))
+    .bind(i64::from(row.feed_only))
+    .bind(text(&a.id))
     .execute(&mut *conn)
     .await
     .ctx("upgrade article")?;
@@ -125,6 +130,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
     let authors: String = row.try_get("authors").map_err(get_err)?;
     let topics: String = row.try_get("topics").map_err(get_err)?;
     let secured: Option<String> = row.try_get("secured").map_err(get_err)?;
+    let published: i64 = row.try_get("published").map_err(get_err)?;
+    let feed_only: i64 = row.try_get("feed_only").map_err(get_err)?;
     let article = Article {
         id: row.try_get("id").map_err(get_err)?,
         category: row.try_get("category").map_err(get_err)?,
@@ -137,7 +144,7 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
         kind: row.try_get("kind").map_err(get_err)?,
         quality: quality.map(|q| q.clamp(0, 100) as u8),
         heat: -1,
-        published: row.try_get("published").map_err(get_err)?,
+        published: published != 0,
         provider: Provider {
             name: row.try_get("provider_name").map_err(get_err)?,
             domain: row.try_get("provider_domain").map_err(get_err)?,
@@ -158,15 +165,15 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
         content_hash: row.try_get("content_hash").map_err(get_err)?,
         html: row.try_get("html").map_err(get_err)?,
         secured,
-        feed_only: row.try_get("feed_only").map_err(get_err)?,
+        feed_only: feed_only != 0,
     })
 }
 
 pub(crate) async fn by_id(pool: &PgPool, id: &str) -> StoreResult<Option<ArticleRow>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM articles a WHERE a.id = ?"
+        "SELECT {COLUMNS} FROM articles a WHERE a.id = $1"
     )))
-    .bind(id)
+    .bind(text(id))
     .fetch_optional(pool)
     .await
     .ctx("article by id")?;
@@ -179,7 +186,7 @@ pub(crate) async fn after(
     limit: u32,
 ) -> StoreResult<Vec<ArticleRow>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM articles a WHERE a.seq > ? ORDER BY a.seq LIMIT ?"
+        "SELECT {COLUMNS} FROM articles a WHERE a.seq > $1 ORDER BY a.seq LIMIT $2"
     )))
     .bind(after_seq)
     .bind(i64::from(limit))
@@ -207,10 +214,10 @@ async fn of_story_with(
     columns: &str,
 ) -> StoreResult<Vec<ArticleRow>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {columns} FROM articles a WHERE a.story_id = ? \
+        "SELECT {columns} FROM articles a WHERE a.story_id = $1 \
          ORDER BY COALESCE(a.published_at, a.ingested_at), a.seq"
     )))
-    .bind(story_id)
+    .bind(text(story_id))
     .fetch_all(pool)
     .await
     .ctx("articles of story")?;

@@ -63,8 +63,8 @@ pub(crate) async fn span(
         return Ok(None);
     }
     let (first_seq, last_seq, articles, first, last): DaysRow = sqlx::query_as(
-        "SELECT min(first_seq), max(last_seq), sum(articles), min(day), max(day) \
-         FROM published_days WHERE day BETWEEN ? AND ? AND articles > 0",
+        "SELECT min(first_seq), max(last_seq), sum(articles)::bigint, min(day), max(day) \
+         FROM published_days WHERE day BETWEEN $1 AND $2 AND articles > 0",
     )
     .bind(first_day)
     .bind(last_day)

@@ -2,10 +2,8 @@
 //! migration 0013, written by triggers), the articles it indexes as documents, and the rows
 //! of the hits it finds as the store holds them now.
 //!
-//! Lists of `seq`s are bound as one JSON array (`json_each`), so a statement is prepared
-//! once whatever the length of the list, and each article is one primary-key lookup.
-
-use std::fmt::Write;
+//! Lists of `seq`s are bound as one array (`= ANY($1)`, `unnest`), so a statement is
+//! prepared once whatever the length of the list, and each article is one primary-key lookup.
 
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, PgPool, Row};
@@ -25,50 +23,33 @@ const LAST_CHANGE_SQL: &str = "SELECT coalesce(max(change), 0) FROM search_chang
 
 /// The end of a page of the archive: the `seq` of its last article (binds: after, limit).
 const PAGE_END_SQL: &str =
-    "SELECT max(seq) FROM (SELECT seq FROM articles WHERE seq > ? ORDER BY seq LIMIT ?)";
+    "SELECT max(seq) FROM (SELECT seq FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2) p";
 
-/// The visible articles of a JSON array of `seq`s.
+/// The visible articles of an array of `seq`s.
 fn docs_sql() -> String {
-    format!(
-        "SELECT {DOC_COLUMNS} FROM articles a \
-         WHERE a.seq IN (SELECT value FROM json_each(?)) {VISIBLE} ORDER BY a.seq"
-    )
+    format!("SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq = ANY($1) {VISIBLE} ORDER BY a.seq")
 }
 
 /// The visible articles of a page of the archive (binds: after, last).
 fn docs_after_sql() -> String {
     format!(
-        "SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq > ? AND a.seq <= ? {VISIBLE} \
+        "SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq > $1 AND a.seq <= $2 {VISIBLE} \
          ORDER BY a.seq"
     )
 }
 
-/// Hit rows in the order of a JSON array of `seq`s (binds: body characters, the array).
+/// Hit rows in the order of an array of `seq`s (binds: body characters, the array).
 fn hit_rows_sql() -> String {
     format!(
-        "SELECT {LISTING_COLUMNS}, substr(a.body, 1, ?) AS body_start, \
+        "SELECT {LISTING_COLUMNS}, substr(a.body, 1, $1) AS body_start, \
                 s.id IS NOT NULL AND s.merged_into IS NULL AS story_live, \
-                coalesce(s.published, 0) AS story_published, a.story_id IS NULL AS storyless, \
-                {VISIBLE_EXPR} AS visible \
-         FROM json_each(?) j CROSS JOIN articles a ON a.seq = j.value \
+                coalesce(s.published, 0) <> 0 AS story_published, \
+                a.story_id IS NULL AS storyless, {VISIBLE_EXPR} AS visible \
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS j(seq, position) \
+         JOIN articles a ON a.seq = j.seq \
          LEFT JOIN stories s ON s.id = a.story_id \
-         ORDER BY j.key"
+         ORDER BY j.position"
     )
-}
-
-/// `seqs` as a JSON array, for `json_each(?)`.
-fn seq_array(seqs: &[i64]) -> String {
-    let mut text = String::with_capacity(seqs.len() * 8 + 2);
-    text.push('[');
-    for (i, seq) in seqs.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        // Writing to a String cannot fail.
-        let _ = write!(text, "{seq}");
-    }
-    text.push(']');
-    text
 }
 
 pub(crate) async fn changes(
@@ -77,7 +58,7 @@ pub(crate) async fn changes(
     limit: u32,
 ) -> StoreResult<Vec<SearchChange>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT change, seq FROM search_changes WHERE change > ? ORDER BY change LIMIT ?",
+        "SELECT change, seq FROM search_changes WHERE change > $1 ORDER BY change LIMIT $2",
     )
     .bind(after)
     .bind(i64::from(limit))
@@ -103,7 +84,7 @@ pub(crate) async fn docs(pool: &PgPool, seqs: &[i64]) -> StoreResult<Vec<IndexDo
         return Ok(Vec::new());
     }
     let rows = sqlx::query(AssertSqlSafe(docs_sql()))
-        .bind(seq_array(seqs))
+        .bind(seqs)
         .fetch_all(pool)
         .await
         .ctx("index documents")?;
@@ -149,9 +130,11 @@ pub(crate) async fn hit_rows(
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
+    // substr takes an int4 length.
+    let body_chars = i32::try_from(body_chars).unwrap_or(i32::MAX);
     let rows = sqlx::query(AssertSqlSafe(hit_rows_sql()))
-        .bind(i64::from(body_chars))
-        .bind(seq_array(seqs))
+        .bind(body_chars)
+        .bind(seqs)
         .fetch_all(pool)
         .await
         .ctx("search hit rows")?;
@@ -218,68 +201,6 @@ fn topic_list(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SqliteStore;
-
-    async fn plan(store: &SqliteStore, sql: &str, binds: &[&str]) -> Vec<String> {
-        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(AssertSqlSafe(format!(
-            "EXPLAIN QUERY PLAN {sql}"
-        )));
-        for bind in binds {
-            query = query.bind(*bind);
-        }
-        let rows = query.fetch_all(store.pool()).await.unwrap();
-        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
-    }
-
-    #[tokio::test]
-    async fn each_read_is_a_range_or_lookups_of_the_primary_key() {
-        let store = SqliteStore::open_in_memory().await.unwrap();
-        let page_end = plan(&store, PAGE_END_SQL, &["0", "2000"]).await;
-        assert!(
-            page_end
-                .iter()
-                .any(|step| step.contains("INTEGER PRIMARY KEY (rowid>?)")),
-            "{page_end:?}"
-        );
-        let page = plan(&store, &docs_after_sql(), &["0", "2000"]).await;
-        assert!(
-            page[0].contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
-            "{page:?}"
-        );
-        let docs = plan(&store, &docs_sql(), &["[1,2]"]).await;
-        assert!(
-            docs[0].contains("INTEGER PRIMARY KEY (rowid=?)"),
-            "{docs:?}"
-        );
-        let hits = plan(&store, &hit_rows_sql(), &["100", "[1,2]"]).await;
-        assert!(
-            hits.iter()
-                .any(|step| step.contains("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)")),
-            "{hits:?}"
-        );
-        for steps in [&page_end, &page, &docs, &hits] {
-            assert!(
-                steps
-                    .iter()
-                    .all(|step| !step.starts_with("SCAN a") && !step.contains("SCAN articles")),
-                "{steps:?}"
-            );
-        }
-        let last = plan(&store, LAST_CHANGE_SQL, &[]).await;
-        assert!(
-            last[0].contains("SEARCH search_changes USING COVERING INDEX"),
-            "{last:?}"
-        );
-    }
-
-    #[test]
-    fn seqs_are_a_json_array() {
-        assert_eq!(seq_array(&[]), "[]");
-        assert_eq!(
-            seq_array(&[3, -1, 9_007_199_254_740_993]),
-            "[3,-1,9007199254740993]"
-        );
-    }
 
     #[test]
     fn topics_are_the_strings_of_a_list() {

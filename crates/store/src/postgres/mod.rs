@@ -18,6 +18,7 @@ mod writer_lock;
 
 pub use work::{Job, JobKind, MAX_ATTEMPTS, NewJob, QueueStatus, WaitingArticle, WorkerSeen};
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -156,8 +157,27 @@ pub(crate) fn from_ts(ts: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
 }
 
+/// Text as PostgreSQL can hold it: its text type refuses the NUL character, which SQLite
+/// keeps, so NULs are left out of everything written (and of the keys looked up, so a key
+/// finds what was written under it).
+pub(crate) fn text(value: &str) -> Cow<'_, str> {
+    if value.contains('\0') {
+        Cow::Owned(value.replace('\0', ""))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// [`text`] of an optional value.
+pub(crate) fn opt_text(value: Option<&str>) -> Option<Cow<'_, str>> {
+    value.map(text)
+}
+
+/// A list as its JSON column, each string without NULs: the triggers read lists as `jsonb`,
+/// which refuses an escaped NUL (`\u0000`) and would drop the whole list.
 pub(crate) fn json_list(values: &[String]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
+    let clean: Vec<Cow<'_, str>> = values.iter().map(|v| text(v)).collect();
+    serde_json::to_string(&clean).unwrap_or_else(|_| "[]".into())
 }
 
 pub(crate) fn parse_list(context: &'static str, text: &str) -> StoreResult<Vec<String>> {
@@ -183,20 +203,23 @@ impl Store for PgStore {
         }
         for (article_id, story_id) in &commit.moves {
             sqlx::query("UPDATE articles SET story_id = $1 WHERE id = $2")
-                .bind(story_id)
-                .bind(article_id)
+                .bind(text(story_id))
+                .bind(text(article_id))
                 .execute(&mut *tx)
                 .await
                 .ctx("move article")?;
         }
         for (article_id, original_id) in &commit.duplicates {
-            sqlx::query("UPDATE articles SET duplicate_of = $1, original_url = COALESCE((SELECT COALESCE(original_url, web_url) FROM articles WHERE id = $2), original_url) WHERE id = $3")
-                .bind(original_id)
-                .bind(original_id)
-                .bind(article_id)
-                .execute(&mut *tx)
-                .await
-                .ctx("mark duplicate")?;
+            sqlx::query(
+                "UPDATE articles SET duplicate_of = $1, original_url = COALESCE(\
+                 (SELECT COALESCE(o.original_url, o.web_url) FROM articles o WHERE o.id = $1), \
+                 original_url) WHERE id = $2",
+            )
+            .bind(text(original_id))
+            .bind(text(article_id))
+            .execute(&mut *tx)
+            .await
+            .ctx("mark duplicate")?;
         }
         for (from, into) in &commit.merges {
             stories::merge(&mut tx, from, into).await?;
@@ -206,8 +229,8 @@ impl Store for PgStore {
         }
         for (article_id, record) in &commit.source_records {
             sqlx::query("UPDATE articles SET extra = $1 WHERE id = $2 AND extra IS NULL")
-                .bind(record)
-                .bind(article_id)
+                .bind(text(record))
+                .bind(text(article_id))
                 .execute(&mut *tx)
                 .await
                 .ctx("keep source record")?;
@@ -327,20 +350,21 @@ impl Store for PgStore {
     }
 
     async fn article_id_by_url(&self, url: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT id FROM articles WHERE web_url = $1 LIMIT 1")
-            .bind(url)
+        sqlx::query_scalar("SELECT id FROM articles WHERE web_url = $1 ORDER BY seq LIMIT 1")
+            .bind(text(url))
             .fetch_optional(&self.pool)
             .await
             .ctx("article by url")
     }
 
     async fn known_url(&self, url: &str) -> StoreResult<Option<(String, bool)>> {
-        let found: Option<(String, i64)> =
-            sqlx::query_as("SELECT id, feed_only FROM articles WHERE web_url = $1 LIMIT 1")
-                .bind(url)
-                .fetch_optional(&self.pool)
-                .await
-                .ctx("article by url")?;
+        let found: Option<(String, i64)> = sqlx::query_as(
+            "SELECT id, feed_only FROM articles WHERE web_url = $1 ORDER BY seq LIMIT 1",
+        )
+        .bind(text(url))
+        .fetch_optional(&self.pool)
+        .await
+        .ctx("article by url")?;
         Ok(found.map(|(id, feed_only)| (id, feed_only != 0)))
     }
 
@@ -354,7 +378,7 @@ impl Store for PgStore {
 
     async fn article_id_by_content_hash(&self, hash: &str) -> StoreResult<Option<String>> {
         sqlx::query_scalar("SELECT id FROM articles WHERE content_hash = $1 ORDER BY seq LIMIT 1")
-            .bind(hash)
+            .bind(text(hash))
             .fetch_optional(&self.pool)
             .await
             .ctx("article by content hash")
@@ -363,7 +387,7 @@ impl Store for PgStore {
     async fn article_source_record(&self, id: &str) -> StoreResult<Option<String>> {
         let value: Option<Option<String>> =
             sqlx::query_scalar("SELECT extra FROM articles WHERE id = $1")
-                .bind(id)
+                .bind(text(id))
                 .fetch_optional(&self.pool)
                 .await
                 .ctx("article source record")?;
@@ -493,8 +517,8 @@ impl Store for PgStore {
     ) -> StoreResult<bool> {
         let json = articles::images_json(images)?;
         let done = sqlx::query("UPDATE articles SET images = $1 WHERE id = $2")
-            .bind(json)
-            .bind(id)
+            .bind(text(&json))
+            .bind(text(id))
             .execute(&self.pool)
             .await
             .ctx("set article images")?;
@@ -504,7 +528,7 @@ impl Store for PgStore {
     async fn set_article_published(&self, id: &str, published: bool) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE articles SET published = $1 WHERE id = $2")
             .bind(i64::from(published))
-            .bind(id)
+            .bind(text(id))
             .execute(&self.pool)
             .await
             .ctx("set article published")?;
@@ -517,7 +541,7 @@ impl Store for PgStore {
         };
         let done = sqlx::query("UPDATE stories SET published = $1 WHERE id = $2")
             .bind(i64::from(published))
-            .bind(&id)
+            .bind(text(&id))
             .execute(&self.pool)
             .await
             .ctx("set story published")?;
@@ -530,7 +554,7 @@ impl Store for PgStore {
         };
         let done = sqlx::query("UPDATE stories SET pinned = $1 WHERE id = $2")
             .bind(i64::from(pinned))
-            .bind(&id)
+            .bind(text(&id))
             .execute(&self.pool)
             .await
             .ctx("set story pinned")?;
@@ -540,10 +564,10 @@ impl Store for PgStore {
     async fn set_provider_blocked(&self, domain: &str, blocked: bool) -> StoreResult<()> {
         let query = if blocked {
             sqlx::query("INSERT INTO blocked_providers(domain, blocked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(domain)
+                .bind(text(domain))
                 .bind(to_ts(Utc::now()))
         } else {
-            sqlx::query("DELETE FROM blocked_providers WHERE domain = $1").bind(domain)
+            sqlx::query("DELETE FROM blocked_providers WHERE domain = $1").bind(text(domain))
         };
         query.execute(&self.pool).await.ctx("block provider")?;
         Ok(())

@@ -5,7 +5,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
 use sqlx::{Connection, PgPool, Row};
 
-use super::{from_ts, to_ts};
+use super::{from_ts, opt_text, text, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{SourceMove, SourceRow};
 
@@ -19,6 +19,7 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
     };
     let next_poll: i64 = row.try_get("next_poll").map_err(e)?;
     let created_at: i64 = row.try_get("created_at").map_err(e)?;
+    let enabled: i64 = row.try_get("enabled").map_err(e)?;
     Ok(SourceRow {
         id: row.try_get("id").map_err(e)?,
         url: row.try_get("url").map_err(e)?,
@@ -28,7 +29,7 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
         state: row.try_get("state").map_err(e)?,
         next_poll: from_ts(next_poll),
         last_error: row.try_get("last_error").map_err(e)?,
-        enabled: row.try_get("enabled").map_err(e)?,
+        enabled: enabled != 0,
         created_at: from_ts(created_at),
         last_round: row.try_get("last_round").map_err(e)?,
     })
@@ -39,18 +40,18 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
 pub(crate) async fn add(pool: &PgPool, s: &SourceRow) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO sources (url, kind, title, group_name, state, next_poll, last_error, enabled, created_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 \
-         WHERE NOT EXISTS (SELECT 1 FROM source_aliases WHERE url = ?1) \
-         ON CONFLICT(url) DO NOTHING",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
+         WHERE NOT EXISTS (SELECT 1 FROM source_aliases WHERE url = $1) \
+         ON CONFLICT (url) DO NOTHING",
     )
-    .bind(&s.url)
-    .bind(&s.kind)
-    .bind(&s.title)
-    .bind(&s.group)
-    .bind(&s.state)
+    .bind(text(&s.url))
+    .bind(text(&s.kind))
+    .bind(opt_text(s.title.as_deref()))
+    .bind(opt_text(s.group.as_deref()))
+    .bind(opt_text(s.state.as_deref()))
     .bind(to_ts(s.next_poll))
-    .bind(&s.last_error)
-    .bind(s.enabled)
+    .bind(opt_text(s.last_error.as_deref()))
+    .bind(i64::from(s.enabled))
     .bind(to_ts(s.created_at))
     .execute(pool)
     .await
@@ -76,21 +77,21 @@ pub(crate) async fn remove(pool: &PgPool, url_or_id: &str) -> StoreResult<bool> 
         .await
         .ctx("remove source: begin")?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM sources WHERE id = ?2 OR url = ?1 \
-         UNION SELECT source_id FROM source_aliases WHERE url = ?1",
+        "SELECT id FROM sources WHERE id = $2 OR url = $1 \
+         UNION SELECT source_id FROM source_aliases WHERE url = $1",
     )
-    .bind(url_or_id)
+    .bind(text(url_or_id))
     .bind(url_or_id.parse::<i64>().ok())
     .fetch_all(&mut *tx)
     .await
     .ctx("remove source: find")?;
     for id in &ids {
-        sqlx::query("DELETE FROM source_aliases WHERE source_id = ?")
+        sqlx::query("DELETE FROM source_aliases WHERE source_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await
             .ctx("remove source: former addresses")?;
-        sqlx::query("DELETE FROM sources WHERE id = ?")
+        sqlx::query("DELETE FROM sources WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -108,7 +109,8 @@ pub(crate) async fn move_to(pool: &PgPool, id: i64, url: &str) -> StoreResult<So
     let mut tx = Connection::begin(&mut *conn)
         .await
         .ctx("move source: begin")?;
-    let old: Option<String> = sqlx::query_scalar("SELECT url FROM sources WHERE id = ?")
+    let url = text(url);
+    let old: Option<String> = sqlx::query_scalar("SELECT url FROM sources WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
@@ -119,28 +121,28 @@ pub(crate) async fn move_to(pool: &PgPool, id: i64, url: &str) -> StoreResult<So
     if old == url {
         return Ok(SourceMove::Moved);
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE url = ?")
-        .bind(url)
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE url = $1")
+        .bind(url.as_ref())
         .fetch_optional(&mut *tx)
         .await
         .ctx("move source: find the new address")?;
     let now = to_ts(Utc::now());
     let keeper = existing.unwrap_or(id);
-    sqlx::query("UPDATE source_aliases SET source_id = ? WHERE source_id = ?")
+    sqlx::query("UPDATE source_aliases SET source_id = $1 WHERE source_id = $2")
         .bind(keeper)
         .bind(id)
         .execute(&mut *tx)
         .await
         .ctx("move source: former addresses")?;
     // An address the feed comes back to is the source's own again, not a former one.
-    sqlx::query("DELETE FROM source_aliases WHERE url = ?")
-        .bind(url)
+    sqlx::query("DELETE FROM source_aliases WHERE url = $1")
+        .bind(url.as_ref())
         .execute(&mut *tx)
         .await
         .ctx("move source: former addresses")?;
     sqlx::query(
-        "INSERT INTO source_aliases (url, source_id, moved_at) VALUES (?, ?, ?) \
-         ON CONFLICT(url) DO UPDATE SET source_id = excluded.source_id, moved_at = excluded.moved_at",
+        "INSERT INTO source_aliases (url, source_id, moved_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, moved_at = excluded.moved_at",
     )
     .bind(&old)
     .bind(keeper)
@@ -150,7 +152,7 @@ pub(crate) async fn move_to(pool: &PgPool, id: i64, url: &str) -> StoreResult<So
     .ctx("move source: keep the old address")?;
     let outcome = match existing {
         Some(into) => {
-            sqlx::query("DELETE FROM sources WHERE id = ?")
+            sqlx::query("DELETE FROM sources WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await
@@ -158,8 +160,8 @@ pub(crate) async fn move_to(pool: &PgPool, id: i64, url: &str) -> StoreResult<So
             SourceMove::Joined { into }
         }
         None => {
-            sqlx::query("UPDATE sources SET url = ? WHERE id = ?")
-                .bind(url)
+            sqlx::query("UPDATE sources SET url = $1 WHERE id = $2")
+                .bind(url.as_ref())
                 .bind(id)
                 .execute(&mut *tx)
                 .await
@@ -173,7 +175,7 @@ pub(crate) async fn move_to(pool: &PgPool, id: i64, url: &str) -> StoreResult<So
 
 /// The addresses source `id` moved away from, oldest move first.
 pub(crate) async fn former_urls(pool: &PgPool, id: i64) -> StoreResult<Vec<String>> {
-    sqlx::query_scalar("SELECT url FROM source_aliases WHERE source_id = ? ORDER BY moved_at, url")
+    sqlx::query_scalar("SELECT url FROM source_aliases WHERE source_id = $1 ORDER BY moved_at, url")
         .bind(id)
         .fetch_all(pool)
         .await
@@ -182,17 +184,17 @@ pub(crate) async fn former_urls(pool: &PgPool, id: i64) -> StoreResult<Vec<Strin
 
 pub(crate) async fn update(pool: &PgPool, s: &SourceRow) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE sources SET kind = ?, title = ?, group_name = ?, state = ?, next_poll = ?, \
-         last_error = ?, enabled = ?, last_round = ? WHERE id = ?",
+        "UPDATE sources SET kind = $1, title = $2, group_name = $3, state = $4, next_poll = $5, \
+         last_error = $6, enabled = $7, last_round = $8 WHERE id = $9",
     )
-    .bind(&s.kind)
-    .bind(&s.title)
-    .bind(&s.group)
-    .bind(&s.state)
+    .bind(text(&s.kind))
+    .bind(opt_text(s.title.as_deref()))
+    .bind(opt_text(s.group.as_deref()))
+    .bind(opt_text(s.state.as_deref()))
     .bind(to_ts(s.next_poll))
-    .bind(&s.last_error)
-    .bind(s.enabled)
-    .bind(&s.last_round)
+    .bind(opt_text(s.last_error.as_deref()))
+    .bind(i64::from(s.enabled))
+    .bind(opt_text(s.last_round.as_deref()))
     .bind(s.id)
     .execute(pool)
     .await
@@ -202,7 +204,7 @@ pub(crate) async fn update(pool: &PgPool, s: &SourceRow) -> StoreResult<()> {
 
 pub(crate) async fn due(pool: &PgPool, now: DateTime<Utc>) -> StoreResult<Vec<SourceRow>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM sources WHERE enabled = 1 AND next_poll <= ? ORDER BY next_poll, id"
+        "SELECT {COLUMNS} FROM sources WHERE enabled = 1 AND next_poll <= $1 ORDER BY next_poll, id"
     )))
     .bind(to_ts(now))
     .fetch_all(pool)

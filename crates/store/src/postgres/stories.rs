@@ -1,12 +1,14 @@
 //! Story rows: summaries, merges (a merged id keeps redirecting) and related-story links.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Story, StoryLink};
 
-use super::{from_ts, json_list, parse_list, to_ts};
+use super::{from_ts, json_list, parse_list, text, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::StoryQuery;
 
@@ -27,6 +29,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<Story> {
     let heat: i64 = row.try_get("heat").map_err(e)?;
     let article_count: i64 = row.try_get("article_count").map_err(e)?;
     let provider_count: i64 = row.try_get("provider_count").map_err(e)?;
+    let published: i64 = row.try_get("published").map_err(e)?;
+    let pinned: i64 = row.try_get("pinned").map_err(e)?;
     Ok(Story {
         id: row.try_get("id").map_err(e)?,
         title: row.try_get("title").map_err(e)?,
@@ -37,8 +41,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<Story> {
         first_published: first.map(from_ts),
         last_published: last.map(from_ts),
         topics: parse_list("story topics", &topics)?,
-        published: row.try_get("published").map_err(e)?,
-        pinned: row.try_get("pinned").map_err(e)?,
+        published: published != 0,
+        pinned: pinned != 0,
     })
 }
 
@@ -58,24 +62,24 @@ pub(crate) async fn upsert(conn: &mut PgConnection, story: &Story) -> StoreResul
     sqlx::query(
         "INSERT INTO stories (id, title, lead_article_id, heat, article_count, provider_count, \
          first_published, last_published, topics, published, pinned, merged_into, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) \
-         ON CONFLICT(id) DO UPDATE SET title = excluded.title, \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12) \
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, \
          lead_article_id = excluded.lead_article_id, heat = excluded.heat, \
          article_count = excluded.article_count, provider_count = excluded.provider_count, \
          first_published = excluded.first_published, last_published = excluded.last_published, \
          topics = excluded.topics, merged_into = NULL, updated_at = excluded.updated_at",
     )
-    .bind(&story.id)
-    .bind(&story.title)
-    .bind(&story.lead_article_id)
+    .bind(text(&story.id))
+    .bind(text(&story.title))
+    .bind(text(&story.lead_article_id))
     .bind(i64::from(story.heat))
     .bind(i64::from(story.article_count))
     .bind(i64::from(story.provider_count))
     .bind(story.first_published.map(to_ts))
     .bind(story.last_published.map(to_ts))
     .bind(json_list(&story.topics))
-    .bind(story.published)
-    .bind(story.pinned)
+    .bind(i64::from(story.published))
+    .bind(i64::from(story.pinned))
     .bind(to_ts(Utc::now()))
     .execute(&mut *conn)
     .await
@@ -88,31 +92,30 @@ pub(crate) async fn merge(conn: &mut PgConnection, from: &str, into: &str) -> St
     if from == into {
         return Ok(());
     }
-    sqlx::query("UPDATE articles SET story_id = ? WHERE story_id = ?")
-        .bind(into)
-        .bind(from)
+    sqlx::query("UPDATE articles SET story_id = $1 WHERE story_id = $2")
+        .bind(text(into))
+        .bind(text(from))
         .execute(&mut *conn)
         .await
         .ctx("merge: move articles")?;
     // Earlier redirects to `from` now lead to `into` directly.
-    sqlx::query("UPDATE stories SET merged_into = ? WHERE merged_into = ?")
-        .bind(into)
-        .bind(from)
+    sqlx::query("UPDATE stories SET merged_into = $1 WHERE merged_into = $2")
+        .bind(text(into))
+        .bind(text(from))
         .execute(&mut *conn)
         .await
         .ctx("merge: retarget redirects")?;
     sqlx::query(
-        "UPDATE stories SET merged_into = ?, article_count = 0, updated_at = ? WHERE id = ?",
+        "UPDATE stories SET merged_into = $1, article_count = 0, updated_at = $2 WHERE id = $3",
     )
-    .bind(into)
+    .bind(text(into))
     .bind(to_ts(Utc::now()))
-    .bind(from)
+    .bind(text(from))
     .execute(&mut *conn)
     .await
     .ctx("merge: redirect story")?;
-    sqlx::query("DELETE FROM story_links WHERE story_id = ? OR related_story_id = ?")
-        .bind(from)
-        .bind(from)
+    sqlx::query("DELETE FROM story_links WHERE story_id = $1 OR related_story_id = $1")
+        .bind(text(from))
         .execute(&mut *conn)
         .await
         .ctx("merge: drop links")?;
@@ -124,18 +127,18 @@ pub(crate) async fn replace_links(
     story_id: &str,
     links: &[StoryLink],
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM story_links WHERE story_id = ?")
-        .bind(story_id)
+    sqlx::query("DELETE FROM story_links WHERE story_id = $1")
+        .bind(text(story_id))
         .execute(&mut *conn)
         .await
         .ctx("replace links: delete")?;
     for link in links.iter().filter(|l| l.related_story_id != story_id) {
         sqlx::query(
-            "INSERT INTO story_links (story_id, related_story_id, score) VALUES (?, ?, ?) \
-             ON CONFLICT(story_id, related_story_id) DO UPDATE SET score = excluded.score",
+            "INSERT INTO story_links (story_id, related_story_id, score) VALUES ($1, $2, $3) \
+             ON CONFLICT (story_id, related_story_id) DO UPDATE SET score = excluded.score",
         )
-        .bind(story_id)
-        .bind(&link.related_story_id)
+        .bind(text(story_id))
+        .bind(text(&link.related_story_id))
         .bind(f64::from(link.score))
         .execute(&mut *conn)
         .await
@@ -148,8 +151,8 @@ pub(crate) async fn resolve(pool: &PgPool, id: &str) -> StoreResult<Option<Strin
     let mut current = id.to_string();
     for _ in 0..MAX_REDIRECTS {
         let next: Option<Option<String>> =
-            sqlx::query_scalar("SELECT merged_into FROM stories WHERE id = ?")
-                .bind(&current)
+            sqlx::query_scalar("SELECT merged_into FROM stories WHERE id = $1")
+                .bind(text(&current))
                 .fetch_optional(pool)
                 .await
                 .ctx("resolve story")?;
@@ -167,9 +170,9 @@ pub(crate) async fn resolve(pool: &PgPool, id: &str) -> StoreResult<Option<Strin
 
 pub(crate) async fn by_id(pool: &PgPool, id: &str) -> StoreResult<Option<Story>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM stories s WHERE s.id = ?"
+        "SELECT {COLUMNS} FROM stories s WHERE s.id = $1"
     )))
-    .bind(id)
+    .bind(text(id))
     .fetch_optional(pool)
     .await
     .ctx("story by id")?;
@@ -193,32 +196,34 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
         return super::entities::stories_naming(pool, slug, q.published_only, q.limit, q.offset)
             .await;
     }
+    let topic = q.topic.as_deref().map(text);
+    let provider = q.provider.as_deref().map(text);
     let mut conn = pool.acquire().await.ctx("list stories: connection")?;
     // How many stories a topic has and how many articles a provider has, from the counts
-    // the triggers keep (migrations 0004 and 0007): none means an empty page at once.
-    let topic_size = match &q.topic {
+    // the triggers keep: none means an empty page at once.
+    let topic_size = match &topic {
         Some(topic) => Some(
             kept_count(
                 &mut conn,
-                "SELECT stories FROM topic_counts WHERE topic = ?",
+                "SELECT stories FROM topic_counts WHERE topic = $1",
                 topic,
             )
             .await?,
         ),
         None => None,
     };
-    let provider_size = match &q.provider {
+    let provider_size = match &provider {
         Some(domain) => Some(
             kept_count(
                 &mut conn,
-                "SELECT articles FROM provider_counts WHERE domain = ?",
+                "SELECT articles FROM provider_counts WHERE domain = $1",
                 domain,
             )
             .await?,
         ),
         None => None,
     };
-    if topic_size == Some(0) || provider_size.is_some_and(|n| n <= 0) {
+    if topic_size.is_some_and(|n| n <= 0) || provider_size.is_some_and(|n| n <= 0) {
         return Ok(Vec::new());
     }
     let small = |size: Option<i64>| size.is_some_and(|n| n <= SMALL_FILTER);
@@ -229,45 +234,62 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
     } else {
         Driver::Heat
     };
-    // CROSS JOIN keeps SQLite from turning a small filter back into a walk of every story.
-    let from = match driver {
-        Driver::Heat => "stories s",
-        Driver::Topic => "story_topics st CROSS JOIN stories s ON s.id = st.story_id",
-        Driver::Provider => {
-            "(SELECT DISTINCT story_id FROM articles WHERE provider_domain = ?) p \
-             CROSS JOIN stories s ON s.id = p.story_id"
+    // Binds in the order their placeholders are written.
+    let mut binds: Vec<&str> = Vec::new();
+    let mut sql = format!("SELECT {COLUMNS} FROM ");
+    match (&driver, &topic, &provider) {
+        (Driver::Topic, Some(topic), _) => {
+            binds.push(topic.as_ref());
+            let _ = write!(
+                sql,
+                "story_topics st JOIN stories s ON s.id = st.story_id WHERE st.topic = ${}",
+                binds.len()
+            );
         }
-    };
-    let mut sql =
-        format!("SELECT {COLUMNS} FROM {from} WHERE s.merged_into IS NULL AND s.article_count > 0");
+        (Driver::Provider, _, Some(provider)) => {
+            binds.push(provider.as_ref());
+            let _ = write!(
+                sql,
+                "(SELECT DISTINCT story_id FROM articles WHERE provider_domain = ${}) p \
+                 JOIN stories s ON s.id = p.story_id WHERE TRUE",
+                binds.len()
+            );
+        }
+        _ => sql.push_str("stories s WHERE TRUE"),
+    }
+    sql.push_str(" AND s.merged_into IS NULL AND s.article_count > 0");
     if q.published_only {
         sql.push_str(" AND s.published = 1");
     }
-    match driver {
-        Driver::Topic => sql.push_str(" AND st.topic = ?"),
-        _ if q.topic.is_some() => sql
-            .push_str(" AND EXISTS (SELECT 1 FROM json_each(s.topics) WHERE json_each.value = ?)"),
-        _ => {}
-    }
-    if q.provider.is_some() && !matches!(driver, Driver::Provider) {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.provider_domain = ?)",
+    if let (false, Some(topic)) = (matches!(driver, Driver::Topic), &topic) {
+        // The live stories of a topic are its `story_topics` rows.
+        binds.push(topic.as_ref());
+        let _ = write!(
+            sql,
+            " AND EXISTS (SELECT 1 FROM story_topics t WHERE t.topic = ${} AND t.story_id = s.id)",
+            binds.len()
         );
     }
-    sql.push_str(
-        " ORDER BY s.pinned DESC, s.heat DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
+    if let (false, Some(provider)) = (matches!(driver, Driver::Provider), &provider) {
+        binds.push(provider.as_ref());
+        let _ = write!(
+            sql,
+            " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id \
+             AND a.provider_domain = ${})",
+            binds.len()
+        );
+    }
+    // SQLite sorts NULL below every value, so a story without a date comes last.
+    let _ = write!(
+        sql,
+        " ORDER BY s.pinned DESC, s.heat DESC, s.last_published DESC NULLS LAST, s.id \
+         LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
     );
-    // Binds in the order their `?` appear: the provider driver's in FROM, then the topic,
-    // then the provider's EXISTS.
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    if let (Driver::Provider, Some(provider)) = (&driver, &q.provider) {
-        query = query.bind(provider);
-    }
-    if let Some(topic) = &q.topic {
-        query = query.bind(topic);
-    }
-    if let (false, Some(provider)) = (matches!(driver, Driver::Provider), &q.provider) {
-        query = query.bind(provider);
+    for value in binds {
+        query = query.bind(value);
     }
     let rows = query
         .bind(i64::from(q.limit))
@@ -290,11 +312,11 @@ async fn kept_count(conn: &mut PgConnection, sql: &'static str, key: &str) -> St
 
 pub(crate) async fn links(conn: &mut PgConnection, story_id: &str) -> StoreResult<Vec<StoryLink>> {
     let rows: Vec<(String, String, f64)> = sqlx::query_as(
-        "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = ?1 \
-         UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = ?1 \
-         ORDER BY 3 DESC",
+        "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = $1 \
+         UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = $1 \
+         ORDER BY 3 DESC, 2",
     )
-    .bind(story_id)
+    .bind(text(story_id))
     .fetch_all(&mut *conn)
     .await
     .ctx("story links")?;
@@ -312,7 +334,8 @@ pub(crate) async fn links(conn: &mut PgConnection, story_id: &str) -> StoreResul
 
 pub(crate) async fn active_since(pool: &PgPool, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.last_published >= ?"
+        "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.last_published >= $1 \
+         ORDER BY s.id"
     )))
     .bind(to_ts(since))
     .fetch_all(pool)
