@@ -2,7 +2,7 @@
 
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Row, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Article, Image, Provenance, Provider};
 
 use super::{from_ts, json_list, parse_list, to_ts};
@@ -38,7 +38,7 @@ pub(crate) async fn insert(conn: &mut PgConnection, row: &ArticleRow) -> StoreRe
         "INSERT INTO articles (id, story_id, duplicate_of, category, title, excerpt, body, html, \
          published_at, ingested_at, original_url, web_url, kind, quality, published, provider_name, \
          provider_domain, authors, language, topics, images, content_hash, secured, feed_only) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
          ON CONFLICT(id) DO NOTHING RETURNING seq",
     )
     .bind(&a.id)
@@ -55,7 +55,7 @@ pub(crate) async fn insert(conn: &mut PgConnection, row: &ArticleRow) -> StoreRe
     .bind(&a.web_url)
     .bind(&a.kind)
     .bind(a.quality.map(i64::from))
-    .bind(a.published)
+    .bind(i64::from(a.published))
     .bind(&a.provider.name)
     .bind(&a.provider.domain)
     .bind(json_list(&a.authors))
@@ -64,7 +64,7 @@ pub(crate) async fn insert(conn: &mut PgConnection, row: &ArticleRow) -> StoreRe
     .bind(images)
     .bind(&row.content_hash)
     .bind(row.secured.as_ref().or(a.secured_verbatim.as_ref()))
-    .bind(row.feed_only)
+    .bind(i64::from(row.feed_only))
     .fetch_optional(&mut *conn)
     .await
     .ctx("insert article")?;
@@ -125,6 +125,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
     let authors: String = row.try_get("authors").map_err(get_err)?;
     let topics: String = row.try_get("topics").map_err(get_err)?;
     let secured: Option<String> = row.try_get("secured").map_err(get_err)?;
+    let published: i64 = row.try_get("published").map_err(get_err)?;
+    let feed_only: i64 = row.try_get("feed_only").map_err(get_err)?;
     let article = Article {
         id: row.try_get("id").map_err(get_err)?,
         category: row.try_get("category").map_err(get_err)?,
@@ -137,7 +139,7 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
         kind: row.try_get("kind").map_err(get_err)?,
         quality: quality.map(|q| q.clamp(0, 100) as u8),
         heat: -1,
-        published: row.try_get("published").map_err(get_err)?,
+        published: published != 0,
         provider: Provider {
             name: row.try_get("provider_name").map_err(get_err)?,
             domain: row.try_get("provider_domain").map_err(get_err)?,
@@ -158,7 +160,7 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
         content_hash: row.try_get("content_hash").map_err(get_err)?,
         html: row.try_get("html").map_err(get_err)?,
         secured,
-        feed_only: row.try_get("feed_only").map_err(get_err)?,
+        feed_only: feed_only != 0,
     })
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Connection, Row, PgPool};
+use sqlx::{Connection, PgPool, Row};
 
 use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
@@ -19,6 +19,7 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
     };
     let next_poll: i64 = row.try_get("next_poll").map_err(e)?;
     let created_at: i64 = row.try_get("created_at").map_err(e)?;
+    let enabled: i64 = row.try_get("enabled").map_err(e)?;
     Ok(SourceRow {
         id: row.try_get("id").map_err(e)?,
         url: row.try_get("url").map_err(e)?,
@@ -28,7 +29,7 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
         state: row.try_get("state").map_err(e)?,
         next_poll: from_ts(next_poll),
         last_error: row.try_get("last_error").map_err(e)?,
-        enabled: row.try_get("enabled").map_err(e)?,
+        enabled: enabled != 0,
         created_at: from_ts(created_at),
         last_round: row.try_get("last_round").map_err(e)?,
     })
@@ -39,9 +40,9 @@ fn from_row(row: &PgRow) -> StoreResult<SourceRow> {
 pub(crate) async fn add(pool: &PgPool, s: &SourceRow) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO sources (url, kind, title, group_name, state, next_poll, last_error, enabled, created_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 \
-         WHERE NOT EXISTS (SELECT 1 FROM source_aliases WHERE url = ?1) \
-         ON CONFLICT(url) DO NOTHING",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
+         WHERE NOT EXISTS (SELECT 1 FROM source_aliases WHERE url = $1) \
+         ON CONFLICT (url) DO NOTHING",
     )
     .bind(&s.url)
     .bind(&s.kind)
@@ -50,7 +51,7 @@ pub(crate) async fn add(pool: &PgPool, s: &SourceRow) -> StoreResult<bool> {
     .bind(&s.state)
     .bind(to_ts(s.next_poll))
     .bind(&s.last_error)
-    .bind(s.enabled)
+    .bind(i64::from(s.enabled))
     .bind(to_ts(s.created_at))
     .execute(pool)
     .await

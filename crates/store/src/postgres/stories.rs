@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
-use sqlx::{Row, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Story, StoryLink};
 
 use super::{from_ts, json_list, parse_list, to_ts};
@@ -27,6 +27,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<Story> {
     let heat: i64 = row.try_get("heat").map_err(e)?;
     let article_count: i64 = row.try_get("article_count").map_err(e)?;
     let provider_count: i64 = row.try_get("provider_count").map_err(e)?;
+    let published: i64 = row.try_get("published").map_err(e)?;
+    let pinned: i64 = row.try_get("pinned").map_err(e)?;
     Ok(Story {
         id: row.try_get("id").map_err(e)?,
         title: row.try_get("title").map_err(e)?,
@@ -37,8 +39,8 @@ pub(crate) fn from_row(row: &PgRow) -> StoreResult<Story> {
         first_published: first.map(from_ts),
         last_published: last.map(from_ts),
         topics: parse_list("story topics", &topics)?,
-        published: row.try_get("published").map_err(e)?,
-        pinned: row.try_get("pinned").map_err(e)?,
+        published: published != 0,
+        pinned: pinned != 0,
     })
 }
 
@@ -58,8 +60,8 @@ pub(crate) async fn upsert(conn: &mut PgConnection, story: &Story) -> StoreResul
     sqlx::query(
         "INSERT INTO stories (id, title, lead_article_id, heat, article_count, provider_count, \
          first_published, last_published, topics, published, pinned, merged_into, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) \
-         ON CONFLICT(id) DO UPDATE SET title = excluded.title, \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12) \
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, \
          lead_article_id = excluded.lead_article_id, heat = excluded.heat, \
          article_count = excluded.article_count, provider_count = excluded.provider_count, \
          first_published = excluded.first_published, last_published = excluded.last_published, \
@@ -74,8 +76,8 @@ pub(crate) async fn upsert(conn: &mut PgConnection, story: &Story) -> StoreResul
     .bind(story.first_published.map(to_ts))
     .bind(story.last_published.map(to_ts))
     .bind(json_list(&story.topics))
-    .bind(story.published)
-    .bind(story.pinned)
+    .bind(i64::from(story.published))
+    .bind(i64::from(story.pinned))
     .bind(to_ts(Utc::now()))
     .execute(&mut *conn)
     .await
@@ -88,21 +90,21 @@ pub(crate) async fn merge(conn: &mut PgConnection, from: &str, into: &str) -> St
     if from == into {
         return Ok(());
     }
-    sqlx::query("UPDATE articles SET story_id = ? WHERE story_id = ?")
+    sqlx::query("UPDATE articles SET story_id = $1 WHERE story_id = $2")
         .bind(into)
         .bind(from)
         .execute(&mut *conn)
         .await
         .ctx("merge: move articles")?;
     // Earlier redirects to `from` now lead to `into` directly.
-    sqlx::query("UPDATE stories SET merged_into = ? WHERE merged_into = ?")
+    sqlx::query("UPDATE stories SET merged_into = $1 WHERE merged_into = $2")
         .bind(into)
         .bind(from)
         .execute(&mut *conn)
         .await
         .ctx("merge: retarget redirects")?;
     sqlx::query(
-        "UPDATE stories SET merged_into = ?, article_count = 0, updated_at = ? WHERE id = ?",
+        "UPDATE stories SET merged_into = $1, article_count = 0, updated_at = $2 WHERE id = $3",
     )
     .bind(into)
     .bind(to_ts(Utc::now()))
@@ -110,8 +112,7 @@ pub(crate) async fn merge(conn: &mut PgConnection, from: &str, into: &str) -> St
     .execute(&mut *conn)
     .await
     .ctx("merge: redirect story")?;
-    sqlx::query("DELETE FROM story_links WHERE story_id = ? OR related_story_id = ?")
-        .bind(from)
+    sqlx::query("DELETE FROM story_links WHERE story_id = $1 OR related_story_id = $1")
         .bind(from)
         .execute(&mut *conn)
         .await
@@ -124,15 +125,15 @@ pub(crate) async fn replace_links(
     story_id: &str,
     links: &[StoryLink],
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM story_links WHERE story_id = ?")
+    sqlx::query("DELETE FROM story_links WHERE story_id = $1")
         .bind(story_id)
         .execute(&mut *conn)
         .await
         .ctx("replace links: delete")?;
     for link in links.iter().filter(|l| l.related_story_id != story_id) {
         sqlx::query(
-            "INSERT INTO story_links (story_id, related_story_id, score) VALUES (?, ?, ?) \
-             ON CONFLICT(story_id, related_story_id) DO UPDATE SET score = excluded.score",
+            "INSERT INTO story_links (story_id, related_story_id, score) VALUES ($1, $2, $3) \
+             ON CONFLICT (story_id, related_story_id) DO UPDATE SET score = excluded.score",
         )
         .bind(story_id)
         .bind(&link.related_story_id)
@@ -148,7 +149,7 @@ pub(crate) async fn resolve(pool: &PgPool, id: &str) -> StoreResult<Option<Strin
     let mut current = id.to_string();
     for _ in 0..MAX_REDIRECTS {
         let next: Option<Option<String>> =
-            sqlx::query_scalar("SELECT merged_into FROM stories WHERE id = ?")
+            sqlx::query_scalar("SELECT merged_into FROM stories WHERE id = $1")
                 .bind(&current)
                 .fetch_optional(pool)
                 .await
@@ -167,7 +168,7 @@ pub(crate) async fn resolve(pool: &PgPool, id: &str) -> StoreResult<Option<Strin
 
 pub(crate) async fn by_id(pool: &PgPool, id: &str) -> StoreResult<Option<Story>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM stories s WHERE s.id = ?"
+        "SELECT {COLUMNS} FROM stories s WHERE s.id = $1"
     )))
     .bind(id)
     .fetch_optional(pool)
@@ -200,7 +201,7 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
         Some(topic) => Some(
             kept_count(
                 &mut conn,
-                "SELECT stories FROM topic_counts WHERE topic = ?",
+                "SELECT stories FROM topic_counts WHERE topic = $1",
                 topic,
             )
             .await?,
@@ -211,7 +212,7 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
         Some(domain) => Some(
             kept_count(
                 &mut conn,
-                "SELECT articles FROM provider_counts WHERE domain = ?",
+                "SELECT articles FROM provider_counts WHERE domain = $1",
                 domain,
             )
             .await?,
@@ -229,14 +230,21 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
     } else {
         Driver::Heat
     };
-    // CROSS JOIN keeps SQLite from turning a small filter back into a walk of every story.
+    // Placeholders in the order their values are bound: the provider driver's in FROM,
+    // then the topic, then the provider's EXISTS, then the page.
+    let mut next = 0;
+    let mut arg = || {
+        next += 1;
+        format!("${next}")
+    };
     let from = match driver {
-        Driver::Heat => "stories s",
-        Driver::Topic => "story_topics st CROSS JOIN stories s ON s.id = st.story_id",
-        Driver::Provider => {
-            "(SELECT DISTINCT story_id FROM articles WHERE provider_domain = ?) p \
-             CROSS JOIN stories s ON s.id = p.story_id"
-        }
+        Driver::Heat => "stories s".to_string(),
+        Driver::Topic => "story_topics st JOIN stories s ON s.id = st.story_id".to_string(),
+        Driver::Provider => format!(
+            "(SELECT DISTINCT story_id FROM articles WHERE provider_domain = {}) p \
+             JOIN stories s ON s.id = p.story_id",
+            arg()
+        ),
     };
     let mut sql =
         format!("SELECT {COLUMNS} FROM {from} WHERE s.merged_into IS NULL AND s.article_count > 0");
@@ -244,21 +252,25 @@ pub(crate) async fn list(pool: &PgPool, q: &StoryQuery) -> StoreResult<Vec<Story
         sql.push_str(" AND s.published = 1");
     }
     match driver {
-        Driver::Topic => sql.push_str(" AND st.topic = ?"),
-        _ if q.topic.is_some() => sql
-            .push_str(" AND EXISTS (SELECT 1 FROM json_each(s.topics) WHERE json_each.value = ?)"),
+        Driver::Topic => sql.push_str(&format!(" AND st.topic = {}", arg())),
+        _ if q.topic.is_some() => sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM storyline_list(s.topics) t WHERE t = {})",
+            arg()
+        )),
         _ => {}
     }
     if q.provider.is_some() && !matches!(driver, Driver::Provider) {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.provider_domain = ?)",
-        );
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id AND a.provider_domain = {})",
+            arg()
+        ));
     }
-    sql.push_str(
-        " ORDER BY s.pinned DESC, s.heat DESC, s.last_published DESC, s.id LIMIT ? OFFSET ?",
-    );
-    // Binds in the order their `?` appear: the provider driver's in FROM, then the topic,
-    // then the provider's EXISTS.
+    sql.push_str(&format!(
+        " ORDER BY s.pinned DESC, s.heat DESC, s.last_published DESC NULLS LAST, s.id \
+         LIMIT {} OFFSET {}",
+        arg(),
+        arg()
+    ));
     let mut query = sqlx::query(AssertSqlSafe(sql));
     if let (Driver::Provider, Some(provider)) = (&driver, &q.provider) {
         query = query.bind(provider);
@@ -288,13 +300,10 @@ async fn kept_count(conn: &mut PgConnection, sql: &'static str, key: &str) -> St
         .unwrap_or(0))
 }
 
-pub(crate) async fn links(
-    conn: &mut PgConnection,
-    story_id: &str,
-) -> StoreResult<Vec<StoryLink>> {
+pub(crate) async fn links(conn: &mut PgConnection, story_id: &str) -> StoreResult<Vec<StoryLink>> {
     let rows: Vec<(String, String, f64)> = sqlx::query_as(
-        "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = ?1 \
-         UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = ?1 \
+        "SELECT story_id, related_story_id, score FROM story_links WHERE story_id = $1 \
+         UNION SELECT related_story_id, story_id, score FROM story_links WHERE related_story_id = $1 \
          ORDER BY 3 DESC",
     )
     .bind(story_id)
@@ -313,12 +322,9 @@ pub(crate) async fn links(
         .collect())
 }
 
-pub(crate) async fn active_since(
-    pool: &PgPool,
-    since: DateTime<Utc>,
-) -> StoreResult<Vec<Story>> {
+pub(crate) async fn active_since(pool: &PgPool, since: DateTime<Utc>) -> StoreResult<Vec<Story>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.last_published >= ?"
+        "SELECT {COLUMNS} FROM stories s WHERE s.merged_into IS NULL AND s.last_published >= $1"
     )))
     .bind(to_ts(since))
     .fetch_all(pool)
