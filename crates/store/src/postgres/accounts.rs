@@ -22,6 +22,13 @@ use crate::types::{ItemQuery, ReadScope, ReaderItem, Role, Stream, UnreadCount, 
 /// Most article ids one statement takes at once (each call binds them as one array).
 const MARK_CHUNK: usize = 500;
 
+/// "Not read by user `$1`", for a `WHERE` over articles `a`. Written as an anti-join rather
+/// than `COALESCE(m.read, 0) = 0` over the outer-joined mark: PostgreSQL cannot estimate the
+/// latter (it guesses almost no row passes), and then plans a stream page as a sort of every
+/// mark of the user and an unread count as a sequential scan of the articles.
+const UNREAD_BY_1: &str = "NOT EXISTS (SELECT 1 FROM article_marks r \
+    WHERE r.user_id = $1 AND r.article_seq = a.seq AND r.read <> 0)";
+
 /// `text` as PostgreSQL can hold it: TEXT has no room for NUL, so it is left out, both where
 /// text is written and where it is looked up (so a name is found as it was stored).
 pub(crate) fn no_nul(text: &str) -> Cow<'_, str> {
@@ -359,13 +366,17 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
         Stream::Story(id) => {
             let id = b.arg(no_nul(id).into_owned());
             sql.push_str(&format!(
-                " AND a.story_id = COALESCE((SELECT merged_into FROM stories WHERE id = {id}), {id})"
+                " AND a.story_id = \
+                 COALESCE((SELECT merged_into FROM stories WHERE id = {id}), {id})"
             ));
         }
         Stream::TopStories => sql.push_str(" AND st.merged_into IS NULL AND st.published = 1"),
     }
     if q.unread_only {
-        sql.push_str(" AND COALESCE(m.read, 0) = 0");
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM article_marks r WHERE r.user_id = {user} \
+             AND r.article_seq = a.seq AND r.read <> 0)"
+        ));
     }
     if q.starred_only {
         sql.push_str(" AND m.starred = 1");
@@ -391,9 +402,13 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
         sql.push_str(&format!(" AND a.seq < {max}"));
     }
     if top {
-        // SQLite sorts a missing time last when descending; PostgreSQL is told to.
+        // The leading keys are the same for every row listed (live, published): they let
+        // PostgreSQL walk `stories_front` in order and stop at the page's end, as SQLite
+        // does, sorting only ties of heat. A missing time sorts last when descending, as in
+        // SQLite.
         sql.push_str(
-            " ORDER BY st.pinned DESC, st.heat DESC, st.last_published DESC NULLS LAST, st.id",
+            " ORDER BY st.merged_into, st.published, st.pinned DESC, st.heat DESC, \
+             st.last_published DESC NULLS LAST, st.id",
         );
     } else if q.oldest_first {
         sql.push_str(" ORDER BY a.seq ASC");
@@ -481,8 +496,7 @@ pub(crate) async fn unread_counts(pool: &PgPool, user_id: i64) -> StoreResult<Ve
     let sql = format!(
         "SELECT src.source_id, COUNT(*), MAX(a.ingested_at) FROM article_sources src \
          JOIN articles a ON a.seq = src.article_seq \
-         LEFT JOIN article_marks m ON m.user_id = $1 AND m.article_seq = a.seq \
-         WHERE COALESCE(m.read, 0) = 0 {VISIBLE} GROUP BY src.source_id ORDER BY src.source_id"
+         WHERE {UNREAD_BY_1} {VISIBLE} GROUP BY src.source_id ORDER BY src.source_id"
     );
     let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
@@ -550,8 +564,7 @@ pub(crate) async fn story_unread(
 ) -> StoreResult<Vec<(String, u64)>> {
     let sql = format!(
         "SELECT a.story_id, COUNT(*) FROM articles a \
-         LEFT JOIN article_marks m ON m.user_id = $1 AND m.article_seq = a.seq \
-         WHERE COALESCE(m.read, 0) = 0 {VISIBLE} AND a.story_id = ANY($2) \
+         WHERE {UNREAD_BY_1} {VISIBLE} AND a.story_id = ANY($2) \
          GROUP BY a.story_id ORDER BY a.story_id"
     );
     let mut out = Vec::new();
