@@ -6,11 +6,12 @@
 //! ([`mark`] expands every change through `copies_of`), so one report read anywhere is read
 //! everywhere, and unread the same way.
 
-use std::fmt::Write;
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::{Arguments, AssertSqlSafe, Encode, PgConnection, PgPool, Postgres, Row, Type};
 
 use super::articles::{COLUMNS, LISTING_COLUMNS, from_row};
 use super::listing::VISIBLE;
@@ -18,8 +19,30 @@ use super::{from_ts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{ItemQuery, ReadScope, ReaderItem, Role, Stream, UnreadCount, UserRow};
 
-/// Most article ids one mark call takes at once (SQL is written with them inline).
+/// Most article ids one statement takes at once (each call binds them as one array).
 const MARK_CHUNK: usize = 500;
+
+/// "Not read by user `$1`", for a `WHERE` over articles `a`. Written as an anti-join rather
+/// than `COALESCE(m.read, 0) = 0` over the outer-joined mark: PostgreSQL cannot estimate the
+/// latter (it guesses almost no row passes), and then plans a stream page as a sort of every
+/// mark of the user and an unread count as a sequential scan of the articles.
+const UNREAD_BY_1: &str = "NOT EXISTS (SELECT 1 FROM article_marks r \
+    WHERE r.user_id = $1 AND r.article_seq = a.seq AND r.read <> 0)";
+
+/// `text` as PostgreSQL can hold it: TEXT has no room for NUL, so it is left out, both where
+/// text is written and where it is looked up (so a name is found as it was stored).
+pub(crate) fn no_nul(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', ""))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// `texts` as PostgreSQL can hold them (see [`no_nul`]), for an array bind.
+pub(crate) fn no_nuls(texts: &[String]) -> Vec<String> {
+    texts.iter().map(|t| no_nul(t).into_owned()).collect()
+}
 
 const USER_COLUMNS: &str =
     "id, name, role, password_hash, app_password_hash, api_token, fever_key, created_at";
@@ -54,12 +77,12 @@ pub(crate) async fn add_user(
     password_hash: &str,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT(name) DO NOTHING",
+        "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name) DO NOTHING",
     )
-    .bind(name)
+    .bind(no_nul(name))
     .bind(role.as_str())
-    .bind(password_hash)
+    .bind(no_nul(password_hash))
     .bind(to_ts(Utc::now()))
     .execute(pool)
     .await
@@ -69,8 +92,8 @@ pub(crate) async fn add_user(
 
 /// Removes an account and its marks; false when there is none of that name.
 pub(crate) async fn remove_user(pool: &PgPool, name: &str) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM users WHERE name = ?")
-        .bind(name)
+    let done = sqlx::query("DELETE FROM users WHERE name = $1")
+        .bind(no_nul(name))
         .execute(pool)
         .await
         .ctx("remove user")?;
@@ -87,7 +110,7 @@ pub(crate) async fn users(pool: &PgPool) -> StoreResult<Vec<UserRow>> {
     rows.iter().map(user_from_row).collect()
 }
 
-/// The account with `column` = `value` (`name`, `api_token` or `fever_key`).
+/// The account with `column` = `value` (`name` or `fever_key`).
 pub(crate) async fn user_by(
     pool: &PgPool,
     column: UserKey,
@@ -98,9 +121,9 @@ pub(crate) async fn user_by(
         UserKey::FeverKey => "fever_key",
     };
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE {column} = ?"
+        "SELECT {USER_COLUMNS} FROM users WHERE {column} = $1"
     )))
-    .bind(value)
+    .bind(no_nul(value))
     .fetch_optional(pool)
     .await
     .ctx("find user")?;
@@ -116,9 +139,9 @@ pub(crate) enum UserKey {
 
 /// Sets an account's login password; false when there is no such account.
 pub(crate) async fn set_password(pool: &PgPool, name: &str, hash: &str) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = ? WHERE name = ?")
-        .bind(hash)
-        .bind(name)
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
+        .bind(no_nul(hash))
+        .bind(no_nul(name))
         .execute(pool)
         .await
         .ctx("set user password")?;
@@ -135,12 +158,12 @@ pub(crate) async fn set_app_password(
     fever_key: &str,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE users SET app_password_hash = ?, api_token = ?, fever_key = ? WHERE name = ?",
+        "UPDATE users SET app_password_hash = $1, api_token = $2, fever_key = $3 WHERE name = $4",
     )
-    .bind(hash)
-    .bind(api_token)
-    .bind(fever_key)
-    .bind(name)
+    .bind(no_nul(hash))
+    .bind(no_nul(api_token))
+    .bind(no_nul(fever_key))
+    .bind(no_nul(name))
     .execute(pool)
     .await
     .ctx("set app password")?;
@@ -154,13 +177,14 @@ pub(crate) async fn link_source(
     feed_url: &str,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT OR IGNORE INTO article_sources (article_seq, source_id) \
-         SELECT ?1, id FROM (SELECT id FROM sources WHERE url = ?2 \
-                             UNION ALL SELECT source_id FROM source_aliases WHERE url = ?2) \
-         LIMIT 1",
+        "INSERT INTO article_sources (article_seq, source_id) \
+         SELECT $1, f.id FROM (SELECT id FROM sources WHERE url = $2 \
+                               UNION ALL SELECT source_id FROM source_aliases WHERE url = $2) f \
+         LIMIT 1 \
+         ON CONFLICT DO NOTHING",
     )
     .bind(seq)
-    .bind(feed_url)
+    .bind(no_nul(feed_url))
     .execute(&mut *conn)
     .await
     .ctx("link article to its source")?;
@@ -170,34 +194,25 @@ pub(crate) async fn link_source(
 /// `seqs` with every syndicated copy of them, and for copies their originals and the
 /// originals' other copies.
 async fn copies_of(conn: &mut PgConnection, seqs: &[i64]) -> StoreResult<Vec<i64>> {
-    let list = seq_list(seqs);
-    sqlx::query_scalar(AssertSqlSafe(format!(
-        "WITH roots AS (SELECT COALESCE(duplicate_of, id) AS id FROM articles WHERE seq IN ({list})) \
-         SELECT seq FROM articles WHERE seq IN ({list}) \
+    sqlx::query_scalar(
+        "WITH roots AS (SELECT COALESCE(duplicate_of, id) AS id FROM articles \
+                        WHERE seq = ANY($1)) \
+         SELECT seq FROM articles WHERE seq = ANY($1) \
          UNION SELECT seq FROM articles WHERE id IN (SELECT id FROM roots) \
-         UNION SELECT seq FROM articles WHERE duplicate_of IN (SELECT id FROM roots)"
-    )))
+         UNION SELECT seq FROM articles WHERE duplicate_of IN (SELECT id FROM roots) \
+         ORDER BY seq",
+    )
+    .bind(seqs)
     .fetch_all(&mut *conn)
     .await
     .ctx("syndicated copies")
 }
 
-fn seq_list(seqs: &[i64]) -> String {
-    let mut list = String::new();
-    for (i, seq) in seqs.iter().enumerate() {
-        if i > 0 {
-            list.push(',');
-        }
-        let _ = write!(list, "{seq}");
-    }
-    if list.is_empty() {
-        list.push_str("NULL");
-    }
-    list
-}
-
 /// Sets `read` and/or `starred` on articles for a user; read marks reach syndicated copies.
 /// Unknown `seq`s are ignored. Returns how many articles' marks were written.
+///
+/// Rows are written in `seq` order, so two calls marking overlapping articles at once wait
+/// for each other instead of deadlocking.
 pub(crate) async fn mark(
     pool: &PgPool,
     user_id: i64,
@@ -205,10 +220,7 @@ pub(crate) async fn mark(
     read: Option<bool>,
     starred: Option<bool>,
 ) -> StoreResult<u64> {
-    let mut conn = pool.acquire().await.ctx("mark: connection")?;
-    let mut tx = sqlx::Connection::begin(&mut *conn)
-        .await
-        .ctx("mark: begin")?;
+    let mut tx = pool.begin().await.ctx("mark: begin")?;
     let mut written = 0;
     for chunk in seqs.chunks(MARK_CHUNK) {
         if let Some(read) = read {
@@ -216,18 +228,18 @@ pub(crate) async fn mark(
             written += set_read(&mut tx, user_id, &all, read).await?;
         }
         if let Some(starred) = starred {
-            let list = seq_list(chunk);
             let starred_at = starred.then(|| to_ts(Utc::now()));
-            let done = sqlx::query(AssertSqlSafe(format!(
+            let done = sqlx::query(
                 "INSERT INTO article_marks (user_id, article_seq, starred, starred_at) \
-                 SELECT ?1, seq, ?2, ?3 FROM articles WHERE seq IN ({list}) \
-                 ON CONFLICT(user_id, article_seq) DO UPDATE SET starred = excluded.starred, \
+                 SELECT $1, seq, $2, $3 FROM articles WHERE seq = ANY($4) ORDER BY seq \
+                 ON CONFLICT (user_id, article_seq) DO UPDATE SET starred = excluded.starred, \
                  starred_at = CASE WHEN excluded.starred = 1 \
-                     THEN COALESCE(article_marks.starred_at, excluded.starred_at) END"
-            )))
+                     THEN COALESCE(article_marks.starred_at, excluded.starred_at) END",
+            )
             .bind(user_id)
-            .bind(starred)
+            .bind(i64::from(starred))
             .bind(starred_at)
+            .bind(chunk)
             .execute(&mut *tx)
             .await
             .ctx("star articles")?;
@@ -246,14 +258,14 @@ async fn set_read(
 ) -> StoreResult<u64> {
     let mut written = 0;
     for chunk in seqs.chunks(MARK_CHUNK) {
-        let list = seq_list(chunk);
-        let done = sqlx::query(AssertSqlSafe(format!(
+        let done = sqlx::query(
             "INSERT INTO article_marks (user_id, article_seq, read) \
-             SELECT ?1, seq, ?2 FROM articles WHERE seq IN ({list}) \
-             ON CONFLICT(user_id, article_seq) DO UPDATE SET read = excluded.read"
-        )))
+             SELECT $1, seq, $2 FROM articles WHERE seq = ANY($3) ORDER BY seq \
+             ON CONFLICT (user_id, article_seq) DO UPDATE SET read = excluded.read",
+        )
         .bind(user_id)
-        .bind(read)
+        .bind(i64::from(read))
+        .bind(chunk)
         .execute(&mut *conn)
         .await
         .ctx("mark articles read")?;
@@ -281,9 +293,7 @@ pub(crate) async fn mark_all_read(
     query.with_text = false;
     // "Up to a time" includes the time itself.
     query.older_than = up_to.map(|t| t + chrono::Duration::seconds(1));
-    let mut conn = pool.acquire().await.ctx("mark all read: connection")?;
-    let seqs = item_seqs(&mut conn, user_id, &query).await?;
-    drop(conn);
+    let seqs = item_seqs(pool, user_id, &query).await?;
     if seqs.is_empty() {
         return Ok(0);
     }
@@ -291,14 +301,37 @@ pub(crate) async fn mark_all_read(
     Ok(seqs.len() as u64)
 }
 
-/// Where clause, joins and binds of an item query.
+/// An item query's statement and the values its `$n` placeholders stand for.
 struct Built {
     sql: String,
-    texts: Vec<String>,
+    args: Result<PgArguments, BoxDynError>,
+}
+
+impl Built {
+    /// Adds a value and returns its placeholder.
+    fn arg<'t, T>(&mut self, value: T) -> String
+    where
+        T: Encode<'t, Postgres> + Type<Postgres>,
+    {
+        match &mut self.args {
+            Ok(args) => match args.add(value) {
+                Ok(()) => format!("${}", args.len()),
+                Err(e) => {
+                    self.args = Err(e);
+                    "NULL".into()
+                }
+            },
+            Err(_) => "NULL".into(),
+        }
+    }
 }
 
 fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
-    let mut texts = Vec::new();
+    let mut b = Built {
+        sql: String::new(),
+        args: Ok(PgArguments::default()),
+    };
+    let user = b.arg(user_id);
     let mut sql = format!(
         "SELECT {columns}, src.source_id AS src_id, COALESCE(m.read, 0) AS m_read, \
          COALESCE(m.starred, 0) AS m_starred, m.starred_at AS m_starred_at FROM "
@@ -312,74 +345,101 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
     } else {
         sql.push_str("articles a LEFT JOIN article_sources src ON src.article_seq = a.seq ");
     }
-    let _ = write!(
-        sql,
-        "LEFT JOIN article_marks m ON m.user_id = {user_id} AND m.article_seq = a.seq WHERE 1 = 1"
-    );
+    sql.push_str(&format!(
+        "LEFT JOIN article_marks m ON m.user_id = {user} AND m.article_seq = a.seq WHERE TRUE"
+    ));
     sql.push_str(VISIBLE);
     match &q.stream {
         Stream::All => sql.push_str(" AND src.source_id IS NOT NULL"),
         Stream::Source(id) => {
-            let _ = write!(sql, " AND src.source_id = {id}");
+            let id = b.arg(*id);
+            sql.push_str(&format!(" AND src.source_id = {id}"));
         }
         Stream::Group(name) => {
-            sql.push_str(" AND src.source_id IN (SELECT id FROM sources WHERE group_name = ?)");
-            texts.push(name.clone());
+            let name = b.arg(no_nul(name).into_owned());
+            sql.push_str(&format!(
+                " AND src.source_id IN (SELECT id FROM sources WHERE group_name = {name})"
+            ));
         }
         Stream::Starred => sql.push_str(" AND m.starred = 1"),
         Stream::Read => sql.push_str(" AND m.read = 1"),
         Stream::Story(id) => {
-            sql.push_str(
-                " AND a.story_id = COALESCE((SELECT merged_into FROM stories WHERE id = ?), ?)",
-            );
-            texts.push(id.clone());
-            texts.push(id.clone());
+            let id = b.arg(no_nul(id).into_owned());
+            sql.push_str(&format!(
+                " AND a.story_id = \
+                 COALESCE((SELECT merged_into FROM stories WHERE id = {id}), {id})"
+            ));
         }
         Stream::TopStories => sql.push_str(" AND st.merged_into IS NULL AND st.published = 1"),
     }
     if q.unread_only {
-        sql.push_str(" AND COALESCE(m.read, 0) = 0");
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM article_marks r WHERE r.user_id = {user} \
+             AND r.article_seq = a.seq AND r.read <> 0)"
+        ));
     }
     if q.starred_only {
         sql.push_str(" AND m.starred = 1");
     }
     if let Some(t) = q.newer_than {
-        let _ = write!(sql, " AND a.ingested_at >= {}", to_ts(t));
+        let t = b.arg(to_ts(t));
+        sql.push_str(&format!(" AND a.ingested_at >= {t}"));
     }
     if let Some(t) = q.older_than {
-        let _ = write!(sql, " AND a.ingested_at < {}", to_ts(t));
+        let t = b.arg(to_ts(t));
+        sql.push_str(&format!(" AND a.ingested_at < {t}"));
     }
     if let Some(seqs) = &q.seqs {
-        let _ = write!(sql, " AND a.seq IN ({})", seq_list(seqs));
+        let seqs = b.arg(seqs.as_slice());
+        sql.push_str(&format!(" AND a.seq = ANY({seqs})"));
     }
     if let Some(min) = q.min_seq_exclusive {
-        let _ = write!(sql, " AND a.seq > {min}");
+        let min = b.arg(min);
+        sql.push_str(&format!(" AND a.seq > {min}"));
     }
     if let Some(max) = q.max_seq_exclusive {
-        let _ = write!(sql, " AND a.seq < {max}");
+        let max = b.arg(max);
+        sql.push_str(&format!(" AND a.seq < {max}"));
     }
     if top {
-        sql.push_str(" ORDER BY st.pinned DESC, st.heat DESC, st.last_published DESC, st.id");
+        // The leading keys are the same for every row listed (live, published): they let
+        // PostgreSQL walk `stories_front` in order and stop at the page's end, as SQLite
+        // does, sorting only ties of heat. A missing time sorts last when descending, as in
+        // SQLite.
+        sql.push_str(
+            " ORDER BY st.merged_into, st.published, st.pinned DESC, st.heat DESC, \
+             st.last_published DESC NULLS LAST, st.id",
+        );
     } else if q.oldest_first {
         sql.push_str(" ORDER BY a.seq ASC");
     } else {
         sql.push_str(" ORDER BY a.seq DESC");
     }
     if q.limit != u32::MAX {
-        let _ = write!(sql, " LIMIT {} OFFSET {}", q.limit, q.offset);
-    } else if q.offset > 0 {
-        let _ = write!(sql, " LIMIT -1 OFFSET {}", q.offset);
+        let limit = b.arg(i64::from(q.limit));
+        sql.push_str(&format!(" LIMIT {limit}"));
     }
-    Built { sql, texts }
+    if q.offset > 0 {
+        let offset = b.arg(i64::from(q.offset));
+        sql.push_str(&format!(" OFFSET {offset}"));
+    }
+    b.sql = sql;
+    b
 }
 
-async fn item_seqs(conn: &mut PgConnection, user_id: i64, q: &ItemQuery) -> StoreResult<Vec<i64>> {
+async fn item_seqs(pool: &PgPool, user_id: i64, q: &ItemQuery) -> StoreResult<Vec<i64>> {
     let built = build(user_id, q, "a.seq");
-    let mut query = sqlx::query_scalar(AssertSqlSafe(format!("SELECT seq FROM ({})", built.sql)));
-    for text in &built.texts {
-        query = query.bind(text);
-    }
-    query.fetch_all(&mut *conn).await.ctx("reader item ids")
+    let args = built.args.map_err(|e| StoreError::Query {
+        context: "reader item ids: bind",
+        source: sqlx::Error::Encode(e),
+    })?;
+    sqlx::query_scalar_with(
+        AssertSqlSafe(format!("SELECT seq FROM ({}) items", built.sql)),
+        args,
+    )
+    .fetch_all(pool)
+    .await
+    .ctx("reader item ids")
 }
 
 /// The `seq`s of a user's stream page.
@@ -388,8 +448,7 @@ pub(crate) async fn reader_ids(
     user_id: i64,
     q: &ItemQuery,
 ) -> StoreResult<Vec<i64>> {
-    let mut conn = pool.acquire().await.ctx("reader ids: connection")?;
-    item_seqs(&mut conn, user_id, q).await
+    item_seqs(pool, user_id, q).await
 }
 
 /// A user's stream page with each article's marks.
@@ -404,27 +463,32 @@ pub(crate) async fn reader_items(
         LISTING_COLUMNS
     };
     let built = build(user_id, q, columns);
-    let mut query = sqlx::query(AssertSqlSafe(built.sql));
-    for text in &built.texts {
-        query = query.bind(text);
-    }
-    let rows = query.fetch_all(pool).await.ctx("reader items")?;
-    rows.iter()
-        .map(|row| {
-            let get_err = |e: sqlx::Error| StoreError::Query {
-                context: "decode reader item",
-                source: e,
-            };
-            let starred_at: Option<i64> = row.try_get("m_starred_at").map_err(get_err)?;
-            Ok(ReaderItem {
-                row: from_row(row)?,
-                source_id: row.try_get("src_id").map_err(get_err)?,
-                read: row.try_get("m_read").map_err(get_err)?,
-                starred: row.try_get("m_starred").map_err(get_err)?,
-                starred_at: starred_at.map(from_ts),
-            })
-        })
-        .collect()
+    let args = built.args.map_err(|e| StoreError::Query {
+        context: "reader items: bind",
+        source: sqlx::Error::Encode(e),
+    })?;
+    let rows = sqlx::query_with(AssertSqlSafe(built.sql), args)
+        .fetch_all(pool)
+        .await
+        .ctx("reader items")?;
+    rows.iter().map(reader_item).collect()
+}
+
+fn reader_item(row: &PgRow) -> StoreResult<ReaderItem> {
+    let get_err = |e: sqlx::Error| StoreError::Query {
+        context: "decode reader item",
+        source: e,
+    };
+    let read: i64 = row.try_get("m_read").map_err(get_err)?;
+    let starred: i64 = row.try_get("m_starred").map_err(get_err)?;
+    let starred_at: Option<i64> = row.try_get("m_starred_at").map_err(get_err)?;
+    Ok(ReaderItem {
+        row: from_row(row)?,
+        source_id: row.try_get("src_id").map_err(get_err)?,
+        read: read != 0,
+        starred: starred != 0,
+        starred_at: starred_at.map(from_ts),
+    })
 }
 
 /// Unread articles per source for a user (sources with none are left out).
@@ -432,8 +496,7 @@ pub(crate) async fn unread_counts(pool: &PgPool, user_id: i64) -> StoreResult<Ve
     let sql = format!(
         "SELECT src.source_id, COUNT(*), MAX(a.ingested_at) FROM article_sources src \
          JOIN articles a ON a.seq = src.article_seq \
-         LEFT JOIN article_marks m ON m.user_id = ?1 AND m.article_seq = a.seq \
-         WHERE COALESCE(m.read, 0) = 0 {VISIBLE} GROUP BY src.source_id ORDER BY src.source_id"
+         WHERE {UNREAD_BY_1} {VISIBLE} GROUP BY src.source_id ORDER BY src.source_id"
     );
     let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(user_id)
@@ -459,19 +522,20 @@ pub(crate) async fn marks_of(
 ) -> StoreResult<Vec<(String, bool, bool)>> {
     let mut out = Vec::new();
     for chunk in article_ids.chunks(MARK_CHUNK) {
-        let mut sql = String::from(
-            "SELECT a.id, m.read, m.starred FROM article_marks m \
-             JOIN articles a ON a.seq = m.article_seq WHERE m.user_id = ? AND a.id IN (",
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT a.id, m.read, m.starred FROM articles a \
+             JOIN article_marks m ON m.user_id = $1 AND m.article_seq = a.seq \
+             WHERE a.id = ANY($2) ORDER BY a.id",
+        )
+        .bind(user_id)
+        .bind(no_nuls(chunk))
+        .fetch_all(pool)
+        .await
+        .ctx("marks of articles")?;
+        out.extend(
+            rows.into_iter()
+                .map(|(id, read, starred)| (id, read != 0, starred != 0)),
         );
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "?" } else { ",?" });
-        }
-        sql.push(')');
-        let mut query = sqlx::query_as::<_, (String, bool, bool)>(AssertSqlSafe(sql)).bind(user_id);
-        for id in chunk {
-            query = query.bind(id);
-        }
-        out.extend(query.fetch_all(pool).await.ctx("marks of articles")?);
     }
     Ok(out)
 }
@@ -480,16 +544,13 @@ pub(crate) async fn marks_of(
 pub(crate) async fn seqs_of(pool: &PgPool, article_ids: &[String]) -> StoreResult<Vec<i64>> {
     let mut out = Vec::new();
     for chunk in article_ids.chunks(MARK_CHUNK) {
-        let mut sql = String::from("SELECT seq FROM articles WHERE id IN (");
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "?" } else { ",?" });
-        }
-        sql.push(')');
-        let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(id);
-        }
-        out.extend(query.fetch_all(pool).await.ctx("article seqs")?);
+        let seqs: Vec<i64> =
+            sqlx::query_scalar("SELECT seq FROM articles WHERE id = ANY($1) ORDER BY id")
+                .bind(no_nuls(chunk))
+                .fetch_all(pool)
+                .await
+                .ctx("article seqs")?;
+        out.extend(seqs);
     }
     Ok(out)
 }
@@ -501,27 +562,21 @@ pub(crate) async fn story_unread(
     user_id: i64,
     story_ids: &[String],
 ) -> StoreResult<Vec<(String, u64)>> {
+    let sql = format!(
+        "SELECT a.story_id, COUNT(*) FROM articles a \
+         WHERE {UNREAD_BY_1} {VISIBLE} AND a.story_id = ANY($2) \
+         GROUP BY a.story_id ORDER BY a.story_id"
+    );
     let mut out = Vec::new();
     for chunk in story_ids.chunks(MARK_CHUNK) {
-        let mut sql = format!(
-            "SELECT a.story_id, COUNT(*) FROM articles a \
-             LEFT JOIN article_marks m ON m.user_id = {user_id} AND m.article_seq = a.seq \
-             WHERE COALESCE(m.read, 0) = 0 {VISIBLE} AND a.story_id IN ("
-        );
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "?" } else { ",?" });
-        }
-        sql.push_str(") GROUP BY a.story_id");
-        let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(id);
-        }
+        let rows: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(user_id)
+            .bind(no_nuls(chunk))
+            .fetch_all(pool)
+            .await
+            .ctx("unread per story")?;
         out.extend(
-            query
-                .fetch_all(pool)
-                .await
-                .ctx("unread per story")?
-                .into_iter()
+            rows.into_iter()
                 .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))),
         );
     }

@@ -5,44 +5,57 @@ use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 use storyline_model::Story;
 
+use super::accounts::no_nul;
 use super::stories::{self, COLUMNS};
 use super::to_ts;
 use crate::error::{QueryContext, StoreResult};
 use crate::types::{EntityMention, EntitySummary};
 
 /// Replaces the entities stored for an article (by id; nothing when it is not stored).
+///
+/// As SQLite's `INSERT OR IGNORE` does, a second mention of a slug in the list and a mention
+/// of a kind the schema does not know are left out (the first of a slug is kept).
 pub(crate) async fn replace(
     conn: &mut PgConnection,
     article_id: &str,
     entities: &[EntityMention],
 ) -> StoreResult<()> {
-    let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM articles WHERE id = ?")
-        .bind(article_id)
+    let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM articles WHERE id = $1")
+        .bind(no_nul(article_id))
         .fetch_optional(&mut *conn)
         .await
         .ctx("entities: article")?;
     let Some(seq) = seq else {
         return Ok(());
     };
-    sqlx::query("DELETE FROM article_entities WHERE article_seq = ?")
+    sqlx::query("DELETE FROM article_entities WHERE article_seq = $1")
         .bind(seq)
         .execute(&mut *conn)
         .await
         .ctx("entities: clear")?;
-    for e in entities {
-        sqlx::query(
-            "INSERT OR IGNORE INTO article_entities (article_seq, slug, name, kind, mentions) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(seq)
-        .bind(&e.slug)
-        .bind(&e.name)
-        .bind(&e.kind)
-        .bind(i64::from(e.mentions))
-        .execute(&mut *conn)
-        .await
-        .ctx("entities: insert")?;
+    if entities.is_empty() {
+        return Ok(());
     }
+    let text = |f: fn(&EntityMention) -> &str| -> Vec<String> {
+        entities.iter().map(|e| no_nul(f(e)).into_owned()).collect()
+    };
+    let mentions: Vec<i64> = entities.iter().map(|e| i64::from(e.mentions)).collect();
+    sqlx::query(
+        "INSERT INTO article_entities (article_seq, slug, name, kind, mentions) \
+         SELECT $1, e.slug, e.name, e.kind, e.mentions \
+         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[]) \
+              WITH ORDINALITY AS e(slug, name, kind, mentions, n) \
+         WHERE e.kind IN ('organization', 'person', 'place') ORDER BY e.n \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(seq)
+    .bind(text(|e| e.slug.as_str()))
+    .bind(text(|e| e.name.as_str()))
+    .bind(text(|e| e.kind.as_str()))
+    .bind(mentions)
+    .execute(&mut *conn)
+    .await
+    .ctx("entities: insert")?;
     Ok(())
 }
 
@@ -66,11 +79,12 @@ fn summary(row: &sqlx::postgres::PgRow) -> StoreResult<EntitySummary> {
 pub(crate) async fn entity(pool: &PgPool, slug: &str) -> StoreResult<Option<EntitySummary>> {
     // the most used spelling and kind
     let row = sqlx::query(
-        "SELECT slug, name, kind, (SELECT COUNT(*) FROM article_entities WHERE slug = ?1) AS articles, \
-         0 AS heat FROM article_entities WHERE slug = ?1 \
-         GROUP BY name, kind ORDER BY COUNT(*) DESC, name LIMIT 1",
+        "SELECT slug, name, kind, \
+         (SELECT COUNT(*) FROM article_entities WHERE slug = $1) AS articles, \
+         0::bigint AS heat FROM article_entities WHERE slug = $1 \
+         GROUP BY slug, name, kind ORDER BY COUNT(*) DESC, name, kind LIMIT 1",
     )
-    .bind(slug)
+    .bind(no_nul(slug))
     .fetch_optional(pool)
     .await
     .ctx("entity")?;
@@ -90,14 +104,17 @@ pub(crate) async fn stories_naming(
     } else {
         ""
     };
+    // A story with no time at all comes last, as SQLite sorts a missing value when
+    // descending.
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM (SELECT DISTINCT a.story_id FROM article_entities e \
-         JOIN articles a ON a.seq = e.article_seq WHERE e.slug = ?) x \
-         CROSS JOIN stories s ON s.id = x.story_id \
+         JOIN articles a ON a.seq = e.article_seq WHERE e.slug = $1) x \
+         JOIN stories s ON s.id = x.story_id \
          WHERE s.merged_into IS NULL AND s.article_count > 0{published} \
-         ORDER BY COALESCE(s.last_published, s.first_published) DESC, s.id LIMIT ? OFFSET ?"
+         ORDER BY COALESCE(s.last_published, s.first_published) DESC NULLS LAST, s.id \
+         LIMIT $2 OFFSET $3"
     )))
-    .bind(slug)
+    .bind(no_nul(slug))
     .bind(i64::from(limit))
     .bind(i64::from(offset))
     .fetch_all(pool)
@@ -114,11 +131,11 @@ pub(crate) async fn of_story(
 ) -> StoreResult<Vec<EntitySummary>> {
     let rows = sqlx::query(
         "SELECT e.slug, MAX(e.name) AS name, MAX(e.kind) AS kind, COUNT(*) AS articles, \
-         0 AS heat FROM articles a JOIN article_entities e ON e.article_seq = a.seq \
-         WHERE a.story_id = ? AND a.duplicate_of IS NULL \
-         GROUP BY e.slug ORDER BY COUNT(*) DESC, SUM(e.mentions) DESC, e.slug LIMIT ?",
+         0::bigint AS heat FROM articles a JOIN article_entities e ON e.article_seq = a.seq \
+         WHERE a.story_id = $1 AND a.duplicate_of IS NULL \
+         GROUP BY e.slug ORDER BY COUNT(*) DESC, SUM(e.mentions) DESC, e.slug LIMIT $2",
     )
-    .bind(story_id)
+    .bind(no_nul(story_id))
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await
@@ -130,22 +147,27 @@ pub(crate) async fn of_story(
 /// stories naming it in articles published since `since`, of the story's heat times the
 /// share of its articles that name it (a name every report carries takes the story's whole
 /// heat; one cited in a single piece of twenty, a twentieth).
+///
+/// The shares are doubles and the sum is rounded half away from zero, as SQLite's `ROUND`
+/// does (PostgreSQL's `round` of a double rounds half to even).
 pub(crate) async fn trending(
     pool: &PgPool,
     since: DateTime<Utc>,
     limit: u32,
 ) -> StoreResult<Vec<EntitySummary>> {
     let rows = sqlx::query(
-        "SELECT x.slug, MAX(x.name) AS name, MAX(x.kind) AS kind, SUM(x.articles) AS articles, \
-         CAST(ROUND(SUM(s.heat * MIN(1.0, x.articles * 1.0 / MAX(s.article_count, 1)))) AS INTEGER) \
-         AS heat FROM \
-           (SELECT e.slug, MAX(e.name) AS name, MAX(e.kind) AS kind, a.story_id, \
-                   COUNT(*) AS articles \
-            FROM articles a JOIN article_entities e ON e.article_seq = a.seq \
-            WHERE a.published_at >= ? AND a.published = 1 GROUP BY e.slug, a.story_id) x \
+        "SELECT x.slug, MAX(x.name) AS name, MAX(x.kind) AS kind, \
+         SUM(x.articles)::bigint AS articles, \
+         floor(SUM(s.heat * LEAST(1.0::float8, \
+               x.articles::float8 / GREATEST(s.article_count, 1))) + 0.5)::bigint AS heat \
+         FROM (SELECT e.slug, MAX(e.name) AS name, MAX(e.kind) AS kind, a.story_id, \
+                      COUNT(*) AS articles \
+               FROM articles a JOIN article_entities e ON e.article_seq = a.seq \
+               WHERE a.published_at >= $1 AND a.published = 1 \
+               GROUP BY e.slug, a.story_id) x \
          JOIN stories s ON s.id = x.story_id \
          WHERE s.merged_into IS NULL AND s.published = 1 AND s.heat > 0 \
-         GROUP BY x.slug ORDER BY heat DESC, x.slug LIMIT ?",
+         GROUP BY x.slug ORDER BY heat DESC, x.slug LIMIT $2",
     )
     .bind(to_ts(since))
     .bind(i64::from(limit))

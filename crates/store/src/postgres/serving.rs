@@ -8,6 +8,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::PgPool;
 use storyline_model::{Provider, Story};
 
+use super::accounts::{no_nul, no_nuls};
 use super::articles::{LISTING_COLUMNS, from_row};
 use super::stories;
 use crate::error::{QueryContext, StoreError, StoreResult};
@@ -30,7 +31,7 @@ pub(crate) async fn topic_counts(
     };
     let rows: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT topic, {column} FROM topic_counts WHERE {column} > 0 \
-         ORDER BY {column} DESC, topic LIMIT ?"
+         ORDER BY {column} DESC, topic LIMIT $1"
     )))
     .bind(i64::from(limit))
     .fetch_all(pool)
@@ -49,7 +50,7 @@ pub(crate) async fn provider_counts(
 ) -> StoreResult<Vec<(Provider, u64)>> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT domain, name, articles FROM provider_counts \
-         ORDER BY articles DESC, domain LIMIT ?",
+         ORDER BY articles DESC, domain LIMIT $1",
     )
     .bind(i64::from(limit))
     .fetch_all(pool)
@@ -101,16 +102,14 @@ pub(crate) async fn articles_of_stories(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let sql = format!(
-        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id IN ({marks}) \
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id = ANY($1) \
          ORDER BY a.story_id, COALESCE(a.published_at, a.ingested_at), a.seq"
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id);
-    }
-    let rows = query.fetch_all(pool).await.ctx("articles of stories")?;
+    )))
+    .bind(no_nuls(ids))
+    .fetch_all(pool)
+    .await
+    .ctx("articles of stories")?;
     rows.iter().map(from_row).collect()
 }
 
@@ -119,10 +118,10 @@ pub(crate) async fn articles_of_stories(
 pub(crate) async fn story_coverage(pool: &PgPool, id: &str) -> StoreResult<Option<StoryCoverage>> {
     let mut conn = pool.acquire().await.ctx("story coverage: connection")?;
     let story_sql = format!(
-        "SELECT {}, s.merged_into FROM stories s WHERE s.id = ?",
+        "SELECT {}, s.merged_into FROM stories s WHERE s.id = $1",
         stories::COLUMNS
     );
-    let mut current = id.to_string();
+    let mut current = no_nul(id).into_owned();
     let mut found = None;
     for _ in 0..stories::MAX_REDIRECTS {
         let row = sqlx::query(AssertSqlSafe(story_sql.as_str()))
@@ -148,7 +147,7 @@ pub(crate) async fn story_coverage(pool: &PgPool, id: &str) -> StoreResult<Optio
         });
     };
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id = ? \
+        "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id = $1 \
          ORDER BY COALESCE(a.published_at, a.ingested_at), a.seq"
     )))
     .bind(&story.id)
@@ -174,16 +173,15 @@ pub(crate) async fn stories_by_ids(
     if asked.is_empty() {
         return Ok(vec![None; ids.len()]);
     }
-    let marks = vec!["?"; asked.len()].join(", ");
-    let sql = format!(
-        "SELECT {}, s.merged_into FROM stories s WHERE s.id IN ({marks})",
+    let asked = no_nuls(asked);
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {}, s.merged_into FROM stories s WHERE s.id = ANY($1)",
         stories::COLUMNS
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in asked {
-        query = query.bind(id);
-    }
-    let rows = query.fetch_all(pool).await.ctx("stories by ids")?;
+    )))
+    .bind(&asked)
+    .fetch_all(pool)
+    .await
+    .ctx("stories by ids")?;
     let mut live: HashMap<String, Story> = HashMap::new();
     let mut merged: HashSet<String> = HashSet::new();
     for row in &rows {
@@ -196,10 +194,8 @@ pub(crate) async fn stories_by_ids(
         }
     }
     let mut out = Vec::with_capacity(ids.len());
-    for (i, id) in ids.iter().enumerate() {
-        let story = if i >= MAX_STORIES_PER_CALL {
-            None
-        } else if let Some(story) = live.get(id) {
+    for id in &asked {
+        let story = if let Some(story) = live.get(id) {
             Some(story.clone())
         } else if merged.contains(id) {
             // Rare (merges drop their links, and move their articles): followed on its own.
@@ -212,5 +208,7 @@ pub(crate) async fn stories_by_ids(
         };
         out.push(story);
     }
+    // Past the 200th, none.
+    out.resize(ids.len(), None);
     Ok(out)
 }
