@@ -22,16 +22,16 @@ const DOC_COLUMNS: &str = "a.seq, a.id, a.story_id, a.title, a.excerpt, a.body, 
 const LAST_CHANGE_SQL: &str = "SELECT coalesce(max(change), 0) FROM search_changes";
 
 /// The end of a page of the archive: the `seq` of its last article (binds: after, limit).
-const PAGE_END_SQL: &str =
+pub(super) const PAGE_END_SQL: &str =
     "SELECT max(seq) FROM (SELECT seq FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2) p";
 
 /// The visible articles of an array of `seq`s.
-fn docs_sql() -> String {
+pub(super) fn docs_sql() -> String {
     format!("SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq = ANY($1) {VISIBLE} ORDER BY a.seq")
 }
 
 /// The visible articles of a page of the archive (binds: after, last).
-fn docs_after_sql() -> String {
+pub(super) fn docs_after_sql() -> String {
     format!(
         "SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq > $1 AND a.seq <= $2 {VISIBLE} \
          ORDER BY a.seq"
@@ -39,7 +39,7 @@ fn docs_after_sql() -> String {
 }
 
 /// Hit rows in the order of an array of `seq`s (binds: body characters, the array).
-fn hit_rows_sql() -> String {
+pub(super) fn hit_rows_sql() -> String {
     format!(
         "SELECT {LISTING_COLUMNS}, substr(a.body, 1, $1) AS body_start, \
                 s.id IS NOT NULL AND s.merged_into IS NULL AS story_live, \
