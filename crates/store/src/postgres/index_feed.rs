@@ -1,5 +1,5 @@
 //! What a search index kept outside the database reads: the change log (`search_changes`,
-//! migration 0013, written by triggers), the articles it indexes as documents, and the rows
+//! written by triggers), the articles it indexes as documents, and the rows
 //! of the hits it finds as the store holds them now.
 //!
 //! Lists of `seq`s are bound as one array (`= ANY($1)`, `unnest`), so a statement is
@@ -184,7 +184,7 @@ fn doc_from_row(row: &PgRow) -> StoreResult<IndexDoc> {
 }
 
 /// An article's topics from their JSON list, read as the `article_topics` rows are
-/// (migration 0013): the strings of a list, none when the text is not a list.
+/// (`storyline_list`): the strings of a list, none when the text is not a list.
 fn topic_list(text: &str) -> Vec<String> {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Array(values)) => values

@@ -3,7 +3,7 @@
 //! and stopped when it is full, so a page costs its rows (plus its offset), never a pass
 //! over the archive:
 //!
-//! - a topic walks its `article_topics` rows (migration 0013) newest first;
+//! - a topic walks its `article_topics` rows (kept by a trigger) newest first;
 //! - a provider walks the articles' `(provider_domain, seq)` index newest first;
 //! - both together walk whichever of the two has fewer rows and check the other per row;
 //! - a publication date range bounds the walk by its `seq` span (`days`), and each row's
@@ -204,7 +204,7 @@ fn sorting_is_cheaper(span: &DateSpan, q: &ArticleQuery) -> bool {
 
 /// Which of a topic and a provider has fewer articles, so the listing walks that one and
 /// checks the other per row; `None` when either has none. The provider's count is kept by
-/// triggers (`provider_counts`, migration 0004); the topic's rows are counted up to the
+/// triggers (`provider_counts`); the topic's rows are counted up to the
 /// provider's count (at most [`COUNT_CAP`]), so the count costs no more than the walk.
 async fn smaller_filter(
     conn: &mut PgConnection,
