@@ -102,6 +102,11 @@ pub(crate) async fn docs_after(
     let mut tx = sqlx::Connection::begin(&mut *conn)
         .await
         .ctx("index documents: begin")?;
+    // Both reads see one snapshot, as in SQLite's transaction.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .ctx("index documents: snapshot")?;
     let last: Option<i64> = sqlx::query_scalar(PAGE_END_SQL)
         .bind(after_seq)
         .bind(i64::from(limit))
