@@ -1,5 +1,5 @@
-//! A publication date range as a span of arrival order: the `published_days` table
-//! (migration 0006) keeps, per UTC day of publication, the first and last `seq` of its
+//! A publication date range as a span of arrival order: the `published_days` table, kept
+//! by a trigger, holds, per UTC day of publication, the first and last `seq` of its
 //! articles and how many there are. Articles mostly arrive in the order they were
 //! published, so a range's days give a `seq` span that holds about the range's own articles;
 //! a walk in arrival order starts and stops there instead of at the newest article. The

@@ -1,5 +1,5 @@
 //! What a search index kept outside the database reads: the change log (`search_changes`,
-//! migration 0013, written by triggers), the articles it indexes as documents, and the rows
+//! written by triggers), the articles it indexes as documents, and the rows
 //! of the hits it finds as the store holds them now.
 //!
 //! Lists of `seq`s are bound as one array (`= ANY($1)`, `unnest`), so a statement is
@@ -22,16 +22,16 @@ const DOC_COLUMNS: &str = "a.seq, a.id, a.story_id, a.title, a.excerpt, a.body, 
 const LAST_CHANGE_SQL: &str = "SELECT coalesce(max(change), 0) FROM search_changes";
 
 /// The end of a page of the archive: the `seq` of its last article (binds: after, limit).
-const PAGE_END_SQL: &str =
+pub(super) const PAGE_END_SQL: &str =
     "SELECT max(seq) FROM (SELECT seq FROM articles WHERE seq > $1 ORDER BY seq LIMIT $2) p";
 
 /// The visible articles of an array of `seq`s.
-fn docs_sql() -> String {
+pub(super) fn docs_sql() -> String {
     format!("SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq = ANY($1) {VISIBLE} ORDER BY a.seq")
 }
 
 /// The visible articles of a page of the archive (binds: after, last).
-fn docs_after_sql() -> String {
+pub(super) fn docs_after_sql() -> String {
     format!(
         "SELECT {DOC_COLUMNS} FROM articles a WHERE a.seq > $1 AND a.seq <= $2 {VISIBLE} \
          ORDER BY a.seq"
@@ -39,7 +39,7 @@ fn docs_after_sql() -> String {
 }
 
 /// Hit rows in the order of an array of `seq`s (binds: body characters, the array).
-fn hit_rows_sql() -> String {
+pub(super) fn hit_rows_sql() -> String {
     format!(
         "SELECT {LISTING_COLUMNS}, substr(a.body, 1, $1) AS body_start, \
                 s.id IS NOT NULL AND s.merged_into IS NULL AS story_live, \
@@ -102,6 +102,11 @@ pub(crate) async fn docs_after(
     let mut tx = sqlx::Connection::begin(&mut *conn)
         .await
         .ctx("index documents: begin")?;
+    // Both reads see one snapshot, as in SQLite's transaction.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .ctx("index documents: snapshot")?;
     let last: Option<i64> = sqlx::query_scalar(PAGE_END_SQL)
         .bind(after_seq)
         .bind(i64::from(limit))
@@ -184,7 +189,7 @@ fn doc_from_row(row: &PgRow) -> StoreResult<IndexDoc> {
 }
 
 /// An article's topics from their JSON list, read as the `article_topics` rows are
-/// (migration 0013): the strings of a list, none when the text is not a list.
+/// (`storyline_list`): the strings of a list, none when the text is not a list.
 fn topic_list(text: &str) -> Vec<String> {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Array(values)) => values

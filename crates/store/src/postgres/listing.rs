@@ -3,7 +3,7 @@
 //! and stopped when it is full, so a page costs its rows (plus its offset), never a pass
 //! over the archive:
 //!
-//! - a topic walks its `article_topics` rows (migration 0013) newest first;
+//! - a topic walks its `article_topics` rows (kept by a trigger) newest first;
 //! - a provider walks the articles' `(provider_domain, seq)` index newest first;
 //! - both together walk whichever of the two has fewer rows and check the other per row;
 //! - a publication date range bounds the walk by its `seq` span (`days`), and each row's
@@ -23,13 +23,16 @@ use crate::error::{QueryContext, StoreResult};
 use crate::types::{ArticleQuery, ArticleRow};
 
 /// The rule of what the public sees of article `a`, written once for [`VISIBLE`] and
-/// [`VISIBLE_EXPR`].
+/// [`VISIBLE_EXPR`]. Both checks are written so that PostgreSQL looks them up per row and
+/// never reads a whole table for them: the blocked providers (a handful) are read once into
+/// an array, and the story is one primary-key lookup (as `x IS NULL OR EXISTS (...)` the
+/// planner may hash every story instead, which costs the whole stories table per query).
 macro_rules! visible_rule {
     () => {
         "a.published = 1 \
-         AND NOT EXISTS (SELECT 1 FROM blocked_providers b WHERE b.domain = a.provider_domain) \
-         AND (a.story_id IS NULL OR EXISTS (SELECT 1 FROM stories s \
-              WHERE s.id = a.story_id AND s.published = 1 AND s.merged_into IS NULL))"
+         AND a.provider_domain <> ALL (ARRAY(SELECT b.domain FROM blocked_providers b)) \
+         AND COALESCE((SELECT s.published = 1 AND s.merged_into IS NULL FROM stories s \
+              WHERE s.id = a.story_id), a.story_id IS NULL)"
     };
 }
 
@@ -38,7 +41,7 @@ macro_rules! visible_rule {
 /// `WHERE` over articles `a`.
 pub(crate) const VISIBLE: &str = concat!(" AND ", visible_rule!());
 
-/// The same rule as a value (1 when the public sees article `a`).
+/// The same rule as a value (a boolean: whether the public sees article `a`).
 pub(crate) const VISIBLE_EXPR: &str = concat!("(", visible_rule!(), ")");
 
 /// Up to how many rows of a topic are counted to tell whether it or the provider it is
@@ -48,7 +51,7 @@ const COUNT_CAP: i64 = 20_000;
 
 /// Where a listing's walk starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Driver {
+pub(super) enum Driver {
     /// Every article newest first, within the date span when there is one.
     Arrival,
     /// A date range's articles by publication date, sorted by arrival.
@@ -60,7 +63,7 @@ enum Driver {
 }
 
 /// A value bound to the listing's statement.
-enum Bind<'a> {
+pub(super) enum Bind<'a> {
     Text(Cow<'a, str>),
     Int(i64),
 }
@@ -102,7 +105,7 @@ fn placeholder<'a>(binds: &mut Vec<Bind<'a>>, value: Bind<'a>) -> String {
 }
 
 /// The listing's statement for `driver`, with the values to bind in order.
-fn statement<'a>(
+pub(super) fn statement<'a>(
     q: &'a ArticleQuery,
     span: Option<&DateSpan>,
     driver: Driver,
@@ -201,7 +204,7 @@ fn sorting_is_cheaper(span: &DateSpan, q: &ArticleQuery) -> bool {
 
 /// Which of a topic and a provider has fewer articles, so the listing walks that one and
 /// checks the other per row; `None` when either has none. The provider's count is kept by
-/// triggers (`provider_counts`, migration 0004); the topic's rows are counted up to the
+/// triggers (`provider_counts`); the topic's rows are counted up to the
 /// provider's count (at most [`COUNT_CAP`]), so the count costs no more than the walk.
 async fn smaller_filter(
     conn: &mut PgConnection,
@@ -220,7 +223,7 @@ async fn smaller_filter(
     }
     let bound = provider_articles.min(COUNT_CAP);
     let topic_articles: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT 1 FROM article_topics WHERE topic = $1 LIMIT $2) t",
+        "SELECT count(*) FROM (SELECT 1 FROM article_topics WHERE topic = $1 ORDER BY seq LIMIT $2) t",
     )
     .bind(text(topic))
     .bind(bound)
