@@ -12,7 +12,10 @@
 //! ```
 //!
 //! - Every worker runs `fetchers` tasks that claim jobs ([`PgStore::claim_job`]); the
-//!   database holds each host's next allowed start, so politeness holds across workers.
+//!   database holds each host's next allowed start, so politeness holds across workers. The
+//!   request starts as soon as the job is claimed: the worker's fetcher keeps no interval of
+//!   its own (it would only delay a start the database already spaced), but a robots.txt
+//!   `Crawl-delay` it learns pushes the host's next start further.
 //! - A page is fetched and extracted in the worker that claimed it; the article goes to the
 //!   clusterer as a row written in the same transaction that ends the job.
 //! - Clustering stays a single writer: each worker tries the store's writer lock (a
@@ -321,11 +324,20 @@ impl Worker {
                 }
             };
             idle = Duration::from_millis(50);
+            let claimed_at = Utc::now();
             let outcome = match job.kind {
                 JobKind::Poll => self.poll_job(&job).await,
                 JobKind::Page => self.page_job(&job).await,
                 JobKind::Image => self.image_job(&job).await,
             };
+            let delay = self.web.fetcher.host_interval(&job.host);
+            if delay > self.options.spacing {
+                let not_before = claimed_at
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero());
+                if let Err(e) = self.queue.space_host(&job.host, not_before).await {
+                    tracing::warn!(error = %e, host = %job.host, "crawl delay not recorded");
+                }
+            }
             if let Err(error) = outcome {
                 self.failed.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(kind = job.kind.as_str(), key = %job.key, %error, "job failed");
@@ -460,7 +472,6 @@ impl Worker {
             feed_title: payload.feed_title.clone(),
         };
         let url = payload.item.url.as_deref().map(clean_url);
-        self.web.fetcher.until_host_ready(&job.key).await;
         let fetched = fetch_page(&self.web.fetcher, &payload.item).await;
         self.pages.fetch_add(1, Ordering::Relaxed);
         let built = match fetched {

@@ -133,7 +133,7 @@ async fn workers_killed_mid_run_leave_every_article_stored_once_in_the_stories_o
     std::fs::write(&opml, newswire.opml()).expect("write OPML");
     env.ok(&["--db", &db, "opml", "import", opml.to_str().expect("path")]);
 
-    let interval = 0.05;
+    let interval = 0.1;
     let worker_args = |name: &str| -> Vec<String> {
         [
             "--db",

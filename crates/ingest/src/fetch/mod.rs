@@ -303,6 +303,12 @@ impl Fetcher {
         &self.config
     }
 
+    /// The interval this fetcher keeps between two request starts to `host` (raised by a
+    /// robots.txt `Crawl-delay` once it has been read).
+    pub fn host_interval(&self, host: &str) -> Duration {
+        self.limiter.interval(host)
+    }
+
     /// Waits until the host of `url` is due for its next request by its politeness interval
     /// (reserving nothing), so a caller can hold scarcer resources only once the host is ready.
     pub async fn until_host_ready(&self, url: &str) {

@@ -78,6 +78,13 @@ impl HostLimiter {
         *current = (*current).max(interval.min(Duration::from_secs(60)));
     }
 
+    /// The interval between two request starts to `host` (the configured one, or a longer
+    /// `Crawl-delay` its robots.txt asked for).
+    pub fn interval(&self, host: &str) -> Duration {
+        let slot = self.slot(host);
+        *slot.interval.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// When the next request to `host` may start, as far as its interval goes (a request in
     /// flight may still hold it up). Reserves nothing: [`HostLimiter::acquire`] decides.
     pub fn next_start(&self, host: &str) -> Instant {

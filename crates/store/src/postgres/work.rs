@@ -273,6 +273,18 @@ impl PgStore {
         Ok(true)
     }
 
+    /// Keeps `host` from being asked before `not_before` (a `Crawl-delay` longer than the
+    /// spacing the claim used, learnt while the job ran).
+    pub async fn space_host(&self, host: &str, not_before: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE work_hosts SET next_start = GREATEST(next_start, $2) WHERE host = $1")
+            .bind(clean(host))
+            .bind(millis(not_before))
+            .execute(&self.pool)
+            .await
+            .ctx("space a host")?;
+        Ok(())
+    }
+
     /// Gives a job back after a failure: queued again after `retry_in`, or given up (kept as
     /// failed, with the error) after [`MAX_ATTEMPTS`] claims.
     pub async fn fail_job(

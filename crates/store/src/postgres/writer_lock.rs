@@ -3,44 +3,35 @@
 //! a killed writer (or a writer whose machine vanished, once its connection times out) never
 //! leaves a stale lock; the next process to ask takes it.
 
-use sqlx::pool::PoolConnection;
-use sqlx::{Connection, PgPool, Postgres};
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::{QueryContext, StoreError, StoreResult};
 
 /// The advisory lock key of the writer (the clusterer).
 pub const WRITER_LOCK: i64 = 7_405_002;
 
-/// Holds the lock's connection; dropping it ends the session, which releases the lock.
+/// Holds the lock's connection, which is the pool's no longer: the pool can close (and be
+/// waited for) while the lock is held, and dropping this closes the connection, whose
+/// session's end releases the lock at once (a connection returned to the pool would keep
+/// holding it).
 pub(crate) struct Held {
-    conn: Option<PoolConnection<Postgres>>,
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            // Detach from the pool and close: the session's end releases the lock at once,
-            // where a connection returned to the pool would keep holding it.
-            let conn = conn.detach();
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                handle.spawn(async move {
-                    let _ = conn.close().await;
-                });
-            }
-        }
-    }
+    _conn: PgConnection,
 }
 
 /// Takes the lock, or says which process holds it.
 pub(crate) async fn take(pool: &PgPool) -> StoreResult<Held> {
-    let mut conn = pool.acquire().await.ctx("writer lock: connection")?;
+    let mut conn = pool
+        .acquire()
+        .await
+        .ctx("writer lock: connection")?
+        .detach();
     let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
         .bind(WRITER_LOCK)
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await
         .ctx("take the writer lock")?;
     if taken {
-        return Ok(Held { conn: Some(conn) });
+        return Ok(Held { _conn: conn });
     }
     let holder = holder(pool)
         .await?

@@ -61,10 +61,14 @@ async fn shared_store(settings: &Settings, what: &str) -> anyhow::Result<Arc<PgS
 pub async fn worker(args: WorkerArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let queue = shared_store(settings, "`storyline worker`").await?;
     let store: Arc<dyn Store> = queue.clone();
-    let web = open_web(settings, &args.web, store.clone())?;
+    // The database spaces each host's requests over all workers; the fetcher adds no interval
+    // of its own (it still honours robots.txt and reads each host's Crawl-delay).
     let spacing = super::fetch::fetch_config(&args.web)?
         .politeness
         .min_interval;
+    let mut web_options = args.web.clone();
+    web_options.politeness_interval = Some(0.0);
+    let web = open_web(settings, &web_options, store.clone())?;
     let mut options = WorkerOptions::named(
         args.name
             .clone()
