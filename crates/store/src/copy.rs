@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, PgConnection, Row, SqliteConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, PgConnection, Row, SqliteConnection};
 
 use crate::error::{StoreError, StoreResult};
 use crate::{PgStore, SqliteStore};
@@ -185,9 +185,37 @@ pub async fn copy_sqlite_to_postgres(
     to: &PgStore,
     progress: &mut (dyn FnMut(CopyProgress) + Send),
 ) -> StoreResult<CopyReport> {
+    // A connection of its own on each side, as the pools would open it, without the log of
+    // slow statements: reading a whole table while the rows go in, and inserting thousands
+    // of rows that triggers follow, take long by design.
+    let options = from.pool().connect_options();
+    let mut src = SqliteConnection::connect_with(&(*options).clone().disable_statement_logging())
+        .await
+        .map_err(|e| step("the store", "connect to the SQLite store", e))?;
+    let options = to.pool().connect_options();
+    let mut dst =
+        match PgConnection::connect_with(&(*options).clone().disable_statement_logging()).await {
+            Ok(dst) => dst,
+            Err(e) => {
+                let _ = src.close().await;
+                return Err(step("the store", "connect to the PostgreSQL database", e));
+            }
+        };
+    let outcome = copy(&mut src, &mut dst, to.label(), progress).await;
+    // An uncommitted transaction is rolled back as its connection closes.
+    let _ = src.close().await;
+    let _ = dst.close().await;
+    outcome
+}
+
+async fn copy(
+    src: &mut SqliteConnection,
+    dst: &mut PgConnection,
+    label: &str,
+    progress: &mut (dyn FnMut(CopyProgress) + Send),
+) -> StoreResult<CopyReport> {
     let started = Instant::now();
-    let mut dst = to
-        .pool()
+    let mut dst = dst
         .begin()
         .await
         .map_err(|e| step("the store", "begin a transaction", e))?;
@@ -205,10 +233,9 @@ pub async fn copy_sqlite_to_postgres(
         .execute(&mut *dst)
         .await
         .map_err(|e| step("the store", "lock the tables", e))?;
-    refuse_a_store(&mut dst, to.label()).await?;
+    refuse_a_store(&mut dst, label).await?;
 
-    let mut src = from
-        .pool()
+    let mut src = src
         .begin()
         .await
         .map_err(|e| step("the store", "begin a read transaction", e))?;
@@ -446,6 +473,8 @@ enum Values {
 struct Batch {
     values: Vec<Values>,
     rows: usize,
+    /// Rows this batch inserted (once flushed).
+    inserted: u64,
     text_bytes: usize,
     nuls_stripped: u64,
 }
@@ -463,6 +492,7 @@ impl Batch {
         Self {
             values,
             rows: 0,
+            inserted: 0,
             text_bytes: 0,
             nuls_stripped: 0,
         }
@@ -536,6 +566,7 @@ impl Batch {
                 reason: format!("a batch of {} rows inserted {inserted}", self.rows),
             });
         }
+        self.inserted += inserted;
         self.rows = 0;
         self.text_bytes = 0;
         Ok(())
@@ -571,24 +602,31 @@ async fn copy_table(
         table.name
     )
     .into();
-    let mut batch = Batch::new(columns);
-    let mut copied = 0u64;
+    // While one batch goes in, the next is read.
     let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(&mut *src);
-    while let Some(row) = rows
-        .try_next()
-        .await
-        .map_err(|e| step(table.name, "read the SQLite rows", e))?
-    {
-        batch.push(table.name, columns, &row)?;
-        if batch.full() {
-            copied += batch.rows as u64;
-            batch.flush(table.name, &insert, dst).await?;
-            progress(copied);
+    let mut batch = Batch::new(columns);
+    let mut more = fill(&mut rows, &mut batch, table.name, columns).await?;
+    let mut copied = 0u64;
+    let mut nuls = 0u64;
+    while batch.rows > 0 {
+        let mut full = std::mem::replace(&mut batch, Batch::new(columns));
+        if more {
+            let (flushed, filled) = tokio::join!(
+                full.flush(table.name, &insert, dst),
+                fill(&mut rows, &mut batch, table.name, columns)
+            );
+            flushed?;
+            more = filled?;
+        } else {
+            full.flush(table.name, &insert, dst).await?;
         }
+        copied += full.inserted;
+        nuls += full.nuls_stripped;
+        progress(copied);
     }
-    copied += batch.rows as u64;
-    batch.flush(table.name, &insert, dst).await?;
-    progress(copied);
+    if copied == 0 {
+        progress(0);
+    }
     if copied != expected {
         return Err(StoreError::Copy {
             table: table.name,
@@ -597,7 +635,30 @@ async fn copy_table(
             ),
         });
     }
-    Ok(batch.nuls_stripped)
+    Ok(nuls)
+}
+
+/// Reads rows into `batch` until it is full; false when the table has no more.
+async fn fill<S>(
+    rows: &mut S,
+    batch: &mut Batch,
+    table: &'static str,
+    columns: &[Column],
+) -> StoreResult<bool>
+where
+    S: futures_util::Stream<Item = Result<SqliteRow, sqlx::Error>> + Unpin,
+{
+    while !batch.full() {
+        match rows
+            .try_next()
+            .await
+            .map_err(|e| step(table, "read the SQLite rows", e))?
+        {
+            Some(row) => batch.push(table, columns, &row)?,
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
 }
 
 /// Moves each identity sequence past the largest key the SQLite store handed out (its

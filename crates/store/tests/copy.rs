@@ -591,3 +591,69 @@ async fn an_empty_store_copies_and_numbering_starts_at_one() {
     .unwrap();
     assert_eq!(id, 1);
 }
+
+#[tokio::test]
+async fn a_store_of_many_batches_is_copied_whole() {
+    let Some(backend) = common::postgres().await else {
+        return;
+    };
+    let target = backend.postgres.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = SqliteStore::open(&dir.path().join("many.db"))
+        .await
+        .unwrap();
+    let outlets = ["a.example", "b.example", "c.example"];
+    let articles: Vec<ArticleRow> = (0..5_500)
+        .map(|i| {
+            let story_id = format!("s{}", i % 700);
+            let mut row = article(
+                &format!("x{i}"),
+                &story_id,
+                outlets[i % 3],
+                None,
+                (i % 40) as i64,
+            );
+            row.article.body = format!("{} {i}", "word ".repeat(200));
+            row
+        })
+        .collect();
+    let stories = (0..700)
+        .map(|i| story(&format!("s{i}"), &format!("x{i}"), i % 100, 8))
+        .collect();
+    source
+        .commit(&Commit {
+            articles,
+            stories,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+
+    let mut batches = 0;
+    let report = copy_sqlite_to_postgres(&source, &target, &mut |p| {
+        if let CopyProgress::Copied {
+            table: "articles", ..
+        } = p
+        {
+            batches += 1;
+        }
+    })
+    .await
+    .unwrap();
+    assert!(report.verified(), "{:?}", report.mismatches);
+    assert!(batches >= 3, "{batches} batches of articles");
+    assert_eq!(report.rows_copied(), 5_500 + 700);
+    let (count, first, last, sum): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*), min(seq), max(seq), sum(length(body))::bigint FROM articles",
+    )
+    .fetch_one(target.pool())
+    .await
+    .unwrap();
+    let want: (i64, i64, i64, i64) =
+        sqlx::query_as("SELECT count(*), min(seq), max(seq), sum(length(body)) FROM articles")
+            .fetch_one(source.pool())
+            .await
+            .unwrap();
+    assert_eq!((count, first, last, sum), want);
+    assert_eq!(count, 5_500);
+}
