@@ -131,6 +131,9 @@ pub struct TableCount {
     /// Text values that held NUL characters, which were removed (PostgreSQL text cannot
     /// hold them).
     pub nuls_stripped: u64,
+    /// Both sides agree: as many rows, and for the derived tables compared row by row, the
+    /// same rows.
+    pub agrees: bool,
 }
 
 /// What a copy did.
@@ -275,6 +278,7 @@ async fn copy(
             source: *rows,
             target: 0,
             nuls_stripped: nuls,
+            agrees: false,
         });
     }
 
@@ -285,7 +289,8 @@ async fn copy(
     let mut mismatches = Vec::new();
     for count in &mut tables {
         count.target = count_pg(&mut dst, count.table).await?;
-        if count.target != count.source {
+        count.agrees = count.target == count.source;
+        if !count.agrees {
             mismatches.push(format!(
                 "{}: {} rows in the SQLite store, {} in PostgreSQL",
                 count.table, count.source, count.target
@@ -808,6 +813,7 @@ async fn verify_derived(
             source: source.len() as u64,
             target: target.len() as u64,
             nuls_stripped: 0,
+            agrees: differing.is_empty(),
         });
     }
     // By count: one row per topic of each article or live story.
@@ -825,6 +831,7 @@ async fn verify_derived(
             source,
             target,
             nuls_stripped: 0,
+            agrees: source == target,
         });
     }
     // One change-log entry per copied article.
@@ -846,6 +853,7 @@ async fn verify_derived(
         source: articles,
         target: logged,
         nuls_stripped: 0,
+        agrees: logged == articles,
     });
     Ok(())
 }

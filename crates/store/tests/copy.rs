@@ -321,6 +321,11 @@ async fn a_sqlite_store_is_copied_with_its_keys_and_verified() {
             ("search_changes", true, 5, 5),
         ]
     );
+    assert!(
+        report.tables.iter().all(|t| t.agrees),
+        "{:?}",
+        report.tables
+    );
     assert_eq!(report.nuls_stripped(), 2, "the body and the title of c1");
     let articles = report
         .tables
@@ -539,6 +544,13 @@ async fn a_copy_whose_counts_disagree_keeps_nothing() {
             && report.mismatches[0].contains("a.example: 7 in SQLite, 2 in PostgreSQL"),
         "{failed}"
     );
+    let differing: Vec<&str> = report
+        .tables
+        .iter()
+        .filter(|t| !t.agrees)
+        .map(|t| t.table)
+        .collect();
+    assert_eq!(differing, ["provider_counts"]);
     for table in [
         "articles",
         "stories",
