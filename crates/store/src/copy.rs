@@ -794,15 +794,18 @@ async fn verify_derived(
                 .take(5)
                 .map(|k| {
                     format!(
-                        "{k}: {} in SQLite, {} in PostgreSQL",
+                        "{k:?}: {} in SQLite, {} in PostgreSQL",
                         show(table, source.get(*k)),
                         show(table, target.get(*k))
                     )
                 })
                 .collect();
             mismatches.push(format!(
-                "{table}: {} rows differ ({}{})",
-                differing.len(),
+                "{table}: {} ({}{})",
+                match differing.len() {
+                    1 => "1 row differs".to_string(),
+                    n => format!("{n} rows differ"),
+                },
                 shown.join("; "),
                 if differing.len() > 5 { "; …" } else { "" }
             ));
