@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use indicatif::ProgressStyle;
 use storyline_store::{
     CopyProgress, CopyReport, Location, PgStore, SqliteStore, StoreError, copy_sqlite_to_postgres,
 };
@@ -42,34 +43,46 @@ pub async fn run(args: Args, _settings: &Settings) -> anyhow::Result<ExitCode> {
         storyline_store::redact(&to)
     );
 
+    // One bar per table: an article costs the copy many times what a mark does, so a rate
+    // and an ETA over all rows would mislead.
     let bar = crate::progress::bar(0, true, "rows");
-    let mut table = "";
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {prefix:<17} {bar:30} {pos}/{len} rows · {per_sec} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let say = |line: String| {
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
+    let (mut showing, mut reported) = ("", "");
     let mut on_progress = |step: CopyProgress| match step {
-        CopyProgress::Counted { total } => bar.set_length(total),
+        CopyProgress::Counted { total } => say(format!("{total} rows to copy")),
         CopyProgress::Copied {
-            table: now,
+            table,
             table_done,
             table_total,
-            done,
             ..
         } => {
-            bar.set_position(done);
-            if table_done == table_total && now != table {
-                table = now;
-                let line = format!("{now}: {table_done} rows copied");
-                if bar.is_hidden() {
-                    eprintln!("{line}");
-                } else {
-                    bar.println(line);
-                }
+            if table != showing {
+                showing = table;
+                bar.set_prefix(table);
+                bar.set_length(table_total);
+                bar.set_position(0);
+                bar.reset_eta();
+            }
+            bar.set_position(table_done);
+            if table_done == table_total && table != reported {
+                reported = table;
+                say(format!("{table}: {table_done} rows copied"));
             }
         }
-        CopyProgress::Verifying => {
-            if bar.is_hidden() {
-                eprintln!("comparing counts…");
-            }
-        }
-        CopyProgress::Committing => {}
+        CopyProgress::Verifying => say("comparing counts…".into()),
+        CopyProgress::Committing => say("committing…".into()),
     };
     let outcome = copy_sqlite_to_postgres(&source, &target, &mut on_progress).await;
     bar.finish_and_clear();
