@@ -541,7 +541,8 @@ async fn a_copy_whose_counts_disagree_keeps_nothing() {
     assert_eq!(report.mismatches.len(), 1, "{:?}", report.mismatches);
     assert!(
         report.mismatches[0].contains("provider_counts")
-            && report.mismatches[0].contains("1 row differs (\"a.example\": 7 in SQLite, 2 in PostgreSQL)"),
+            && report.mismatches[0]
+                .contains("1 row differs (\"a.example\": 7 in SQLite, 2 in PostgreSQL)"),
         "{failed}"
     );
     let differing: Vec<&str> = report
