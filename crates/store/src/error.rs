@@ -55,6 +55,22 @@ pub enum StoreError {
     /// A `--db` value names no store storyline can open.
     #[error("cannot use {value:?} as a store: {reason}")]
     Location { value: String, reason: String },
+    /// A copy's target database already holds a store (see `copy_sqlite_to_postgres`).
+    #[error(
+        "the database {target} already holds a storyline store ({holds}); copy into a new, empty database"
+    )]
+    TargetNotEmpty { target: String, holds: String },
+    /// Copying a store into another failed; the target was left as it was.
+    #[error("copying {table}: {reason}")]
+    Copy { table: &'static str, reason: String },
+    /// A copy's counts disagreed, so it was rolled back and the target left as it was.
+    #[error(
+        "the copy did not verify, so nothing was kept: {}",
+        .report.mismatches.join("; ")
+    )]
+    CopyUnverified {
+        report: Box<crate::copy::CopyReport>,
+    },
     /// A filesystem operation around the database failed.
     #[error("{context}: {source}")]
     Io {

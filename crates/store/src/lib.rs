@@ -11,6 +11,7 @@
 //! followed from it) go in one [`Commit`], applied in one transaction: a crash leaves
 //! either all of it or none of it.
 
+mod copy;
 mod error;
 mod location;
 mod postgres;
@@ -18,6 +19,7 @@ mod sqlite;
 pub mod testing;
 mod types;
 
+pub use copy::{CopyProgress, CopyReport, TableCount, copy_sqlite_to_postgres};
 pub use error::{StoreError, StoreResult};
 pub use location::Location;
 pub use postgres::{

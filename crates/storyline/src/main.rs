@@ -89,6 +89,8 @@ enum Command {
     Cluster(commands::cluster::Args),
     /// Score extraction or clustering on the development sets.
     Eval(commands::eval::Args),
+    /// Copy a SQLite store into a new PostgreSQL database and verify the counts.
+    Migrate(commands::migrate::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -157,6 +159,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<std::proces
         Command::Extract(args) => commands::extract::run(args),
         Command::Cluster(args) => commands::cluster::run(args),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Migrate(args) => commands::migrate::run(args, &settings).await,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod ingest;
+pub mod migrate;
 pub mod record;
 pub mod search;
 pub mod serve;
