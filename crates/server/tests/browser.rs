@@ -8,8 +8,7 @@
 //! `test-support/required.rs`).
 
 mod common;
-#[path = "../../../test-support/required.rs"]
-mod required;
+use common::required;
 
 use std::path::PathBuf;
 use std::process::Stdio;

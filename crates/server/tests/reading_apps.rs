@@ -9,8 +9,7 @@
 //! `STORYLINE_REQUIRE_READING_APPS=1`, when they fail (see `test-support/required.rs`).
 
 mod common;
-#[path = "../../../test-support/required.rs"]
-mod required;
+use common::required;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

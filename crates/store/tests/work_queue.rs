@@ -136,7 +136,7 @@ async fn a_lost_lease_returns_the_job_and_the_late_finisher_writes_nothing() {
     let article = (Some("https://a.example/1".to_string()), "{}".to_string());
     // The first worker comes back late: nothing of its work is written.
     assert!(
-        !q.finish_job(&job, "dead", &[article.clone()], &[])
+        !q.finish_job(&job, "dead", std::slice::from_ref(&article), &[])
             .await
             .unwrap()
     );

@@ -24,7 +24,10 @@ async fn database(prefix: &str) -> Option<String> {
     let Some(server) = testing::postgres_server() else {
         common::required::absent(
             "a PostgreSQL server for the multi-process tests",
-            &format!("${} (a URL; .ci/postgres.sh starts one)", testing::POSTGRES_VAR),
+            &format!(
+                "${} (a URL; .ci/postgres.sh starts one)",
+                testing::POSTGRES_VAR
+            ),
         );
         return None;
     };
@@ -80,7 +83,9 @@ fn wait_for(child: &mut Child, limit: Duration, what: &str) -> std::process::Exi
 
 /// Article id → the live story it is in, checking on the way that every story id an
 /// article names leads (through merges) to a live story whose count is true.
-async fn placements(store: &dyn Store) -> (Vec<storyline_store::ArticleRow>, BTreeMap<String, String>) {
+async fn placements(
+    store: &dyn Store,
+) -> (Vec<storyline_store::ArticleRow>, BTreeMap<String, String>) {
     let rows = store.articles_after(0, 100_000).await.expect("articles");
     let mut story_of = BTreeMap::new();
     let mut members: BTreeMap<String, usize> = BTreeMap::new();
@@ -95,13 +100,24 @@ async fn placements(store: &dyn Store) -> (Vec<storyline_store::ArticleRow>, BTr
             .expect("story")
             .unwrap_or_else(|| panic!("story {named} of {} leads nowhere", row.article.id));
         let resolved = store.resolve_story(&named).await.expect("resolve");
-        assert_eq!(resolved.as_deref(), Some(live.id.as_str()), "{named} redirects to its live story");
+        assert_eq!(
+            resolved.as_deref(),
+            Some(live.id.as_str()),
+            "{named} redirects to its live story"
+        );
         *members.entry(live.id.clone()).or_default() += 1;
         story_of.insert(row.article.id.clone(), live.id);
     }
     for (story, count) in &members {
-        let s = store.story(story).await.expect("story").expect("live story");
-        assert_eq!(s.article_count as usize, *count, "story {story}'s count is its articles");
+        let s = store
+            .story(story)
+            .await
+            .expect("story")
+            .expect("live story");
+        assert_eq!(
+            s.article_count as usize, *count,
+            "story {story}'s count is its articles"
+        );
     }
     (rows, story_of)
 }
@@ -201,7 +217,10 @@ async fn workers_killed_mid_run_leave_every_article_stored_once_in_the_stories_o
     let (name, mut child) = workers.remove(at);
     child.kill().expect("kill -9 the clusterer");
     let _ = child.wait();
-    eprintln!("killed the clusterer ({name}) after {:?}", started.elapsed());
+    eprintln!(
+        "killed the clusterer ({name}) after {:?}",
+        started.elapsed()
+    );
 
     for (name, child) in &mut workers {
         let exit = wait_for(child, Duration::from_secs(180), &format!("worker {name}"));
@@ -213,20 +232,29 @@ async fn workers_killed_mid_run_leave_every_article_stored_once_in_the_stories_o
         assert_eq!(queue[key], 0, "{key} in {after}");
     }
     let new_clusterer = clusterer_pid(&after);
-    assert!(new_clusterer.is_none(), "nobody clusters once all ended: {after}");
+    assert!(
+        new_clusterer.is_none(),
+        "nobody clusters once all ended: {after}"
+    );
 
     // Every article stored once, in consistent stories.
     let store = PgStore::open(&db).await.expect("open");
     let (rows, story_of) = placements(&store).await;
     assert_eq!(rows.len(), articles, "every article stored");
     assert_eq!(story_of.len(), articles, "each article once");
-    let urls: BTreeSet<_> = rows.iter().filter_map(|r| r.article.web_url.clone()).collect();
+    let urls: BTreeSet<_> = rows
+        .iter()
+        .filter_map(|r| r.article.web_url.clone())
+        .collect();
     assert_eq!(urls.len(), articles, "each page once");
 
     // The same stories as one process clustering the same articles in the same order.
     let dir = tempfile::tempdir().expect("temp dir");
-    let single: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(&dir.path().join("one.db")).await.expect("sqlite"));
+    let single: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&dir.path().join("one.db"))
+            .await
+            .expect("sqlite"),
+    );
     let mut pipeline = Pipeline::open(
         single.clone(),
         Keyring::generate().expect("key"),
@@ -325,10 +353,18 @@ async fn an_editorial_action_on_one_server_shows_on_another_at_once() {
     let started = Instant::now();
     for i in 0..2 {
         loop {
-            if client.get(format!("{}/healthz", base(i))).send().await.is_ok() {
+            if client
+                .get(format!("{}/healthz", base(i)))
+                .send()
+                .await
+                .is_ok()
+            {
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "server {i} started");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "server {i} started"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

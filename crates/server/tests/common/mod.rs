@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 #[path = "../../../../test-support/required.rs"]
-mod required;
+pub mod required;
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -477,7 +477,7 @@ macro_rules! also_on_postgres {
             $(
                 #[test]
                 fn $name() {
-                    crate::common::on_postgres(super::$name);
+                    $crate::common::on_postgres(super::$name);
                 }
             )*
         }
