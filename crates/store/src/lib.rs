@@ -15,6 +15,7 @@ mod copy;
 mod error;
 mod location;
 mod postgres;
+mod rows;
 mod sqlite;
 pub mod testing;
 mod types;

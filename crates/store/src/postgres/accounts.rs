@@ -6,8 +6,6 @@
 //! ([`mark`] expands every change through `copies_of`), so one report read anywhere is read
 //! everywhere, and unread the same way.
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArguments, PgRow};
@@ -15,7 +13,7 @@ use sqlx::{Arguments, AssertSqlSafe, Encode, PgConnection, PgPool, Postgres, Row
 
 use super::articles::{COLUMNS, LISTING_COLUMNS, from_row};
 use super::listing::VISIBLE;
-use super::{from_ts, to_ts};
+use super::{from_ts, text, texts, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{ItemQuery, ReadScope, ReaderItem, Role, Stream, UnreadCount, UserRow};
 
@@ -28,21 +26,6 @@ const MARK_CHUNK: usize = 500;
 /// mark of the user and an unread count as a sequential scan of the articles.
 const UNREAD_BY_1: &str = "NOT EXISTS (SELECT 1 FROM article_marks r \
     WHERE r.user_id = $1 AND r.article_seq = a.seq AND r.read <> 0)";
-
-/// `text` as PostgreSQL can hold it: TEXT has no room for NUL, so it is left out, both where
-/// text is written and where it is looked up (so a name is found as it was stored).
-pub(crate) fn no_nul(text: &str) -> Cow<'_, str> {
-    if text.contains('\0') {
-        Cow::Owned(text.replace('\0', ""))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-/// `texts` as PostgreSQL can hold them (see [`no_nul`]), for an array bind.
-pub(crate) fn no_nuls(texts: &[String]) -> Vec<String> {
-    texts.iter().map(|t| no_nul(t).into_owned()).collect()
-}
 
 const USER_COLUMNS: &str =
     "id, name, role, password_hash, app_password_hash, api_token, fever_key, created_at";
@@ -80,9 +63,9 @@ pub(crate) async fn add_user(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name) DO NOTHING",
     )
-    .bind(no_nul(name))
+    .bind(text(name))
     .bind(role.as_str())
-    .bind(no_nul(password_hash))
+    .bind(text(password_hash))
     .bind(to_ts(Utc::now()))
     .execute(pool)
     .await
@@ -93,7 +76,7 @@ pub(crate) async fn add_user(
 /// Removes an account and its marks; false when there is none of that name.
 pub(crate) async fn remove_user(pool: &PgPool, name: &str) -> StoreResult<bool> {
     let done = sqlx::query("DELETE FROM users WHERE name = $1")
-        .bind(no_nul(name))
+        .bind(text(name))
         .execute(pool)
         .await
         .ctx("remove user")?;
@@ -123,7 +106,7 @@ pub(crate) async fn user_by(
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {USER_COLUMNS} FROM users WHERE {column} = $1"
     )))
-    .bind(no_nul(value))
+    .bind(text(value))
     .fetch_optional(pool)
     .await
     .ctx("find user")?;
@@ -140,8 +123,8 @@ pub(crate) enum UserKey {
 /// Sets an account's login password; false when there is no such account.
 pub(crate) async fn set_password(pool: &PgPool, name: &str, hash: &str) -> StoreResult<bool> {
     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
-        .bind(no_nul(hash))
-        .bind(no_nul(name))
+        .bind(text(hash))
+        .bind(text(name))
         .execute(pool)
         .await
         .ctx("set user password")?;
@@ -160,10 +143,10 @@ pub(crate) async fn set_app_password(
     let done = sqlx::query(
         "UPDATE users SET app_password_hash = $1, api_token = $2, fever_key = $3 WHERE name = $4",
     )
-    .bind(no_nul(hash))
-    .bind(no_nul(api_token))
-    .bind(no_nul(fever_key))
-    .bind(no_nul(name))
+    .bind(text(hash))
+    .bind(text(api_token))
+    .bind(text(fever_key))
+    .bind(text(name))
     .execute(pool)
     .await
     .ctx("set app password")?;
@@ -184,7 +167,7 @@ pub(crate) async fn link_source(
          ON CONFLICT DO NOTHING",
     )
     .bind(seq)
-    .bind(no_nul(feed_url))
+    .bind(text(feed_url))
     .execute(&mut *conn)
     .await
     .ctx("link article to its source")?;
@@ -356,7 +339,7 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
             sql.push_str(&format!(" AND src.source_id = {id}"));
         }
         Stream::Group(name) => {
-            let name = b.arg(no_nul(name).into_owned());
+            let name = b.arg(text(name).into_owned());
             sql.push_str(&format!(
                 " AND src.source_id IN (SELECT id FROM sources WHERE group_name = {name})"
             ));
@@ -364,7 +347,7 @@ fn build(user_id: i64, q: &ItemQuery, columns: &str) -> Built {
         Stream::Starred => sql.push_str(" AND m.starred = 1"),
         Stream::Read => sql.push_str(" AND m.read = 1"),
         Stream::Story(id) => {
-            let id = b.arg(no_nul(id).into_owned());
+            let id = b.arg(text(id).into_owned());
             sql.push_str(&format!(
                 " AND a.story_id = \
                  COALESCE((SELECT merged_into FROM stories WHERE id = {id}), {id})"
@@ -528,7 +511,7 @@ pub(crate) async fn marks_of(
              WHERE a.id = ANY($2) ORDER BY a.id",
         )
         .bind(user_id)
-        .bind(no_nuls(chunk))
+        .bind(texts(chunk))
         .fetch_all(pool)
         .await
         .ctx("marks of articles")?;
@@ -546,7 +529,7 @@ pub(crate) async fn seqs_of(pool: &PgPool, article_ids: &[String]) -> StoreResul
     for chunk in article_ids.chunks(MARK_CHUNK) {
         let seqs: Vec<i64> =
             sqlx::query_scalar("SELECT seq FROM articles WHERE id = ANY($1) ORDER BY id")
-                .bind(no_nuls(chunk))
+                .bind(texts(chunk))
                 .fetch_all(pool)
                 .await
                 .ctx("article seqs")?;
@@ -571,7 +554,7 @@ pub(crate) async fn story_unread(
     for chunk in story_ids.chunks(MARK_CHUNK) {
         let rows: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(sql.as_str()))
             .bind(user_id)
-            .bind(no_nuls(chunk))
+            .bind(texts(chunk))
             .fetch_all(pool)
             .await
             .ctx("unread per story")?;

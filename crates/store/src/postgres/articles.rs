@@ -3,9 +3,9 @@
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
-use storyline_model::{Article, Image, Provenance, Provider};
+use storyline_model::Image;
 
-use super::{from_ts, json_list, opt_text, parse_list, text, to_ts};
+use super::{json_list, opt_text, text, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::ArticleRow;
 
@@ -114,59 +114,7 @@ pub(crate) async fn upgrade(conn: &mut PgConnection, row: &ArticleRow) -> StoreR
 }
 
 pub(crate) fn from_row(row: &PgRow) -> StoreResult<ArticleRow> {
-    let get_err = |e: sqlx::Error| StoreError::Query {
-        context: "decode article row",
-        source: e,
-    };
-    let images_text: String = row.try_get("images").map_err(get_err)?;
-    let images: Vec<Image> =
-        serde_json::from_str(&images_text).map_err(|e| StoreError::Corrupt {
-            context: "article images",
-            message: e.to_string(),
-        })?;
-    let published_at: Option<i64> = row.try_get("published_at").map_err(get_err)?;
-    let ingested_at: i64 = row.try_get("ingested_at").map_err(get_err)?;
-    let quality: Option<i64> = row.try_get("quality").map_err(get_err)?;
-    let authors: String = row.try_get("authors").map_err(get_err)?;
-    let topics: String = row.try_get("topics").map_err(get_err)?;
-    let secured: Option<String> = row.try_get("secured").map_err(get_err)?;
-    let published: i64 = row.try_get("published").map_err(get_err)?;
-    let feed_only: i64 = row.try_get("feed_only").map_err(get_err)?;
-    let article = Article {
-        id: row.try_get("id").map_err(get_err)?,
-        category: row.try_get("category").map_err(get_err)?,
-        title: row.try_get("title").map_err(get_err)?,
-        excerpt: row.try_get("excerpt").map_err(get_err)?,
-        body: row.try_get("body").map_err(get_err)?,
-        published_date_time: published_at.map(from_ts),
-        original_url: row.try_get("original_url").map_err(get_err)?,
-        web_url: row.try_get("web_url").map_err(get_err)?,
-        kind: row.try_get("kind").map_err(get_err)?,
-        quality: quality.map(|q| q.clamp(0, 100) as u8),
-        heat: -1,
-        published: published != 0,
-        provider: Provider {
-            name: row.try_get("provider_name").map_err(get_err)?,
-            domain: row.try_get("provider_domain").map_err(get_err)?,
-        },
-        authors: parse_list("article authors", &authors)?,
-        language: row.try_get("language").map_err(get_err)?,
-        topics: parse_list("article topics", &topics)?,
-        images,
-        provenance: Provenance::default(),
-        secured_verbatim: None,
-    };
-    Ok(ArticleRow {
-        article,
-        seq: row.try_get("seq").map_err(get_err)?,
-        story_id: row.try_get("story_id").map_err(get_err)?,
-        duplicate_of: row.try_get("duplicate_of").map_err(get_err)?,
-        ingested_at: from_ts(ingested_at),
-        content_hash: row.try_get("content_hash").map_err(get_err)?,
-        html: row.try_get("html").map_err(get_err)?,
-        secured,
-        feed_only: feed_only != 0,
-    })
+    crate::rows::article(row)
 }
 
 pub(crate) async fn by_id(pool: &PgPool, id: &str) -> StoreResult<Option<ArticleRow>> {

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, Row};
 use storyline_model::Story;
 
-use super::accounts::no_nul;
 use super::stories::{self, COLUMNS};
+use super::text;
 use super::to_ts;
 use crate::error::{QueryContext, StoreResult};
 use crate::types::{EntityMention, EntitySummary};
@@ -21,7 +21,7 @@ pub(crate) async fn replace(
     entities: &[EntityMention],
 ) -> StoreResult<()> {
     let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM articles WHERE id = $1")
-        .bind(no_nul(article_id))
+        .bind(text(article_id))
         .fetch_optional(&mut *conn)
         .await
         .ctx("entities: article")?;
@@ -37,7 +37,7 @@ pub(crate) async fn replace(
         return Ok(());
     }
     let text = |f: fn(&EntityMention) -> &str| -> Vec<String> {
-        entities.iter().map(|e| no_nul(f(e)).into_owned()).collect()
+        entities.iter().map(|e| text(f(e)).into_owned()).collect()
     };
     let mentions: Vec<i64> = entities.iter().map(|e| i64::from(e.mentions)).collect();
     sqlx::query(
@@ -84,7 +84,7 @@ pub(crate) async fn entity(pool: &PgPool, slug: &str) -> StoreResult<Option<Enti
          0::bigint AS heat FROM article_entities WHERE slug = $1 \
          GROUP BY slug, name, kind ORDER BY COUNT(*) DESC, name, kind LIMIT 1",
     )
-    .bind(no_nul(slug))
+    .bind(text(slug))
     .fetch_optional(pool)
     .await
     .ctx("entity")?;
@@ -114,7 +114,7 @@ pub(crate) async fn stories_naming(
          ORDER BY COALESCE(s.last_published, s.first_published) DESC NULLS LAST, s.id \
          LIMIT $2 OFFSET $3"
     )))
-    .bind(no_nul(slug))
+    .bind(text(slug))
     .bind(i64::from(limit))
     .bind(i64::from(offset))
     .fetch_all(pool)
@@ -135,7 +135,7 @@ pub(crate) async fn of_story(
          WHERE a.story_id = $1 AND a.duplicate_of IS NULL \
          GROUP BY e.slug ORDER BY COUNT(*) DESC, SUM(e.mentions) DESC, e.slug LIMIT $2",
     )
-    .bind(no_nul(story_id))
+    .bind(text(story_id))
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await

@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use storyline_model::{Story, StoryLink};
 
@@ -151,14 +151,6 @@ pub fn application_name() -> String {
     name
 }
 
-pub(crate) fn to_ts(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-pub(crate) fn from_ts(ts: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
-}
-
 /// Text as PostgreSQL can hold it: its text type refuses the NUL character, which SQLite
 /// keeps, so NULs are left out of everything written (and of the keys looked up, so a key
 /// finds what was written under it).
@@ -170,23 +162,23 @@ pub(crate) fn text(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`text`] of each value, for an array bind.
+pub(crate) fn texts(values: &[String]) -> Vec<String> {
+    values.iter().map(|v| text(v).into_owned()).collect()
+}
+
 /// [`text`] of an optional value.
 pub(crate) fn opt_text(value: Option<&str>) -> Option<Cow<'_, str>> {
     value.map(text)
 }
+
+pub(crate) use crate::rows::{from_ts, to_ts};
 
 /// A list as its JSON column, each string without NULs: the triggers read lists as `jsonb`,
 /// which refuses an escaped NUL (`\u0000`) and would drop the whole list.
 pub(crate) fn json_list(values: &[String]) -> String {
     let clean: Vec<Cow<'_, str>> = values.iter().map(|v| text(v)).collect();
     serde_json::to_string(&clean).unwrap_or_else(|_| "[]".into())
-}
-
-pub(crate) fn parse_list(context: &'static str, text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-        context,
-        message: e.to_string(),
-    })
 }
 
 #[async_trait]

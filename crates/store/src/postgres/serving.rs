@@ -8,9 +8,9 @@ use sqlx::AssertSqlSafe;
 use sqlx::PgPool;
 use storyline_model::{Provider, Story};
 
-use super::accounts::{no_nul, no_nuls};
 use super::articles::{LISTING_COLUMNS, from_row};
 use super::stories;
+use super::{text, texts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::{ArticleRow, StoryCoverage};
 
@@ -106,7 +106,7 @@ pub(crate) async fn articles_of_stories(
         "SELECT {LISTING_COLUMNS} FROM articles a WHERE a.story_id = ANY($1) \
          ORDER BY a.story_id, COALESCE(a.published_at, a.ingested_at), a.seq"
     )))
-    .bind(no_nuls(ids))
+    .bind(texts(ids))
     .fetch_all(pool)
     .await
     .ctx("articles of stories")?;
@@ -121,7 +121,7 @@ pub(crate) async fn story_coverage(pool: &PgPool, id: &str) -> StoreResult<Optio
         "SELECT {}, s.merged_into FROM stories s WHERE s.id = $1",
         stories::COLUMNS
     );
-    let mut current = no_nul(id).into_owned();
+    let mut current = text(id).into_owned();
     let mut found = None;
     for _ in 0..stories::MAX_REDIRECTS {
         let row = sqlx::query(AssertSqlSafe(story_sql.as_str()))
@@ -173,7 +173,7 @@ pub(crate) async fn stories_by_ids(
     if asked.is_empty() {
         return Ok(vec![None; ids.len()]);
     }
-    let asked = no_nuls(asked);
+    let asked = texts(asked);
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {}, s.merged_into FROM stories s WHERE s.id = ANY($1)",
         stories::COLUMNS

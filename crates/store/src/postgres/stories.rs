@@ -8,7 +8,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use storyline_model::{Story, StoryLink};
 
-use super::{from_ts, json_list, parse_list, text, to_ts};
+use super::{json_list, text, to_ts};
 use crate::error::{QueryContext, StoreError, StoreResult};
 use crate::types::StoryQuery;
 
@@ -19,31 +19,7 @@ pub(crate) const COLUMNS: &str = "s.id, s.title, s.lead_article_id, s.heat, s.ar
 pub(crate) const MAX_REDIRECTS: usize = 64;
 
 pub(crate) fn from_row(row: &PgRow) -> StoreResult<Story> {
-    let e = |source: sqlx::Error| StoreError::Query {
-        context: "decode story row",
-        source,
-    };
-    let topics: String = row.try_get("topics").map_err(e)?;
-    let first: Option<i64> = row.try_get("first_published").map_err(e)?;
-    let last: Option<i64> = row.try_get("last_published").map_err(e)?;
-    let heat: i64 = row.try_get("heat").map_err(e)?;
-    let article_count: i64 = row.try_get("article_count").map_err(e)?;
-    let provider_count: i64 = row.try_get("provider_count").map_err(e)?;
-    let published: i64 = row.try_get("published").map_err(e)?;
-    let pinned: i64 = row.try_get("pinned").map_err(e)?;
-    Ok(Story {
-        id: row.try_get("id").map_err(e)?,
-        title: row.try_get("title").map_err(e)?,
-        heat: heat.clamp(-1, 100) as i32,
-        lead_article_id: row.try_get("lead_article_id").map_err(e)?,
-        article_count: article_count.max(0) as u32,
-        provider_count: provider_count.max(0) as u32,
-        first_published: first.map(from_ts),
-        last_published: last.map(from_ts),
-        topics: parse_list("story topics", &topics)?,
-        published: published != 0,
-        pinned: pinned != 0,
-    })
+    crate::rows::story(row)
 }
 
 /// The story a row was merged into, for queries that select `s.merged_into` beside

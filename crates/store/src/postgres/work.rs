@@ -129,8 +129,8 @@ fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-fn clean(text: &str) -> String {
-    text.replace('\0', "")
+fn clean(value: &str) -> String {
+    super::text(value).into_owned()
 }
 
 impl PgStore {

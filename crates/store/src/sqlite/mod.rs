@@ -18,7 +18,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -179,23 +179,10 @@ impl SqliteStore {
     }
 }
 
-pub(crate) fn to_ts(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-pub(crate) fn from_ts(ts: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
-}
+pub(crate) use crate::rows::{from_ts, to_ts};
 
 pub(crate) fn json_list(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
-}
-
-pub(crate) fn parse_list(context: &'static str, text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-        context,
-        message: e.to_string(),
-    })
 }
 
 #[async_trait]
